@@ -1,0 +1,78 @@
+"""The application factory: a table of contents of how the app is put together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="static",
+        instance_relative_config=True,
+    )
+    from sharing.config import load_config
+
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errors(app)
+    register_templating(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from sharing.auth.session import init_login
+    from sharing.core.database import init_database
+    from sharing.extensions import bootstrap, csrf, migrate
+
+    init_database(app)
+    import sharing.models  # noqa: F401  - every model registered before migrations run
+    from sharing.extensions import db
+
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from sharing.audit.views import bp as audit_bp
+    from sharing.auth.views import bp as auth_bp
+    from sharing.core.views import bp as core_bp
+    from sharing.mail.views import bp as mail_bp
+
+    for blueprint in (core_bp, auth_bp, audit_bp, mail_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_security(app: Flask) -> None:
+    from sharing.core.security import init_security
+
+    init_security(app)
+
+
+def register_errors(app: Flask) -> None:
+    from sharing.core.error_pages import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_templating(app: Flask) -> None:
+    from sharing.core.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from sharing.auth.cli import users_cli
+    from sharing.demo.cli import demo_cli
+    from sharing.mail.cli import mail_cli
+
+    for group in (users_cli, demo_cli, mail_cli):
+        app.cli.add_command(group)

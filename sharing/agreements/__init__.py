@@ -1,0 +1,1 @@
+"""Agreement templates, generation and the agreement lifecycle."""

@@ -1,0 +1,161 @@
+"""Agreement templates with their versions, and the agreements generated from them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sharing.core.models import (
+    Base,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
+
+
+class TemplateKind(enum.StrEnum):
+    VENDOR_DPA = "vendor_dpa"
+    INTERAGENCY = "interagency"
+    RENEWAL_AMENDMENT = "renewal_amendment"
+
+
+class AgreementTemplate(Base):
+    __tablename__ = "agreement_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[TemplateKind] = mapped_column(enum_type(TemplateKind))
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    versions: Mapped[list[AgreementTemplateVersion]] = relationship(
+        back_populates="template", order_by="AgreementTemplateVersion.number"
+    )
+
+
+class AgreementTemplateVersion(Base):
+    """An uploaded .docx. Kept for ever, because agreements record which one they used."""
+
+    __tablename__ = "agreement_template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement_templates.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    variables: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    template: Mapped[AgreementTemplate] = relationship(back_populates="versions")
+
+
+class AgreementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    GENERATED = "generated"
+    SENT_FOR_SIGNATURE = "sent_for_signature"
+    EXECUTED = "executed"
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    RENEWED = "renewed"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+agreement_flows = Table(
+    "agreement_flows",
+    Base.metadata,
+    Column(
+        "agreement_id",
+        ForeignKey("agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "flow_id",
+        ForeignKey("data_flows.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Agreement(TimestampMixin, Base):
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    template_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_template_versions.id", ondelete="RESTRICT")
+    )
+    policy_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_versions.id", ondelete="RESTRICT"), index=True
+    )
+    parameters: Mapped[dict] = mapped_column(JSONType, default=dict)
+    obligation_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status: Mapped[AgreementStatus] = mapped_column(
+        enum_type(AgreementStatus), default=AgreementStatus.DRAFT, index=True
+    )
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    term_months: Mapped[int] = mapped_column(Integer, default=36)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
+    renewal_term_months: Mapped[int] = mapped_column(Integer, default=12)
+    notice_days: Mapped[int] = mapped_column(Integer, default=90)
+    generated_file: Mapped[str | None] = mapped_column(String(64))
+    generated_sha256: Mapped[str | None] = mapped_column(String(64))
+    generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_file: Mapped[str | None] = mapped_column(String(64))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    signed_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    successor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL")
+    )
+    termination_reason: Mapped[str] = mapped_column(Text, default="")
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    organisation = relationship("Organisation")
+    department = relationship("Department")
+    template_version: Mapped[AgreementTemplateVersion | None] = relationship()
+    policy_version = relationship("PolicyVersion")
+    flows = relationship("DataFlow", secondary=agreement_flows)
+    successor: Mapped[Agreement | None] = relationship(remote_side=[id])

@@ -1,0 +1,1 @@
+"""Attestation requests, questionnaires, answers, evidence files and their review."""

@@ -1,0 +1,40 @@
+"""Browsing and exporting the audit trail (privacy office and admins). Read-only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+
+from sharing.audit import queries
+from sharing.auth.decorators import roles_required
+from sharing.core.clock import today
+from sharing.core.pagination import page_args, paginate
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.get("/")
+@roles_required("admin", "privacy")
+def events():
+    filters = queries.AuditFilters.from_args(request.args)
+    page = paginate(queries.events_query(filters), *page_args())
+    return render_template(
+        "audit/events.html",
+        page=page,
+        filters=filters,
+        actions=queries.known_actions(),
+        object_types=queries.known_object_types(),
+    )
+
+
+@bp.get("/export.csv")
+@roles_required("admin", "privacy")
+def export_csv():
+    filters = queries.AuditFilters.from_args(request.args)
+    rows = queries.csv_rows(queries.events_query(filters))
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-trail-{today().isoformat()}.csv"'
+        },
+    )

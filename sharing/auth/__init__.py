@@ -1,0 +1,1 @@
+"""Accounts, roles, departments, invitations, sign-in and access control."""

@@ -1,0 +1,242 @@
+"""Invitations: who may invite whom, one-time links stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from sharing.audit import services as audit
+from sharing.auth.models import Invitation, Role, User, normalise_email
+from sharing.auth.passwords import hash_password
+from sharing.auth.services import check_password_rules
+from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
+from sharing.extensions import db
+from sharing.mail import services as mail
+from sharing.vendors.models import Organisation
+
+# Who may invite (or revoke an invitation for) each role.
+INVITERS: dict[Role, frozenset[Role]] = {
+    Role.VENDOR: frozenset({Role.ADMIN, Role.PROCUREMENT}),
+    Role.PROCUREMENT: frozenset({Role.ADMIN, Role.PRIVACY}),
+    Role.PRIVACY: frozenset({Role.ADMIN, Role.PRIVACY}),
+    Role.ADMIN: frozenset({Role.ADMIN}),
+}
+
+
+def roles_invitable_by(actor: User) -> list[Role]:
+    return [role for role, inviters in INVITERS.items() if actor.role in inviters]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(
+    *,
+    actor: User,
+    email: str,
+    name: str,
+    role: str,
+    organisation_id: int | None,
+    department_id: int | None,
+    now: datetime,
+) -> tuple[Invitation, str]:
+    """Issue an invitation and queue its mail. Returns the invitation and the one-time token."""
+    role_ = Role(role)
+    if actor.role not in INVITERS[role_]:
+        raise Forbidden("You may not invite users with that role.")
+    email = normalise_email(email)
+    errors: dict[str, str] = {}
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = "A user with this email already exists."
+    organisation = None
+    if role_ == Role.VENDOR:
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        if organisation is None:
+            errors["organisation_id"] = "Choose the organisation this vendor user belongs to."
+    if errors:
+        raise ValidationFailed(errors)
+
+    superseded = _revoke_pending_for(email, actor=actor, now=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email,
+        name=name.strip(),
+        role=role_,
+        organisation_id=organisation.id if organisation else None,
+        department_id=None if role_ == Role.VENDOR else department_id,
+        token_hash=token_hash(token),
+        created_by_id=actor.id,
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    _queue_mail(invitation, token, organisation)
+    audit.record(
+        actor=actor,
+        action="invitation.issued",
+        object_type="invitation",
+        object_id=invitation.id,
+        organisation_id=invitation.organisation_id,
+        changes=audit.created(
+            {
+                "email": email,
+                "role": role_,
+                "organisation_id": invitation.organisation_id,
+                "expires_at": invitation.expires_at,
+            }
+        ),
+        summary=f"Invited {email} as {role_.label}"
+        + (f"; replaced {superseded} earlier invitation(s)" if superseded else ""),
+    )
+    db.session.commit()
+    mail.deliver_pending(ids=[n.id for n in _notifications_for(invitation)])
+    return invitation, token
+
+
+def _revoke_pending_for(email: str, *, actor: User, now: datetime) -> int:
+    pending = db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ).all()
+    for invitation in pending:
+        invitation.revoked_at, invitation.revoked_by_id = now, actor.id
+    return len(pending)
+
+
+def accept_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/invitations/accept/{token}"
+
+
+def _queue_mail(invitation: Invitation, token: str, organisation: Organisation | None) -> None:
+    days = current_app.config["INVITATION_DAYS"]
+    where = f" for {organisation.display_name}" if organisation else ""
+    body = (
+        f"Hello {invitation.name or invitation.email},\n\n"
+        f"You have been invited to the city's data-sharing register{where} "
+        f"as {invitation.role.label}.\n\n"
+        f"Open this link to choose a password and activate your account:\n{accept_url(token)}\n\n"
+        f"The link works once and expires in {days} days. If you did not expect this "
+        "invitation, you can ignore this message.\n"
+    )
+    mail.queue(
+        recipient=invitation.email,
+        subject="Your invitation to the data-sharing register",
+        body=body,
+        kind="invitation",
+        dedupe_key=f"invitation:{invitation.id}",
+        object_type="invitation",
+        object_id=invitation.id,
+    )
+
+
+def _notifications_for(invitation: Invitation):
+    from sharing.mail.models import Notification
+
+    return db.session.scalars(
+        select(Notification).where(Notification.dedupe_key == f"invitation:{invitation.id}")
+    ).all()
+
+
+def find_usable(token: str, *, now: datetime) -> Invitation:
+    """The pending invitation behind a token, or Gone (410) if it was used, revoked or expired."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    )
+    if invitation is None:
+        raise Gone("This invitation link is not valid. Ask for a new invitation.")
+    state = invitation.state(at=now)
+    if state == "accepted":
+        raise Gone("This invitation has already been used. Sign in instead.")
+    if state == "revoked":
+        raise Gone("This invitation was withdrawn. Ask for a new invitation.")
+    if state == "expired":
+        raise Gone("This invitation has expired. Ask for a new invitation.")
+    return invitation
+
+
+def accept(*, token: str, name: str, password: str, now: datetime) -> User:
+    invitation = find_usable(token, now=now)
+    if db.session.scalar(select(User.id).where(User.email == invitation.email)):
+        raise Gone("An account with this email already exists. Sign in instead.")
+    check_password_rules(password, email=invitation.email)
+    user = User(
+        email=invitation.email,
+        name=(name or invitation.name).strip(),
+        role=invitation.role,
+        organisation_id=invitation.organisation_id,
+        department_id=invitation.department_id,
+        password_hash=hash_password(password),
+        password_changed_at=now,
+        last_sign_in_at=now,
+        active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    invitation.accepted_at, invitation.accepted_user_id = now, user.id
+    audit.record(
+        actor=user,
+        action="invitation.accepted",
+        object_type="invitation",
+        object_id=invitation.id,
+        changes=audit.created(
+            {"user_id": user.id, "email": user.email, "role": user.role, "name": user.name}
+        ),
+    )
+    db.session.commit()
+    return user
+
+
+def revoke(*, actor: User, invitation_id: int, now: datetime) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not _may_see(actor, invitation):
+        raise NotFound("That invitation does not exist.")
+    if invitation.state(at=now) != "pending":
+        raise ValidationFailed({}, "Only a pending invitation can be revoked.")
+    invitation.revoked_at, invitation.revoked_by_id = now, actor.id
+    audit.record(
+        actor=actor,
+        action="invitation.revoked",
+        object_type="invitation",
+        object_id=invitation.id,
+        organisation_id=invitation.organisation_id,
+        changes={"revoked_at": {"before": None, "after": now.isoformat()}},
+    )
+    db.session.commit()
+    return invitation
+
+
+def _may_see(actor: User, invitation: Invitation) -> bool:
+    return actor.role in INVITERS[invitation.role]
+
+
+def invitations_query(*, actor: User, state: str = "", search: str = "", now: datetime):
+    visible = [role for role, inviters in INVITERS.items() if actor.role in inviters]
+    stmt = select(Invitation).where(Invitation.role.in_(visible))
+    if search:
+        stmt = stmt.where(Invitation.email.like(f"%{search.strip().lower()}%"))
+    if state == "pending":
+        stmt = stmt.where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+    elif state == "accepted":
+        stmt = stmt.where(Invitation.accepted_at.is_not(None))
+    elif state == "revoked":
+        stmt = stmt.where(Invitation.revoked_at.is_not(None))
+    elif state == "expired":
+        stmt = stmt.where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at <= now,
+        )
+    return stmt

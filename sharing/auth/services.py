@@ -1,0 +1,262 @@
+"""Account use cases: signing in and out, passwords, users and departments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+
+from sharing.audit import services as audit
+from sharing.auth.models import STAFF_ROLES, Department, Role, SignInFailure, User, normalise_email
+from sharing.auth.passwords import hash_password, needs_rehash, verify_password
+from sharing.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
+from sharing.extensions import db
+
+SIGN_IN_FAILED = "Incorrect email or password."
+USER_FIELDS = ("email", "name", "role", "department_id", "organisation_id", "active")
+
+
+def check_password_rules(password: str, *, email: str, field: str = "password") -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationFailed({field: f"Use at least {minimum} characters."})
+    if len(password) > 256:
+        raise ValidationFailed({field: "Use at most 256 characters."})
+    if password.strip().lower() == email.strip().lower():
+        raise ValidationFailed({field: "The password must not be your email address."})
+
+
+# Sign-in --------------------------------------------------------------------------
+
+
+def _recent_failures(*, email: str, ip: str, now: datetime) -> tuple[int, int]:
+    since = now - timedelta(minutes=current_app.config["SIGNIN_WINDOW_MINUTES"])
+    by_email = db.session.scalar(
+        select(func.count()).where(SignInFailure.email == email, SignInFailure.at >= since)
+    )
+    by_ip = db.session.scalar(
+        select(func.count()).where(SignInFailure.ip == ip, SignInFailure.at >= since)
+    )
+    return by_email or 0, by_ip or 0
+
+
+def sign_in(*, email: str, password: str, ip: str, now: datetime) -> User:
+    """Check the credentials; unknown and known accounts fail with the same message."""
+    email = normalise_email(email)
+    limit = current_app.config["SIGNIN_MAX_FAILURES"]
+    by_email, by_ip = _recent_failures(email=email, ip=ip, now=now)
+    if by_email >= limit or by_ip >= current_app.config.get("SIGNIN_MAX_FAILURES_PER_IP", limit):
+        db.session.rollback()
+        raise TooManyRequests()
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    valid = verify_password(user.password_hash if user else None, password)
+    if not valid or user is None or not user.active:
+        db.session.add(SignInFailure(email=email[:254], ip=ip, at=now))
+        audit.record(
+            actor=user,
+            action="auth.sign_in_failed",
+            object_type="user",
+            object_id=user.id if user else None,
+            summary=f"Failed sign-in for {email[:254]}",
+        )
+        db.session.commit()
+        raise DomainError(SIGN_IN_FAILED)
+
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_sign_in_at = now
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    audit.record(actor=user, action="auth.signed_in", object_type="user", object_id=user.id)
+    db.session.commit()
+    return user
+
+
+def sign_out(*, user: User) -> None:
+    """End this session and every copy of it."""
+    user.session_generation += 1
+    audit.record(actor=user, action="auth.signed_out", object_type="user", object_id=user.id)
+    db.session.commit()
+
+
+def change_password(*, user: User, current_password: str, new_password: str, now: datetime) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed({"current_password": "This is not your current password."})
+    check_password_rules(new_password, email=user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    user.session_generation += 1
+    audit.record(
+        actor=user,
+        action="user.password_changed",
+        object_type="user",
+        object_id=user.id,
+        changes={"password": {"before": "(hidden)", "after": "(changed)"}},
+    )
+    db.session.commit()
+
+
+# Users -----------------------------------------------------------------------------
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("That user does not exist.")
+    return user
+
+
+def update_user(
+    *, actor: User, user_id: int, name: str, role: str, department_id: int | None, version: str
+) -> User:
+    """Change a user's name, role or department. Vendor users stay vendor users."""
+    user = get_user(user_id)
+    new_role = Role(role)
+    if (user.role == Role.VENDOR) != (new_role == Role.VENDOR):
+        raise ValidationFailed({"role": "A vendor user cannot become staff, or the reverse."})
+    if user.id == actor.id and new_role != Role.ADMIN:
+        raise ValidationFailed({"role": "You cannot remove your own administrator role."})
+    if version and version != _user_version(user):
+        raise Conflict("This user was changed by someone else since you opened the page.")
+    before = audit.snapshot(user, USER_FIELDS)
+    user.name = name.strip()
+    user.role = new_role
+    user.department_id = department_id if new_role in STAFF_ROLES else None
+    changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
+    action = "user.role_changed" if "role" in changes else "user.updated"
+    audit.record(actor=actor, action=action, object_type="user", object_id=user.id, changes=changes)
+    db.session.commit()
+    return user
+
+
+def _user_version(user: User) -> str:
+    return user.updated_at.isoformat() if user.updated_at else ""
+
+
+def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
+    user = get_user(user_id)
+    if user.id == actor.id and not active:
+        raise DomainError("You cannot deactivate your own account.")
+    if user.active == active:
+        raise DomainError("The user is already " + ("active." if active else "inactive."))
+    user.active = active
+    if not active:
+        user.session_generation += 1
+    audit.record(
+        actor=actor,
+        action="user.activated" if active else "user.deactivated",
+        object_type="user",
+        object_id=user.id,
+        changes={"active": {"before": not active, "after": active}},
+        organisation_id=user.organisation_id,
+    )
+    db.session.commit()
+    return user
+
+
+def create_admin(*, email: str, name: str, password: str) -> User:
+    """The first administrator of a real deployment (command line)."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise ValidationFailed({"email": "A user with this email already exists."})
+    check_password_rules(password, email=email)
+    user = User(
+        email=email, name=name.strip(), role=Role.ADMIN, password_hash=hash_password(password)
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor=None,
+        action="user.created",
+        object_type="user",
+        object_id=user.id,
+        changes=audit.created(audit.snapshot(user, USER_FIELDS)),
+    )
+    db.session.commit()
+    return user
+
+
+def users_query(*, search: str = "", role: str = "", state: str = ""):
+    stmt = select(User)
+    if search:
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.where(or_(User.email.like(like), func.lower(User.name).like(like)))
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == Role(role))
+    if state in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(state == "active"))
+    return stmt
+
+
+# Departments -----------------------------------------------------------------------
+
+DEPARTMENT_FIELDS = ("name", "code", "active")
+
+
+def _check_department_unique(name: str, code: str, exclude_id: int | None = None) -> None:
+    errors = {}
+    for field, column, value in (("name", Department.name, name), ("code", Department.code, code)):
+        stmt = select(Department.id).where(func.lower(column) == value.lower())
+        if exclude_id is not None:
+            stmt = stmt.where(Department.id != exclude_id)
+        if db.session.scalar(stmt):
+            errors[field] = f"Another department already uses this {field}."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_department(*, actor: User, name: str, code: str) -> Department:
+    name, code = name.strip(), code.strip().upper()
+    _check_department_unique(name, code)
+    department = Department(name=name, code=code, active=True)
+    db.session.add(department)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="department.created",
+        object_type="department",
+        object_id=department.id,
+        changes=audit.created(audit.snapshot(department, DEPARTMENT_FIELDS)),
+    )
+    db.session.commit()
+    return department
+
+
+def update_department(
+    *, actor: User, department_id: int, name: str, code: str, active: bool
+) -> Department:
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise NotFound("That department does not exist.")
+    name, code = name.strip(), code.strip().upper()
+    _check_department_unique(name, code, exclude_id=department.id)
+    before = audit.snapshot(department, DEPARTMENT_FIELDS)
+    department.name, department.code, department.active = name, code, active
+    audit.record(
+        actor=actor,
+        action="department.updated",
+        object_type="department",
+        object_id=department.id,
+        changes=audit.diff(before, audit.snapshot(department, DEPARTMENT_FIELDS)),
+    )
+    db.session.commit()
+    return department
+
+
+def active_departments() -> list[Department]:
+    return list(
+        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    )
+
+
+def require(condition: bool, message: str = "You are not allowed to do that.") -> None:
+    if not condition:
+        raise Forbidden(message)

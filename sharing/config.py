@@ -1,0 +1,96 @@
+"""Configuration: safe defaults, then SHARING_* environment variables, then a test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from sharing.core.database import normalise_database_url
+
+DEFAULTS: dict[str, Any] = {
+    # "production" or "development". Production is the default so nothing ships insecure.
+    "ENV": "production",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    "UPLOAD_DIR": None,  # None: <instance>/files
+    "BASE_URL": "http://127.0.0.1:5000",
+    "TIMEZONE": "America/Los_Angeles",
+    "SESSION_HOURS": 8,
+    "SIGNIN_MAX_FAILURES": 10,
+    "SIGNIN_WINDOW_MINUTES": 15,
+    "INVITATION_DAYS": 7,
+    "PASSWORD_MIN_LENGTH": 12,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_STARTTLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_TIMEOUT": 10,
+    "MAIL_SENDER": "privacy-office@sharing.invalid",
+    "PRIVACY_OFFICE_EMAIL": "privacy-office@sharing.invalid",
+    "PROXY_FIX": False,
+    "TESTING": False,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("SHARING")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _derive(app)
+
+
+def _derive(app: Flask) -> None:
+    cfg = app.config
+    production = cfg["ENV"] == "production" and not cfg["TESTING"]
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    if not cfg.get("SECRET_KEY"):
+        if production:
+            raise ConfigurationError(
+                "SHARING_SECRET_KEY is not set. Production refuses to start without a secret key."
+            )
+        cfg["SECRET_KEY"] = _development_secret(instance)
+
+    url = cfg.get("DATABASE_URL") or f"sqlite:///{instance / 'sharing.db'}"
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    cfg["UPLOAD_DIR"] = str(Path(cfg.get("UPLOAD_DIR") or instance / "files"))
+
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(cfg["SESSION_HOURS"]))
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    cfg["SESSION_COOKIE_SECURE"] = production
+    cfg["SESSION_COOKIE_NAME"] = "sharing_session"
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
+    cfg["REMEMBER_COOKIE_SECURE"] = production
+    cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    cfg["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session, which already expires
+    cfg["BOOTSTRAP_SERVE_LOCAL"] = True
+    cfg["PRODUCTION"] = production
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

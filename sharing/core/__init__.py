@@ -1,0 +1,1 @@
+"""Shared foundations: declarative base, clock, pagination, database engine set-up."""

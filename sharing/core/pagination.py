@@ -1,0 +1,58 @@
+"""Paging and whitelisted sorting for list pages, done in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select
+
+from sharing.extensions import db
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    def toggled(self, key: str) -> str:
+        """The sort parameter a column header should link to."""
+        if key == self.key:
+            return key if self.descending else f"-{key}"
+        return key
+
+
+def parse_sort(raw: str | None, allowed: Mapping[str, Any], default: str) -> Sort:
+    """Read `?sort=name` or `?sort=-name`; unknown keys fall back to the default."""
+    raw = (raw or default).strip()
+    descending = raw.startswith("-")
+    key = raw.lstrip("-")
+    if key not in allowed:
+        key, descending = default.lstrip("-"), default.startswith("-")
+    return Sort(key=key, descending=descending)
+
+
+def apply_sort(stmt: Select, sort: Sort, allowed: Mapping[str, Any], tiebreak: Any) -> Select:
+    column = allowed[sort.key]
+    ordered = column.desc() if sort.descending else column.asc()
+    return stmt.order_by(ordered, tiebreak.desc() if sort.descending else tiebreak.asc())
+
+
+def page_args() -> tuple[int, int]:
+    """The requested page and page size, clamped to sane bounds."""
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", DEFAULT_PER_PAGE, type=int) or DEFAULT_PER_PAGE
+    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+
+
+def paginate(stmt: Select, page: int, per_page: int):
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)

@@ -1,0 +1,1 @@
+"""The demo data set: realistic organisations, flows and agreements for trying the app."""

@@ -1,0 +1,1 @@
+"""The disclosure log and the incident register."""

@@ -1,0 +1,129 @@
+"""Disclosures of personal information, and incidents affecting it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sharing.core.models import Base, JSONType, TimestampMixin, UTCDateTime, enum_type
+
+disclosure_categories = Table(
+    "disclosure_categories",
+    Base.metadata,
+    Column("disclosure_id", ForeignKey("disclosures.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "category_id",
+        ForeignKey("data_categories.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+incident_flows = Table(
+    "incident_flows",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("flow_id", ForeignKey("data_flows.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+incident_categories = Table(
+    "incident_categories",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("data_categories.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Disclosure(TimestampMixin, Base):
+    """One release (or a recurring series of releases) of personal information."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_id: Mapped[int] = mapped_column(
+        ForeignKey("data_flows.id", ondelete="RESTRICT"), index=True
+    )
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    disclosed_on: Mapped[date] = mapped_column(Date, index=True)
+    is_recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    frequency: Mapped[str] = mapped_column(String(32), default="")
+    last_disclosed_on: Mapped[date | None] = mapped_column(Date)
+    occurrence_count: Mapped[int] = mapped_column(Integer, default=1)
+    record_count: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(Text)
+    legal_authority: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(200), default="")
+    authorized_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    method: Mapped[str] = mapped_column(String(64), default="")
+    request_file: Mapped[str | None] = mapped_column(String(64))
+    request_file_name: Mapped[str | None] = mapped_column(String(255))
+    request_file_sha256: Mapped[str | None] = mapped_column(String(64))
+    exempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    exempt_reason: Mapped[str] = mapped_column(Text, default="")
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    flag_reasons: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    retain_until: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    flow = relationship("DataFlow")
+    agreement = relationship("Agreement")
+    organisation = relationship("Organisation")
+    categories = relationship("DataCategory", secondary=disclosure_categories)
+
+
+class IncidentStatus(enum.StrEnum):
+    REPORTED = "reported"
+    INVESTIGATING = "investigating"
+    NOTIFIED = "notified"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Incident(TimestampMixin, Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    discovered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    affected_individuals: Mapped[int | None] = mapped_column(Integer)
+    containment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[IncidentStatus] = mapped_column(
+        enum_type(IncidentStatus), default=IncidentStatus.REPORTED, index=True
+    )
+    notice_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    individuals_notified_on: Mapped[date | None] = mapped_column(Date)
+    authorities_notified_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    organisation = relationship("Organisation")
+    agreement = relationship("Agreement")
+    flows = relationship("DataFlow", secondary=incident_flows)
+    categories = relationship("DataCategory", secondary=incident_categories)

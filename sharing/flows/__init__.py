@@ -1,0 +1,1 @@
+"""Data flows, the data-category vocabulary, the review workflow and risk tiers."""

@@ -1,0 +1,1 @@
+"""Outgoing mail: the Notification outbox and SMTP delivery."""

@@ -1,0 +1,36 @@
+"""Imports every model so that SQLAlchemy's metadata and Alembic see the whole schema."""
+
+from sharing.agreements.models import (  # noqa: F401
+    Agreement,
+    AgreementStatus,
+    AgreementTemplate,
+    AgreementTemplateVersion,
+    TemplateKind,
+    agreement_flows,
+)
+from sharing.attestations.models import (  # noqa: F401
+    AnswerReview,
+    AnswerValue,
+    AttestationAnswer,
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+    EvidenceType,
+)
+from sharing.audit.models import AuditEvent  # noqa: F401
+from sharing.auth.models import Department, Invitation, Role, SignInFailure, User  # noqa: F401
+from sharing.core.models import Setting  # noqa: F401
+from sharing.disclosures.models import Disclosure, Incident, IncidentStatus  # noqa: F401
+from sharing.flows.models import (  # noqa: F401
+    DataCategory,
+    DataFlow,
+    FlowCategory,
+    FlowComment,
+    FlowStatus,
+    RiskTier,
+    Sensitivity,
+)
+from sharing.mail.models import Notification  # noqa: F401
+from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
+from sharing.register.models import RegisterChange  # noqa: F401
+from sharing.vendors.models import Contact, Organisation, OrganisationKind  # noqa: F401

@@ -1,0 +1,1 @@
+"""The policy obligation library and its published versions."""

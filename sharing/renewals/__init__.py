@@ -1,0 +1,1 @@
+"""Due dates, reminders and the calendar feed."""

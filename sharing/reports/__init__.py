@@ -1,0 +1,1 @@
+"""Spreadsheet imports and exports, and the accountability workbook."""

@@ -1,0 +1,1 @@
+"""Organisations (vendors and partners) and their contacts."""

@@ -1,0 +1,129 @@
+"""Organisations that receive or provide personal information, and their contacts."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from sharing.core.models import Base, JSONType, TimestampMixin, enum_type
+
+
+class OrganisationKind(enum.StrEnum):
+    VENDOR = "vendor"
+    PUBLIC_AGENCY = "public_agency"
+    NONPROFIT = "nonprofit"
+    RESEARCH = "research"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class OrganisationStatus(enum.StrEnum):
+    PROSPECTIVE = "prospective"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    OFFBOARDED = "offboarded"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ContactRole(enum.StrEnum):
+    SIGNATORY = "signatory"
+    PRIVACY = "privacy"
+    SECURITY = "security"
+    BILLING = "billing"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(incorporated|inc|corp|corporation|co|company|llc|l\.l\.c|ltd|limited|lp|llp|plc|gmbh)\b\.?"
+)
+
+
+def normalise_name(name: str) -> str:
+    """A comparison key for duplicate detection: accents, case, punctuation and suffixes dropped."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("&", " and ")
+    text = _LEGAL_SUFFIXES.sub(" ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+class Organisation(TimestampMixin, Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind), index=True)
+    legal_name: Mapped[str] = mapped_column(String(200), index=True)
+    common_name: Mapped[str] = mapped_column(String(200), default="")
+    normalised_name: Mapped[str] = mapped_column(String(200), index=True)
+    ein: Mapped[str | None] = mapped_column(String(16), index=True)
+    duns: Mapped[str | None] = mapped_column(String(16), index=True)
+    state_registration: Mapped[str | None] = mapped_column(String(64), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    address_line1: Mapped[str] = mapped_column(String(200), default="")
+    address_line2: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    privacy_policy_url: Mapped[str] = mapped_column(String(500), default="")
+    dpa_url: Mapped[str] = mapped_column(String(500), default="")
+    subprocessor_list_url: Mapped[str] = mapped_column(String(500), default="")
+    certifications: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status: Mapped[OrganisationStatus] = mapped_column(
+        enum_type(OrganisationStatus), default=OrganisationStatus.PROSPECTIVE, index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="Contact.name"
+    )
+    users = relationship("User", back_populates="organisation")
+
+    @validates("legal_name")
+    def _keep_normalised_name(self, _key: str, value: str) -> str:
+        self.normalised_name = normalise_name(value)
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.common_name or self.legal_name
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.legal_name!r}>"
+
+
+class Contact(TimestampMixin, Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    role: Mapped[ContactRole] = mapped_column(enum_type(ContactRole))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,
     "SIGNIN_MAX_FAILURES": 10,
+    "SIGNIN_MAX_FAILURES_PER_IP": None,  # None: the same as per account
     "SIGNIN_WINDOW_MINUTES": 15,
     "INVITATION_DAYS": 7,
     "PASSWORD_MIN_LENGTH": 12,
@@ -71,6 +72,9 @@ def _derive(app: Flask) -> None:
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["UPLOAD_DIR"] = str(Path(cfg.get("UPLOAD_DIR") or instance / "files"))
 
+    cfg["SIGNIN_MAX_FAILURES_PER_IP"] = int(
+        cfg.get("SIGNIN_MAX_FAILURES_PER_IP") or cfg["SIGNIN_MAX_FAILURES"]
+    )
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(cfg["SESSION_HOURS"]))
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -66,7 +66,8 @@ def make_user(role: str | Role = "admin", password: str | None = None, **overrid
         "active": True,
         "password_hash": hash_password(password) if password else None,
     }
-    if role == Role.VENDOR and "organisation_id" not in overrides and "organisation" not in overrides:
+    has_org = "organisation_id" in overrides or "organisation" in overrides
+    if role == Role.VENDOR and not has_org:
         values["organisation_id"] = make_organisation().id
     values.update(overrides)
     return _save(User(**values))

@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine with Python 3.11 and pip:
+#   make run   installs the app, migrates a SQLite database, seeds demo data, serves it
+#   make test  installs the app with its test extras and runs the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test lint format clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e .
+
+install-test: $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+
+run: install
+	SHARING_ENV=development $(PY) -m flask --app app db upgrade
+	SHARING_ENV=development $(PY) -m flask --app app demo seed
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	SHARING_ENV=development SHARING_BASE_URL=http://$(HOST):$(PORT) $(PY) -m flask --app app run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache *.egg-info

@@ -6,6 +6,7 @@ PostgreSQL (SHARING_DATABASE_URL set): migrated once; every table is truncated a
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -151,7 +152,20 @@ def db(app: Flask):
 
 
 class CSRFClient(FlaskClient):
-    """The test client with CSRF on: form posts carry the token from the page they came from."""
+    """The test client with CSRF on: form posts carry the token from the page they came from.
+
+    Each request runs as it would on a server: in a fresh context, so it gets its own app
+    context, `g`, CSRF token cache, signed-in user and database session. The test's own
+    session is committed first, so that its transaction (and SQLite's write lock) is closed
+    and the objects it holds reload with whatever the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        # Buffered, so a streamed body is read (and its context popped) inside that context.
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self, from_url: str = "/auth/sign-in") -> str:
         page = self.get(from_url)

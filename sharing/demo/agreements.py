@@ -1,0 +1,137 @@
+"""Builds the demo agreements, one per status, with dates counted from today."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.auth.models import Role
+from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
+from sharing.demo.context import DemoContext
+from sharing.demo.policy import default_parameters, obligation_codes
+from sharing.demo.specs import AgreementSpec
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, Sensitivity
+from sharing.vendors.models import OrganisationKind
+
+S = AgreementStatus
+# Statuses whose agreement has been generated, and signed, at some point.
+GENERATED = {S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING, S.EXPIRED}
+GENERATED |= {S.RENEWED, S.TERMINATED}
+SIGNED = GENERATED - {S.GENERATED, S.SENT_FOR_SIGNATURE}
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, clamped to the end of a shorter month."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, _month_days(year, month)))
+
+
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def term_end(effective: date, months: int) -> date:
+    return add_months(effective, months) - timedelta(days=1)
+
+
+def build_agreements(ctx: DemoContext) -> None:
+    numbers: Counter[int] = Counter()
+    for spec in AGREEMENTS:
+        flows = ctx.approved_flows(spec.org)
+        if not flows:
+            raise LookupError(f"demo agreement for {spec.org} has no approved flow")
+        agreement = _agreement(ctx, spec, flows, spec.status, _dates(ctx, spec.status), numbers)
+        ctx.agreements[spec.org] = agreement
+        if spec.status == S.RENEWED:
+            start = agreement.expiry_date + timedelta(days=1)
+            dates = {"effective_date": start, "expiry_date": term_end(start, 36)}
+            successor = _agreement(ctx, spec, flows, S.ACTIVE, dates, numbers)
+            successor.title += " (renewal)"
+            agreement.successor = successor
+            ctx.agreements[spec.org] = successor
+
+
+def _dates(ctx: DemoContext, status: AgreementStatus) -> dict[str, Any]:
+    """Effective and expiry dates that make sense for the status, relative to today."""
+    rng, term = ctx.rng, 36
+    if status == S.DRAFT:
+        return {"effective_date": None, "expiry_date": None}
+    if status in (S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED):
+        start = ctx.date_in(rng.randint(14, 45))
+    elif status == S.ACTIVE:
+        start = ctx.date_in(-rng.randint(200, 900))
+    elif status == S.EXPIRING:
+        start = add_months(ctx.date_in(rng.randint(20, 80)), -term)
+    elif status in (S.EXPIRED, S.RENEWED):
+        term = 24
+        start = add_months(ctx.date_in(-rng.randint(10, 40)), -term)
+    else:  # terminated early
+        start = ctx.date_in(-rng.randint(400, 600))
+    return {"effective_date": start, "expiry_date": term_end(start, term), "term_months": term}
+
+
+def _agreement(
+    ctx: DemoContext,
+    spec: AgreementSpec,
+    flows: list[DataFlow],
+    status: AgreementStatus,
+    dates: dict[str, Any],
+    numbers: Counter[int],
+) -> Agreement:
+    organisation = ctx.organisations[spec.org]
+    restricted = any(
+        fc.category.sensitivity == Sensitivity.RESTRICTED for f in flows for fc in f.categories
+    )
+    codes = obligation_codes(ctx, any_restricted=restricted)
+    parameters = default_parameters(ctx, codes) | {"breach_notice_hours": spec.breach_notice_hours}
+    year = min(dates["effective_date"] or ctx.today, ctx.today).year
+    numbers[year] += 1
+    agreement = Agreement(
+        number=f"DSA-{year}-{numbers[year]:04d}",
+        title=f"{_kind_title(organisation.kind)}: {organisation.display_name}",
+        organisation=organisation,
+        department=flows[0].department,
+        policy_version=ctx.policy,
+        parameters=parameters,
+        obligation_codes=codes,
+        status=status,
+        auto_renew=ctx.rng.random() < 0.3,
+        notice_days=ctx.rng.choice((60, 90, 90, 120)),
+        created_by_id=ctx.users[Role.PROCUREMENT].id,
+        is_demo=True,
+        **dates,
+    )
+    agreement.flows = list(flows)
+    _record_paperwork(ctx, agreement)
+    db.session.add(agreement)
+    db.session.flush()
+    ctx.count("agreements")
+    return agreement
+
+
+def _kind_title(kind: OrganisationKind) -> str:
+    if kind == OrganisationKind.VENDOR:
+        return "Data protection agreement"
+    return "Data sharing agreement"
+
+
+def _record_paperwork(ctx: DemoContext, agreement: Agreement) -> None:
+    """Generation, signature and termination facts (the files themselves do not exist yet)."""
+    effective = agreement.effective_date
+    if agreement.status in GENERATED:
+        before = effective if effective and effective < ctx.today else ctx.today
+        agreement.generated_at = ctx.days_ago((ctx.today - before).days + 30)
+        agreement.generated_by_id = ctx.users[Role.PROCUREMENT].id
+    if agreement.status in SIGNED and effective is not None:
+        agreement.signed_on = min(effective, ctx.today) - timedelta(days=7)
+        agreement.signed_uploaded_at = ctx.days_ago((ctx.today - agreement.signed_on).days - 1)
+    if agreement.status == S.TERMINATED:
+        agreement.termination_reason = TERMINATION_REASON
+        agreement.terminated_on = ctx.date_in(-45)
+    if agreement.status in (S.EXPIRED, S.RENEWED, S.TERMINATED, S.EXPIRING):
+        agreement.auto_renew = False

@@ -1,0 +1,198 @@
+"""Demo data: flows of Environmental Services and Information Technology."""
+
+from __future__ import annotations
+
+from sharing.demo.specs import FlowSpec
+from sharing.flows.models import FlowStatus
+
+DRAFT = FlowStatus.DRAFT
+SUBMITTED = FlowStatus.SUBMITTED
+IN_REVIEW = FlowStatus.IN_REVIEW
+CHANGES = FlowStatus.CHANGES_REQUESTED
+APPROVED = FlowStatus.APPROVED
+RETIRED = FlowStatus.RETIRED
+
+UTILITIES_FLOWS: tuple[FlowSpec, ...] = (
+    # Environmental Services
+    FlowSpec(
+        "aquabill",
+        "ESD",
+        "Garbage and recycling billing",
+        APPROVED,
+        "Bill residents for garbage and recycling service and take payments.",
+        "Residential customers",
+        (
+            "Full name",
+            "Home address",
+            "Utility account and billing",
+            "Bank account details",
+            "Payment card data",
+        ),
+        retention_days=2555,
+    ),
+    FlowSpec(
+        "aquabill",
+        "ESD",
+        "Recycled water smart meters",
+        APPROVED,
+        "Read recycled water meters remotely and warn customers about leaks.",
+        "Recycled water customers",
+        ("Utility usage", "Home address", "Utility account and billing"),
+        automated="Hourly readings that suggest a leak raise an alert.",
+        oversight="Staff call the customer before any leak-related charge or shut-off.",
+        retention_days=1095,
+    ),
+    FlowSpec(
+        "aquabill",
+        "ESD",
+        "Low-income rate assistance",
+        CHANGES,
+        "Apply the discounted rate for households enrolled in public benefits.",
+        "Low-income households",
+        (
+            "Full name",
+            "Income and household finances",
+            "Public benefits eligibility",
+            "Social Security number",
+        ),
+        vulnerable=True,
+        unjustified=True,
+    ),
+    FlowSpec(
+        "garcia",
+        "ESD",
+        "Bilingual billing call centre",
+        APPROVED,
+        "Answer billing questions in Spanish and Vietnamese.",
+        "Residential customers who call about their bill",
+        ("Phone number", "Voice recordings", "Utility account and billing", "Language preference"),
+        retention_days=180,
+    ),
+    FlowSpec(
+        "nguyen",
+        "ESD",
+        "Illegal dumping hot-spot map",
+        SUBMITTED,
+        "Map dumping reports to plan clean-ups and camera placement.",
+        "Residents who report dumping, and people photographed at dumping sites",
+        ("Service requests", "Precise geolocation", "Video and images of people"),
+    ),
+    FlowSpec(
+        "civicconnect",
+        "ESD",
+        "Bulky item pick-up requests",
+        APPROVED,
+        "Schedule free bulky item pick-ups.",
+        "Residents who book a pick-up",
+        ("Full name", "Home address", "Phone number", "Service requests"),
+        retention_days=730,
+    ),
+    FlowSpec(
+        "policy_institute",
+        "ESD",
+        "Utility affordability study",
+        DRAFT,
+        "Measure how rate changes affect households in each council district.",
+        "Residential customers",
+        ("Utility usage", "Income and household finances", "Approximate location"),
+    ),
+    # Information Technology
+    FlowSpec(
+        "civicconnect",
+        "ITD",
+        "311 resident request platform",
+        APPROVED,
+        "Receive, route and answer resident service requests from the app, web and phone.",
+        "Residents who file 311 requests",
+        (
+            "Full name",
+            "Email address",
+            "Phone number",
+            "Precise geolocation",
+            "Service requests",
+            "Video and images of people",
+        ),
+        retention_days=1095,
+    ),
+    FlowSpec(
+        "civicconnect",
+        "ITD",
+        "311 app analytics",
+        SUBMITTED,
+        "Measure how residents use the 311 app to improve it.",
+        "Users of the 311 app",
+        ("Web analytics", "IP address and device identifiers"),
+        retention_days=395,
+    ),
+    FlowSpec(
+        "harbor",
+        "ITD",
+        "City website hosting and backups",
+        APPROVED,
+        "Host the city website and keep nightly backups.",
+        "Visitors to the city website and newsletter subscribers",
+        ("IP address and device identifiers", "Web analytics", "Email address"),
+        retention_days=90,
+    ),
+    FlowSpec(
+        "harbor",
+        "ITD",
+        "Disaster recovery backups",
+        IN_REVIEW,
+        "Copy the HR and identity systems to a second region for disaster recovery.",
+        "City employees",
+        ("Account credentials", "Employee HR records", "Full name"),
+        retention_days=35,
+    ),
+    FlowSpec(
+        "keystone",
+        "ITD",
+        "Payroll processing",
+        APPROVED,
+        "Run payroll, tax withholding and direct deposit for city employees.",
+        "City employees",
+        (
+            "Employee payroll and tax records",
+            "Social Security number",
+            "Bank account details",
+            "Home address",
+            "Date of birth",
+        ),
+        retention_days=2555,
+    ),
+    FlowSpec(
+        "keystone",
+        "ITD",
+        "Benefits enrolment",
+        APPROVED,
+        "Enrol employees and their dependants in health and retirement plans.",
+        "City employees and their dependants",
+        ("Employee HR records", "Health information", "Date of birth", "Social Security number"),
+        minors=True,
+        retention_days=2555,
+    ),
+    FlowSpec(
+        "nguyen",
+        "ITD",
+        "Single sign-on for the resident portal",
+        CHANGES,
+        "Let residents sign in with an existing Google or Apple account.",
+        "Residents with a portal account",
+        (
+            "Social-login identifiers",
+            "Email address",
+            "Account credentials",
+            "IP address and device identifiers",
+        ),
+        unjustified=True,
+    ),
+    FlowSpec(
+        "linguabridge",
+        "ITD",
+        "Website translation widget",
+        DRAFT,
+        "Translate city web pages on request.",
+        "Visitors to the city website",
+        ("IP address and device identifiers", "Language preference", "Web analytics"),
+    ),
+)

@@ -1,0 +1,115 @@
+"""The demo seed use case: load the whole demo set once, and only into a demo database."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from sharing.audit import services as audit
+from sharing.auth.models import Role, User
+from sharing.core.models import Setting
+from sharing.demo.agreements import build_agreements
+from sharing.demo.attestations import build_attestations
+from sharing.demo.context import DemoContext
+from sharing.demo.flows import build_flows
+from sharing.demo.oversight import build_disclosures, build_incidents
+from sharing.demo.parties import build_departments, build_organisations, build_users
+from sharing.demo.people_data import DEMO_USERS
+from sharing.demo.policy import build_policy, build_templates
+from sharing.errors import Conflict
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow
+from sharing.flows.vocabulary import ensure_vocabulary
+from sharing.obligations.models import PolicyVersion
+from sharing.vendors.models import Organisation
+
+DEMO_SETTING = "demo_seeded"
+RANDOM_SEED = 2026
+# Any of these rows, without the demo marker, means the database holds real work.
+REAL_DATA_MODELS = (User, Organisation, DataFlow, PolicyVersion)
+
+
+class NotADemoDatabase(Conflict):
+    """The database already holds data that was not created by the demo seed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This database already holds users, organisations, flows or policy versions that "
+            "were not created by the demo seed. Refusing to add demo data; nothing was written. "
+            "Point SHARING_DATABASE_URL at an empty database to try the demo."
+        )
+
+
+@dataclass(frozen=True)
+class SignIn:
+    email: str
+    password: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """`created` is False when the demo set was already there (`seeded_at` says when)."""
+
+    created: bool
+    seeded_at: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_sign_ins() -> list[SignIn]:
+    return [SignIn(u["email"], u["password"], Role(u["role"]).value) for u in DEMO_USERS]
+
+
+def seed_demo(*, today: date, now: datetime) -> SeedResult:
+    """Insert the demo set in one transaction, or report that it is already there."""
+    marker = db.session.get(Setting, DEMO_SETTING)
+    if marker is not None:
+        db.session.rollback()
+        return SeedResult(created=False, seeded_at=marker.value)
+    if _holds_real_data():
+        db.session.rollback()
+        raise NotADemoDatabase()
+    try:
+        ctx = DemoContext(rng=random.Random(RANDOM_SEED), today=today, now=now)
+        _build(ctx)
+        db.session.add(Setting(key=DEMO_SETTING, value=now.isoformat()))
+        audit.record(
+            actor=None, action="demo.seeded", object_type="demo", summary=_summary(ctx.counts)
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return SeedResult(created=True, seeded_at=now.isoformat(), counts=dict(ctx.counts))
+
+
+def _holds_real_data() -> bool:
+    return any(
+        db.session.scalar(select(model.id).limit(1)) is not None for model in REAL_DATA_MODELS
+    )
+
+
+def _build(ctx: DemoContext) -> None:
+    """Each step uses rows built by the steps before it."""
+    ctx.count("data_categories", ensure_vocabulary(db.session))
+    ctx.categories = {c.name: c for c in db.session.scalars(select(DataCategory))}
+    build_departments(ctx)
+    build_organisations(ctx)
+    build_users(ctx)
+    db.session.flush()
+    build_policy(ctx)
+    build_templates(ctx)
+    build_flows(ctx)
+    build_agreements(ctx)
+    build_attestations(ctx)
+    build_disclosures(ctx)
+    build_incidents(ctx)
+    db.session.flush()
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = ", ".join(f"{number} {name.replace('_', ' ')}" for name, number in counts.items())
+    return f"Demo data seeded: {parts}."

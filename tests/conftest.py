@@ -10,6 +10,7 @@ import contextvars
 import os
 import re
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,16 +231,22 @@ class _Collector:
         return "250 OK"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback; `.messages` holds what it received."""
     from aiosmtpd.controller import Controller
 
     collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=0)
+    # aiosmtpd probes its own port at start-up, so it needs a real one, not 0.
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
     controller.start()
-    collector.port = controller.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-    collector.host = "127.0.0.1"  # type: ignore[attr-defined]
+    collector.host, collector.port = "127.0.0.1", controller.port  # type: ignore[attr-defined]
     try:
         yield collector
     finally:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, distinct, select
+from sqlalchemy import Select, select
 
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import city_timezone
@@ -77,7 +77,8 @@ def _start_of(day: date) -> datetime:
 def events_query(filters: AuditFilters) -> Select:
     stmt = select(AuditEvent)
     if filters.actor:
-        stmt = stmt.where(AuditEvent.actor_email.like(f"%{filters.actor.lower()}%"))
+        # autoescape: "_" is common in addresses and must not act as a wildcard.
+        stmt = stmt.where(AuditEvent.actor_email.contains(filters.actor.lower(), autoescape=True))
     if filters.action:
         stmt = stmt.where(AuditEvent.action == filters.action)
     if filters.object_type:
@@ -92,15 +93,13 @@ def events_query(filters: AuditFilters) -> Select:
 
 
 def known_actions() -> list[str]:
-    return list(db.session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return list(db.session.scalars(stmt))
 
 
 def known_object_types() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(distinct(AuditEvent.object_type)).order_by(AuditEvent.object_type)
-        )
-    )
+    stmt = select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    return list(db.session.scalars(stmt))
 
 
 def csv_rows(stmt: Select, batch: int = 1000) -> Iterator[str]:

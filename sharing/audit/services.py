@@ -44,6 +44,9 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        # Sorted so that an unchanged set never shows up as a change.
+        return sorted((jsonable(v) for v in value), key=repr)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return value
@@ -92,7 +95,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        changes=changes or {},
+        changes=jsonable(changes or {}),
         summary=summary[:2000],
         ip=_client_ip(),
         request_id=g.get("request_id", "") if has_request_context() else "",

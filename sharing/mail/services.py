@@ -30,6 +30,9 @@ def queue(
     object_id: object = None,
 ) -> Notification | None:
     """Add a message to the caller's transaction, unless this dedupe key was ever queued."""
+    if "\r" in recipient or "\n" in recipient:
+        # A line break in an address header would let the rest of it become new headers.
+        raise ValueError("recipient must be one address without line breaks")
     existing = db.session.scalar(select(Notification).where(Notification.dedupe_key == dedupe_key))
     if existing is not None:
         return None
@@ -47,7 +50,10 @@ def queue(
             db.session.add(notification)
     except IntegrityError:
         # Another transaction queued the same key first: that one is the message.
-        return None
+        # Any other integrity failure is a bug in the caller and must not vanish silently.
+        if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
+            return None
+        raise
     return notification
 
 
@@ -95,7 +101,7 @@ def _send_one(notification_id: int) -> bool:
     notification.attempts += 1
     try:
         _smtp_send(notification)
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:  # noqa: BLE001 - one bad message must not stop the whole run
         notification.failed_at = clock_now()
         notification.claimed_at = None
         notification.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -146,7 +152,11 @@ def outbox_query(*, state: str = "", search: str = ""):
         stmt = stmt.where(Notification.sent_at.is_(None), Notification.failed_at.is_not(None))
     elif state == "queued":
         stmt = stmt.where(Notification.sent_at.is_(None), Notification.failed_at.is_(None))
+    search = search.strip().lower()
     if search:
-        like = f"%{search.strip().lower()}%"
-        stmt = stmt.where(Notification.recipient.like(like) | Notification.subject.ilike(like))
+        # autoescape: "_" and "%" are common in addresses and must match literally.
+        stmt = stmt.where(
+            Notification.recipient.contains(search, autoescape=True)
+            | Notification.subject.icontains(search, autoescape=True)
+        )
     return stmt

@@ -1,0 +1,122 @@
+"""Alembic migrations: empty → head → base → head, and the result matches the models exactly.
+
+SQLite runs on a fresh file; PostgreSQL on the shared test database, left at head afterwards
+because the other tests (run serially) depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from sharing import create_app
+from sharing.extensions import db
+from tests.conftest import POSTGRES_URL, USING_POSTGRES, base_config
+
+
+@pytest.fixture
+def migration_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database: a new SQLite file, or the PostgreSQL test database."""
+    url = POSTGRES_URL if USING_POSTGRES else f"sqlite:///{tmp_path / 'migrations.db'}"
+    application = create_app(base_config(url, tmp_path))
+    with application.app_context():
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            if USING_POSTGRES:
+                upgrade()  # whatever happened, leave the shared database at head
+            db.engine.dispose()
+
+
+def table_names() -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def head_revision() -> str:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def audit_triggers() -> set[str]:
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            sql = (
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+            )
+        else:
+            sql = (
+                "SELECT tgname FROM pg_trigger "
+                "WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal"
+            )
+        return set(connection.scalars(text(sql)))
+
+
+def schema_differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_upgrade_downgrade_upgrade_round_trip(migration_app):
+    """An empty database upgrades to head, downgrades to nothing, and upgrades again."""
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    assert table_names() <= {"alembic_version"}
+
+    upgrade()
+    model_tables = {table.name for table in db.metadata.sorted_tables}
+    assert model_tables <= table_names()
+    assert head_revision() is not None
+
+    downgrade(revision="base")
+    assert table_names() <= {"alembic_version"}
+    assert head_revision() is None
+
+    upgrade()
+    assert model_tables <= table_names()
+
+
+def test_migrated_schema_matches_the_models(migration_app):
+    """Autogenerate finds nothing to change: every model column, type and index is migrated."""
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+
+    assert schema_differences() == []
+
+
+def test_audit_triggers_exist_after_upgrade_and_go_with_downgrade(migration_app):
+    """The append-only triggers are created with the schema and removed on downgrade."""
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+
+    expected = (
+        {"audit_events_append_only"}
+        if USING_POSTGRES
+        else {"audit_events_no_update", "audit_events_no_delete"}
+    )
+    assert audit_triggers() == expected
+
+    downgrade(revision="base")
+    if USING_POSTGRES:
+        with db.engine.connect() as connection:
+            function = connection.scalar(
+                text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_events_append_only'")
+            )
+        assert function == 0
+    else:
+        with db.engine.connect() as connection:
+            triggers = connection.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+            )
+        assert triggers == 0

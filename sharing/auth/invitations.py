@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from sharing.audit import services as audit
-from sharing.auth.models import Invitation, Role, User, normalise_email
+from sharing.auth.models import Department, Invitation, Role, User, normalise_email
 from sharing.auth.passwords import hash_password
-from sharing.auth.services import check_password_rules
+from sharing.auth.services import check_password_rules, parse_role
 from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.mail import services as mail
@@ -46,20 +46,13 @@ def invite(
     now: datetime,
 ) -> tuple[Invitation, str]:
     """Issue an invitation and queue its mail. Returns the invitation and the one-time token."""
-    role_ = Role(role)
+    role_ = parse_role(role)
     if actor.role not in INVITERS[role_]:
         raise Forbidden("You may not invite users with that role.")
     email = normalise_email(email)
-    errors: dict[str, str] = {}
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = "A user with this email already exists."
-    organisation = None
-    if role_ == Role.VENDOR:
-        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
-        if organisation is None:
-            errors["organisation_id"] = "Choose the organisation this vendor user belongs to."
-    if errors:
-        raise ValidationFailed(errors)
+    organisation = _check_invitee(
+        email=email, role=role_, organisation_id=organisation_id, department_id=department_id
+    )
 
     superseded = _revoke_pending_for(email, actor=actor, now=now)
     token = secrets.token_urlsafe(32)
@@ -97,6 +90,27 @@ def invite(
     db.session.commit()
     mail.deliver_pending(ids=[n.id for n in _notifications_for(invitation)])
     return invitation, token
+
+
+def _check_invitee(
+    *, email: str, role: Role, organisation_id: int | None, department_id: int | None
+) -> Organisation | None:
+    """The meaning checks of an invitation; returns the vendor user's organisation."""
+    errors: dict[str, str] = {}
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = "A user with this email already exists."
+    organisation = None
+    if role == Role.VENDOR:
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        if organisation is None:
+            errors["organisation_id"] = "Choose the organisation this vendor user belongs to."
+    elif department_id is not None:
+        department = db.session.get(Department, department_id)
+        if department is None or not department.active:
+            errors["department_id"] = "Choose one of the active departments."
+    if errors:
+        raise ValidationFailed(errors)
+    return organisation
 
 
 def _revoke_pending_for(email: str, *, actor: User, now: datetime) -> int:
@@ -222,7 +236,7 @@ def invitations_query(*, actor: User, state: str = "", search: str = "", now: da
     visible = [role for role, inviters in INVITERS.items() if actor.role in inviters]
     stmt = select(Invitation).where(Invitation.role.in_(visible))
     if search:
-        stmt = stmt.where(Invitation.email.like(f"%{search.strip().lower()}%"))
+        stmt = stmt.where(Invitation.email.contains(search.strip().lower(), autoescape=True))
     if state == "pending":
         stmt = stmt.where(
             Invitation.accepted_at.is_(None),

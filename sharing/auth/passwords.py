@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -46,7 +48,5 @@ def _dummy_hash(ph: PasswordHasher) -> str:
 
 
 def _burn(ph: PasswordHasher, password: str) -> None:
-    try:
+    with suppress(VerificationError, InvalidHashError):
         ph.verify(_dummy_hash(ph), password)
-    except (VerificationError, InvalidHashError):
-        pass

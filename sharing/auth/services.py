@@ -34,6 +34,14 @@ def check_password_rules(password: str, *, email: str, field: str = "password") 
         raise ValidationFailed({field: "The password must not be your email address."})
 
 
+def parse_role(value: str, *, field: str = "role") -> Role:
+    """The Role named by `value`, or a validation error on the field (never a crash)."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationFailed({field: "Choose one of the listed roles."}) from None
+
+
 # Sign-in --------------------------------------------------------------------------
 
 
@@ -119,11 +127,8 @@ def update_user(
 ) -> User:
     """Change a user's name, role or department. Vendor users stay vendor users."""
     user = get_user(user_id)
-    new_role = Role(role)
-    if (user.role == Role.VENDOR) != (new_role == Role.VENDOR):
-        raise ValidationFailed({"role": "A vendor user cannot become staff, or the reverse."})
-    if user.id == actor.id and new_role != Role.ADMIN:
-        raise ValidationFailed({"role": "You cannot remove your own administrator role."})
+    new_role = parse_role(role)
+    _check_user_change(actor=actor, user=user, role=new_role, department_id=department_id)
     if version and version != _user_version(user):
         raise Conflict("This user was changed by someone else since you opened the page.")
     before = audit.snapshot(user, USER_FIELDS)
@@ -135,6 +140,19 @@ def update_user(
     audit.record(actor=actor, action=action, object_type="user", object_id=user.id, changes=changes)
     db.session.commit()
     return user
+
+
+def _check_user_change(*, actor: User, user: User, role: Role, department_id: int | None) -> None:
+    """The meaning checks of a user edit, before anything is changed."""
+    if (user.role == Role.VENDOR) != (role == Role.VENDOR):
+        raise ValidationFailed({"role": "A vendor user cannot become staff, or the reverse."})
+    if user.id == actor.id and role != Role.ADMIN:
+        raise ValidationFailed({"role": "You cannot remove your own administrator role."})
+    if role in STAFF_ROLES and department_id not in (None, user.department_id):
+        # A user may keep a department that was since deactivated, but not move into one.
+        department = db.session.get(Department, department_id)
+        if department is None or not department.active:
+            raise ValidationFailed({"department_id": "Choose one of the active departments."})
 
 
 def _user_version(user: User) -> str:
@@ -167,6 +185,8 @@ def create_admin(*, email: str, name: str, password: str) -> User:
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise ValidationFailed({"email": "A user with this email already exists."})
+    if not name.strip():
+        raise ValidationFailed({"name": "Enter the administrator's name."})
     check_password_rules(password, email=email)
     user = User(
         email=email, name=name.strip(), role=Role.ADMIN, password_hash=hash_password(password)
@@ -187,8 +207,14 @@ def create_admin(*, email: str, name: str, password: str) -> User:
 def users_query(*, search: str = "", role: str = "", state: str = ""):
     stmt = select(User)
     if search:
-        like = f"%{search.strip().lower()}%"
-        stmt = stmt.where(or_(User.email.like(like), func.lower(User.name).like(like)))
+        # autoescape: "_" and "%" in what was typed are literal, not wildcards.
+        text = search.strip().lower()
+        stmt = stmt.where(
+            or_(
+                User.email.contains(text, autoescape=True),
+                func.lower(User.name).contains(text, autoescape=True),
+            )
+        )
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if state in ("active", "inactive"):
@@ -251,10 +277,10 @@ def update_department(
     return department
 
 
-def active_departments() -> list[Department]:
-    return list(
-        db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
-    )
+def active_departments(*, including: int | None = None) -> list[Department]:
+    """Departments open for new staff, plus `including` (a user's current one) if inactive."""
+    wanted = or_(Department.active, Department.id == including) if including else Department.active
+    return list(db.session.scalars(select(Department).where(wanted).order_by(Department.name)))
 
 
 def require(condition: bool, message: str = "You are not allowed to do that.") -> None:

@@ -125,7 +125,7 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
     form.department_id.choices = [("", "—")] + [
-        (d.id, d.name) for d in services.active_departments()
+        (d.id, d.name) for d in services.active_departments(including=user.department_id)
     ]
     if request.method == "GET":
         form.role.data, form.version.data = user.role.value, services._user_version(user)

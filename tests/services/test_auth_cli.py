@@ -1,0 +1,58 @@
+"""`flask --app app users create-admin`: the first administrator of a deployment."""
+
+from sqlalchemy import func, select
+
+from sharing.auth.models import Role, User
+from sharing.auth.passwords import verify_password
+from tests.factories import make_user
+
+PASSWORD = "a long enough passphrase"
+
+
+def create_admin(app, email="first.admin@example.org", password=PASSWORD):
+    args = ["users", "create-admin", "--email", email, "--name", "First Admin"]
+    return app.test_cli_runner().invoke(args=[*args, "--password", password])
+
+
+def test_create_admin_command_creates_an_admin_who_can_sign_in(app, db):
+    """The command exits 0 and the new admin's password verifies."""
+    result = create_admin(app)
+    assert result.exit_code == 0, result.output
+    assert "Created administrator first.admin@example.org" in result.output
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "first.admin@example.org"))
+    assert (user.role, user.active) == (Role.ADMIN, True)
+    assert verify_password(user.password_hash, PASSWORD)
+
+
+def test_create_admin_command_rejects_a_short_password(app, db):
+    """A password under 12 characters exits 1 with the reason, and creates nobody."""
+    result = create_admin(app, password="short")
+    assert result.exit_code == 1
+    assert "password: Use at least 12 characters." in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_admin_command_rejects_an_existing_email(app, db):
+    """An email already in use exits 1 with the reason, and creates nobody."""
+    existing = make_user("privacy", email="taken@example.org")
+    result = create_admin(app, email="TAKEN@example.org")
+    assert result.exit_code == 1
+    assert "email: A user with this email already exists." in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert db.session.get(User, existing.id).role == Role.PRIVACY
+
+
+def test_create_admin_command_prompts_for_what_is_missing(app, db):
+    """Run without options, the command asks for email, name and the password twice."""
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin"],
+        input=f"prompted@example.org\nPrompted Admin\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(User.name).where(User.email == "prompted@example.org")) == (
+        "Prompted Admin"
+    )

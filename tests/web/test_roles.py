@@ -1,0 +1,110 @@
+"""Which role reaches which page: one table, checked for every role and for anonymous visitors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask import url_for
+
+from sharing.core.navigation import NAV_ITEMS
+from sharing.extensions import db
+from sharing.mail import services as mail
+from tests.factories import make_department, make_user
+
+ROLES = ("admin", "procurement", "privacy", "vendor")
+STAFF = ("admin", "procurement", "privacy")
+_NAV_LINK = re.compile(r'<a class="nav-link (?:active)?" href="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Page:
+    endpoint: str
+    path: str  # may name {user}, {department} or {notification}
+    roles: tuple[str, ...]
+    anonymous: int = 302
+
+
+PAGES = (
+    Page("auth.users", "/auth/users", ("admin",)),
+    Page("auth.edit_user", "/auth/users/{user}", ("admin",)),
+    Page("auth.departments", "/auth/departments", ("admin",)),
+    Page("auth.new_department", "/auth/departments/new", ("admin",)),
+    Page("auth.edit_department", "/auth/departments/{department}", ("admin",)),
+    Page("auth.invitations", "/auth/invitations", STAFF),
+    Page("auth.new_invitation", "/auth/invitations/new", STAFF),
+    Page("audit.events", "/audit/", ("admin", "privacy")),
+    Page("audit.export_csv", "/audit/export.csv", ("admin", "privacy")),
+    Page("mail.outbox", "/mail/outbox", ("admin",)),
+    Page("mail.message", "/mail/outbox/{notification}", ("admin",)),
+    Page("core.home", "/", ROLES, anonymous=200),  # anonymous visitors see the welcome page
+    Page("auth.account", "/auth/account", ROLES),
+)
+
+# Pages open to anyone, which the table does not list.
+PUBLIC = {"auth.sign_in", "auth.accept_invitation", "core.healthz", "static"}
+
+
+def _fill(path: str) -> str:
+    if "{" not in path:
+        return path
+    notification = mail.queue(
+        recipient="someone@example.org",
+        subject="Hello",
+        body="Body",
+        kind="test",
+        dedupe_key="roles-test",
+    )
+    db.session.commit()
+    return path.format(
+        user=make_user("privacy").id, department=make_department().id, notification=notification.id
+    )
+
+
+CASES = [
+    pytest.param(page, role, id=f"{page.endpoint}-{role}")
+    for page in PAGES
+    for role in (*ROLES, "anonymous")
+]
+
+
+@pytest.mark.parametrize(("page", "role"), CASES)
+def test_each_role_reaches_its_pages_and_no_others(client, login_as, page, role):
+    """Allowed roles get 200, other roles 403, anonymous visitors go to sign-in."""
+    if role != "anonymous":
+        login_as(role)
+    response = client.get(_fill(page.path))
+    if role == "anonymous":
+        assert response.status_code == page.anonymous
+        if page.anonymous == 302:
+            assert response.headers["Location"].startswith("/auth/sign-in")
+    elif role in page.roles:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+def test_the_role_table_lists_every_signed_in_page(app):
+    """A new GET page in auth, audit, mail or core must be added to the table above."""
+    listed = {page.endpoint for page in PAGES}
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint.split(".")[0] in ("auth", "audit", "mail", "core")
+    }
+    assert pages - listed - PUBLIC == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_shows_each_role_only_pages_it_may_open(app, client, login_as, role):
+    """A role sees exactly the navigation links it may open, and each of them opens."""
+    login_as(role)
+    shown = set(_NAV_LINK.findall(client.get("/").get_data(as_text=True)))
+    with app.test_request_context():
+        urls = {item.endpoint: url_for(item.endpoint) for item in NAV_ITEMS}
+    assert shown == {urls[item.endpoint] for item in NAV_ITEMS if role in item.roles}
+    for item in NAV_ITEMS:
+        status = client.get(urls[item.endpoint]).status_code
+        assert status == (200 if role in item.roles else 403), item.endpoint

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from sharing.demo.specs import FlowSpec
-from sharing.flows.models import FlowStatus
-
-DRAFT = FlowStatus.DRAFT
-SUBMITTED = FlowStatus.SUBMITTED
-IN_REVIEW = FlowStatus.IN_REVIEW
-CHANGES = FlowStatus.CHANGES_REQUESTED
-APPROVED = FlowStatus.APPROVED
-RETIRED = FlowStatus.RETIRED
+from sharing.demo.specs import APPROVED, CHANGES, DRAFT, IN_REVIEW, RETIRED, SUBMITTED, FlowSpec
 
 COMMUNITY_FLOWS: tuple[FlowSpec, ...] = (
     # Library

@@ -43,3 +43,12 @@ class AttestationSpec(NamedTuple):
     org: str
     status: AttestationStatus
     due_in_days: int
+
+
+# Short names for the statuses, used by the flow data tables.
+DRAFT = FlowStatus.DRAFT
+SUBMITTED = FlowStatus.SUBMITTED
+IN_REVIEW = FlowStatus.IN_REVIEW
+CHANGES = FlowStatus.CHANGES_REQUESTED
+APPROVED = FlowStatus.APPROVED
+RETIRED = FlowStatus.RETIRED

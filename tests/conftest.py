@@ -24,37 +24,13 @@ from sharing.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("SHARING_DATABASE_URL", "")
 USING_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
-CI = os.environ.get("CI", "").lower() == "true"
 TEST_PASSWORD = "correct horse battery staple"
+pytest_plugins = ["tests.ci_guard"]
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
-
-
-# -- No skipped tests under CI ----------------------------------------------------------
-
-_skipped: list[str] = []
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped:
-        _skipped.append(report.nodeid)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if CI and _skipped:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if CI and _skipped:
-        terminalreporter.write_line(
-            f"CI=true forbids skipped tests; {len(_skipped)} were skipped:", red=True
-        )
-        for nodeid in _skipped:
-            terminalreporter.write_line(f"  {nodeid}", red=True)
 
 
 # -- Configuration and database ----------------------------------------------------------

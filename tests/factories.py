@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from sharing.audit.models import AuditEvent
 from sharing.auth.models import Department, Role, User
 from sharing.auth.passwords import hash_password
 from sharing.core.clock import now
@@ -105,3 +106,16 @@ def add_category(flow: DataFlow, category: DataCategory, justification: str = "N
 
 def days_from_today(days: int) -> date:
     return now().date() + timedelta(days=days)
+
+
+def make_audit_event(**overrides) -> AuditEvent:
+    values = {
+        "action": "vendor.registered",
+        "object_type": "organisation",
+        "object_id": "1",
+        "actor_email": "privacy1@example.org",
+        "actor_role": "privacy",
+        "summary": "Registered a vendor",
+    }
+    values.update(overrides)
+    return _save(AuditEvent(**values))

@@ -31,5 +31,4 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-staff_required = roles_required("admin", "procurement", "privacy")
 signed_in_required = roles_required("admin", "procurement", "privacy", "vendor")

@@ -16,6 +16,7 @@ from sharing.auth.services import check_password_rules, parse_role
 from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.mail import services as mail
+from sharing.mail.models import Notification
 from sharing.vendors.models import Organisation
 
 # Who may invite (or revoke an invitation for) each role.
@@ -69,7 +70,7 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    _queue_mail(invitation, token, organisation)
+    message = _queue_mail(invitation, token, organisation)
     audit.record(
         actor=actor,
         action="invitation.issued",
@@ -87,8 +88,9 @@ def invite(
         summary=f"Invited {email} as {role_.label}"
         + (f"; replaced {superseded} earlier invitation(s)" if superseded else ""),
     )
+    queued_ids = [message.id] if message else []  # read before commit expires the row
     db.session.commit()
-    mail.deliver_pending(ids=[n.id for n in _notifications_for(invitation)])
+    mail.deliver_pending(ids=queued_ids)
     return invitation, token
 
 
@@ -130,7 +132,9 @@ def accept_url(token: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/invitations/accept/{token}"
 
 
-def _queue_mail(invitation: Invitation, token: str, organisation: Organisation | None) -> None:
+def _queue_mail(
+    invitation: Invitation, token: str, organisation: Organisation | None
+) -> Notification | None:
     days = current_app.config["INVITATION_DAYS"]
     where = f" for {organisation.display_name}" if organisation else ""
     body = (
@@ -141,7 +145,7 @@ def _queue_mail(invitation: Invitation, token: str, organisation: Organisation |
         f"The link works once and expires in {days} days. If you did not expect this "
         "invitation, you can ignore this message.\n"
     )
-    mail.queue(
+    return mail.queue(
         recipient=invitation.email,
         subject="Your invitation to the data-sharing register",
         body=body,
@@ -150,14 +154,6 @@ def _queue_mail(invitation: Invitation, token: str, organisation: Organisation |
         object_type="invitation",
         object_id=invitation.id,
     )
-
-
-def _notifications_for(invitation: Invitation):
-    from sharing.mail.models import Notification
-
-    return db.session.scalars(
-        select(Notification).where(Notification.dedupe_key == f"invitation:{invitation.id}")
-    ).all()
 
 
 def find_usable(token: str, *, now: datetime) -> Invitation:

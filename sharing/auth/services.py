@@ -13,7 +13,6 @@ from sharing.auth.passwords import hash_password, needs_rehash, verify_password
 from sharing.errors import (
     Conflict,
     DomainError,
-    Forbidden,
     NotFound,
     TooManyRequests,
     ValidationFailed,
@@ -129,7 +128,7 @@ def update_user(
     user = get_user(user_id)
     new_role = parse_role(role)
     _check_user_change(actor=actor, user=user, role=new_role, department_id=department_id)
-    if version and version != _user_version(user):
+    if version and version != user_version(user):
         raise Conflict("This user was changed by someone else since you opened the page.")
     before = audit.snapshot(user, USER_FIELDS)
     user.name = name.strip()
@@ -155,7 +154,7 @@ def _check_user_change(*, actor: User, user: User, role: Role, department_id: in
             raise ValidationFailed({"department_id": "Choose one of the active departments."})
 
 
-def _user_version(user: User) -> str:
+def user_version(user: User) -> str:
     return user.updated_at.isoformat() if user.updated_at else ""
 
 
@@ -281,8 +280,3 @@ def active_departments(*, including: int | None = None) -> list[Department]:
     """Departments open for new staff, plus `including` (a user's current one) if inactive."""
     wanted = or_(Department.active, Department.id == including) if including else Department.active
     return list(db.session.scalars(select(Department).where(wanted).order_by(Department.name)))
-
-
-def require(condition: bool, message: str = "You are not allowed to do that.") -> None:
-    if not condition:
-        raise Forbidden(message)

@@ -128,7 +128,7 @@ def edit_user(user_id: int):
         (d.id, d.name) for d in services.active_departments(including=user.department_id)
     ]
     if request.method == "GET":
-        form.role.data, form.version.data = user.role.value, services._user_version(user)
+        form.role.data, form.version.data = user.role.value, services.user_version(user)
     if form.validate_on_submit():
         try:
             services.update_user(

@@ -12,23 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sharing.audit import services as audit
 from sharing.audit.models import AppendOnlyViolation, AuditEvent
 from sharing.audit.queries import AuditFilters, events_query
-from tests.factories import make_organisation, make_user
-
-
-def make_event(db, **overrides) -> AuditEvent:
-    values = {
-        "action": "vendor.registered",
-        "object_type": "organisation",
-        "object_id": "1",
-        "actor_email": "privacy1@example.org",
-        "actor_role": "privacy",
-        "summary": "Registered a vendor",
-    }
-    values.update(overrides)
-    event = AuditEvent(**values)
-    db.session.add(event)
-    db.session.commit()
-    return event
+from tests.factories import make_audit_event, make_organisation, make_user
 
 
 def count_events(db) -> int:
@@ -110,7 +94,7 @@ def test_record_makes_changes_json_safe(db):
 
 def test_orm_update_of_an_audit_event_raises(db):
     """Changing an AuditEvent through the ORM is refused before any SQL is sent."""
-    event = make_event(db)
+    event = make_audit_event()
     event.summary = "rewritten history"
 
     with pytest.raises(AppendOnlyViolation):
@@ -121,7 +105,7 @@ def test_orm_update_of_an_audit_event_raises(db):
 
 def test_orm_delete_of_an_audit_event_raises(db):
     """Deleting an AuditEvent through the ORM is refused."""
-    event = make_event(db)
+    event = make_audit_event()
     db.session.delete(event)
 
     with pytest.raises(AppendOnlyViolation):
@@ -140,7 +124,7 @@ def test_orm_delete_of_an_audit_event_raises(db):
 )
 def test_orm_bulk_update_or_delete_of_audit_events_raises(db, statement):
     """ORM-enabled bulk UPDATE and DELETE statements are refused too."""
-    make_event(db)
+    make_audit_event()
 
     with pytest.raises(AppendOnlyViolation):
         db.session.execute(statement)
@@ -155,7 +139,7 @@ def test_orm_bulk_update_or_delete_of_audit_events_raises(db, statement):
 )
 def test_raw_sql_update_or_delete_is_refused_by_the_database(db, sql):
     """The database trigger refuses UPDATE and DELETE even when the ORM is bypassed."""
-    make_event(db)
+    make_audit_event()
 
     with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
         connection.execute(text(sql))
@@ -167,18 +151,18 @@ def test_raw_sql_update_or_delete_is_refused_by_the_database(db, sql):
 
 def test_inserting_audit_events_still_works_alongside_the_triggers(db):
     """Append-only still allows appending: two events give two rows."""
-    make_event(db)
-    make_event(db, action="vendor.updated")
+    make_audit_event()
+    make_audit_event(action="vendor.updated")
 
     assert count_events(db) == 2
 
 
 def test_date_filters_use_the_citys_calendar_dates(db):
     """A date range covers midnight to midnight in the city, not in UTC."""
-    before_midnight = make_event(db, at=datetime(2026, 3, 10, 6, 30, tzinfo=UTC))  # 9 Mar 23:30
-    just_after = make_event(db, at=datetime(2026, 3, 10, 7, 30, tzinfo=UTC))  # 10 Mar 00:30
-    late_evening = make_event(db, at=datetime(2026, 3, 11, 6, 59, tzinfo=UTC))  # 10 Mar 23:59
-    next_day = make_event(db, at=datetime(2026, 3, 11, 7, 1, tzinfo=UTC))  # 11 Mar 00:01
+    before_midnight = make_audit_event(at=datetime(2026, 3, 10, 6, 30, tzinfo=UTC))  # 9 Mar 23:30
+    just_after = make_audit_event(at=datetime(2026, 3, 10, 7, 30, tzinfo=UTC))  # 10 Mar 00:30
+    late_evening = make_audit_event(at=datetime(2026, 3, 11, 6, 59, tzinfo=UTC))  # 10 Mar 23:59
+    next_day = make_audit_event(at=datetime(2026, 3, 11, 7, 1, tzinfo=UTC))  # 11 Mar 00:01
     day = datetime(2026, 3, 10).date()
 
     found = db.session.scalars(events_query(AuditFilters(date_from=day, date_to=day))).all()
@@ -189,8 +173,8 @@ def test_date_filters_use_the_citys_calendar_dates(db):
 
 def test_actor_filter_matches_underscores_literally(db):
     """An underscore typed in the actor filter is not a LIKE wildcard."""
-    wanted = make_event(db, actor_email="ann_lee@example.org")
-    make_event(db, actor_email="annxlee@example.org")
+    wanted = make_audit_event(actor_email="ann_lee@example.org")
+    make_audit_event(actor_email="annxlee@example.org")
 
     found = db.session.scalars(events_query(AuditFilters(actor="ann_lee"))).all()
 
@@ -199,7 +183,7 @@ def test_actor_filter_matches_underscores_literally(db):
 
 def test_actor_filter_ignores_case(db):
     """Typing an address in capitals still finds the (lower-case) stored actor."""
-    wanted = make_event(db, actor_email="privacy7@example.org")
+    wanted = make_audit_event(actor_email="privacy7@example.org")
 
     found = db.session.scalars(events_query(AuditFilters(actor="PRIVACY7@"))).all()
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import today
+from tests.factories import make_audit_event
 
 BASE_MOMENT = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
 
@@ -22,20 +23,7 @@ def app_config() -> dict:
 
 
 def make_event(db, **overrides) -> AuditEvent:
-    values = {
-        "at": BASE_MOMENT,
-        "action": "vendor.registered",
-        "object_type": "organisation",
-        "object_id": "1",
-        "actor_email": "privacy1@example.org",
-        "actor_role": "privacy",
-        "summary": "Registered a vendor",
-    }
-    values.update(overrides)
-    event = AuditEvent(**values)
-    db.session.add(event)
-    db.session.commit()
-    return event
+    return make_audit_event(**{"at": BASE_MOMENT, **overrides})
 
 
 def rows_of(html: str) -> list[str]:

@@ -1,14 +1,12 @@
 """Every state-changing route writes exactly one audit event, and none can alter the trail.
 
-The table below must name every endpoint that accepts POST (or PUT, PATCH, DELETE). A new
-route fails `test_every_state_changing_endpoint_has_an_audit_case` until a case is added:
-a function that prepares the data, signs in the right role, and returns (url, form data).
+The tables (below, and in tests/web/tables/) must name every endpoint that accepts POST
+(or PUT, PATCH, DELETE). A new route fails
+`test_every_state_changing_endpoint_has_an_audit_case` until a case is added: a function
+that prepares the data, signs in the right role, and returns (url, form data).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
@@ -18,23 +16,10 @@ from sharing.auth import invitations
 from sharing.core.clock import now
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_organisation, make_user
+from tests.web.tables import AuditCase, flows, reports, vendors
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 NEW_PASSWORD = "a brand new passphrase"
-
-Setup = Callable[..., tuple[str, dict]]
-
-
-@dataclass(frozen=True)
-class AuditCase:
-    endpoint: str
-    action: str  # the one event the post must write
-    setup: Setup
-    name: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.endpoint}{'-' + self.name if self.name else ''}"
 
 
 # Setups: each gets `login_as` and returns (url, form data) ------------------------------
@@ -130,7 +115,7 @@ def accept_invitation(login_as):
     return f"/auth/invitations/accept/{token}", data
 
 
-CASES = (
+AUTH_CASES = (
     AuditCase("auth.sign_in", "auth.signed_in", sign_in_ok, "success"),
     AuditCase("auth.sign_in", "auth.sign_in_failed", sign_in_wrong, "wrong-password"),
     AuditCase("auth.sign_in", "auth.sign_in_failed", sign_in_unknown, "unknown-email"),
@@ -145,6 +130,9 @@ CASES = (
     AuditCase("auth.revoke_invitation", "invitation.revoked", revoke_invitation),
     AuditCase("auth.accept_invitation", "invitation.accepted", accept_invitation),
 )
+
+# Each package keeps its cases in tests/web/tables/<package>.py.
+CASES = AUTH_CASES + vendors.AUDIT_CASES + flows.AUDIT_CASES + reports.AUDIT_CASES
 
 
 def state_changing_endpoints(app) -> set[str]:

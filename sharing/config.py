@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/files
+    "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    "IMPORT_BACKGROUND": True,  # large imports run in a thread; tests turn this off
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

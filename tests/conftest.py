@@ -47,6 +47,7 @@ def base_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
         "WTF_CSRF_ENABLED": True,
+        "IMPORT_BACKGROUND": False,  # imports run in the request; one test opts into the thread
     }
     config.update(overrides)
     return config

@@ -1,7 +1,8 @@
-"""Pages of the reports blueprint."""
+"""Pages of the reports blueprint: spreadsheet import (import_views) and export (export_views)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sharing.reports import export_views, import_views  # noqa: F401 - their routes join bp
+from sharing.reports.blueprint import bp
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+__all__ = ["bp"]

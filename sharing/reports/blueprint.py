@@ -1,0 +1,7 @@
+"""The reports blueprint object, shared by the import and export view modules."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

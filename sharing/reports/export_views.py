@@ -1,0 +1,5 @@
+"""Spreadsheet export pages."""
+
+from __future__ import annotations
+
+from sharing.reports.blueprint import bp  # noqa: F401

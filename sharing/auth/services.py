@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
 from sharing.auth.models import STAFF_ROLES, Department, Role, SignInFailure, User, normalise_email
@@ -204,7 +205,8 @@ def create_admin(*, email: str, name: str, password: str) -> User:
 
 
 def users_query(*, search: str = "", role: str = "", state: str = ""):
-    stmt = select(User)
+    # The list shows each user's organisation or department: load them with the page.
+    stmt = select(User).options(selectinload(User.organisation), selectinload(User.department))
     if search:
         # autoescape: "_" and "%" in what was typed are literal, not wildcards.
         text = search.strip().lower()

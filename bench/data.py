@@ -30,10 +30,30 @@ from sharing.vendors.models import (
 ORGANISATIONS_PER_SCALE = 40
 BATCH = 2_000
 
-_WORDS = (
-    "Civic Harbor Transit Metro Pioneer Summit Cascade Beacon Orchard Granite Lumen Atlas "
-    "Keystone Meridian Northwind Redwood Sierra Juniper Willow Cedar Quarry Lantern"
-).split()
+_WORDS = [
+    "Civic",
+    "Harbor",
+    "Transit",
+    "Metro",
+    "Pioneer",
+    "Summit",
+    "Cascade",
+    "Beacon",
+    "Orchard",
+    "Granite",
+    "Lumen",
+    "Atlas",
+    "Keystone",
+    "Meridian",
+    "Northwind",
+    "Redwood",
+    "Sierra",
+    "Juniper",
+    "Willow",
+    "Cedar",
+    "Quarry",
+    "Lantern",
+]
 _SUFFIXES = ("Inc.", "LLC", "Corporation", "Co.", "Partners", "Group")
 
 
@@ -149,9 +169,7 @@ def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
                 "department_id": rng.choice(departments),
                 "system_name": f"System {flow_id}",
                 "purposes": "Deliver the contracted service",
-                "status": rng.choice(
-                    (FlowStatus.DRAFT, FlowStatus.SUBMITTED, FlowStatus.APPROVED)
-                ),
+                "status": rng.choice((FlowStatus.DRAFT, FlowStatus.SUBMITTED, FlowStatus.APPROVED)),
                 "risk_tier": rng.choice(list(RiskTier)),
                 "risk_factors": [],
                 "subprocessors": [],

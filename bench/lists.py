@@ -88,10 +88,7 @@ def measure(scale: int, workdir: Path) -> tuple[dict[str, int], dict[str, float]
 
 
 def main() -> None:
-    print(
-        f"date {date.today()} · {platform.node()} · Python {platform.python_version()}"
-        f" · SQLite"
-    )
+    print(f"date {date.today()} · {platform.node()} · Python {platform.python_version()} · SQLite")
     print("command: python -m bench.lists\n")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:

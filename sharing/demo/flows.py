@@ -22,17 +22,15 @@ from sharing.demo.oversight_data import REVIEW_COMMENTS
 from sharing.demo.specs import FlowSpec
 from sharing.extensions import db
 from sharing.flows.models import (
-    DataCategory,
     DataFlow,
     Direction,
     FlowCategory,
     FlowComment,
     FlowStatus,
     Frequency,
-    RiskTier,
-    Sensitivity,
     TransferMethod,
 )
+from sharing.flows.risk import assess_risk
 from sharing.register.models import RegisterChange, RegisterChangeKind
 from sharing.vendors.models import OrganisationKind
 
@@ -161,50 +159,6 @@ def _publish(flow: DataFlow, status: FlowStatus) -> None:
         flow.publication_exemption = PUBLICATION_EXEMPTION
     else:
         flow.published = True
-
-
-SPECIAL_FACTORS = (
-    ("is_minors", "Children's data"),
-    ("is_health", "Health data"),
-    ("is_biometric", "Biometric identifiers"),
-    ("is_precise_location", "Precise location"),
-    ("is_licence_plate", "Licence-plate data"),
-    ("is_ssn", "Social Security numbers"),
-    ("is_financial", "Financial data"),
-    ("is_criminal_justice", "Criminal-justice records"),
-)
-# The highest score each tier allows.
-TIER_CEILINGS = (
-    (2, RiskTier.LOW),
-    (6, RiskTier.MEDIUM),
-    (11, RiskTier.HIGH),
-    (10**6, RiskTier.CRITICAL),
-)
-
-
-def assess_risk(flow: DataFlow, categories: list[DataCategory]) -> tuple[RiskTier, list[str]]:
-    """A plausible tier with the short reasons behind it (special data weighs most)."""
-    factors = [
-        label for attr, label in SPECIAL_FACTORS if any(getattr(c, attr) for c in categories)
-    ]
-    score = 2 * len(factors)
-    restricted = sum(c.sensitivity == Sensitivity.RESTRICTED for c in categories)
-    if restricted:
-        factors.append(f"{restricted} restricted categor{'y' if restricted == 1 else 'ies'}")
-        score += restricted
-    extra = (
-        (flow.includes_minors, "Includes minors"),
-        (flow.includes_vulnerable, "Vulnerable people"),
-        (flow.automated_decisions, "Automated decisions"),
-        (flow.storage_country != "US", f"Stored outside the US ({flow.storage_country})"),
-        (any(s["country"] != "US" for s in flow.subprocessors), "Subprocessor outside the US"),
-    )
-    for applies, label in extra:
-        if applies:
-            factors.append(label)
-            score += 2
-    tier = next(tier for ceiling, tier in TIER_CEILINGS if score <= ceiling)
-    return tier, factors or ["No special or restricted categories"]
 
 
 def _add_review_comments(ctx: DemoContext) -> None:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from sharing.core.models import Base, JSONType, TimestampMixin, enum_type
 
@@ -32,6 +32,10 @@ class OrganisationStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+# Risk tiers from lowest to highest; list queries compute a tier's rank as its index + 1.
+RISK_ORDER = ("low", "medium", "high", "critical")
 
 
 class ContactRole(enum.StrEnum):
@@ -100,6 +104,10 @@ class Organisation(TimestampMixin, Base):
     )
     users = relationship("User", back_populates="organisation")
 
+    # Filled in by vendors.queries.organisations_query; None when loaded any other way.
+    flow_count: Mapped[int | None] = query_expression()
+    risk_rank: Mapped[int | None] = query_expression()
+
     @validates("legal_name")
     def _keep_normalised_name(self, _key: str, value: str) -> str:
         self.normalised_name = normalise_name(value)
@@ -108,6 +116,12 @@ class Organisation(TimestampMixin, Base):
     @property
     def display_name(self) -> str:
         return self.common_name or self.legal_name
+
+    @property
+    def highest_risk(self) -> str | None:
+        """The highest risk tier among current flows, when loaded by the list query."""
+        rank = self.risk_rank
+        return RISK_ORDER[rank - 1] if rank and 0 < rank <= len(RISK_ORDER) else None
 
     def __repr__(self) -> str:
         return f"<Organisation {self.legal_name!r}>"

@@ -1,0 +1,282 @@
+"""The review workflow: one transition table, the step that enforces it, comments, and mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from sharing.audit import services as audit
+from sharing.auth.models import Role, User
+from sharing.core.models import utcnow
+from sharing.errors import Conflict, Forbidden, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowComment, FlowStatus
+from sharing.flows.rules import submission_problems
+from sharing.flows.services import changes_since, open_revision
+from sharing.mail import services as mail
+
+S = FlowStatus
+MAX_COMMENT = 5000
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[FlowStatus]
+    target: FlowStatus
+    roles: frozenset[str]
+    comment_required: bool = False
+    confirm: str = ""  # asked in the browser before posting, for steps that are hard to undo
+    style: str = "primary"
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        "Submit for review",
+        frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+        S.SUBMITTED,
+        frozenset({"procurement", "admin"}),
+    ),
+    "start_review": Transition(
+        "Start review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset({"privacy", "admin"})
+    ),
+    "approve": Transition(
+        "Approve",
+        frozenset({S.IN_REVIEW}),
+        S.APPROVED,
+        frozenset({"privacy", "admin"}),
+        confirm="Approve this revision? It comes into force and replaces any earlier one.",
+        style="success",
+    ),
+    "request_changes": Transition(
+        "Request changes",
+        frozenset({S.IN_REVIEW}),
+        S.CHANGES_REQUESTED,
+        frozenset({"privacy", "admin"}),
+        comment_required=True,
+        style="warning",
+    ),
+    "retire": Transition(
+        "Retire",
+        frozenset({S.APPROVED}),
+        S.RETIRED,
+        frozenset({"procurement", "privacy", "admin"}),
+        confirm="Retire this flow? The data sharing it describes must stop.",
+        style="outline-danger",
+    ),
+}
+
+# Who hears about each step: the privacy office on submission, the submitter on a decision.
+NOTIFY_PRIVACY_OFFICE = {"submit"}
+NOTIFY_SUBMITTER = {"approve", "request_changes", "retire"}
+
+
+def available_actions(flow: DataFlow, user: Any) -> list[tuple[str, Transition]]:
+    """The steps this user may take on this flow now, in table order."""
+    role = _role(user)
+    return [
+        (action, step)
+        for action, step in TRANSITIONS.items()
+        if flow.status in step.sources and role in step.roles
+    ]
+
+
+def transition_flow(
+    *,
+    actor: Any,
+    flow: DataFlow,
+    action: str,
+    comment: str = "",
+    expected_version: int | None,
+    commit: bool = True,
+) -> DataFlow:
+    """Move the flow one step through review, as the transition table allows."""
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise Conflict("That is not a step of the review workflow.")
+    if _role(actor) not in step.roles:
+        raise Forbidden(f"Your role may not {step.label.lower()} a flow.")
+    if flow.status not in step.sources:
+        raise Conflict(
+            f"A {flow.status.label.lower()} flow cannot be moved to "
+            f"{step.target.label.lower()} (“{step.label}”)."
+        )
+    if expected_version is not None and expected_version != flow.version:
+        raise Conflict(changes_since(flow, expected_version))
+    comment = (comment or "").strip()
+    _check_step(flow, action, step, comment)
+
+    before, version = flow.status, flow.version
+    superseded = _apply_step(actor, flow, action, step)
+    if comment:
+        flow.comments.append(FlowComment(author_id=actor.id, body=comment, created_at=utcnow()))
+    changes: dict[str, Any] = {
+        "status": {"before": before.value, "after": step.target.value},
+        "version": {"before": version, "after": version + 1},
+    }
+    if superseded is not None:
+        changes["superseded_revision"] = {"before": None, "after": superseded.revision}
+    if comment:
+        changes["comment"] = {"before": None, "after": comment}
+    audit.record(
+        actor=actor,
+        action=f"flow.{action}",
+        object_type="flow",
+        object_id=flow.id,
+        organisation_id=flow.organisation_id,
+        changes=changes,
+        summary=f"{step.label}: {flow.system_name} (revision {flow.revision})",
+    )
+    queued = _notify(flow, action, comment)
+    ids = [n.id for n in queued]
+    if not commit:
+        db.session.flush()
+        return flow
+    db.session.commit()
+    mail.deliver_pending(ids=ids)
+    return flow
+
+
+def _check_step(flow: DataFlow, action: str, step: Transition, comment: str) -> None:
+    if step.comment_required and not comment:
+        raise ValidationFailed({"comment": "Say what needs to change."})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed({"comment": f"Use at most {MAX_COMMENT} characters."})
+    if action == "submit":
+        problems = submission_problems(flow)
+        if problems:
+            raise ValidationFailed(problems, "This flow is not ready for review yet.")
+    if action == "retire":
+        pending = open_revision(flow)
+        if pending is not None:
+            raise Conflict(
+                f"Revision {pending.revision} of this flow is still open "
+                f"({pending.status.label.lower()}). Finish its review before retiring the flow."
+            )
+
+
+def _apply_step(actor: Any, flow: DataFlow, action: str, step: Transition) -> DataFlow | None:
+    """Set the new status and who/when; on approval, supersede the revision in force."""
+    moment = utcnow()
+    superseded = None
+    if action == "submit":
+        flow.submitted_by_id, flow.submitted_at = actor.id, moment
+    elif action == "approve":
+        flow.approved_by_id, flow.approved_at = actor.id, moment
+        superseded = db.session.scalar(
+            select(DataFlow).where(
+                DataFlow.lineage_id == flow.lineage_id,
+                DataFlow.id != flow.id,
+                DataFlow.status == S.APPROVED,
+            )
+        )
+        if superseded is not None:
+            superseded.status = S.SUPERSEDED
+            superseded.updated_at = moment
+    flow.status = step.target
+    flow.updated_at = moment
+    return superseded
+
+
+def add_comment(*, actor: Any, flow: DataFlow, body: str, commit: bool = True) -> FlowComment:
+    """Add to the flow's review conversation (questions, answers, replies to a request)."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed({"body": "Write a comment first."})
+    if len(body) > MAX_COMMENT:
+        raise ValidationFailed({"body": f"Use at most {MAX_COMMENT} characters."})
+    comment = FlowComment(flow=flow, author_id=actor.id, body=body, created_at=utcnow())
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="flow.commented",
+        object_type="flow",
+        object_id=flow.id,
+        organisation_id=flow.organisation_id,
+        changes={"comment": {"before": None, "after": body}},
+        summary=f"Commented on {flow.system_name} (revision {flow.revision})",
+    )
+    if commit:
+        db.session.commit()
+    return comment
+
+
+# Mail ---------------------------------------------------------------------------------
+
+
+def _role(user: Any) -> str:
+    role = getattr(user, "role", "")
+    return getattr(role, "value", str(role))
+
+
+def _recipients(flow: DataFlow, action: str) -> list[str]:
+    addresses: list[str] = []
+    if action in NOTIFY_PRIVACY_OFFICE:
+        office = current_app.config.get("PRIVACY_OFFICE_EMAIL")
+        if office:
+            addresses.append(office)
+        addresses += db.session.scalars(
+            select(User.email).where(User.role == Role.PRIVACY, User.active.is_(True))
+        )
+    if action in NOTIFY_SUBMITTER:
+        people = {flow.submitted_by_id, flow.created_by_id} - {None}
+        if people:
+            addresses += db.session.scalars(
+                select(User.email).where(User.id.in_(people), User.active.is_(True))
+            )
+    seen: dict[str, None] = {}
+    for address in addresses:
+        seen.setdefault(address.strip().lower(), None)
+    return list(seen)
+
+
+def flow_url(flow: DataFlow) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/flows/{flow.id}"
+
+
+SUBJECTS = {
+    "submit": "Data flow submitted for review: {name}",
+    "approve": "Data flow approved: {name}",
+    "request_changes": "Changes requested on data flow: {name}",
+    "retire": "Data flow retired: {name}",
+}
+
+OPENERS = {
+    "submit": "A data flow was submitted to the privacy office for review.",
+    "approve": "The privacy office approved this data flow. It is now in force.",
+    "request_changes": "The privacy office asked for changes before it can approve this flow.",
+    "retire": "This data flow was retired. The sharing it describes must stop.",
+}
+
+
+def _notify(flow: DataFlow, action: str, comment: str) -> list:
+    if action not in SUBJECTS:
+        return []
+    organisation = flow.organisation.display_name if flow.organisation else ""
+    body = (
+        f"{OPENERS[action]}\n\n"
+        f"System: {flow.system_name} (revision {flow.revision})\n"
+        f"Organisation: {organisation}\n"
+        f"Risk tier: {flow.risk_tier.value if flow.risk_tier else 'not assessed'}\n"
+    )
+    if comment:
+        body += f"\nComment:\n{comment}\n"
+    body += f"\nOpen the flow: {flow_url(flow)}\n"
+    queued = []
+    for address in _recipients(flow, action):
+        message = mail.queue(
+            recipient=address,
+            subject=SUBJECTS[action].format(name=flow.system_name),
+            body=body,
+            kind=f"flow.{action}",
+            dedupe_key=f"flow:{flow.id}:{action}:v{flow.version}:{address}",
+            object_type="flow",
+            object_id=flow.id,
+        )
+        if message is not None:
+            queued.append(message)
+    return queued

@@ -1,0 +1,313 @@
+"""Upload safety: decide from its content whether an uploaded file is a CSV or XLSX we may parse.
+
+Nothing here trusts the file name or the browser's content type. The checks run before pandas
+or openpyxl see the file, and they read the zip central directory before decompressing anything,
+so a zip bomb is refused from its declared sizes and no member is ever expanded beyond them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import enum
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from flask import current_app
+
+from sharing.errors import DomainError
+
+# Limits on what a workbook may expand to. A large real import (50,000 rows) stays far below.
+MAX_MEMBERS = 1000
+MAX_TOTAL_UNCOMPRESSED = 250 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_CHECK_FROM = 1024 * 1024  # tiny members may compress very well without being a threat
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+CHUNK = 64 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_MARKERS = ("macroenabled", "vbaproject", "macrosheet")
+OTHER_OFFICE = {
+    "wordprocessingml": "a Word document",
+    "presentationml": "a PowerPoint presentation",
+    "spreadsheetml.template": "an Excel template (.xltx)",
+}
+
+# Well-known binary formats, named in the message so the user knows what they sent.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+    (b"{\\rtf", "a rich-text document"),
+)
+
+# <!DOCTYPE and <!ENTITY in every encoding an XML parser might be handed.
+_DTD_WORDS = ("<!DOCTYPE", "<!ENTITY")
+_DTD_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_DTD_PATTERN = re.compile(
+    b"|".join(re.escape(word.encode(enc)) for word in _DTD_WORDS for enc in _DTD_ENCODINGS),
+    re.IGNORECASE,
+)
+_DTD_OVERLAP = max(len(word.encode("utf-32-le")) for word in _DTD_WORDS)
+
+# C0 control characters that never appear in a text CSV (tab, line feed, CR are fine).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_SHARE = 0.01
+
+
+class RejectedFile(DomainError):
+    """The upload is not a file we will parse; `message` tells the user why."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, code: str = "rejected") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class FileKind(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def max_import_bytes() -> int:
+    return int(current_app.config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def check_upload(path: Path, *, max_bytes: int) -> FileKind:
+    """The kind of a stored upload, judged by its content; raises RejectedFile otherwise."""
+    size = path.stat().st_size
+    if size == 0:
+        raise RejectedFile("The file is empty.", code="empty")
+    if size > max_bytes:
+        raise RejectedFile(
+            f"The file is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit for imports.",
+            code="too_large",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head.startswith(OLE_MAGIC):
+        raise RejectedFile(
+            "This is an encrypted or legacy workbook (a password-protected file or an old .xls). "
+            "Remove the password and save it as .xlsx (Excel Workbook) or CSV, then upload again.",
+            code="encrypted_or_legacy",
+        )
+    if head.startswith(ZIP_MAGIC):
+        _check_xlsx(path)
+        return FileKind.XLSX
+    _check_csv(path, head)
+    return FileKind.CSV
+
+
+def csv_encoding(path: Path) -> str:
+    """The codec to read an accepted CSV with: UTF-8 (BOM or not), else Windows-1252."""
+    with path.open("rb") as handle:
+        if handle.read(len(UTF8_BOM)) == UTF8_BOM:
+            return "utf-8-sig"
+    return "utf-8" if _decodes(path, "utf-8") else "cp1252"
+
+
+# -- XLSX --------------------------------------------------------------------------------
+
+
+def _check_xlsx(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_sizes(members)
+            _check_no_macros_or_encryption(members)
+            _check_content_types(archive)
+            for member in members:
+                _check_no_dtd(archive, member)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+    ) as error:
+        raise RejectedFile(
+            "The file looks like a workbook but it is damaged or uses an unsupported "
+            "compression. Open it in Excel, save it again as .xlsx, and upload that copy.",
+            code="damaged_zip",
+        ) from error
+
+
+def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Judge the declared sizes in the central directory, before decompressing anything."""
+    if len(members) > MAX_MEMBERS:
+        raise RejectedFile(
+            f"The workbook holds {len(members):,} parts, more than the {MAX_MEMBERS:,} allowed. "
+            "It may be a zip bomb, or not a spreadsheet.",
+            code="too_many_members",
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise RejectedFile(
+            f"The workbook would expand to {_megabytes(total)} when opened, over the "
+            f"{_megabytes(MAX_TOTAL_UNCOMPRESSED)} limit. It may be a zip bomb; "
+            "split the data into smaller files.",
+            code="zip_bomb",
+        )
+    for member in members:
+        if member.file_size < RATIO_CHECK_FROM:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > MAX_RATIO:
+            raise RejectedFile(
+                f"The workbook part {member.filename!r} is compressed {ratio:,.0f} to 1, far "
+                f"beyond what spreadsheets reach (limit {MAX_RATIO} to 1). It looks like a "
+                "zip bomb and was not opened.",
+                code="zip_bomb",
+            )
+
+
+def _check_no_macros_or_encryption(members: list[zipfile.ZipInfo]) -> None:
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise RejectedFile(
+                "The workbook is encrypted. Remove the password, save it as .xlsx and upload "
+                "again.",
+                code="encrypted_or_legacy",
+            )
+        name = member.filename.lower()
+        if "vbaproject" in name:
+            raise _macro_enabled()
+
+
+def _macro_enabled() -> RejectedFile:
+    return RejectedFile(
+        "The workbook is macro-enabled (.xlsm or it contains VBA code), and macros are not "
+        "accepted. Save it as .xlsx (Excel Workbook) without macros and upload again.",
+        code="macro_enabled",
+    )
+
+
+def _check_content_types(archive: zipfile.ZipFile) -> None:
+    """A workbook declares its main part in [Content_Types].xml; anything else is refused."""
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        raise _not_a_workbook("a zip archive") from None
+    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+        raise _not_a_workbook("a zip archive")
+    _check_no_dtd(archive, info)
+    try:
+        root = fromstring(archive.read(info))
+    except (ParseError, DefusedXmlException, ValueError):
+        raise _not_a_workbook("a damaged or unusual zip archive") from None
+    types = [
+        (element.get("ContentType") or "").lower()
+        for element in root.iter()
+        if element.tag.rsplit("}", 1)[-1] in ("Override", "Default")
+    ]
+    if any(marker in kind for kind in types for marker in MACRO_MARKERS):
+        raise _macro_enabled()
+    if XLSX_MAIN in types:
+        return
+    for marker, described in OTHER_OFFICE.items():
+        if any(marker in kind for kind in types):
+            raise _not_a_workbook(described)
+    raise _not_a_workbook("a zip archive")
+
+
+def _not_a_workbook(described: str) -> RejectedFile:
+    return RejectedFile(
+        f"The file is {described}, not an Excel workbook (.xlsx). "
+        "Upload a .xlsx workbook or a CSV file.",
+        code="not_xlsx",
+    )
+
+
+def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Stream one member (never more than its declared size) looking for a DTD."""
+    if member.is_dir():
+        return
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            if _DTD_PATTERN.search(window):
+                raise RejectedFile(
+                    f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
+                    "declaration. Spreadsheets do not need them and they can be used to attack "
+                    "the server, so the file was refused. Save it again from Excel and retry.",
+                    code="xml_doctype",
+                )
+            tail = window[-_DTD_OVERLAP:]
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def _check_csv(path: Path, head: bytes) -> None:
+    for signature, described in BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise _not_csv_or_xlsx(f"This is {described}")
+    if head.startswith(UTF16_BOMS):
+        raise RejectedFile(
+            "The CSV is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8' and "
+            "upload again.",
+            code="utf16",
+        )
+    with path.open("rb") as handle:
+        first = handle.read(CHUNK)
+    if b"\x00" in first or _has_nul(path):
+        raise _not_csv_or_xlsx("It contains NUL bytes, so it is binary data rather than text")
+    encoding = "utf-8-sig" if first.startswith(UTF8_BOM) else None
+    if encoding is None:
+        encoding = "utf-8" if _decodes(path, "utf-8") else "cp1252"
+    if encoding != "utf-8" and not _decodes(path, encoding):
+        raise RejectedFile(
+            "The file is not readable text: it is neither UTF-8 nor Windows-1252. "
+            "Save it as 'CSV UTF-8' and upload again.",
+            code="bad_encoding",
+        )
+    sample = first.decode(encoding, errors="ignore")
+    if len(_CONTROL.findall(sample)) > max(1, len(sample) * _CONTROL_SHARE):
+        raise _not_csv_or_xlsx("It is full of control characters, so it is not a text file")
+
+
+def _not_csv_or_xlsx(reason: str) -> RejectedFile:
+    return RejectedFile(
+        f"The file is not a CSV or XLSX file. {reason}. Upload a .xlsx workbook or a CSV file.",
+        code="wrong_type",
+    )
+
+
+def _has_nul(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return any(b"\x00" in chunk for chunk in iter(lambda: handle.read(CHUNK), b""))
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -1,0 +1,490 @@
+"""What each imported row would do: create, update, unchanged or error, by the forms' own rules.
+
+Nothing here writes. Organisation rows come first, so that flow rows may refer to
+organisations that the same file creates. Flow rows are planned in chunks, so that memory
+and the number of queries stay bounded however long the file is.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from sharing.audit import services as audit
+from sharing.auth.models import Department
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
+from sharing.flows.rules import FLOW_FIELDS, normalise_flow
+from sharing.reports.columns import FLOW_COLUMNS, ORGANISATION_COLUMNS, Column
+from sharing.reports.models import RowAction
+from sharing.reports.reading import ReadResult, Table
+from sharing.vendors.models import Organisation, OrganisationKind, normalise_name
+from sharing.vendors.rules import (
+    ORGANISATION_FIELDS,
+    check_organisation,
+    clean_organisation_values,
+)
+
+CHUNK = 500
+IN_CHUNK = 500  # values per IN (...) list
+OPEN = (FlowStatus.DRAFT, FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW, FlowStatus.CHANGES_REQUESTED)
+EDITABLE = (FlowStatus.DRAFT, FlowStatus.CHANGES_REQUESTED)
+LOCKED = (FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW)
+IDENTIFIERS = (("ein", "EIN"), ("duns", "DUNS"), ("state_registration", "state registration"))
+# Flow columns that name other records rather than hold a DataFlow field.
+REFERENCE_FIELDS = ("organisation", "organisation_ein", "department", "categories")
+FLOW_HEADERS = {"organisation_id": "organisation", "department_id": "department"}
+
+
+@dataclass
+class Decision:
+    """The plan for one row: its action, the record it touches, and every problem found."""
+
+    kind: str  # "organisation" or "flow"
+    sheet: str
+    row: int
+    label: str = ""
+    action: RowAction = RowAction.ERROR
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    detail: str = ""
+    target: Any = None  # the Organisation or DataFlow updated (or revised)
+    values: dict[str, Any] = field(default_factory=dict)
+    categories: list[tuple[DataCategory, str]] | None = None
+    org_key: tuple[str, str] | None = None  # a flow of an organisation this file creates
+    revision: bool = False  # an approved flow: the update starts a new revision
+    keys: list[tuple[str, str]] = field(default_factory=list)  # a new organisation's keys
+    organisation_id: int | None = None  # a flow's registered organisation
+    signature: tuple = ()  # the row's organisation cells, to spot repeats on a one-sheet file
+
+    @property
+    def target_id(self) -> int | None:
+        return self.target.id if self.target is not None else None
+
+    @property
+    def target_version(self) -> int | None:
+        return self.target.version if self.target is not None else None
+
+    def fingerprint(self) -> str:
+        parts = (self.kind, self.sheet, self.row, self.action, self.target_id, self.target_version)
+        return "|".join(str(part) for part in parts)
+
+
+def digest(fingerprints: list[str]) -> str:
+    return hashlib.sha256("\n".join(fingerprints).encode()).hexdigest()
+
+
+def _parse(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
+    values, errors = {}, {}
+    for column in columns:
+        if column.read_only or column.field in skip or column.field not in raw:
+            continue
+        try:
+            values[column.field] = column.parse(raw[column.field])
+        except ValueError as error:
+            errors[column.field] = str(error)
+    return values, errors
+
+
+def _org_keys(values: dict[str, Any]) -> list[tuple[str, str]]:
+    keys = [(name, str(values[name])) for name, _ in IDENTIFIERS if values.get(name)]
+    return keys + _name_keys(values.get("legal_name") or "")
+
+
+def _name_keys(legal_name: str) -> list[tuple[str, str]]:
+    """The normalised name; a name with no Latin letters or digits is kept as typed."""
+    name = normalise_name(legal_name)
+    if name:
+        return [("name", name)]
+    return [("legal", legal_name.strip())] if legal_name.strip() else []
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Planner:
+    """Plans every row of a read file against the database as it is now."""
+
+    def __init__(self, read: ReadResult) -> None:
+        self.read = read
+        self.departments = self._departments()
+        self.categories = {c.name.casefold(): c for c in db.session.scalars(select(DataCategory))}
+        self.file_orgs: dict[tuple[str, str], Decision] = {}
+        self.file_flows: dict[tuple, int] = {}
+        self.orgs_by_key: dict[tuple[str, str], list[Organisation]] = {}
+        self.kind_missing = any(
+            "organisations" in t.kinds and "kind" not in t.mapping["organisations"]
+            for t in read.tables
+        )
+
+    def decisions(self) -> Iterator[Decision]:
+        self._load_organisations()
+        yield from self._organisations()
+        batch: list = []
+        for item in self.read.rows("flows"):
+            batch.append(item)
+            if len(batch) == CHUNK:
+                yield from self._flow_chunk(batch)
+                batch = []
+        if batch:
+            yield from self._flow_chunk(batch)
+
+    # Reference data ----------------------------------------------------------------------
+
+    def _departments(self) -> dict[str, Department]:
+        found: dict[str, Department] = {}
+        for department in db.session.scalars(select(Department)):
+            found.setdefault(department.code.casefold(), department)
+            found.setdefault(department.name.casefold(), department)
+        return found
+
+    def _load_organisations(self) -> None:
+        """Every registered organisation that a key in the file could match, in a few queries."""
+        wanted: dict[str, set[str]] = {"ein": set(), "duns": set(), "state_registration": set()}
+        wanted["name"], wanted["legal"] = set(), set()
+        for table, _number, cells in self.read.rows("organisations"):
+            raw = table.values("organisations", cells)
+            cleaned = clean_organisation_values(_parse(ORGANISATION_COLUMNS, raw)[0])
+            for name, value in _org_keys(cleaned):
+                wanted[name].add(value)
+        for table, _number, cells in self.read.rows("flows"):
+            for name, value in self._flow_org_keys(table, cells):
+                wanted[name].add(value)
+        columns = {
+            "ein": Organisation.ein,
+            "duns": Organisation.duns,
+            "state_registration": Organisation.state_registration,
+            "name": Organisation.normalised_name,
+            "legal": Organisation.legal_name,
+        }
+        for name, values in wanted.items():
+            for chunk in _chunks(sorted(values)):
+                stmt = select(Organisation).where(or_(columns[name].in_(chunk)))
+                for org in db.session.scalars(stmt):
+                    for key in _org_keys(audit.snapshot(org, ORGANISATION_FIELDS)):
+                        bucket = self.orgs_by_key.setdefault(key, [])
+                        if org not in bucket:
+                            bucket.append(org)
+
+    # Organisations -------------------------------------------------------------------------
+
+    def _organisations(self) -> Iterator[Decision]:
+        for table, number, cells in self.read.rows("organisations"):
+            decision = self._organisation(table, number, cells)
+            if decision is not None:
+                yield decision
+
+    def _organisation(self, table: Table, number: int, cells) -> Decision | None:
+        raw = table.values("organisations", cells)
+        values, errors = _parse(ORGANISATION_COLUMNS, raw)
+        cleaned = clean_organisation_values(values)
+        if cleaned.get("country") == "":
+            cleaned["country"] = "US"
+        for name in ("kind", "status"):
+            if name in cleaned and cleaned[name] is None:
+                del cleaned[name]  # blank: keep what is registered (or the default)
+        decision = Decision("organisation", table.sheet, number, cleaned.get("legal_name") or "")
+        decision.signature = tuple(sorted(raw.items()))
+        keys = _org_keys(cleaned)
+        earlier = next((self.file_orgs[k] for k in keys if k in self.file_orgs), None)
+        if earlier is not None:
+            if (
+                len(table.kinds) > 1
+                and earlier.signature == decision.signature
+                and earlier.sheet == table.sheet
+            ):
+                return None  # a one-sheet file repeats its organisation on each flow row
+            decision.errors.append(
+                (
+                    table.header_of("organisations", "legal_name"),
+                    f"The same organisation as row {earlier.row}; list each organisation once.",
+                )
+            )
+            return self._finish_org(decision, table, errors)
+        for key in keys:
+            self.file_orgs.setdefault(key, decision)
+        decision.values, decision.keys = cleaned, keys
+        target, problem = self._match_organisation(cleaned, keys)
+        if problem:
+            decision.errors.append(problem)
+            return self._finish_org(decision, table, errors)
+        if target is None:
+            if "kind" not in cleaned and self.kind_missing:
+                cleaned["kind"] = OrganisationKind.VENDOR
+            errors.update(check_organisation(cleaned))
+            decision.action = RowAction.CREATE
+        else:
+            decision.target = target
+            merged = {**audit.snapshot(target, ORGANISATION_FIELDS), **cleaned}
+            errors.update(check_organisation(merged))
+            changes = _organisation_changes(target, cleaned)
+            decision.action = RowAction.UPDATE if changes else RowAction.UNCHANGED
+            decision.detail = _changed(table, "organisations", changes)
+        return self._finish_org(decision, table, errors)
+
+    def _finish_org(self, decision: Decision, table: Table, errors: dict) -> Decision:
+        for name, reason in errors.items():
+            decision.errors.append((table.header_of("organisations", name), reason))
+        if decision.errors:
+            decision.action = RowAction.ERROR
+        return decision
+
+    def _match_organisation(self, cleaned: dict, keys: list[tuple[str, str]]):
+        """The registered organisation by EIN, else DUNS, else state registration, else name."""
+        for key in keys:
+            found = self.orgs_by_key.get(key, [])
+            if len(found) > 1:
+                return None, ("", f"Several registered organisations share this {key[0]}.")
+            if found:
+                target = found[0]
+                for name, label in IDENTIFIERS:
+                    theirs, ours = getattr(target, name), cleaned.get(name)
+                    if theirs and ours and theirs != ours:
+                        return None, (
+                            label,
+                            f"{target.legal_name} is registered with {label} {theirs}, "
+                            f"not {ours}. Check which is right.",
+                        )
+                    other = self.orgs_by_key.get((name, str(ours)), []) if ours else []
+                    if any(o is not target for o in other):
+                        return None, (label, f"This {label} belongs to {other[0].legal_name}.")
+                return target, None
+        return None, None
+
+    # Flows ----------------------------------------------------------------------------------
+
+    def _flow_org_keys(self, table: Table, cells) -> list[tuple[str, str]]:
+        raw = table.values("flows", cells)
+        keys = []
+        ein = clean_organisation_values({"ein": raw.get("organisation_ein", "")}).get("ein")
+        if ein:
+            keys.append(("ein", ein))
+        return keys + _name_keys(raw.get("organisation", ""))
+
+    def _flow_chunk(self, batch: list) -> Iterator[Decision]:
+        resolved = [(item, self._flow_organisation(item[0], item[2])) for item in batch]
+        org_ids = sorted({org.id for _, (org, _, _) in resolved if org is not None})
+        current = self._current_flows(org_ids)
+        for (table, number, cells), org_ref in resolved:
+            yield self._flow(table, number, cells, org_ref, current)
+
+    def _flow_organisation(self, table: Table, cells):
+        """(registered organisation, key of one this file creates, problem)."""
+        keys = self._flow_org_keys(table, cells)
+        header = table.header_of("flows", "organisation")
+        for key in keys:
+            planned = self.file_orgs.get(key)
+            if planned is not None:
+                if planned.action == RowAction.ERROR:
+                    return (
+                        None,
+                        None,
+                        (header, f"The organisation on row {planned.row} has errors."),
+                    )
+                if planned.target is not None:
+                    return planned.target, None, None
+                return None, key, None
+            found = self.orgs_by_key.get(key, [])
+            if len(found) == 1:
+                return found[0], None, None
+            if len(found) > 1:
+                return None, None, (header, "Several organisations match; give the EIN.")
+        if not keys:
+            return None, None, (header, "Name the organisation.")
+        name = table.values("flows", cells).get("organisation") or keys[0][1]
+        return None, None, (header, f"No organisation “{name}” is registered or in this file.")
+
+    def _current_flows(self, org_ids: list[int]) -> dict[tuple[int, str], list[DataFlow]]:
+        """Each lineage's current revision (open, else approved), by organisation and name."""
+        by_lineage: dict[int, DataFlow] = {}
+        for chunk in _chunks(org_ids):
+            stmt = (
+                select(DataFlow)
+                .where(
+                    DataFlow.organisation_id.in_(chunk),
+                    DataFlow.status.in_((*OPEN, FlowStatus.APPROVED)),
+                )
+                .options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
+            )
+            for flow in db.session.scalars(stmt):
+                lineage = flow.lineage_id or flow.id
+                held = by_lineage.get(lineage)
+                if held is None or (flow.status in OPEN and held.status not in OPEN):
+                    by_lineage[lineage] = flow
+        current: dict[tuple[int, str], list[DataFlow]] = {}
+        for flow in by_lineage.values():
+            key = (flow.organisation_id, flow.system_name.strip().casefold())
+            current.setdefault(key, []).append(flow)
+        return current
+
+    def _flow(self, table: Table, number: int, cells, org_ref, current) -> Decision:
+        org, org_key, problem = org_ref
+        raw = table.values("flows", cells)
+        values, errors = _parse(FLOW_COLUMNS, raw, skip=REFERENCE_FIELDS)
+        name = str(values.get("system_name") or "")
+        org_label = org.legal_name if org is not None else raw.get("organisation", "")
+        decision = Decision("flow", table.sheet, number, f"{name} ({org_label})" if name else "")
+        decision.org_key = org_key
+        decision.organisation_id = org.id if org is not None else None
+        if problem:
+            decision.errors.append(problem)
+        if values.get("storage_country") == "":
+            values["storage_country"] = "US"
+        file_key = (org.id if org is not None else org_key, name.strip().casefold())
+        if name and (org is not None or org_key) and file_key in self.file_flows:
+            decision.errors.append(
+                (
+                    table.header_of("flows", "system_name"),
+                    f"The same flow as row {self.file_flows[file_key]}; list each flow once.",
+                )
+            )
+        elif name:
+            self.file_flows[file_key] = number
+        target = None
+        if org is not None:
+            matches = current.get((org.id, name.strip().casefold()), [])
+            if len(matches) > 1:
+                decision.errors.append(("", "Several current flows have this system name."))
+            target = matches[0] if len(matches) == 1 else None
+        department = self._department(table, raw, target, decision)
+        chosen = self._categories(table, raw, target, decision, errors)
+        base = _flow_values(target) if target is not None else {}
+        merged = {**base, **values}
+        merged["organisation_id"] = org.id if org is not None else (1 if org_key else None)
+        merged["department_id"] = (
+            department.id if department is not None else base.get("department_id")
+        )
+        clean, problems = normalise_flow(merged)
+        errors.update(
+            {
+                k: v
+                for k, v in problems.items()
+                if k not in FLOW_HEADERS or not _has(decision, table, k)
+            }
+        )
+        for key, reason in errors.items():
+            decision.errors.append((table.header_of("flows", FLOW_HEADERS.get(key, key)), reason))
+        clean.pop("organisation_id", None)
+        decision.values, decision.categories, decision.target = clean, chosen, target
+        return self._flow_action(decision, table)
+
+    def _flow_action(self, decision: Decision, table: Table) -> Decision:
+        target = decision.target
+        if decision.errors:
+            decision.action = RowAction.ERROR
+            return decision
+        if target is None:
+            decision.action = RowAction.CREATE
+            return decision
+        changed = [f for f in decision.values if decision.values[f] != getattr(target, f)]
+        if decision.categories is not None:
+            wanted = {c.id: reason for c, reason in decision.categories}
+            if wanted != {fc.category_id: fc.justification for fc in target.categories}:
+                changed.append("categories")
+        if not changed:
+            decision.action = RowAction.UNCHANGED
+            return decision
+        decision.detail = _changed(table, "flows", changed)
+        if target.status in LOCKED:
+            decision.errors.append(
+                (
+                    "",
+                    f"Revision {target.revision} is {target.status.label.lower()} and locked "
+                    "while under review; wait for the decision, then import again.",
+                )
+            )
+            decision.action = RowAction.ERROR
+            return decision
+        decision.action = RowAction.UPDATE
+        if target.status == FlowStatus.APPROVED:
+            decision.revision = True
+            decision.detail += (
+                f" Starts a new revision; revision {target.revision} stays in force until the "
+                "new one is approved."
+            )
+        return decision
+
+    def _department(self, table: Table, raw: dict, target, decision: Decision):
+        text = raw.get("department", "")
+        header = table.header_of("flows", "department")
+        if not text:
+            if target is not None:
+                return target.department
+            decision.errors.append((header, "Enter the department's code or name."))
+            return None
+        department = self.departments.get(text.casefold())
+        if department is None:
+            decision.errors.append((header, f"No department has the code or name “{text}”."))
+        elif not department.active and (target is None or target.department_id != department.id):
+            decision.errors.append((header, f"The department {department.name} is not active."))
+        return department
+
+    def _categories(self, table: Table, raw: dict, target, decision: Decision, errors: dict):
+        if "categories" not in raw:
+            return None
+        header = table.header_of("flows", "categories")
+        reasons = {}
+        if "category_justifications" in raw:
+            try:
+                reasons = FLOW_COLUMNS_BY_FIELD["category_justifications"].parse(
+                    raw["category_justifications"]
+                )
+            except ValueError as error:
+                errors["category_justifications"] = str(error)
+        had = {fc.category_id for fc in target.categories} if target is not None else set()
+        chosen, seen = [], set()
+        for name in FLOW_COLUMNS_BY_FIELD["categories"].parse(raw["categories"]):
+            category = self.categories.get(name.casefold())
+            if category is None:
+                decision.errors.append((header, f"“{name}” is not in the category vocabulary."))
+            elif category.id in seen:
+                decision.errors.append((header, f"“{name}” is listed twice."))
+            elif not category.active and category.id not in had:
+                decision.errors.append((header, f"“{name}” is no longer in use."))
+            else:
+                seen.add(category.id)
+                reason = reasons.pop(category.name.casefold(), None)
+                if reason is None:
+                    reason = next(
+                        (v for k, v in reasons.items() if k.casefold() == name.casefold()), ""
+                    )
+                chosen.append((category, reason.strip()))
+        listed = {c.name.casefold() for c, _ in chosen}
+        extra = [k for k in reasons if k.casefold() not in listed]
+        if extra:
+            justified = table.header_of("flows", "category_justifications")
+            decision.errors.append(
+                (justified, f"Justified but not listed in the categories: {', '.join(extra)}.")
+            )
+        return chosen
+
+
+FLOW_COLUMNS_BY_FIELD = {column.field: column for column in FLOW_COLUMNS}
+
+
+def _has(decision: Decision, table: Table, field_name: str) -> bool:
+    """Whether the row already carries an error for the column behind a reference field."""
+    header = table.header_of("flows", FLOW_HEADERS[field_name])
+    return any(column == header for column, _ in decision.errors)
+
+
+def _flow_values(flow: DataFlow) -> dict[str, Any]:
+    return {name: copy.deepcopy(getattr(flow, name)) for name in FLOW_FIELDS}
+
+
+def _organisation_changes(target: Organisation, cleaned: dict[str, Any]) -> dict[str, Any]:
+    before = audit.snapshot(target, ORGANISATION_FIELDS)
+    after = {**before, **{k: audit.jsonable(v) for k, v in cleaned.items()}}
+    return audit.diff(before, after)
+
+
+def _changed(table: Table, kind: str, names) -> str:
+    headers = [table.header_of(kind, name) for name in names]
+    return "Changes: " + ", ".join(headers) + "." if headers else ""

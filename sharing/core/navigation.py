@@ -16,6 +16,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Home", "core.home", ("admin", "procurement", "privacy", "vendor")),
+    NavItem("Organisations", "vendors.organisations", ("admin", "procurement", "privacy")),
     NavItem("Invitations", "auth.invitations", ("admin", "procurement", "privacy")),
     NavItem("Users", "auth.users", ("admin",)),
     NavItem("Departments", "auth.departments", ("admin",)),

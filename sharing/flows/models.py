@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -121,7 +122,11 @@ class DataFlow(TimestampMixin, Base):
     """One revision of a data flow. Revisions of the same flow share `lineage_id`."""
 
     __tablename__ = "data_flows"
-    __table_args__ = (UniqueConstraint("lineage_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("lineage_id", "revision"),
+        # The flow list sorts by last change by default.
+        Index("ix_data_flows_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lineage_id: Mapped[int | None] = mapped_column(Integer, index=True)

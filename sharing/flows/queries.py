@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
 from sharing.core.pagination import Sort, parse_sort
@@ -158,15 +158,3 @@ def filter_choices() -> dict[str, list]:
             )
         ),
     }
-
-
-def revision_of(flow_id: int) -> Select:
-    """A flow with its categories and comments loaded, for the detail page."""
-    return (
-        select(DataFlow)
-        .where(DataFlow.id == flow_id)
-        .options(
-            joinedload(DataFlow.organisation),
-            joinedload(DataFlow.department),
-        )
-    )

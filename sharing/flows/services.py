@@ -74,7 +74,7 @@ def create_flow(
         object_type="flow",
         object_id=flow.id,
         organisation_id=flow.organisation_id,
-        changes=audit.created(_snapshot(flow)),
+        changes=audit.created(snapshot(flow)),
         summary=f"Drafted {flow.system_name}",
     )
     _finish(commit)
@@ -108,10 +108,10 @@ def update_flow(
     chosen = None
     if categories is not None:
         chosen = _checked_categories(categories, allowed_inactive=_category_ids(flow))
-    before = _snapshot(flow)
+    before = snapshot(flow)
     version = flow.version
     _apply(flow, clean, chosen)
-    changes = audit.diff(before, _snapshot(flow))
+    changes = audit.diff(before, snapshot(flow))
     changes["version"] = {"before": version, "after": version + 1}
     audit.record(
         actor=actor,
@@ -162,7 +162,7 @@ def _start_revision(
         object_type="flow",
         object_id=revision.id,
         organisation_id=revision.organisation_id,
-        changes=audit.diff(_snapshot(approved), _snapshot(revision)),
+        changes=audit.diff(snapshot(approved), snapshot(revision)),
         summary=f"Started revision {revision.revision} of {revision.system_name}; "
         f"revision {approved.revision} stays in force until it is approved",
     )
@@ -306,9 +306,6 @@ def snapshot(flow: DataFlow) -> dict[str, Any]:
     values["risk_tier"] = audit.jsonable(flow.risk_tier)
     values["categories"] = {fc.category.name: fc.justification for fc in flow.categories}
     return values
-
-
-_snapshot = snapshot
 
 
 def _finish(commit: bool) -> None:

@@ -67,6 +67,8 @@ def join_list(items: list[str]) -> str:
 
 def split_list(text: str) -> list[str]:
     """The inverse of join_list; blank items are dropped."""
+    if "\\" not in text:
+        return [item for item in (part.strip() for part in text.split(";")) if item]
     items, current, chars = [], [], iter(text)
     for char in chars:
         if char == "\\":

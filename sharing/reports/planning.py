@@ -8,6 +8,7 @@ and the number of queries stay bounded however long the file is.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -96,9 +97,14 @@ def _org_keys(values: dict[str, Any]) -> list[tuple[str, str]]:
     return keys + _name_keys(values.get("legal_name") or "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalised(legal_name: str) -> str:
+    return normalise_name(legal_name)
+
+
 def _name_keys(legal_name: str) -> list[tuple[str, str]]:
     """The normalised name; a name with no Latin letters or digits is kept as typed."""
-    name = normalise_name(legal_name)
+    name = _normalised(legal_name)
     if name:
         return [("name", name)]
     return [("legal", legal_name.strip())] if legal_name.strip() else []

@@ -127,7 +127,7 @@ class Writer:
                 "action": action,
                 "object_type": object_type,
                 "object_id": str(object_id),
-                "changes": audit.jsonable(changes),
+                "changes": changes,  # already JSON-safe: snapshots and diffs
                 "summary": summary[:2000],
                 "organisation_id": organisation_id,
             }

@@ -1,4 +1,4 @@
-"""Spreadsheet import: preview without writing, every bad row reported, one all-or-nothing commit."""
+"""Spreadsheet import: a preview that writes nothing, every bad row reported, one commit."""
 
 from __future__ import annotations
 
@@ -51,7 +51,11 @@ def rows(job: ImportJob, action: str = "") -> list[ImportRow]:
 
 
 def errors_of(job: ImportJob) -> list[tuple]:
-    return [(r.sheet, r.row_number, e["column"], e["reason"]) for r in rows(job, "error") for e in r.errors]
+    return [
+        (r.sheet, r.row_number, e["column"], e["reason"])
+        for r in rows(job, "error")
+        for e in r.errors
+    ]
 
 
 def upload_files(app) -> list[Path]:
@@ -239,7 +243,9 @@ def test_editing_an_approved_flow_starts_a_new_revision(setting):
     assert job.count("flows", "update") == 1
     importing.confirm_import(actor=setting["user"], job=job, now=now())
     revisions = db.session.scalars(
-        select(DataFlow).where(DataFlow.lineage_id == approved.lineage_id).order_by(DataFlow.revision)
+        select(DataFlow)
+        .where(DataFlow.lineage_id == approved.lineage_id)
+        .order_by(DataFlow.revision)
     ).all()
     assert [(r.revision, r.status) for r in revisions] == [
         (1, FlowStatus.APPROVED),

@@ -17,8 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The flow list sorts by last change by default.
+    with op.batch_alter_table('data_flows', schema=None) as batch_op:
+        batch_op.create_index('ix_data_flows_updated_at', ['updated_at'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('data_flows', schema=None) as batch_op:
+        batch_op.drop_index('ix_data_flows_updated_at')

@@ -55,9 +55,7 @@ def make_ready_flow(actor=None, **overrides: Any) -> DataFlow:
     from sharing.flows import services
 
     actor = actor or make_user("procurement")
-    category = overrides.pop("category", None) or make_category(
-        sensitivity=Sensitivity.INTERNAL
-    )
+    category = overrides.pop("category", None) or make_category(sensitivity=Sensitivity.INTERNAL)
     justification = overrides.pop("justification", "Needed to contact the applicant")
     return services.create_flow(
         actor=actor,

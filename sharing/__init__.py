@@ -75,7 +75,8 @@ def register_templating(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from sharing.auth.cli import users_cli
     from sharing.demo.cli import demo_cli
+    from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
 
-    for group in (users_cli, demo_cli, mail_cli):
+    for group in (users_cli, demo_cli, mail_cli, flows_cli):
         app.cli.add_command(group)

@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_DIR": None,  # None: <instance>/files
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_BACKGROUND": True,  # large imports run in a thread; tests turn this off
+    "IMPORT_BACKGROUND_BYTES": 200_000,  # files larger than this, or with more rows than
+    "IMPORT_BACKGROUND_ROWS": 2_000,  # this, are processed in the background
+    "IMPORT_PREVIEW_HOURS": 24,  # an unconfirmed preview is discarded after this
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

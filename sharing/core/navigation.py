@@ -17,6 +17,9 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "core.home", ("admin", "procurement", "privacy", "vendor")),
     NavItem("Organisations", "vendors.organisations", ("admin", "procurement", "privacy")),
+    NavItem("Data flows", "flows.flows", ("admin", "procurement", "privacy")),
+    NavItem("Data categories", "flows.categories", ("admin", "procurement", "privacy")),
+    NavItem("Imports", "reports.imports", ("admin", "procurement")),
     NavItem("Invitations", "auth.invitations", ("admin", "procurement", "privacy")),
     NavItem("Users", "auth.users", ("admin",)),
     NavItem("Departments", "auth.departments", ("admin",)),

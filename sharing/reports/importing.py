@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from flask import Flask, current_app
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
 from sharing.auth.models import User
@@ -493,7 +494,11 @@ def get_job(job_id: int, viewer: Any) -> ImportJob:
 
 
 def jobs_query(viewer: Any):
-    stmt = select(ImportJob).order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    stmt = (
+        select(ImportJob)
+        .options(selectinload(ImportJob.uploaded_by))
+        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    )
     if viewer.role.value != "admin":
         stmt = stmt.where(ImportJob.uploaded_by_id == viewer.id)
     return stmt

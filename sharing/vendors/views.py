@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,13 +27,6 @@ bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
 STAFF = ("admin", "procurement", "privacy")
 EDITORS = ("admin", "procurement")
-
-
-def flow_url(flow_id: int) -> str:
-    """A link to a flow, once the flows blueprint serves flow pages."""
-    if "flows.flow" in current_app.view_functions:
-        return url_for("flows.flow", flow_id=flow_id)
-    return ""
 
 
 def can_edit() -> bool:
@@ -74,7 +67,6 @@ def organisation(organisation_id: int):
         incidents=queries.incidents(org),
         history=queries.history(org),
         history_limit=queries.HISTORY_LIMIT,
-        flow_url=flow_url,
         can_edit=can_edit(),
         can_read_audit=current_user.role.value in ("admin", "privacy"),
         delete_form=DeleteForm(),

@@ -102,9 +102,12 @@ def test_only_the_uploader_and_admins_see_a_job(client, login_as, department):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("app_config", [{"IMPORT_BACKGROUND": True, "IMPORT_BACKGROUND_BYTES": 0}])
+BACKGROUND = {"IMPORT_BACKGROUND": True, "IMPORT_BACKGROUND_BYTES": 0, "IMPORT_BACKGROUND_ROWS": 0}
+
+
+@pytest.mark.parametrize("app_config", [BACKGROUND])
 def test_large_imports_run_in_the_background_with_progress(client, login_as, department):
-    """The work runs in a thread; the page shows progress and the status JSON reports it."""
+    """Reading and writing run in a thread; the status JSON reports the stage and progress."""
     login_as("procurement")
     response = post_file(client, registry_workbook(20, 60, "DOT", ["Full name"]))
     job = job_id(response)
@@ -114,6 +117,11 @@ def test_large_imports_run_in_the_background_with_progress(client, login_as, dep
     assert status["working"] is False
     db.session.expire_all()
     assert db.session.get(ImportJob, job).count("flows", "create") == 60
+    url = f"/reports/imports/{job}"
+    assert client.post_form(f"{url}/confirm", from_url=url).status_code == 302
+    importing.wait_for(job)
+    assert client.get(f"{url}/status.json").get_json()["status"] == "committed"
+    assert (count(Organisation), count(DataFlow)) == (20, 60)
 
 
 def test_the_progress_page_polls_without_inline_script(app, client, login_as, department):

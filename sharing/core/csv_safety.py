@@ -7,13 +7,25 @@ import io
 from collections.abc import Iterable, Iterator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def escape_cell(value: str) -> str:
+    """Text a spreadsheet could run as a formula, or already starting with an apostrophe,
+    gets one leading apostrophe; everything else is left alone."""
+    if value.startswith((ESCAPE, *FORMULA_PREFIXES)):
+        return ESCAPE + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The exact inverse of escape_cell: remove one leading apostrophe, if there is one."""
+    return value[1:] if value.startswith(ESCAPE) else value
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A cell value made formula-safe: text is escaped, other values pass through."""
+    return escape_cell(value) if isinstance(value, str) else value
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:

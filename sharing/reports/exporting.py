@@ -23,6 +23,12 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from sharing.core.clock import local, today
+from sharing.core.csv_safety import (  # noqa: F401 - re-exported for the reader and tests
+    ESCAPE,
+    FORMULA_PREFIXES,
+    escape_cell,
+    unescape_cell,
+)
 from sharing.errors import NotFound
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory
@@ -39,8 +45,6 @@ FORMATS = ("csv", "xlsx")
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Text starting with these may run as a formula (some spreadsheets skip a leading tab or CR).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-ESCAPE = "'"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 YES, NO = "Yes", "No"
@@ -58,19 +62,6 @@ class Export:
     body: bytes | Iterator[bytes]
     filename: str
     mimetype: str
-
-
-def escape_cell(value: str) -> str:
-    """Text a spreadsheet could run as a formula, or already starting with an apostrophe,
-    gets one leading apostrophe; everything else is left alone."""
-    if value.startswith((ESCAPE, *FORMULA_PREFIXES)):
-        return ESCAPE + value
-    return value
-
-
-def unescape_cell(value: str) -> str:
-    """The exact inverse of escape_cell: remove one leading apostrophe, if there is one."""
-    return value[1:] if value.startswith(ESCAPE) else value
 
 
 # -- Values -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from sharing.core.csv_safety import csv_lines, safe_cell
+from sharing.core.csv_safety import csv_lines, safe_cell, unescape_cell
 
 
 @pytest.mark.parametrize(
@@ -21,12 +21,16 @@ def test_text_starting_like_a_formula_gets_a_leading_apostrophe(value):
     assert safe_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize(
-    "value", ["", "plain text", "a=b", "100", "x@example.org", "'already quoted", " ok"]
-)
+@pytest.mark.parametrize("value", ["", "plain text", "a=b", "100", "x@example.org", " ok"])
 def test_ordinary_text_is_unchanged(value):
     """Text that does not start with a formula character is written as it is."""
     assert safe_cell(value) == value
+
+
+def test_text_already_starting_with_an_apostrophe_gets_one_more_so_reading_is_exact():
+    """The escape is unambiguous: unescaping removes exactly the apostrophe it added."""
+    assert safe_cell("'already quoted") == "''already quoted"
+    assert unescape_cell(safe_cell("'already quoted")) == "'already quoted"
 
 
 @pytest.mark.parametrize("value", [None, 0, -5, 3.5, Decimal("-1.25"), True, date(2027, 1, 15)])

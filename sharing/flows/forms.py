@@ -40,12 +40,8 @@ def _optional_int(value: Any) -> int | None:
         return None
 
 
-def _label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
 def _enum_choices(enum_cls) -> list[tuple[str, str]]:
-    return [(m.value, _label(m.value)) for m in enum_cls]
+    return [(m.value, m.label) for m in enum_cls]
 
 
 class SubprocessorForm(Form):

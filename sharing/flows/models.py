@@ -69,10 +69,21 @@ class DataCategory(TimestampMixin, Base):
         return [label for attr, label in self.SPECIAL_FLAGS if getattr(self, attr)]
 
 
+_ACRONYMS = {"api": "API", "sftp": "SFTP"}
+
+
+def _label(value: str) -> str:
+    return _ACRONYMS.get(value) or value.replace("_", " ").capitalize()
+
+
 class Direction(enum.StrEnum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
     BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        return _label(self.value)
 
 
 class FlowStatus(enum.StrEnum):
@@ -95,6 +106,10 @@ class RiskTier(enum.StrEnum):
     HIGH = "high"
     CRITICAL = "critical"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Frequency(enum.StrEnum):
     ONE_TIME = "one_time"
@@ -106,6 +121,10 @@ class Frequency(enum.StrEnum):
     ANNUALLY = "annually"
     ON_DEMAND = "on_demand"
 
+    @property
+    def label(self) -> str:
+        return _label(self.value)
+
 
 class TransferMethod(enum.StrEnum):
     API = "api"
@@ -116,6 +135,10 @@ class TransferMethod(enum.StrEnum):
     VENDOR_COLLECTS = "vendor_collects"
     PHYSICAL_MEDIA = "physical_media"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _label(self.value)
 
 
 class DataFlow(TimestampMixin, Base):

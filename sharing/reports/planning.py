@@ -308,14 +308,16 @@ class Planner:
         return None, None, (header, f"No organisation “{name}” is registered or in this file.")
 
     def _current_flows(self, org_ids: list[int]) -> dict[tuple[int, str], list[DataFlow]]:
-        """Each lineage's current revision (open, else approved), by organisation and name."""
+        """Each lineage's current revision (open, else approved or retired), by organisation
+        and name. Retired flows are matched so that re-importing an export leaves them
+        unchanged instead of registering them again."""
         by_lineage: dict[int, DataFlow] = {}
         for chunk in _chunks(org_ids):
             stmt = (
                 select(DataFlow)
                 .where(
                     DataFlow.organisation_id.in_(chunk),
-                    DataFlow.status.in_((*OPEN, FlowStatus.APPROVED)),
+                    DataFlow.status.in_((*OPEN, FlowStatus.APPROVED, FlowStatus.RETIRED)),
                 )
                 .options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
             )
@@ -398,6 +400,16 @@ class Planner:
             decision.action = RowAction.UNCHANGED
             return decision
         decision.detail = _changed(table, "flows", changed)
+        if target.status == FlowStatus.RETIRED:
+            decision.errors.append(
+                (
+                    "",
+                    f"This flow was retired (revision {target.revision}) and cannot be changed. "
+                    "Remove the row, or give a new flow its own system name.",
+                )
+            )
+            decision.action = RowAction.ERROR
+            return decision
         if target.status in LOCKED:
             decision.errors.append(
                 (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from sharing.audit.models import AuditEvent
@@ -343,3 +345,30 @@ def test_flow_rows_check_references_with_the_forms_rules(setting):
         (4, "Category justifications"),
         (5, "Purposes"),
     }
+
+
+def test_reimporting_an_export_leaves_retired_flows_unchanged_and_refuses_changes(setting):
+    """Retired flows are exported; importing the file again neither re-registers them nor
+    edits them: an identical row is unchanged, a changed one is an error."""
+    data = registry_workbook(2, 3, "DOT", ["Full name"])
+    importing.confirm_import(actor=setting["user"], job=upload(setting["user"], data), now=now())
+    retired = db.session.scalars(select(DataFlow).order_by(DataFlow.id)).first()
+    retired.status = FlowStatus.RETIRED
+    db.session.commit()
+    flows_before = count(DataFlow)
+
+    job = upload(setting["user"], data)
+    assert job.counts == {"organisations": {"unchanged": 2}, "flows": {"unchanged": 3}}
+
+    book = load_workbook(io.BytesIO(data))  # the same workbook with one changed cell
+    sheet = book["Flows"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("System name")].value == retired.system_name:
+            row[headers.index("Purposes")].value = "A new purpose"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = upload(setting["user"], buffer.getvalue())
+    assert job.count("flows", "error") == 1
+    assert any("retired" in reason for *_, reason in errors_of(job))
+    assert count(DataFlow) == flows_before

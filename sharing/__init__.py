@@ -42,15 +42,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from sharing.agreements.views import bp as agreements_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
     from sharing.core.views import bp as core_bp
     from sharing.flows.views import bp as flows_bp
     from sharing.mail.views import bp as mail_bp
+    from sharing.obligations.views import bp as obligations_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, mail_bp, vendors_bp, flows_bp, reports_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        audit_bp,
+        mail_bp,
+        vendors_bp,
+        flows_bp,
+        reports_bp,
+        obligations_bp,
+        agreements_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -16,7 +16,7 @@ from sharing.auth import invitations
 from sharing.core.clock import now
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_organisation, make_user
-from tests.web.tables import AuditCase, flows, reports, vendors
+from tests.web.tables import AuditCase, agreements, flows, obligations, reports, vendors
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 NEW_PASSWORD = "a brand new passphrase"
@@ -132,7 +132,14 @@ AUTH_CASES = (
 )
 
 # Each package keeps its cases in tests/web/tables/<package>.py.
-CASES = AUTH_CASES + vendors.AUDIT_CASES + flows.AUDIT_CASES + reports.AUDIT_CASES
+CASES = (
+    AUTH_CASES
+    + vendors.AUDIT_CASES
+    + flows.AUDIT_CASES
+    + reports.AUDIT_CASES
+    + obligations.AUDIT_CASES
+    + agreements.AUDIT_CASES
+)
 
 
 def state_changing_endpoints(app) -> set[str]:

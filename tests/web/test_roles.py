@@ -11,7 +11,7 @@ from sharing.core.navigation import NAV_ITEMS
 from sharing.extensions import db
 from sharing.mail import services as mail
 from tests.factories import make_department, make_user
-from tests.web.tables import ROLES, STAFF, Page, flows, reports, vendors
+from tests.web.tables import ROLES, STAFF, Page, agreements, flows, obligations, reports, vendors
 
 _NAV_LINK = re.compile(r'<a class="nav-link (?:active)?" href="([^"]+)"')
 
@@ -53,8 +53,20 @@ CORE_PAGES = (
 )
 
 # Each package keeps its pages in tests/web/tables/<package>.py.
-PAGES = CORE_PAGES + vendors.PAGES + flows.PAGES + reports.PAGES
-CHECKED_BLUEPRINTS = ("auth", "audit", "mail", "core", "vendors", "flows", "reports")
+PAGES = (
+    CORE_PAGES + vendors.PAGES + flows.PAGES + reports.PAGES + obligations.PAGES + agreements.PAGES
+)
+CHECKED_BLUEPRINTS = (
+    "auth",
+    "audit",
+    "mail",
+    "core",
+    "vendors",
+    "flows",
+    "reports",
+    "obligations",
+    "agreements",
+)
 
 # Pages open to anyone, which the table does not list.
 PUBLIC = {"auth.sign_in", "auth.accept_invitation", "core.healthz", "static"}

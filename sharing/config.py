@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BACKGROUND_BYTES": 200_000,  # files larger than this, or with more rows than
     "IMPORT_BACKGROUND_ROWS": 2_000,  # this, are processed in the background
     "IMPORT_PREVIEW_HOURS": 24,  # an unconfirmed preview is discarded after this
+    "AGREEMENT_TEMPLATE_RENDER_SECONDS": 10,  # limits on the trial render of an uploaded
+    "AGREEMENT_TEMPLATE_RENDER_MEMORY_MB": 512,  # agreement template
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

@@ -14,7 +14,7 @@ from sharing.demo.context import DemoContext
 from sharing.demo.policy import default_parameters, obligation_codes
 from sharing.demo.specs import AgreementSpec
 from sharing.extensions import db
-from sharing.flows.models import DataFlow, Sensitivity
+from sharing.flows.models import DataFlow
 from sharing.vendors.models import OrganisationKind
 
 S = AgreementStatus
@@ -84,10 +84,7 @@ def _agreement(
     numbers: Counter[int],
 ) -> Agreement:
     organisation = ctx.organisations[spec.org]
-    restricted = any(
-        fc.category.sensitivity == Sensitivity.RESTRICTED for f in flows for fc in f.categories
-    )
-    codes = obligation_codes(ctx, any_restricted=restricted)
+    codes = obligation_codes(ctx, flows=flows)
     parameters = default_parameters(ctx, codes) | {"breach_notice_hours": spec.breach_notice_hours}
     year = min(dates["effective_date"] or ctx.today, ctx.today).year
     numbers[year] += 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import date, timedelta
 from typing import Any
 
 from sharing.auth.models import Role
@@ -53,7 +54,8 @@ def build_flows(ctx: DemoContext) -> None:
     for spec in ALL_FLOWS:
         if spec.revised:
             first = _add_flow(ctx, spec, FlowStatus.SUPERSEDED, revision=1, lineage_id=None)
-            _add_flow(ctx, spec, spec.status, revision=2, lineage_id=first.lineage_id)
+            second = _add_flow(ctx, spec, spec.status, revision=2, lineage_id=first.lineage_id)
+            second.started_on = first.started_on  # a revision does not restart the sharing
         else:
             _add_flow(ctx, spec, spec.status, revision=1, lineage_id=None)
     _add_review_comments(ctx)
@@ -63,7 +65,8 @@ def build_flows(ctx: DemoContext) -> None:
 def _add_flow(
     ctx: DemoContext, spec: FlowSpec, status: FlowStatus, *, revision: int, lineage_id: int | None
 ) -> DataFlow:
-    flow = DataFlow(**_describe(ctx, spec), **_timeline(ctx, status, revision))
+    timeline = _timeline(ctx, status, revision)
+    flow = DataFlow(**_describe(ctx, spec), **timeline, started_on=_started_on(ctx, spec, timeline))
     flow.revision = revision
     flow.lineage_id = lineage_id
     if revision == 1 and spec.revised:
@@ -138,6 +141,20 @@ def _timeline(ctx: DemoContext, status: FlowStatus, revision: int) -> dict[str, 
         approved = values["submitted_at"] + timedelta(days=ctx.rng.randint(7, 30))
         values.update(approved_at=approved, approved_by_id=privacy.id, updated_at=approved)
     return values
+
+
+def _started_on(ctx: DemoContext, spec: FlowSpec, values: dict[str, Any]) -> date | None:
+    """Reviewed flows went live a few weeks after approval; open ones plan a start, or not yet.
+
+    Drawn from a generator seeded by the system name, so the dates are the same on every run
+    and adding this field left every other demo value (drawn from ctx.rng) as it was.
+    """
+    rng = random.Random(f"started_on:{spec.system}")
+    if values.get("approved_at") is not None:
+        return values["approved_at"].date() + timedelta(days=rng.randint(3, 45))
+    if rng.random() < 0.25:
+        return None  # the department has not set a date yet
+    return ctx.date_in(rng.randint(30, 240))
 
 
 def _categories(ctx: DemoContext, spec: FlowSpec) -> list[FlowCategory]:

@@ -1,8 +1,8 @@
-"""Builds the demo policy version with its obligations, and the agreement templates."""
+"""Builds the demo policy version from the obligation library, and the agreement templates."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,29 +10,26 @@ from sqlalchemy import select
 from sharing.agreements.models import AgreementTemplate
 from sharing.auth.models import Role
 from sharing.demo.context import DemoContext
-from sharing.demo.policy_data import AGREEMENT_TEMPLATES, OBLIGATIONS, POLICY_LABEL
+from sharing.demo.policy_data import AGREEMENT_TEMPLATES, POLICY_LABEL
 from sharing.extensions import db
-from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
+from sharing.flows.models import DataFlow
+from sharing.obligations.clauses import default_parameters as library_defaults
+from sharing.obligations.library import build_version, read_library
+from sharing.obligations.rules import applicable_obligations
 
-EFFECTIVE = date(2026, 1, 1)
 PUBLISHED_AT = datetime(2025, 12, 15, 17, 0, tzinfo=UTC)
 
 
 def build_policy(ctx: DemoContext) -> None:
-    policy = PolicyVersion(
-        label=POLICY_LABEL,
-        status=PolicyStatus.PUBLISHED,
-        effective_date=EFFECTIVE,
-        notes="Demo policy version, written from the Digital Privacy Principles and the "
-        "My San Jose Privacy Policy.",
+    """The library's version, as published by the demo privacy officer."""
+    library = read_library()
+    assert library.label == POLICY_LABEL, "the demo data expects the 2026.1 library"
+    policy = build_version(
+        library,
         created_at=PUBLISHED_AT,
         published_at=PUBLISHED_AT,
         published_by_id=ctx.users[Role.PRIVACY].id,
     )
-    policy.obligations = [
-        Obligation(sort_order=position, **entry)
-        for position, entry in enumerate(OBLIGATIONS, start=1)
-    ]
     db.session.add(policy)
     ctx.policy = policy
     ctx.count("obligations", len(policy.obligations))
@@ -47,25 +44,15 @@ def build_templates(ctx: DemoContext) -> None:
             ctx.count("agreement_templates")
 
 
-def obligation_codes(ctx: DemoContext, *, any_restricted: bool) -> list[str]:
-    """The codes that apply to an agreement, following each obligation's applicability rule."""
+def obligation_codes(ctx: DemoContext, *, flows: list[DataFlow]) -> list[str]:
+    """The codes whose applicability rule holds for an agreement over these flows."""
     assert ctx.policy is not None
-    codes = []
-    for obligation in ctx.policy.obligations:
-        rule = obligation.applicability.get("rule")
-        if rule == "always" or (rule == "any_restricted_category" and any_restricted):
-            codes.append(obligation.code)
-    return codes
+    return [obligation.code for obligation, _ in applicable_obligations(ctx.policy, flows)]
 
 
 def default_parameters(ctx: DemoContext, codes: list[str]) -> dict[str, Any]:
     assert ctx.policy is not None
-    return {
-        parameter["name"]: parameter["default"]
-        for obligation in ctx.policy.obligations
-        if obligation.code in codes
-        for parameter in obligation.parameters
-    }
+    return library_defaults([o for o in ctx.policy.obligations if o.code in codes])
 
 
 def questionnaire(ctx: DemoContext, codes: list[str]) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -92,6 +93,12 @@ class FlowForm(FlaskForm):
     )
     frequency = SelectField("Frequency", choices=_enum_choices(Frequency))
     transfer_method = SelectField("Transfer method", choices=_enum_choices(TransferMethod))
+    started_on = DateField(
+        "Sharing started on",
+        validators=[Optional()],
+        invalid_value_message="Enter a real date as YYYY-MM-DD, for example 2026-03-01.",
+        description="When personal information first flowed, or is planned to. Optional.",
+    )
     storage_location = StringField("Storage location", validators=[Optional(), Length(max=200)])
     storage_country = StringField(
         "Storage country",

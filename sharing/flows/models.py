@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -176,6 +177,8 @@ class DataFlow(TimestampMixin, Base):
     storage_location: Mapped[str] = mapped_column(String(200), default="")
     storage_country: Mapped[str] = mapped_column(String(2), default="US", index=True)
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # When personal information first flowed, or is planned to; optional.
+    started_on: Mapped[date | None] = mapped_column(Date)
     disposal_method: Mapped[str] = mapped_column(String(200), default="")
     # [{"name": ..., "service": ..., "country": "US"}]
     subprocessors: Mapped[list[dict]] = mapped_column(JSONType, default=list)

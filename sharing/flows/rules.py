@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import date, datetime
 from typing import Any
 
+from sharing.core import clock
 from sharing.flows.models import DataFlow, Direction, Frequency, TransferMethod
 
 FLOW_FIELDS: tuple[str, ...] = (
@@ -27,6 +29,7 @@ FLOW_FIELDS: tuple[str, ...] = (
     "estimated_records",
     "frequency",
     "transfer_method",
+    "started_on",
     "storage_location",
     "storage_country",
     "retention_days",
@@ -56,6 +59,7 @@ FIELD_LABELS: dict[str, str] = {
     "estimated_records": "Estimated records",
     "frequency": "Frequency",
     "transfer_method": "Transfer method",
+    "started_on": "Sharing started on",
     "storage_location": "Storage location",
     "storage_country": "Storage country",
     "retention_days": "Retention (days)",
@@ -107,18 +111,24 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 TRUE_WORDS = {"true", "yes", "y", "1", "on", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "off", ""}
 MAX_SUBPROCESSORS = 50
+# A start date outside these bounds is a typing mistake, not a plan.
+EARLIEST_START = date(1990, 1, 1)
+MAX_YEARS_AHEAD = 5
 
 
-def check_flow(values: dict[str, Any]) -> dict[str, str]:
+def check_flow(values: dict[str, Any], *, today: date | None = None) -> dict[str, str]:
     """Every reason `values` cannot be saved, by field; empty when they can."""
-    return normalise_flow(values)[1]
+    return normalise_flow(values, today=today)[1]
 
 
-def normalise_flow(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The values as column values (enums, ints, trimmed text) and the errors found.
+def normalise_flow(
+    values: dict[str, Any], *, today: date | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values as column values (enums, ints, dates, trimmed text) and the errors found.
 
     Only the keys present are checked, except the required ones, which must be present.
-    Enum fields take a member or its value; booleans take True/False or yes/no words.
+    Enum fields take a member or its value; booleans take True/False or yes/no words; dates
+    take a date or ISO text. `today` bounds the start date (the city's today by default).
     """
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -129,7 +139,10 @@ def normalise_flow(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, st
         if name not in FLOW_FIELDS or name in errors:
             continue
         try:
-            clean[name] = _clean(name, raw)
+            if name == "started_on":
+                clean[name] = _start_date(raw, today=today)
+            else:
+                clean[name] = _clean(name, raw)
         except ValueError as error:
             errors[name] = str(error)
     _check_together(clean, errors)
@@ -212,6 +225,37 @@ def _boolean(raw: Any) -> bool:
     if text in FALSE_WORDS:
         return False
     raise ValueError("Answer yes or no.")
+
+
+def _start_date(raw: Any, *, today: date | None) -> date | None:
+    """An optional date from 1990 to five years ahead; a date object or YYYY-MM-DD text."""
+    if _blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        value = raw.date()
+    elif isinstance(raw, date):
+        value = raw
+    else:
+        try:
+            value = date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValueError("Enter a real date as YYYY-MM-DD, for example 2026-03-01.") from None
+    if value < EARLIEST_START:
+        raise ValueError(f"Enter a date from {EARLIEST_START.isoformat()} on.")
+    latest = years_after(today or clock.today(), MAX_YEARS_AHEAD)
+    if value > latest:
+        raise ValueError(
+            f"Enter a date no more than {MAX_YEARS_AHEAD} years ahead (by {latest.isoformat()})."
+        )
+    return value
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _country(raw: Any, *, required: bool) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sharing.core.models import Base, JSONType, UTCDateTime, enum_type, utcnow
 
@@ -31,10 +31,24 @@ class PolicyVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The published version a draft was copied from.
+    based_on_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_versions.id", ondelete="SET NULL")
+    )
+    # SHA-256 of the data file a version was loaded from ("" when made in the app).
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
 
     obligations: Mapped[list[Obligation]] = relationship(
-        back_populates="policy_version", order_by="Obligation.sort_order"
+        back_populates="policy_version",
+        order_by="Obligation.sort_order",
+        cascade="all, delete-orphan",
     )
+    based_on: Mapped[PolicyVersion | None] = relationship(remote_side=[id])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PolicyStatus.PUBLISHED
 
 
 class Obligation(Base):
@@ -59,3 +73,53 @@ class Obligation(Base):
     attestation_question: Mapped[str] = mapped_column(Text)
 
     policy_version: Mapped[PolicyVersion] = relationship(back_populates="obligations")
+
+
+class PublishedPolicyChanged(RuntimeError):
+    """Raised when a flush would alter a published policy version or its obligations."""
+
+
+def _was_published(version: PolicyVersion) -> bool:
+    """The status as stored, before any change pending in this session."""
+    history = inspect(version).attrs.status.history
+    stored = history.deleted[0] if history.deleted else version.status
+    return stored == PolicyStatus.PUBLISHED
+
+
+def _published_parent(obj: Obligation, session: Session) -> PolicyVersion | None:
+    version = obj.policy_version
+    if version is None or version in session.new or not _was_published(version):
+        return None
+    return version
+
+
+def _columns_changed(obj: object) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[c.key].history.has_changes() for c in state.mapper.column_attrs)
+
+
+def _violation(obj: object, session: Session) -> str | None:
+    """Why flushing `obj` would alter a published version, or None."""
+    gone = obj in session.deleted
+    if isinstance(obj, PolicyVersion):
+        stored = obj not in session.new and _was_published(obj)
+        changed = gone or _columns_changed(obj)
+        return f"Policy {obj.label} is published and cannot change." if stored and changed else None
+    if isinstance(obj, Obligation) and (version := _published_parent(obj, session)):
+        changed = gone or obj in session.new or _columns_changed(obj)
+        return (
+            f"Obligation {obj.code} belongs to published policy {version.label}."
+            if changed
+            else None
+        )
+    return None
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_published(session: Session, flush_context, instances) -> None:
+    # A second line of defence behind the services: published versions are the record of
+    # what agreements were generated under, so nothing may rewrite them.
+    for obj in [*session.dirty, *session.deleted, *session.new]:
+        reason = _violation(obj, session)
+        if reason:
+            raise PublishedPolicyChanged(reason)

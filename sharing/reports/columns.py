@@ -567,6 +567,25 @@ FLOW_COLUMNS: tuple[Column, ...] = (
         "API",
     ),
     Column(
+        "started_on",
+        "Sharing started on",
+        (
+            "Started on",
+            "Start date",
+            "Date started",
+            "Go-live date",
+            "Go live date",
+            "Go-live",
+            "Live date",
+            "Sharing start date",
+            "Sharing started",
+        ),
+        "date",
+        "When personal information first flowed, or is planned to. YYYY-MM-DD; other common "
+        "formats and Excel dates are also read. Optional.",
+        "2026-03-01",
+    ),
+    Column(
         "storage_location",
         "Storage location",
         ("Hosting", "Hosted at", "Where stored", "Storage"),

@@ -61,11 +61,11 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # <!DOCTYPE and <!ENTITY in every encoding an XML parser might be handed.
 _DTD_WORDS = ("<!DOCTYPE", "<!ENTITY")
 _DTD_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-_DTD_PATTERN = re.compile(
+DTD_PATTERN = re.compile(
     b"|".join(re.escape(word.encode(enc)) for word in _DTD_WORDS for enc in _DTD_ENCODINGS),
     re.IGNORECASE,
 )
-_DTD_OVERLAP = max(len(word.encode("utf-32-le")) for word in _DTD_WORDS)
+DTD_OVERLAP = max(len(word.encode("utf-32-le")) for word in _DTD_WORDS)
 
 # C0 control characters that never appear in a text CSV (tab, line feed, CR are fine).
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -244,14 +244,14 @@ def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     with archive.open(member) as stream:
         while chunk := stream.read(CHUNK):
             window = tail + chunk
-            if _DTD_PATTERN.search(window):
+            if DTD_PATTERN.search(window):
                 raise RejectedFile(
                     f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
                     "declaration. Spreadsheets do not need them and they can be used to attack "
                     "the server, so the file was refused. Save it again from Excel and retry.",
                     code="xml_doctype",
                 )
-            tail = window[-_DTD_OVERLAP:]
+            tail = window[-DTD_OVERLAP:]
 
 
 # -- CSV ---------------------------------------------------------------------------------

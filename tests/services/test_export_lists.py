@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from contextlib import contextmanager
+from datetime import date
 
 import openpyxl
 import pytest
@@ -183,6 +184,7 @@ def test_flow_export_names_organisation_department_and_categories(app, db):
         includes_minors=True,
         estimated_records=-1,
         risk_tier=RiskTier.HIGH,
+        started_on=date(2026, 3, 1),
     )
     add_category(flow, make_category(name="Vehicle location"), "To plan routes")
     add_category(flow, make_category(name="Email"), "To send receipts")
@@ -201,6 +203,7 @@ def test_flow_export_names_organisation_department_and_categories(app, db):
         "Email: To send receipts; Vehicle location: To plan routes"
     )
     assert row["Risk tier"] == "High"
+    assert row["Sharing started on"] == "2026-03-01"  # ISO text in a CSV
 
 
 def test_flow_xlsx_keeps_numbers_typed_and_has_a_frozen_header(app, db):
@@ -217,6 +220,21 @@ def test_flow_xlsx_keeps_numbers_typed_and_has_a_frozen_header(app, db):
     assert row[estimated].value == -5
     assert row[estimated].data_type == "n"
     assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+
+
+def test_flow_xlsx_stores_the_start_date_as_a_date_cell(app, db):
+    """Dates stored as dates: a date cell with a date number format, not text; blank stays blank."""
+    make_flow(system_name="Dated", started_on=date(2026, 3, 1))
+    make_flow(system_name="Undated")
+
+    sheet = _workbook(export_flows({"sort": "system"}, "xlsx"))["Flows"]
+    headers = [cell.value for cell in sheet[1]]
+    position = headers.index("Sharing started on")
+    dated, undated = sheet[2][position], sheet[3][position]
+
+    assert dated.is_date and dated.number_format == "yyyy-mm-dd"
+    assert dated.value.date() == date(2026, 3, 1)
+    assert undated.value is None
 
 
 def test_flow_export_takes_the_same_number_of_queries_at_any_size(app, db):

@@ -1,10 +1,17 @@
-"""Export then read back with the import reader: every cell parses to what was exported."""
+"""Export then read back with the import reader, and export → import → export: nothing changes."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
+import openpyxl
 import pytest
 
+from sharing.core.clock import now
 from sharing.flows.models import FlowStatus, RiskTier
+from sharing.reports import importing
 from sharing.reports.columns import SHEETS
 from sharing.reports.exporting import csv_value, export_flows, export_organisations, unescape_cell
 from sharing.reports.files import check_upload
@@ -16,7 +23,9 @@ from tests.factories import (
     make_department,
     make_flow,
     make_organisation,
+    make_user,
 )
+from tests.fixtures.spreadsheets import upload
 
 TRICKY = {
     "legal_name": '=HYPERLINK("http://evil.example","x")',
@@ -94,6 +103,7 @@ def test_flows_read_back_exactly_as_exported(app, db, tmp_path, fmt):
         ],
         status=FlowStatus.APPROVED,
         risk_tier=RiskTier.HIGH,
+        started_on=date(2026, 3, 1),
     )
     add_category(flow, make_category(name="Vehicle location"), "=To plan; routes")
     add_category(flow, make_category(name="Email"), "To send receipts")
@@ -105,3 +115,58 @@ def test_flows_read_back_exactly_as_exported(app, db, tmp_path, fmt):
     for column in SHEETS["flows"]:
         assert column.parse(rows[0][column.field]) == _expected(column, flow), column.header
     assert rows[0]["organisation"] == "-Minus Mobility"
+    assert column_value(rows[0], "started_on") == date(2026, 3, 1)
+
+
+def column_value(row: dict[str, str], field: str) -> object:
+    column = next(c for c in SHEETS["flows"] if c.field == field)
+    return column.parse(row[field])
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"IMPORT_BACKGROUND": False}
+
+
+def _export_body(export) -> bytes:
+    return export.body if isinstance(export.body, bytes) else b"".join(export.body)
+
+
+def _start_dates(body: bytes, fmt: str) -> dict[str, object]:
+    """System name → the start-date cell as written: a date cell in XLSX, text in CSV."""
+    if fmt == "csv":
+        rows = list(csv.DictReader(body.decode("utf-8-sig").splitlines()))
+        return {r["System name"]: r["Sharing started on"] for r in rows}
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["Flows"]
+    headers = [c.value for c in sheet[1]]
+    name, start = headers.index("System name"), headers.index("Sharing started on")
+    return {r[name].value: (r[start].value, r[start].number_format) for r in sheet.iter_rows(2)}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_import_export_keeps_the_start_date(app, db, tmp_path, fmt):
+    """An export imported over changed dates puts them back; the next export is identical."""
+    organisation = make_organisation(legal_name="Dated Ltd")
+    department = make_department(code="DOT")
+    dated = make_flow(organisation, department_id=department.id, system_name="Dated")
+    dated.started_on = date(2026, 3, 1)
+    make_flow(organisation, department_id=department.id, system_name="Undated")
+    db.session.commit()
+    first = _export_body(export_flows({"sort": "system"}, fmt))
+
+    dated.started_on = date(2020, 1, 1)  # someone changes it after the export
+    db.session.commit()
+    user = make_user("procurement")
+    job = upload(user, first, f"flows.{fmt}")
+    assert job.error_count == 0 and job.counts["flows"] == {"update": 1, "unchanged": 1}
+    importing.confirm_import(actor=user, job=job, now=now())
+    db.session.refresh(dated)
+    assert dated.started_on == date(2026, 3, 1)
+
+    second = _export_body(export_flows({"sort": "system"}, fmt))
+    assert _start_dates(second, fmt) == _start_dates(first, fmt)
+    if fmt == "csv":
+        assert _start_dates(second, fmt) == {"Dated": "2026-03-01", "Undated": ""}
+    else:
+        cell = _start_dates(second, fmt)["Dated"]
+        assert cell[0].date() == date(2026, 3, 1) and cell[1] == "yyyy-mm-dd"

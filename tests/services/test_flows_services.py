@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +11,7 @@ from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, ValidationFailed
 from sharing.flows import services, workflow
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier, Sensitivity
-from sharing.flows.rules import check_flow
+from sharing.flows.rules import check_flow, normalise_flow, years_after
 from tests.factories import make_category, make_department, make_user
 from tests.web.tables.flows import flow_in, flow_values, make_ready_flow
 
@@ -114,6 +116,88 @@ def test_check_flow_accepts_a_draft_without_retention_and_blank_subprocessor_row
         subprocessors=[{"name": "", "service": "", "country": ""}],
     )
     assert check_flow(values) == {}
+
+
+# The start date -------------------------------------------------------------------------
+
+TODAY = date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 1)),
+        (datetime(2026, 3, 1, 9, 30), date(2026, 3, 1)),
+        ("2026-03-01", date(2026, 3, 1)),
+        (" 1990-01-01 ", date(1990, 1, 1)),
+        ("2031-03-15", date(2031, 3, 15)),  # exactly five years ahead
+        ("", None),
+        (None, None),
+    ],
+)
+def test_start_date_accepts_dates_iso_text_and_blank(raw, stored):
+    """The start date is optional; a date, a datetime or YYYY-MM-DD text is stored as a date."""
+    values = {**flow_values(organisation_id=1, department_id=1), "started_on": raw}
+    clean, errors = normalise_flow(values, today=TODAY)
+    assert errors == {} and clean["started_on"] == stored
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("next Tuesday", "Enter a real date as YYYY-MM-DD"),
+        ("2026-02-30", "Enter a real date as YYYY-MM-DD"),
+        ("03/01/2026", "Enter a real date as YYYY-MM-DD"),
+        (date(1989, 12, 31), "Enter a date from 1990-01-01 on."),
+        ("2031-03-16", "no more than 5 years ahead (by 2031-03-15)"),
+    ],
+)
+def test_start_date_refuses_non_dates_and_dates_out_of_range_with_a_clear_reason(raw, reason):
+    """Text that is not a real ISO date, dates before 1990 or over five years ahead are refused."""
+    values = {**flow_values(organisation_id=1, department_id=1), "started_on": raw}
+    assert reason in check_flow(values, today=TODAY)["started_on"]
+
+
+def test_five_years_after_a_leap_day_is_the_28th_of_february():
+    assert years_after(date(2028, 2, 29), 5) == date(2033, 2, 28)
+
+
+def test_start_date_is_saved_and_its_change_audited_as_iso_text(db):
+    """Audit before/after values stay JSON-safe: the date is recorded as YYYY-MM-DD."""
+    flow = make_ready_flow(started_on="2025-07-01")
+    assert flow.started_on == date(2025, 7, 1)
+    [created] = events(db, "flow.created")
+    assert created.changes["started_on"] == {"before": None, "after": "2025-07-01"}
+    services.update_flow(
+        actor=make_user("procurement"),
+        flow=flow,
+        values={"started_on": date(2025, 9, 1)},
+        categories=None,
+        expected_version=flow.version,
+    )
+    db.session.expire_all()
+    assert db.session.get(DataFlow, flow.id).started_on == date(2025, 9, 1)
+    [updated] = events(db, "flow.updated")
+    assert updated.changes["started_on"] == {"before": "2025-07-01", "after": "2025-09-01"}
+
+
+def test_a_start_date_out_of_range_is_refused_by_the_service_and_writes_nothing(db):
+    with pytest.raises(ValidationFailed) as caught:
+        make_ready_flow(started_on=date(1985, 6, 1))
+    assert set(caught.value.errors) == {"started_on"}
+    assert db.session.scalar(select(func.count()).select_from(DataFlow)) == 0
+
+
+def test_a_new_revision_keeps_the_start_date_of_the_approved_one(db):
+    approved = flow_in(FlowStatus.APPROVED, started_on="2024-05-01")
+    revision = services.update_flow(
+        actor=make_user("procurement"),
+        flow=approved,
+        values={"retention_days": 30},
+        categories=None,
+        expected_version=None,
+    )
+    assert revision.id != approved.id and revision.started_on == date(2024, 5, 1)
 
 
 # Editing drafts ------------------------------------------------------------------------

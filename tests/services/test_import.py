@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sharing.vendors import services as vendor_services
 from sharing.vendors.models import Organisation
 from tests.factories import make_category, make_department, make_flow, make_organisation, make_user
 from tests.fixtures.spreadsheets import (
+    EXCEL_SERIAL_2026_03_01,
     FLOW_HEADERS,
     ORG_HEADERS,
     csv_bytes,
@@ -66,8 +68,8 @@ def upload_files(app) -> list[Path]:
 
 
 def messy_workbook() -> bytes:
-    """Variant headers, blank rows, duplicates, leading zeros, NA and None, unicode; 6 of 123
-    rows (5%) are bad."""
+    """Variant headers, blank rows, duplicates, leading zeros, NA and None, unicode, dates in
+    every form a spreadsheet holds them; 6 of 123 rows (5%) are bad."""
     orgs = [
         ["  VENDOR NAME ", "tax_id", "Organization Type", "Zip", "D-U-N-S", "Favourite colour"],
         ["NA", "12-0000001", "vendor", "01234", "001234567", "blue"],
@@ -92,6 +94,12 @@ def messy_workbook() -> bytes:
         ["北京数据 Co", "DOT", "Cameras", "Count cars", "", "Face prints", ""],
     ]
     flows += [[f"Filler {n} LLC", "DOT", f"Tool {n}", "Work", "90", "", ""] for n in range(55)]
+    # A start date in every way a spreadsheet holds one; the only bad one is on a bad row.
+    go_live = ["Go-live date", date(2026, 3, 1), None, EXCEL_SERIAL_2026_03_01, "2026-03-01"]
+    go_live += ["next Tuesday", "03/01/2026", "1 March 2026"]
+    go_live += [(date(2025, 1, 2), 45659, "2025-01-02", "01/02/2025", "")[n % 5] for n in range(55)]
+    for row, cell in zip(flows, go_live, strict=True):
+        row.append(cell)
     return xlsx_bytes({"vendors": orgs, "Data flows": flows})
 
 
@@ -107,14 +115,75 @@ def test_messy_workbook_previews_every_row_and_reports_every_bad_one(setting, ap
         ("vendors", 9, "tax_id"),
         ("vendors", 10, "Organization Type"),
         ("Data flows", 6, "Vendor"),  # not registered, not in the file
+        ("Data flows", 6, "Go-live date"),  # “next Tuesday”, on a row that is already bad
         ("Data flows", 7, "System"),  # the same flow as row 2
         ("Data flows", 8, "Categories"),  # not in the vocabulary
     }
     assert job.count("organisations", "create") == 59 and job.count("flows", "create") == 58
+    [bad_date] = [reason for _, row, column, reason in errors_of(job) if column == "Go-live date"]
+    assert bad_date == "“next Tuesday” is not a date; use YYYY-MM-DD, for example 2026-03-31."
     assert any("Favourite colour" in w["reason"] for w in job.warnings)
     labels = {r.row_number: r.label for r in rows(job) if r.kind == "organisation"}
     assert labels[2] == "NA" and labels[4] == "None" and labels[5] == "Zoë Café & Søn Ltd"
     assert not job.can_commit
+
+
+def test_start_dates_in_every_common_form_are_stored_as_dates_after_confirm(setting):
+    """Date cells, Excel serial numbers, ISO, US and written-out text all become the same date;
+    a blank cell leaves the date unset."""
+    make_organisation(legal_name="Vendor 00001 LLC")
+    cells = {
+        "Date cell": date(2026, 3, 1),
+        "Datetime cell": datetime(2026, 3, 1, 14, 30),
+        "Serial number": EXCEL_SERIAL_2026_03_01,
+        "Serial as text": str(EXCEL_SERIAL_2026_03_01),
+        "ISO text": "2026-03-01",
+        "US text": "03/01/2026",
+        "Written out": "1 March 2026",
+        "Abbreviated": "Mar 1, 2026",
+        "Blank": None,
+    }
+    header = ["Organisation", "Department", "System name", "Purposes", "Start date"]
+    body = [["Vendor 00001 LLC", "DOT", name, "Work", cell] for name, cell in cells.items()]
+    job = upload(setting["user"], xlsx_bytes({"Flows": [header, *body]}))
+    assert job.error_count == 0 and job.count("flows", "create") == len(cells)
+    importing.confirm_import(actor=setting["user"], job=job, now=now())
+    stored = dict(db.session.execute(select(DataFlow.system_name, DataFlow.started_on)).all())
+    assert stored == {name: None if name == "Blank" else date(2026, 3, 1) for name in cells}
+    created = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "flow.created"))
+    recorded = [e.changes.get("started_on", {}).get("after") for e in created]
+    assert sorted(recorded, key=str) == ["2026-03-01"] * (len(cells) - 1) + [None]
+
+
+def test_start_dates_read_from_csv_text(setting):
+    make_organisation(legal_name="Acme Data")
+    lines = [
+        ["Organisation", "Department", "System name", "Purposes", "Date started"],
+        ["Acme Data", "DOT", "Meters", "Pay", "2024-11-30"],
+        ["Acme Data", "DOT", "Signals", "Time lights", "45352"],
+    ]
+    job = upload(setting["user"], csv_bytes(lines), "flows.csv")
+    importing.confirm_import(actor=setting["user"], job=job, now=now())
+    stored = dict(db.session.execute(select(DataFlow.system_name, DataFlow.started_on)).all())
+    assert stored == {"Meters": date(2024, 11, 30), "Signals": date(2024, 3, 1)}
+
+
+def test_a_changed_start_date_updates_the_flow_and_audits_it(setting):
+    """Re-importing with another date is an update; the audit holds both dates as text."""
+    data = registry_workbook(1, 1, "DOT", ["Full name"])  # flow 1: an Excel serial
+    importing.confirm_import(actor=setting["user"], job=upload(setting["user"], data), now=now())
+    flow = db.session.scalar(select(DataFlow))
+    assert flow.started_on == date(2026, 3, 1)
+    header = ["Organisation", "Department", "System name", "Go live date"]
+    changed = xlsx_bytes({"Flows": [header, ["Vendor 00001 LLC", "DOT", "System 1", "2026-04-15"]]})
+    job = upload(setting["user"], changed)
+    assert job.count("flows", "update") == 1
+    assert "Go live date" in rows(job, "update")[0].detail
+    importing.confirm_import(actor=setting["user"], job=job, now=now())
+    db.session.refresh(flow)
+    assert flow.started_on == date(2026, 4, 15)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "flow.updated"))
+    assert event.changes["started_on"] == {"before": "2026-03-01", "after": "2026-04-15"}
 
 
 def test_error_report_lists_file_level_and_row_problems(setting):
@@ -334,6 +403,7 @@ def test_flow_rows_check_references_with_the_forms_rules(setting):
                 flow_row(2, 1, "DOT", ["Full name"], **{"Retention (days)": "ten"}),
                 flow_row(3, 1, "DOT", ["Full name"], **{"Category justifications": "X: why"}),
                 flow_row(4, 1, "DOT", ["Full name"], Purposes=""),
+                flow_row(5, 1, "DOT", ["Full name"], **{"Sharing started on": "1 January 1980"}),
             ]
         }
     )
@@ -344,7 +414,10 @@ def test_flow_rows_check_references_with_the_forms_rules(setting):
         (3, "Retention (days)"),
         (4, "Category justifications"),
         (5, "Purposes"),
+        (6, "Sharing started on"),
     }
+    [too_early] = [reason for _, row, _, reason in errors_of(job) if row == 6]
+    assert too_early == "Enter a date from 1990-01-01 on."
 
 
 def test_reimporting_an_export_leaves_retired_flows_unchanged_and_refuses_changes(setting):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import event, select
@@ -72,6 +73,45 @@ def test_service_rule_error_is_shown_beside_its_field(client, login_as):
     assert response.status_code == 200
     assert 'id="automated_decision_description-error"' in page
     assert 'value="Kept Co"' in page
+
+
+def test_a_bad_start_date_keeps_what_was_typed_with_the_error_beside_the_field(client, login_as):
+    """Text that is not a date is refused by the form; the page shows it back with the reason."""
+    login_as("procurement")
+    flow = make_ready_flow()
+    data = _form(flow, started_on="next Tuesday", purposes="Typed purposes")
+    response = client.post_form(f"/flows/{flow.id}/edit", data)
+    page = html(response)
+    assert response.status_code == 200
+    assert re.search(r'<input[^>]*id="started_on"[^>]*value="next Tuesday"', page)
+    assert re.search(r'id="started_on-error"[^>]*>Enter a real date as YYYY-MM-DD', page)
+    assert "Typed purposes" in page
+    ext_db.session.expire_all()
+    assert flow.started_on is None and flow.purposes != "Typed purposes"
+
+
+def test_a_start_date_out_of_range_is_shown_beside_the_field(client, login_as):
+    """The rule's range check (not before 1990) lands on the field, with the date kept."""
+    login_as("procurement")
+    flow = make_ready_flow()
+    response = client.post_form(f"/flows/{flow.id}/edit", _form(flow, started_on="1989-12-31"))
+    page = html(response)
+    assert response.status_code == 200
+    assert re.search(r'<input[^>]*id="started_on"[^>]*value="1989-12-31"', page)
+    assert re.search(r'id="started_on-error"[^>]*>Enter a date from 1990-01-01 on.', page)
+
+
+def test_start_date_is_saved_from_the_form_and_shown_on_the_flow_page(client, login_as):
+    login_as("procurement")
+    flow = make_ready_flow()
+    response = client.post_form(f"/flows/{flow.id}/edit", _form(flow, started_on="2026-03-01"))
+    assert response.status_code == 302
+    ext_db.session.expire_all()
+    assert flow.started_on == date(2026, 3, 1)
+    page = html(client.get(f"/flows/{flow.id}"))
+    assert re.search(r"<dt[^>]*>Sharing started on</dt>\s*<dd[^>]*>2026-03-01</dd>", page)
+    form = html(client.get(f"/flows/{flow.id}/edit"))
+    assert re.search(r'<input[^>]*id="started_on"[^>]*type="date"[^>]*value="2026-03-01"', form)
 
 
 def test_new_flow_saves_a_draft_and_preselects_the_organisation(client, login_as):
@@ -210,6 +250,23 @@ def test_pending_revision_shows_the_revision_in_force_and_compares(client, login
     compare = html(client.get(f"/flows/{revision.id}/compare?other={approved.id}"))
     changed = re.findall(r'<tr class="table-warning">\s*<th scope="row">([^<]+)<', compare)
     assert [label.strip() for label in changed] == ["Status", "Retention (days)"]
+
+
+def test_compare_shows_a_changed_start_date_side_by_side(client, login_as):
+    approved = flow_in(FlowStatus.APPROVED, started_on="2024-05-01")
+    revision = services.update_flow(
+        actor=make_user("procurement"),
+        flow=approved,
+        values={"started_on": "2024-06-15"},
+        categories=None,
+        expected_version=None,
+    )
+    login_as("privacy")
+    compare = html(client.get(f"/flows/{revision.id}/compare?other={approved.id}"))
+    row = re.search(
+        r'<tr class="table-warning">\s*<th scope="row">Sharing started on.*?</tr>', compare, re.S
+    )
+    assert row and "2024-05-01" in row.group() and "2024-06-15" in row.group()
 
 
 def test_compare_refuses_a_revision_of_another_flow(client, login_as):

@@ -1,0 +1,179 @@
+"""The variables an agreement template may use: their declaration and realistic sample data.
+
+This is the contract between the app and template authors. `VARIABLES` names every top-level
+variable and the fields it carries; the upload check accepts a template only if it uses these
+names, and the test render feeds it `sample_context()`. Dates arrive already formatted for a
+contract ("July 1, 2026"), so templates never need filters or method calls.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+# name -> (what it is, its fields). Lists describe the fields of each item.
+VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "agreement": (
+        "The agreement being generated",
+        (
+            "number",
+            "title",
+            "effective_date",
+            "term_months",
+            "expiry_date",
+            "auto_renew",
+            "renewal_term_months",
+            "notice_days",
+            "cancel_by",
+        ),
+    ),
+    "city": (
+        "The City party",
+        ("name", "department", "address", "signatory_name", "signatory_title"),
+    ),
+    "partner": (
+        "The vendor or public partner",
+        (
+            "legal_name",
+            "display_name",
+            "kind",
+            "address",
+            "signatory_name",
+            "signatory_title",
+        ),
+    ),
+    "clauses": (
+        "The applicable obligations, in order, as rendered clause text",
+        ("number", "code", "title", "text"),
+    ),
+    "flows": (
+        "Every data flow the agreement covers (Exhibit A)",
+        (
+            "system_name",
+            "purposes",
+            "categories",
+            "retention",
+            "storage",
+            "subprocessors",
+            "department",
+        ),
+    ),
+    "attestation_schedule": (
+        "What the partner attests to, and when (Exhibit B)",
+        ("obligation_code", "question", "frequency", "first_due"),
+    ),
+    "policy": ("The policy version the clauses come from", ("label", "effective_date")),
+    "renewal": (
+        "For a renewal amendment: the agreement it renews (empty values otherwise)",
+        ("original_number", "original_effective_date", "prior_expiry_date"),
+    ),
+    "generated_on": ("The date of generation, formatted", ()),
+}
+
+ALLOWED_VARIABLES: frozenset[str] = frozenset(VARIABLES)
+
+
+def long_date(value: date | None) -> str:
+    """A date as a US contract writes it: 'July 1, 2026'; empty when there is none."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def sample_context(*, flows: int = 3) -> dict[str, Any]:
+    """A complete context with awkward but realistic values: markup characters and accents."""
+    return {
+        "agreement": {
+            "number": "DSA-2026-0042",
+            "title": "Data Protection Agreement — Peña & Hijos <Field Services>",
+            "effective_date": long_date(date(2026, 7, 1)),
+            "term_months": 36,
+            "expiry_date": long_date(date(2029, 6, 30)),
+            "auto_renew": True,
+            "renewal_term_months": 12,
+            "notice_days": 90,
+            "cancel_by": long_date(date(2029, 4, 1)),
+        },
+        "city": {
+            "name": "City of San José",
+            "department": "Office of Civic Innovation & Digital Strategy",
+            "address": "200 E. Santa Clara Street, San José, CA 95113",
+            "signatory_name": "Nguyễn Thị Hoa",
+            "signatory_title": "Digital Privacy Officer",
+        },
+        "partner": {
+            "legal_name": 'Peña & Hijos "Servicios" S.A. de C.V.',
+            "display_name": "Peña & Hijos",
+            "kind": "vendor",
+            "address": "1 O'Farrell Street <Suite 5>, San Francisco, CA 94108",
+            "signatory_name": "José Ángel Muñoz",
+            "signatory_title": "Director de Operaciones",
+        },
+        "clauses": _sample_clauses(),
+        "flows": [_sample_flow(index) for index in range(1, flows + 1)],
+        "attestation_schedule": _sample_schedule(),
+        "policy": {"label": "2026.1", "effective_date": long_date(date(2026, 1, 15))},
+        "renewal": {
+            "original_number": "DSA-2023-0007",
+            "original_effective_date": long_date(date(2023, 7, 1)),
+            "prior_expiry_date": long_date(date(2026, 6, 30)),
+        },
+        "generated_on": long_date(date(2026, 6, 1)),
+    }
+
+
+def _sample_clauses() -> list[dict[str, Any]]:
+    clauses = [
+        (
+            "PUR-1",
+            "Purpose limitation",
+            "The Vendor will use City Data only for the purposes listed in Exhibit A, or for "
+            "purposes consistent with them, unless the individual consents or the law requires "
+            "otherwise.",
+        ),
+        (
+            "RET-1",
+            "Retention & deletion",
+            "The Vendor will keep City Data no longer than 730 days after collection and will "
+            "then delete or anonymise it, giving the City a signed certificate of deletion.",
+        ),
+        (
+            "BRE-1",
+            "Breach notification",
+            "The Vendor will notify the City within 72 hours of discovering any incident that "
+            "compromises City Data, and will cooperate with the City's investigation.",
+        ),
+    ]
+    return [
+        {"number": number, "code": code, "title": title, "text": text}
+        for number, (code, title, text) in enumerate(clauses, start=1)
+    ]
+
+
+def _sample_flow(index: int) -> dict[str, Any]:
+    return {
+        "system_name": f"Parking permits <portal> #{index}",
+        "purposes": "Issue & renew residential parking permits",
+        "categories": 'Contact details; vehicle plates; "restricted" address history',
+        "retention": "730 days after the permit ends",
+        "storage": "United States (AWS us-west-2)",
+        "subprocessors": "Ocampo's Mail & Print; Trần Logistics",
+        "department": "Department of Transportation",
+    }
+
+
+def _sample_schedule() -> list[dict[str, Any]]:
+    return [
+        {
+            "obligation_code": "PUR-1",
+            "question": "Has City Data been used only for the purposes listed in Exhibit A?",
+            "frequency": "Every 12 months",
+            "first_due": long_date(date(2027, 7, 1)),
+        },
+        {
+            "obligation_code": "RET-1",
+            "question": "Was every record past its retention period deleted, with a certificate?",
+            "frequency": "Every 12 months",
+            "first_due": long_date(date(2027, 7, 1)),
+        },
+    ]

@@ -1,0 +1,354 @@
+"""Obligation-library use cases: loading the data file, drafts, edits, publishing, impact.
+
+A published policy version never changes. The privacy office edits a draft copied from the
+latest published version, then publishes it with an effective date as a new version.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.audit import services as audit
+from sharing.errors import Conflict, NotFound, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowCategory
+from sharing.obligations.clauses import check_value, declared
+from sharing.obligations.library import (
+    DEFAULT_FILE,
+    ENTRY_FIELDS,
+    LABEL,
+    build_version,
+    check_entry,
+    read_library,
+)
+from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
+from sharing.obligations.rules import evaluate
+
+OBLIGATION_FIELDS = ENTRY_FIELDS
+EDITABLE_FIELDS = tuple(name for name in ENTRY_FIELDS if name != "code")
+VERSION_FIELDS = ("label", "status", "effective_date", "notes", "based_on_id")
+IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+COMPARED = ("title", "clause_template", "parameters", "applicability", "attestation_question")
+
+
+def snapshot(obligation: Obligation) -> dict[str, Any]:
+    return audit.snapshot(obligation, OBLIGATION_FIELDS)
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def get_version(version_id: int) -> PolicyVersion:
+    version = db.session.get(PolicyVersion, version_id)
+    if version is None:
+        raise NotFound("That policy version does not exist.")
+    return version
+
+
+def latest_published() -> PolicyVersion | None:
+    return db.session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.status == PolicyStatus.PUBLISHED)
+        .order_by(PolicyVersion.effective_date.desc(), PolicyVersion.id.desc())
+        .limit(1)
+    )
+
+
+def open_draft() -> PolicyVersion | None:
+    return db.session.scalar(
+        select(PolicyVersion).where(PolicyVersion.status == PolicyStatus.DRAFT)
+    )
+
+
+# Loading -------------------------------------------------------------------------------
+
+
+def load_library(*, actor: Any, path: Path = DEFAULT_FILE, now: datetime) -> PolicyVersion | None:
+    """Publish the data file as a policy version; None when its label is already loaded.
+
+    A file whose label exists but whose content differs is refused: a changed library
+    needs a new label, because the published version it would replace never changes.
+    """
+    library = read_library(path)
+    existing = db.session.scalar(select(PolicyVersion).where(PolicyVersion.label == library.label))
+    if existing is not None:
+        if existing.source_sha256 and existing.source_sha256 != library.sha256:
+            raise Conflict(
+                f"Policy {library.label} is already loaded from a different file. "
+                "Give the changed library a new label."
+            )
+        return None
+    version = build_version(library, published_at=now, published_by_id=actor.id)
+    db.session.add(version)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="policy.loaded",
+        object_type="policy_version",
+        object_id=version.id,
+        changes=audit.created(audit.snapshot(version, VERSION_FIELDS)),
+        summary=f"Loaded policy {version.label} ({len(version.obligations)} obligations) "
+        f"from {path.name}",
+    )
+    db.session.commit()
+    return version
+
+
+# Drafts --------------------------------------------------------------------------------
+
+
+def create_draft(*, actor: Any, label: str, notes: str = "") -> PolicyVersion:
+    """A draft copy of the latest published version, for the privacy office to edit."""
+    label = label.strip()
+    if not LABEL.match(label):
+        raise ValidationFailed({"label": "Use 1-32 letters, digits, dots or hyphens."})
+    if db.session.scalar(select(PolicyVersion.id).where(PolicyVersion.label == label)):
+        raise ValidationFailed({"label": f"Policy {label} already exists."})
+    draft = open_draft()
+    if draft is not None:
+        raise Conflict(f"Draft {draft.label} is already open. Publish or edit that one.")
+    source = latest_published()
+    if source is None:
+        raise Conflict("There is no published policy to start from. Load the library first.")
+    version = PolicyVersion(
+        label=label,
+        status=PolicyStatus.DRAFT,
+        notes=notes.strip(),
+        based_on=source,
+        created_by_id=actor.id,
+    )
+    version.obligations = [
+        Obligation(sort_order=o.sort_order, **_copy(snapshot(o))) for o in source.obligations
+    ]
+    db.session.add(version)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="policy.draft_created",
+        object_type="policy_version",
+        object_id=version.id,
+        changes=audit.created(audit.snapshot(version, VERSION_FIELDS)),
+        summary=f"Started draft {label} from policy {source.label}",
+    )
+    db.session.commit()
+    return version
+
+
+def _copy(values: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy, so the draft shares no lists or dicts with the published rows."""
+    return copy.deepcopy(values)
+
+
+def _require_draft(version: PolicyVersion) -> None:
+    if version.status != PolicyStatus.DRAFT:
+        raise Conflict(
+            f"Policy {version.label} is published and never changes. Start a draft to make changes."
+        )
+
+
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    errors = check_entry(values)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def update_obligation(*, actor: Any, obligation: Obligation, values: dict[str, Any]) -> Obligation:
+    """Change an obligation of a draft; its code stays, because agreements cite it."""
+    _require_draft(obligation.policy_version)
+    before = snapshot(obligation)
+    clean = _checked({**before, **{k: values[k] for k in EDITABLE_FIELDS if k in values}})
+    for name in EDITABLE_FIELDS:
+        setattr(obligation, name, clean[name])
+    changes = audit.diff(before, snapshot(obligation))
+    audit.record(
+        actor=actor,
+        action="obligation.updated",
+        object_type="obligation",
+        object_id=obligation.id,
+        changes=changes,
+        summary=f"Edited {obligation.code} in draft {obligation.policy_version.label}",
+    )
+    db.session.commit()
+    return obligation
+
+
+def add_obligation(*, actor: Any, version: PolicyVersion, values: dict[str, Any]) -> Obligation:
+    _require_draft(version)
+    clean = _checked({name: values.get(name) for name in OBLIGATION_FIELDS})
+    if any(o.code == clean["code"] for o in version.obligations):
+        raise ValidationFailed({"code": f"{clean['code']} is already in this draft."})
+    position = max((o.sort_order for o in version.obligations), default=0) + 1
+    obligation = Obligation(sort_order=position, **clean)
+    version.obligations.append(obligation)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="obligation.created",
+        object_type="obligation",
+        object_id=obligation.id,
+        changes=audit.created(snapshot(obligation)),
+        summary=f"Added {obligation.code} to draft {version.label}",
+    )
+    db.session.commit()
+    return obligation
+
+
+def remove_obligation(*, actor: Any, obligation: Obligation) -> None:
+    version = obligation.policy_version
+    _require_draft(version)
+    audit.record(
+        actor=actor,
+        action="obligation.removed",
+        object_type="obligation",
+        object_id=obligation.id,
+        changes=audit.deleted(snapshot(obligation)),
+        summary=f"Removed {obligation.code} from draft {version.label}",
+    )
+    version.obligations.remove(obligation)
+    db.session.commit()
+
+
+def publish_policy(
+    *, actor: Any, version: PolicyVersion, effective_date: date, now: datetime
+) -> PolicyVersion:
+    """Publish a draft as a new policy version; from then on it never changes."""
+    _require_draft(version)
+    if not version.obligations:
+        raise ValidationFailed({}, "A policy needs at least one obligation.")
+    floor = version.based_on.effective_date if version.based_on else None
+    if floor is not None and effective_date < floor:
+        raise ValidationFailed(
+            {
+                "effective_date": f"Must be on or after {floor.isoformat()}, when policy "
+                f"{version.based_on.label} took effect."
+            }
+        )
+    before = audit.snapshot(version, VERSION_FIELDS)
+    publisher_id = actor.id
+    # Every column in one flush: once stored as published, the model refuses further changes.
+    version.effective_date = effective_date
+    version.published_at = now
+    version.published_by_id = publisher_id
+    version.status = PolicyStatus.PUBLISHED
+    audit.record(
+        actor=actor,
+        action="policy.published",
+        object_type="policy_version",
+        object_id=version.id,
+        changes=audit.diff(before, audit.snapshot(version, VERSION_FIELDS)),
+        summary=f"Published policy {version.label}, effective {effective_date.isoformat()}",
+    )
+    db.session.commit()
+    return version
+
+
+# Impact --------------------------------------------------------------------------------
+
+
+@dataclass
+class ObligationChange:
+    code: str
+    title: str
+    kind: str  # added, removed, changed, now_applies
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AgreementImpact:
+    agreement: Agreement
+    changes: list[ObligationChange]
+
+
+def impact_of(version: PolicyVersion) -> list[AgreementImpact]:
+    """Active agreements generated under older versions, and how this version differs for each."""
+    agreements = db.session.scalars(
+        select(Agreement)
+        .join(PolicyVersion, Agreement.policy_version_id == PolicyVersion.id)
+        .where(Agreement.status.in_(IN_FORCE), PolicyVersion.id < version.id)
+        .options(
+            selectinload(Agreement.organisation),
+            selectinload(Agreement.policy_version).selectinload(PolicyVersion.obligations),
+            selectinload(Agreement.flows)
+            .selectinload(DataFlow.categories)
+            .selectinload(FlowCategory.category),
+        )
+        .order_by(Agreement.number)
+    )
+    current = {o.code: o for o in version.obligations}
+    return [AgreementImpact(a, _changes(a, current)) for a in agreements]
+
+
+def _changes(agreement: Agreement, current: dict[str, Obligation]) -> list[ObligationChange]:
+    old = {o.code: o for o in agreement.policy_version.obligations}
+    included = set(agreement.obligation_codes or [])
+    changes: list[ObligationChange] = []
+    for code in sorted(included):
+        before, after = old.get(code), current.get(code)
+        title = (after or before).title if (after or before) else code
+        if after is None:
+            changes.append(ObligationChange(code, title, "removed"))
+        elif before is not None:
+            details = _differences(before, after, agreement.parameters or {})
+            if details:
+                changes.append(ObligationChange(code, title, "changed", details))
+    for code, obligation in current.items():
+        if code in included:
+            continue
+        if code in old and old[code].applicability == obligation.applicability:
+            continue  # same rule as when the agreement was generated: left out on purpose
+        applies, reason = evaluate(obligation.applicability, agreement.flows)
+        if applies:
+            kind = "added" if code not in old else "now_applies"
+            changes.append(ObligationChange(code, obligation.title, kind, [reason]))
+    return changes
+
+
+def _differences(before: Obligation, after: Obligation, agreed: dict[str, Any]) -> list[str]:
+    details = []
+    for name in COMPARED:
+        if getattr(before, name) == getattr(after, name):
+            continue
+        if name == "parameters":
+            details.extend(_parameter_differences(before, after, agreed))
+        else:
+            details.append(f"{name.replace('_', ' ').capitalize()} changed")
+    return details
+
+
+def _parameter_differences(
+    before: Obligation, after: Obligation, agreed: dict[str, Any]
+) -> list[str]:
+    old, new = declared(before), declared(after)
+    details = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            details.append(f"Parameter {name} removed")
+        elif name not in old:
+            details.append(f"Parameter {name} added (default {new[name]['default']})")
+        elif old[name] != new[name]:
+            spec = new[name]
+            text = (
+                f"Parameter {name}: default {old[name].get('default')} → {spec['default']}, "
+                f"bounds {spec['min']}–{spec['max']}"
+            )
+            if name in agreed and check_value(spec, agreed[name])[1]:
+                text += f"; the agreed {agreed[name]} is now out of bounds"
+            details.append(text)
+    return details
+
+
+def count_obligations() -> dict[int, int]:
+    """Obligations per policy version, for the versions list (one query)."""
+    rows = db.session.execute(
+        select(Obligation.policy_version_id, func.count()).group_by(Obligation.policy_version_id)
+    )
+    return dict(rows.all())

@@ -89,6 +89,7 @@ def register_commands(app: Flask) -> None:
     from sharing.demo.cli import demo_cli
     from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
+    from sharing.obligations.cli import obligations_cli
 
-    for group in (users_cli, demo_cli, mail_cli, flows_cli):
+    for group in (users_cli, demo_cli, mail_cli, flows_cli, obligations_cli):
         app.cli.add_command(group)

@@ -295,3 +295,18 @@ def test_impact_ignores_agreements_on_the_same_or_newer_versions(db, published, 
     assert services.impact_of(published) == []
     (impact,) = services.impact_of(draft)
     assert impact.changes == []
+
+
+def test_applicable_obligations_for_real_flows_follow_their_rules(db, published):
+    """A flow stored in Ireland with a subprocessor gets LOC-2 and SUB-1, not CHD-1 or AUT-1."""
+    from sharing.obligations.rules import applicable_obligations
+
+    flow = make_flow(
+        storage_country="IE",
+        subprocessors=[{"name": "CloudCo", "service": "Hosting", "country": "IE"}],
+    )
+    chosen = {o.code: reason for o, reason in applicable_obligations(published, [flow])}
+    assert chosen["LOC-2"].endswith("stores data outside the US (IE)")
+    assert chosen["SUB-1"].endswith("uses subprocessors (CloudCo)")
+    assert chosen["BRN-1"] == "Applies to every agreement"
+    assert "CHD-1" not in chosen and "AUT-1" not in chosen and "SEC-2" not in chosen

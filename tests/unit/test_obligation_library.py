@@ -171,3 +171,9 @@ def test_a_broken_library_file_lists_every_problem(tmp_path):
     text = " ".join(caught.value.problems)
     assert "used twice" in text and "Unknown rule 'sometimes'" in text
     assert "default must lie between" in text
+
+
+def test_parameter_names_are_unique_across_the_library():
+    """An agreement holds one value per name, so no two obligations may declare the same one."""
+    names = [p["name"] for entry in LIBRARY.obligations for p in entry["parameters"]]
+    assert len(names) == len(set(names))

@@ -66,7 +66,8 @@ def _dates(ctx: DemoContext, status: AgreementStatus) -> dict[str, Any]:
     elif status == S.ACTIVE:
         start = ctx.date_in(-rng.randint(200, 900))
     elif status == S.EXPIRING:
-        start = add_months(ctx.date_in(rng.randint(20, 80)), -term)
+        # Inside every notice window the demo uses (the shortest is 60 days).
+        start = add_months(ctx.date_in(rng.randint(20, 59)), -term)
     elif status in (S.EXPIRED, S.RENEWED):
         term = 24
         start = add_months(ctx.date_in(-rng.randint(10, 40)), -term)

@@ -11,32 +11,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from sharing.agreements import rendering
 from sharing.agreements.context import ALLOWED_VARIABLES
+from sharing.core import ooxml
+from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
 from sharing.errors import DomainError
-from sharing.reports.files import (
-    BINARY_SIGNATURES,
-    CHUNK,
-    DTD_OVERLAP,
-    DTD_PATTERN,
-    MAX_CONTENT_TYPES_BYTES,
-    MAX_MEMBERS,
-    MAX_RATIO,
-    OLE_MAGIC,
-    RATIO_CHECK_FROM,
-    ZIP_MAGIC,
-)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_MEMBERS = 1000
+MAX_RATIO = 200
 DEFAULT_RENDER_SECONDS = 10.0
 DEFAULT_RENDER_MEMORY_MB = 512
 
@@ -119,7 +107,7 @@ def _check_container(data: bytes) -> None:
             _check_content_types(archive)
             for member in members:
                 _check_no_dtd(archive, member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
+    except ooxml.ZIP_ERRORS:
         raise TemplateRejected(
             "The file looks like a Word document but it is damaged. Open it in Word, save it "
             "again as .docx and upload that copy.",
@@ -130,16 +118,8 @@ def _check_container(data: bytes) -> None:
 def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
     """Judge the declared sizes in the zip directory before anything is decompressed."""
     total = sum(member.file_size for member in members)
-    ratios = [
-        member.file_size / max(member.compress_size, 1)
-        for member in members
-        if member.file_size >= RATIO_CHECK_FROM
-    ]
-    if (
-        len(members) > MAX_MEMBERS
-        or total > MAX_TOTAL_UNCOMPRESSED
-        or max(ratios, default=0) > MAX_RATIO
-    ):
+    _, ratio = ooxml.worst_ratio(members)
+    if len(members) > MAX_MEMBERS or total > MAX_TOTAL_UNCOMPRESSED or ratio > MAX_RATIO:
         raise TemplateRejected(
             f"The document would expand to {_mb(total)} in {len(members):,} parts when opened "
             f"(limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, compression "
@@ -150,29 +130,21 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     for member in members:
-        if member.flag_bits & 0x1:
+        if ooxml.is_encrypted(member):
             raise _not_docx("an encrypted archive")
-        if "vbaproject" in member.filename.lower():
+        if ooxml.holds_vba(member):
             raise _macro_enabled()
 
 
 def _check_content_types(archive: zipfile.ZipFile) -> None:
-    try:
-        info = archive.getinfo("[Content_Types].xml")
-    except KeyError:
-        raise _not_docx("a zip archive") from None
-    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+    info = ooxml.content_types_member(archive)
+    if info is None:
         raise _not_docx("a zip archive")
     _check_no_dtd(archive, info)
     try:
-        root = fromstring(archive.read(info))
-    except (ParseError, DefusedXmlException, ValueError):
+        types = ooxml.declared_content_types(archive, info)
+    except ooxml.DamagedContentTypes:
         raise _not_docx("a damaged or unusual zip archive") from None
-    types = [
-        (element.get("ContentType") or "").lower()
-        for element in root.iter()
-        if element.tag.rsplit("}", 1)[-1] in ("Override", "Default")
-    ]
     if any(marker in kind for kind in types for marker in MACRO_MARKERS):
         raise _macro_enabled()
     if DOCX_MAIN in types:
@@ -184,20 +156,13 @@ def _check_content_types(archive: zipfile.ZipFile) -> None:
 
 
 def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    if member.is_dir():
-        return
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(CHUNK):
-            window = tail + chunk
-            if DTD_PATTERN.search(window):
-                raise TemplateRejected(
-                    f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
-                    "declaration. Word documents do not need them and they can be used to "
-                    "attack the server. Save the document again from Word and retry.",
-                    code="doctype",
-                )
-            tail = window[-DTD_OVERLAP:]
+    if ooxml.has_dtd(archive, member):
+        raise TemplateRejected(
+            f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
+            "declaration. Word documents do not need them and they can be used to "
+            "attack the server. Save the document again from Word and retry.",
+            code="doctype",
+        )
 
 
 def _not_docx(described: str) -> TemplateRejected:

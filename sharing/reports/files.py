@@ -11,26 +11,19 @@ import codecs
 import enum
 import re
 import zipfile
-import zlib
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 from flask import current_app
 
+from sharing.core import ooxml
+from sharing.core.ooxml import BINARY_SIGNATURES, CHUNK, OLE_MAGIC, ZIP_MAGIC
 from sharing.errors import DomainError
 
 # Limits on what a workbook may expand to. A large real import (50,000 rows) stays far below.
 MAX_MEMBERS = 1000
 MAX_TOTAL_UNCOMPRESSED = 250 * 1024 * 1024
 MAX_RATIO = 200
-RATIO_CHECK_FROM = 1024 * 1024  # tiny members may compress very well without being a threat
-MAX_CONTENT_TYPES_BYTES = 1024 * 1024
-CHUNK = 64 * 1024
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -41,31 +34,6 @@ OTHER_OFFICE = {
     "presentationml": "a PowerPoint presentation",
     "spreadsheetml.template": "an Excel template (.xltx)",
 }
-
-# Well-known binary formats, named in the message so the user knows what they sent.
-BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"{\\rtf", "a rich-text document"),
-)
-
-# <!DOCTYPE and <!ENTITY in every encoding an XML parser might be handed.
-_DTD_WORDS = ("<!DOCTYPE", "<!ENTITY")
-_DTD_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-DTD_PATTERN = re.compile(
-    b"|".join(re.escape(word.encode(enc)) for word in _DTD_WORDS for enc in _DTD_ENCODINGS),
-    re.IGNORECASE,
-)
-DTD_OVERLAP = max(len(word.encode("utf-32-le")) for word in _DTD_WORDS)
 
 # C0 control characters that never appear in a text CSV (tab, line feed, CR are fine).
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,13 +104,7 @@ def _check_xlsx(path: Path) -> None:
             _check_content_types(archive)
             for member in members:
                 _check_no_dtd(archive, member)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,
-    ) as error:
+    except ooxml.ZIP_ERRORS as error:
         raise RejectedFile(
             "The file looks like a workbook but it is damaged or uses an unsupported "
             "compression. Open it in Excel, save it again as .xlsx, and upload that copy.",
@@ -166,29 +128,25 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
             "split the data into smaller files.",
             code="zip_bomb",
         )
-    for member in members:
-        if member.file_size < RATIO_CHECK_FROM:
-            continue
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > MAX_RATIO:
-            raise RejectedFile(
-                f"The workbook part {member.filename!r} is compressed {ratio:,.0f} to 1, far "
-                f"beyond what spreadsheets reach (limit {MAX_RATIO} to 1). It looks like a "
-                "zip bomb and was not opened.",
-                code="zip_bomb",
-            )
+    worst, ratio = ooxml.worst_ratio(members)
+    if worst is not None and ratio > MAX_RATIO:
+        raise RejectedFile(
+            f"The workbook part {worst.filename!r} is compressed {ratio:,.0f} to 1, far "
+            f"beyond what spreadsheets reach (limit {MAX_RATIO} to 1). It looks like a "
+            "zip bomb and was not opened.",
+            code="zip_bomb",
+        )
 
 
 def _check_no_macros_or_encryption(members: list[zipfile.ZipInfo]) -> None:
     for member in members:
-        if member.flag_bits & 0x1:
+        if ooxml.is_encrypted(member):
             raise RejectedFile(
                 "The workbook is encrypted. Remove the password, save it as .xlsx and upload "
                 "again.",
                 code="encrypted_or_legacy",
             )
-        name = member.filename.lower()
-        if "vbaproject" in name:
+        if ooxml.holds_vba(member):
             raise _macro_enabled()
 
 
@@ -202,22 +160,14 @@ def _macro_enabled() -> RejectedFile:
 
 def _check_content_types(archive: zipfile.ZipFile) -> None:
     """A workbook declares its main part in [Content_Types].xml; anything else is refused."""
-    try:
-        info = archive.getinfo("[Content_Types].xml")
-    except KeyError:
-        raise _not_a_workbook("a zip archive") from None
-    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+    info = ooxml.content_types_member(archive)
+    if info is None:
         raise _not_a_workbook("a zip archive")
     _check_no_dtd(archive, info)
     try:
-        root = fromstring(archive.read(info))
-    except (ParseError, DefusedXmlException, ValueError):
+        types = ooxml.declared_content_types(archive, info)
+    except ooxml.DamagedContentTypes:
         raise _not_a_workbook("a damaged or unusual zip archive") from None
-    types = [
-        (element.get("ContentType") or "").lower()
-        for element in root.iter()
-        if element.tag.rsplit("}", 1)[-1] in ("Override", "Default")
-    ]
     if any(marker in kind for kind in types for marker in MACRO_MARKERS):
         raise _macro_enabled()
     if XLSX_MAIN in types:
@@ -237,21 +187,13 @@ def _not_a_workbook(described: str) -> RejectedFile:
 
 
 def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Stream one member (never more than its declared size) looking for a DTD."""
-    if member.is_dir():
-        return
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(CHUNK):
-            window = tail + chunk
-            if DTD_PATTERN.search(window):
-                raise RejectedFile(
-                    f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
-                    "declaration. Spreadsheets do not need them and they can be used to attack "
-                    "the server, so the file was refused. Save it again from Excel and retry.",
-                    code="xml_doctype",
-                )
-            tail = window[-DTD_OVERLAP:]
+    if ooxml.has_dtd(archive, member):
+        raise RejectedFile(
+            f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
+            "declaration. Spreadsheets do not need them and they can be used to attack "
+            "the server, so the file was refused. Save it again from Excel and retry.",
+            code="xml_doctype",
+        )
 
 
 # -- CSV ---------------------------------------------------------------------------------

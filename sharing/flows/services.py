@@ -103,14 +103,14 @@ def update_flow(
         return revision
     if flow.status not in EDITABLE_IN_PLACE:
         raise Conflict(locked_message(flow))
-    clean = _checked({**_current_values(flow), **values})
+    clean = _checked({**current_values(flow), **values})
     _check_references(clean, current=flow)
     chosen = None
     if categories is not None:
         chosen = _checked_categories(categories, allowed_inactive=_category_ids(flow))
     before = snapshot(flow)
     version = flow.version
-    _apply(flow, clean, chosen)
+    apply_values(flow, clean, chosen)
     changes = audit.diff(before, snapshot(flow))
     changes["version"] = {"before": version, "after": version + 1}
     audit.record(
@@ -135,7 +135,7 @@ def _start_revision(
             f"Revision {pending.revision} of this flow is already {pending.status.label.lower()}. "
             "Edit that revision instead; the approved one stays in force until it is approved."
         )
-    clean = _checked({**_current_values(approved), **values})
+    clean = _checked({**current_values(approved), **values})
     _check_references(clean, current=approved)
     source = [(fc.category_id, fc.justification) for fc in approved.categories]
     chosen = _checked_categories(
@@ -143,11 +143,11 @@ def _start_revision(
     )
     revision = DataFlow(
         lineage_id=approved.lineage_id,
-        revision=_next_revision(approved.lineage_id),
+        revision=next_revision(approved.lineage_id),
         status=FlowStatus.DRAFT,
         created_by_id=actor.id,
     )
-    _apply(revision, clean, chosen)
+    apply_values(revision, clean, chosen)
     db.session.add(revision)
     try:
         db.session.flush()
@@ -203,7 +203,7 @@ def lineage(flow: DataFlow) -> list[DataFlow]:
     return list(db.session.scalars(stmt))
 
 
-def _next_revision(lineage_id: int | None) -> int:
+def next_revision(lineage_id: int | None) -> int:
     highest = db.session.scalar(
         select(func.max(DataFlow.revision)).where(DataFlow.lineage_id == lineage_id)
     )
@@ -229,7 +229,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _current_values(flow: DataFlow) -> dict[str, Any]:
+def current_values(flow: DataFlow) -> dict[str, Any]:
     return {name: copy.deepcopy(getattr(flow, name)) for name in FLOW_FIELDS}
 
 
@@ -276,9 +276,11 @@ def _checked_categories(
 # Writing ------------------------------------------------------------------------------
 
 
-def _apply(
+def apply_values(
     flow: DataFlow, clean: dict[str, Any], chosen: list[tuple[DataCategory, str]] | None
 ) -> None:
+    """Set checked values and categories on a flow and reassess its risk (no audit, no commit);
+    the flow services and the import's writer both save through this."""
     for name, value in clean.items():
         setattr(flow, name, value)
     if chosen is not None:

@@ -14,12 +14,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, update
 
 from sharing.audit import services as audit
 from sharing.audit.models import AuditEvent
 from sharing.core.models import utcnow
 from sharing.extensions import db
+from sharing.flows import services as flow_services
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 from sharing.flows.risk import assess_risk
 from sharing.flows.rules import FLOW_FIELDS
@@ -189,7 +190,7 @@ class Writer:
         flow = decision.target
         before = flow_snapshot(flow)
         version = flow.version
-        _apply_flow(flow, decision.values, decision.categories)
+        flow_services.apply_values(flow, decision.values, decision.categories)
         changes = audit.diff(before, flow_snapshot(flow))
         changes["version"] = {"before": version, "after": version + 1}
         audit.record(
@@ -205,21 +206,18 @@ class Writer:
 
     def _start_revision(self, decision: Decision) -> None:
         approved = decision.target
-        highest = db.session.scalar(
-            select(func.max(DataFlow.revision)).where(DataFlow.lineage_id == approved.lineage_id)
-        )
         revision = DataFlow(
             lineage_id=approved.lineage_id,
-            revision=(highest or 0) + 1,
+            revision=flow_services.next_revision(approved.lineage_id),
             status=FlowStatus.DRAFT,
             created_by_id=self.actor.id,
         )
-        values = _copy_fields(approved)
+        values = flow_services.current_values(approved)
         values.update(decision.values)
         categories = decision.categories
         if categories is None:
             categories = [(fc.category, fc.justification) for fc in approved.categories]
-        _apply_flow(revision, values, categories)
+        flow_services.apply_values(revision, values, categories)
         db.session.add(revision)
         db.session.flush()
         self._event(
@@ -283,27 +281,3 @@ def _apply_organisation(organisation: Organisation, values: dict[str, Any]) -> N
             if name in ENUMS and value is not None:
                 value = ENUMS[name](value)
             setattr(organisation, name, value)
-
-
-def _copy_fields(flow: DataFlow) -> dict[str, Any]:
-    return {name: getattr(flow, name) for name in FLOW_FIELDS}
-
-
-def _apply_flow(flow: DataFlow, values: dict[str, Any], categories) -> None:
-    for name, value in values.items():
-        setattr(flow, name, value)
-    if categories is not None:
-        wanted = {category.id: (category, reason) for category, reason in categories}
-        flow.categories = [fc for fc in flow.categories if fc.category_id in wanted]
-        have = {fc.category_id: fc for fc in flow.categories}
-        for category_id, (category, reason) in wanted.items():
-            if category_id in have:
-                have[category_id].justification = reason
-            else:
-                flow.categories.append(FlowCategory(category=category, justification=reason))
-    _assess(flow)
-    flow.updated_at = utcnow()  # every save moves the version on, even a categories-only one
-
-
-def _assess(flow: DataFlow) -> None:
-    flow.risk_tier, flow.risk_factors = assess_risk(flow, [fc.category for fc in flow.categories])

@@ -203,6 +203,15 @@ def lineage(flow: DataFlow) -> list[DataFlow]:
     return list(db.session.scalars(stmt))
 
 
+def revisions_around(flow: DataFlow) -> tuple[list[DataFlow], DataFlow | None, DataFlow | None]:
+    """In one query: every revision (newest first), the one in force, and the open one other
+    than this flow, as `lineage`, `in_force` and `open_revision` would each give them."""
+    revisions = lineage(flow)
+    approved = next((r for r in revisions if r.status == FlowStatus.APPROVED), None)
+    pending = next((r for r in revisions if r.id != flow.id and r.status in OPEN_STATUSES), None)
+    return revisions, approved, pending
+
+
 def next_revision(lineage_id: int | None) -> int:
     highest = db.session.scalar(
         select(func.max(DataFlow.revision)).where(DataFlow.lineage_id == lineage_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
@@ -16,7 +17,14 @@ from sharing.extensions import db
 from sharing.flows import categories as category_service
 from sharing.flows import queries, services, workflow
 from sharing.flows.forms import CategoryForm, CommentForm, FlowForm, TransitionForm
-from sharing.flows.models import DataCategory, DataFlow, FlowStatus, RiskTier, Sensitivity
+from sharing.flows.models import (
+    DataCategory,
+    DataFlow,
+    FlowCategory,
+    FlowStatus,
+    RiskTier,
+    Sensitivity,
+)
 from sharing.flows.rules import FIELD_LABELS, FLOW_FIELDS, missing_justifications
 from sharing.vendors.models import Organisation
 
@@ -46,14 +54,19 @@ def flows():
 @bp.get("/<int:flow_id>")
 @roles_required(*STAFF)
 def flow(flow_id: int):
-    flow = db.get_or_404(DataFlow, flow_id)
+    flow = db.get_or_404(
+        DataFlow,
+        flow_id,
+        options=[selectinload(DataFlow.categories).selectinload(FlowCategory.category)],
+    )
+    revisions, in_force, pending = services.revisions_around(flow)
     return render_template(
         "flows/flow.html",
         flow=flow,
         labels=FIELD_LABELS,
-        revisions=services.lineage(flow),
-        in_force=services.in_force(flow),
-        pending=services.open_revision(flow),
+        revisions=revisions,
+        in_force=in_force,
+        pending=pending,
         missing=set(missing_justifications(flow)),
         actions=workflow.available_actions(flow, current_user),
         may_edit=_may_edit(flow),

@@ -37,10 +37,7 @@ from sharing.reports.writing import Writer
 
 log = logging.getLogger(__name__)
 
-PREVIEW_HOURS = 24
 STALE_WORK = timedelta(hours=2)  # a job still "working" after this was interrupted
-BACKGROUND_BYTES = 200_000  # about 2,000 rows of a typical workbook
-BACKGROUND_ROWS = 2_000
 ROW_BATCH = 1_000
 KINDS = {"organisation": "organisations", "flow": "flows"}
 
@@ -133,15 +130,12 @@ def _load_rows(job: ImportJob) -> ReadResult:
 
 
 def _background(size_or_rows: int, threshold: int) -> bool:
-    """Large work runs in a thread; under TESTING only when IMPORT_BACKGROUND says so."""
-    setting = current_app.config.get("IMPORT_BACKGROUND")
-    if setting is None:
-        setting = not current_app.config.get("TESTING")
-    return bool(setting) and size_or_rows > threshold
+    """Large work runs in a thread when IMPORT_BACKGROUND is on (tests turn it off)."""
+    return bool(current_app.config["IMPORT_BACKGROUND"]) and size_or_rows > threshold
 
 
 def _preview_hours() -> int:
-    return int(current_app.config.get("IMPORT_PREVIEW_HOURS", PREVIEW_HOURS))
+    return int(current_app.config["IMPORT_PREVIEW_HOURS"])
 
 
 # Upload -------------------------------------------------------------------------------------
@@ -193,7 +187,7 @@ def upload_import(*, actor: Any, stream: IO[bytes], filename: str, now: datetime
         summary=f"Uploaded {name} ({kind.value.upper()}, {size:,} bytes) for import",
     )
     db.session.commit()
-    if _background(size, int(current_app.config.get("IMPORT_BACKGROUND_BYTES", BACKGROUND_BYTES))):
+    if _background(size, int(current_app.config["IMPORT_BACKGROUND_BYTES"])):
         _spawn(job.id, prepare_import)
     else:
         prepare_import(job.id)
@@ -314,7 +308,7 @@ def _check_ready(job: ImportJob, now: datetime) -> None:
 def confirm_import(*, actor: Any, job: ImportJob, now: datetime) -> ImportJob:
     """Write every row in one transaction, or refuse if the database changed since the preview."""
     _check_ready(job, now)
-    threshold = int(current_app.config.get("IMPORT_BACKGROUND_ROWS", BACKGROUND_ROWS))
+    threshold = int(current_app.config["IMPORT_BACKGROUND_ROWS"])
     if _background(job.total, threshold):
         job.status = ImportStatus.COMMITTING
         audit.record(

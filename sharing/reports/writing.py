@@ -13,7 +13,6 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy import insert, update
 
 from sharing.audit import services as audit
@@ -27,11 +26,11 @@ from sharing.flows.rules import FLOW_FIELDS
 from sharing.flows.services import snapshot as flow_snapshot
 from sharing.reports.models import RowAction
 from sharing.reports.planning import Decision
-from sharing.vendors.models import Organisation, OrganisationKind, OrganisationStatus
+from sharing.vendors import services as vendor_services
+from sharing.vendors.models import Organisation, OrganisationStatus
 from sharing.vendors.rules import ORGANISATION_FIELDS
 
 BATCH = 500
-ENUMS = {"kind": OrganisationKind, "status": OrganisationStatus}
 
 
 class Writer:
@@ -49,7 +48,7 @@ class Writer:
         self.events: list[dict[str, Any]] = []
         self.counts: Counter = Counter()
         self.done = 0
-        self.event_base = _event_base(actor)
+        self.event_base = audit.who_and_where(actor)
 
     def add(self, decision: Decision) -> None:
         if decision.action in (RowAction.CREATE, RowAction.UPDATE):
@@ -143,7 +142,7 @@ class Writer:
         values = {"status": OrganisationStatus.PROSPECTIVE, "country": "US", "certifications": []}
         values.update(decision.values)
         organisation = Organisation()
-        _apply_organisation(organisation, values)
+        vendor_services.apply_values(organisation, values)
         db.session.add(organisation)
         self.pending_orgs.append((decision, organisation))
 
@@ -151,7 +150,7 @@ class Writer:
         organisation = decision.target
         before = audit.snapshot(organisation, ORGANISATION_FIELDS)
         old_version = organisation.version
-        _apply_organisation(organisation, decision.values)
+        vendor_services.apply_values(organisation, decision.values)
         changes = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
         changes["version"] = {"before": old_version, "after": old_version + 1}
         self._event(
@@ -231,19 +230,6 @@ class Writer:
         )
 
 
-def _event_base(actor: Any) -> dict[str, Any]:
-    """The fields audit.services.record fills from the actor and the request."""
-    role = getattr(actor.role, "value", actor.role)
-    in_request = has_request_context()
-    return {
-        "actor_id": actor.id,
-        "actor_email": actor.email,
-        "actor_role": str(role),
-        "ip": (request.remote_addr or "")[:64] if in_request else "",
-        "request_id": g.get("request_id", "") if in_request else "",
-    }
-
-
 def _created(after: dict[str, Any]) -> dict[str, Any]:
     """audit.created, for values that are already JSON-safe."""
     return {k: {"before": None, "after": v} for k, v in after.items() if v is not None}
@@ -272,12 +258,3 @@ FLOW_DEFAULTS = {
     for key, value in _column_defaults().items()
     if key not in ("id", "created_at", "updated_at")
 }
-
-
-def _apply_organisation(organisation: Organisation, values: dict[str, Any]) -> None:
-    for name in ORGANISATION_FIELDS:
-        if name in values:
-            value = values[name]
-            if name in ENUMS and value is not None:
-                value = ENUMS[name](value)
-            setattr(organisation, name, value)

@@ -185,14 +185,17 @@ def _parent_error(parent_id: int, organisation: Organisation | None) -> str | No
     return None
 
 
-def _apply(organisation: Organisation, values: dict[str, Any]) -> None:
+_ENUMS = {"kind": OrganisationKind, "status": OrganisationStatus}
+
+
+def apply_values(organisation: Organisation, values: dict[str, Any]) -> None:
+    """Set checked values on an organisation (no audit, no commit); the services and the
+    import's writer both save through this."""
     for name in ORGANISATION_FIELDS:
         if name in values:
             value = values[name]
-            if name == "kind":
-                value = OrganisationKind(value)
-            elif name == "status":
-                value = OrganisationStatus(value)
+            if name in _ENUMS and value is not None:
+                value = _ENUMS[name](value)
             setattr(organisation, name, value)
 
 
@@ -211,7 +214,7 @@ def register_organisation(
     if not allow_duplicate:
         _refuse_duplicates(cleaned, exclude_id=None)
     organisation = Organisation()
-    _apply(organisation, cleaned)
+    apply_values(organisation, cleaned)
     db.session.add(organisation)
     db.session.flush()
     audit.record(
@@ -263,7 +266,7 @@ def update_organisation(
     if identity_changed and not allow_duplicate:
         _refuse_duplicates(cleaned, exclude_id=organisation.id)
     old_version = organisation.version
-    _apply(organisation, cleaned)
+    apply_values(organisation, cleaned)
     changes = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
     try:
         db.session.flush()

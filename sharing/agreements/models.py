@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -18,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sharing.agreements.dates import cancel_by
 from sharing.core.models import (
     Base,
     JSONType,
@@ -65,6 +67,7 @@ class AgreementTemplateVersion(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     variables: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    render_seconds: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -145,6 +148,11 @@ class Agreement(TimestampMixin, Base):
     successor_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreements.id", ondelete="SET NULL")
     )
+    # A renewal amendment names the agreement it renews; that one links back via successor.
+    renews_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
+    )
+    sent_for_signature_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     termination_reason: Mapped[str] = mapped_column(Text, default="")
     terminated_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -158,4 +166,23 @@ class Agreement(TimestampMixin, Base):
     template_version: Mapped[AgreementTemplateVersion | None] = relationship()
     policy_version = relationship("PolicyVersion")
     flows = relationship("DataFlow", secondary=agreement_flows)
-    successor: Mapped[Agreement | None] = relationship(remote_side=[id])
+    successor: Mapped[Agreement | None] = relationship(
+        remote_side=[id], foreign_keys=[successor_id]
+    )
+    renews: Mapped[Agreement | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
+
+    @property
+    def cancel_by(self) -> date | None:
+        """The last day to give notice of non-renewal; it moves with the expiry date."""
+        return cancel_by(self.expiry_date, self.notice_days)
+
+    def in_notice_window(self, *, on: date) -> bool:
+        """True from the cancel-by date until expiry: renewal or notice is now due."""
+        return (
+            self.expiry_date is not None
+            and self.cancel_by is not None
+            and self.cancel_by <= on <= self.expiry_date
+        )
+
+    def is_expired(self, *, on: date) -> bool:
+        return self.expiry_date is not None and on > self.expiry_date

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.auth.models import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
@@ -22,21 +22,6 @@ S = AgreementStatus
 GENERATED = {S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING, S.EXPIRED}
 GENERATED |= {S.RENEWED, S.TERMINATED}
 SIGNED = GENERATED - {S.GENERATED, S.SENT_FOR_SIGNATURE}
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, _month_days(year, month)))
-
-
-def _month_days(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def term_end(effective: date, months: int) -> date:
-    return add_months(effective, months) - timedelta(days=1)
 
 
 def build_agreements(ctx: DemoContext) -> None:

@@ -1,0 +1,29 @@
+"""Contract date arithmetic: terms in months, expiry, and the cancel-by date."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, clamped to the end of a shorter month."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, _month_days(year, month)))
+
+
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def term_end(effective: date, months: int) -> date:
+    """The last day of a term of `months` that starts on `effective`."""
+    return add_months(effective, months) - timedelta(days=1)
+
+
+def cancel_by(expiry: date | None, notice_days: int) -> date | None:
+    """The last day on which notice of non-renewal can be given: `notice_days` before expiry."""
+    if expiry is None:
+        return None
+    return expiry - timedelta(days=notice_days)

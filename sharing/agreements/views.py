@@ -1,7 +1,8 @@
-"""Pages of the agreements blueprint."""
+"""Pages of the agreements blueprint: agreements (here) and templates (template_views)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sharing.agreements import template_views  # noqa: F401 - its routes join bp
+from sharing.agreements.blueprint import bp
 
-bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+__all__ = ["bp"]

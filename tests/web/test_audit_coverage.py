@@ -16,7 +16,15 @@ from sharing.auth import invitations
 from sharing.core.clock import now
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_organisation, make_user
-from tests.web.tables import AuditCase, agreements, flows, obligations, reports, vendors
+from tests.web.tables import (
+    AuditCase,
+    agreement_templates,
+    agreements,
+    flows,
+    obligations,
+    reports,
+    vendors,
+)
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 NEW_PASSWORD = "a brand new passphrase"
@@ -139,6 +147,7 @@ CASES = (
     + reports.AUDIT_CASES
     + obligations.AUDIT_CASES
     + agreements.AUDIT_CASES
+    + agreement_templates.AUDIT_CASES
 )
 
 

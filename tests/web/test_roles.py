@@ -11,7 +11,17 @@ from sharing.core.navigation import NAV_ITEMS
 from sharing.extensions import db
 from sharing.mail import services as mail
 from tests.factories import make_department, make_user
-from tests.web.tables import ROLES, STAFF, Page, agreements, flows, obligations, reports, vendors
+from tests.web.tables import (
+    ROLES,
+    STAFF,
+    Page,
+    agreement_templates,
+    agreements,
+    flows,
+    obligations,
+    reports,
+    vendors,
+)
 
 _NAV_LINK = re.compile(r'<a class="nav-link (?:active)?" href="([^"]+)"')
 
@@ -54,7 +64,13 @@ CORE_PAGES = (
 
 # Each package keeps its pages in tests/web/tables/<package>.py.
 PAGES = (
-    CORE_PAGES + vendors.PAGES + flows.PAGES + reports.PAGES + obligations.PAGES + agreements.PAGES
+    CORE_PAGES
+    + vendors.PAGES
+    + flows.PAGES
+    + reports.PAGES
+    + obligations.PAGES
+    + agreements.PAGES
+    + agreement_templates.PAGES
 )
 CHECKED_BLUEPRINTS = (
     "auth",

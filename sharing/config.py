@@ -27,6 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_PREVIEW_HOURS": 24,  # an unconfirmed preview is discarded after this
     "AGREEMENT_TEMPLATE_RENDER_SECONDS": 10,  # limits on the trial render of an uploaded
     "AGREEMENT_TEMPLATE_RENDER_MEMORY_MB": 512,  # agreement template
+    "AGREEMENT_PDF_TIMEOUT_SECONDS": 60,  # a LibreOffice conversion is killed after this
+    "SOFFICE_BINARY": "soffice",  # LibreOffice's command, on PATH or as a full path
+    "CITY_NAME": "City of San José",  # the City party of generated agreements
+    "CITY_ADDRESS": "200 E. Santa Clara Street, San José, CA 95113",
+    "CITY_SIGNATORY_NAME": "",  # blank: the signature block leaves the name to be written in
+    "CITY_SIGNATORY_TITLE": "Digital Privacy Officer",
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

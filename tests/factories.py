@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
 from datetime import date, timedelta
+from pathlib import Path
 
+from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.audit.models import AuditEvent
+from sharing.audit.services import SYSTEM
 from sharing.auth.models import Department, Role, User
 from sharing.auth.passwords import hash_password
 from sharing.core.clock import now
 from sharing.extensions import db
-from sharing.flows.models import DataCategory, DataFlow, FlowCategory, Sensitivity
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, Sensitivity
+from sharing.obligations.models import PolicyVersion
+from sharing.obligations.services import latest_published, load_library
 from sharing.vendors.models import Contact, ContactRole, Organisation, OrganisationKind
 
 _seq = itertools.count(1)
@@ -119,3 +126,56 @@ def make_audit_event(**overrides) -> AuditEvent:
     }
     values.update(overrides)
     return _save(AuditEvent(**values))
+
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parents[1] / "agreement_templates"
+SHIPPED_FILES = {
+    TemplateKind.VENDOR_DPA: "vendor-data-protection-agreement.docx",
+    TemplateKind.INTERAGENCY: "interagency-data-sharing-agreement.docx",
+    TemplateKind.RENEWAL_AMENDMENT: "renewal-amendment.docx",
+}
+
+
+def make_policy() -> PolicyVersion:
+    """The shipped obligation library, published (once per database)."""
+    return load_library(actor=SYSTEM, now=now()) or latest_published()
+
+
+def make_template_version(
+    kind: TemplateKind = TemplateKind.VENDOR_DPA, data: bytes | None = None, **overrides
+) -> AgreementTemplateVersion:
+    """A template with one version holding a shipped file (or `data`), stored where the
+    template library keeps versions; the upload check is not run."""
+    from sharing.agreements.template_library import template_dir
+
+    data = data if data is not None else (SHIPPED_TEMPLATES / SHIPPED_FILES[kind]).read_bytes()
+    n = _n()
+    template = AgreementTemplate(
+        name=overrides.pop("name", f"{kind.value} template {n}"), kind=kind, active=True
+    )
+    stored = f"{secrets.token_hex(16)}.docx"
+    directory = template_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / stored).write_bytes(data)
+    values = {
+        "template": template,
+        "number": 1,
+        "original_name": SHIPPED_FILES[kind],
+        "stored_name": stored,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    values.update(overrides)
+    return _save(AgreementTemplateVersion(**values))
+
+
+def make_approved_flow(
+    organisation: Organisation, categories: tuple[DataCategory, ...] = (), **overrides
+) -> DataFlow:
+    """An approved flow (the revision in force) with the given categories."""
+    overrides.setdefault("status", FlowStatus.APPROVED)
+    flow = make_flow(organisation, **overrides)
+    for category in categories:
+        add_category(flow, category)
+    db.session.refresh(flow)
+    return flow

@@ -177,3 +177,107 @@ def _sample_schedule() -> list[dict[str, Any]]:
             "first_due": long_date(date(2027, 7, 1)),
         },
     ]
+
+
+# -- the context of a real agreement ----------------------------------------------------------
+
+
+def agreement_context(
+    agreement: Any,
+    *,
+    clauses: list[dict[str, Any]],
+    schedule: list[dict[str, Any]],
+    city: dict[str, str],
+    generated_on: date,
+) -> dict[str, Any]:
+    """The template context for `agreement`, from its rows; `clauses` and `schedule` come from
+    the generation plan, `city` from configuration. Dates are formatted here."""
+    renews = agreement.renews
+    return {
+        "agreement": {
+            "number": agreement.number,
+            "title": agreement.title,
+            "effective_date": long_date(agreement.effective_date),
+            "term_months": agreement.term_months,
+            "expiry_date": long_date(agreement.expiry_date),
+            "auto_renew": agreement.auto_renew,
+            "renewal_term_months": agreement.renewal_term_months,
+            "notice_days": agreement.notice_days,
+            "cancel_by": long_date(agreement.cancel_by),
+        },
+        "city": {
+            **city,
+            "department": agreement.department.name if agreement.department else "",
+        },
+        "partner": partner_context(agreement.organisation),
+        "clauses": clauses,
+        "flows": [flow_context(flow) for flow in sorted(agreement.flows, key=_flow_order)],
+        "attestation_schedule": schedule,
+        "policy": {
+            "label": agreement.policy_version.label,
+            "effective_date": long_date(agreement.policy_version.effective_date),
+        },
+        "renewal": {
+            "original_number": renews.number if renews else "",
+            "original_effective_date": long_date(renews.effective_date) if renews else "",
+            "prior_expiry_date": long_date(renews.expiry_date) if renews else "",
+        },
+        "generated_on": long_date(generated_on),
+    }
+
+
+def _flow_order(flow: Any) -> tuple[str, int]:
+    return (flow.system_name.casefold(), flow.id)
+
+
+def partner_context(organisation: Any) -> dict[str, Any]:
+    signatory = next((c for c in organisation.contacts if c.role.value == "signatory"), None)
+    region = " ".join(part for part in (organisation.region, organisation.postal_code) if part)
+    address = ", ".join(
+        part
+        for part in (
+            organisation.address_line1,
+            organisation.address_line2,
+            organisation.city,
+            region,
+            organisation.country if organisation.country != "US" else "",
+        )
+        if part
+    )
+    return {
+        "legal_name": organisation.legal_name,
+        "display_name": organisation.display_name,
+        "kind": organisation.kind.label.lower(),
+        "address": address,
+        "signatory_name": signatory.name if signatory else "",
+        "signatory_title": signatory.title if signatory else "",
+    }
+
+
+def flow_context(flow: Any) -> dict[str, Any]:
+    """One row of Exhibit A."""
+    categories = sorted(link.category.name for link in flow.categories)
+    if flow.retention_days:
+        retention = f"{flow.retention_days} days"
+        if flow.disposal_method:
+            retention += f", then {flow.disposal_method}"
+    else:
+        retention = "As the City's records retention schedule sets"
+    storage = flow.storage_location or "Not stated"
+    if flow.storage_country:
+        storage += f" ({flow.storage_country})"
+    subprocessors = "; ".join(
+        f"{item['name']} ({', '.join(v for v in (item.get('service'), item.get('country')) if v)})"
+        if item.get("service") or item.get("country")
+        else item["name"]
+        for item in flow.subprocessors or []
+    )
+    return {
+        "system_name": flow.system_name,
+        "purposes": flow.purposes,
+        "categories": "; ".join(categories),
+        "retention": retention,
+        "storage": storage,
+        "subprocessors": subprocessors or "None",
+        "department": flow.department.name if flow.department else "",
+    }

@@ -21,26 +21,13 @@ from sharing.agreements.rendering import (
     plain_context,
     render_docx,
 )
+from tests.fixtures.agreements import ESCAPING_CORPUS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "agreement_templates"
 SHIPPED = (
     "vendor-data-protection-agreement.docx",
     "interagency-data-sharing-agreement.docx",
     "renewal-amendment.docx",
-)
-ESCAPING_CORPUS = (
-    "Peña & Hijos",
-    "Nguyễn Thị Hoa",
-    "A < B > C",
-    "\"double\" and 'single' quotes",
-    "<w:t>not a tag</w:t>",
-    "</w:t></w:r></w:p><w:p><w:r><w:t>injected paragraph",
-    "]]> and <![CDATA[ x ]]>",
-    "&amp; stays literally &amp;",
-    "&#60; and &lt;",
-    "{{ city.name }} is not evaluated",
-    "emoji 🔒🇺🇸 and 日本語",
-    "  leading and trailing spaces  ",
 )
 
 

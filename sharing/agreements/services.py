@@ -1,0 +1,527 @@
+"""Generating agreements: a draft over approved flows, its obligations and their parameters, the
+clause preview, and the .docx rendered from a template version.
+
+An agreement starts as a draft: the organisation, the flows it covers, the template and the
+terms. The policy version in force is recorded then, and the obligations whose rule applies to
+the flows are the agreement's clauses; their parameters start at the policy's defaults and may
+be changed within the declared bounds. Generating renders the draft's template version with
+that plan and stores the file with its SHA-256. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from sharing.agreements import files, rendering, template_library
+from sharing.agreements.context import agreement_context, long_date
+from sharing.agreements.dates import add_months, term_end
+from sharing.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementTemplate,
+    TemplateKind,
+)
+from sharing.audit import services as audit
+from sharing.core.models import utcnow
+from sharing.errors import Conflict, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
+from sharing.obligations.clauses import (
+    check_parameters,
+    declared,
+    render_clause,
+    render_clause_html,
+)
+from sharing.obligations.models import Obligation, PolicyVersion
+from sharing.obligations.rules import applicable_obligations
+from sharing.obligations.services import latest_published
+from sharing.vendors.models import Organisation
+
+S = AgreementStatus
+# Statuses whose content may still change: editing a generated agreement returns it to draft.
+EDITABLE = frozenset({S.DRAFT, S.GENERATED})
+NUMBER_PREFIX = "DSA"
+ATTESTATION_PARAMETER = "attestation_interval_months"
+DEFAULT_ATTESTATION_MONTHS = 12
+TERM_BOUNDS = {"term_months": (1, 120), "renewal_term_months": (1, 60), "notice_days": (0, 365)}
+AUDITED_TERMS = (
+    "title",
+    "department_id",
+    "effective_date",
+    "term_months",
+    "expiry_date",
+    "auto_renew",
+    "renewal_term_months",
+    "notice_days",
+)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the parties agree about time and naming; the expiry date follows from them."""
+
+    title: str
+    effective_date: date | None
+    term_months: int = 36
+    auto_renew: bool = False
+    renewal_term_months: int = 12
+    notice_days: int = 90
+    department_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: str
+    unit: str
+    minimum: int
+    maximum: int
+    default: int
+    value: int
+
+
+@dataclass(frozen=True)
+class PlannedClause:
+    """An obligation the agreement includes: why it applies, its parameters and its text."""
+
+    number: int
+    obligation: Obligation
+    reason: str
+    parameters: list[Parameter]
+    text: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Plan:
+    clauses: list[PlannedClause]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> list[str]:
+        return [clause.obligation.code for clause in self.clauses]
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def eligible_flows(organisation: Organisation) -> list[DataFlow]:
+    """The organisation's approved flows (the revisions in force), which an agreement may cover."""
+    stmt = (
+        select(DataFlow)
+        .where(DataFlow.organisation_id == organisation.id, DataFlow.status == FlowStatus.APPROVED)
+        .options(
+            selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+            selectinload(DataFlow.department),
+        )
+        .order_by(DataFlow.system_name, DataFlow.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def usable_templates(kind: TemplateKind | None = None) -> list[AgreementTemplate]:
+    """Active templates that have at least one version, by name."""
+    return [t for t in template_library.active_templates(kind) if t.versions]
+
+
+def renewable_agreements(organisation: Organisation) -> list[Agreement]:
+    """Agreements of the organisation a renewal amendment may renew."""
+    stmt = (
+        select(Agreement)
+        .where(
+            Agreement.organisation_id == organisation.id,
+            Agreement.status.in_((S.ACTIVE, S.EXPIRING, S.EXECUTED)),
+        )
+        .order_by(Agreement.expiry_date, Agreement.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def plan_agreement(agreement: Agreement) -> Plan:
+    """The obligations that apply to the agreement's flows under its policy version, in policy
+    order, each with its reason, its parameters at the agreement's values, and its clause."""
+    policy = agreement.policy_version
+    chosen = applicable_obligations(policy, list(agreement.flows))
+    values, _ = check_parameters([o for o, _ in chosen], agreement.parameters or {})
+    clauses = []
+    for number, (obligation, reason) in enumerate(chosen, start=1):
+        parameters = [
+            Parameter(
+                name=spec["name"],
+                label=spec.get("label") or spec["name"],
+                unit=spec.get("unit") or "",
+                minimum=spec["min"],
+                maximum=spec["max"],
+                default=spec["default"],
+                value=values[spec["name"]],
+            )
+            for spec in obligation.parameters or []
+        ]
+        clauses.append(
+            PlannedClause(
+                number=number,
+                obligation=obligation,
+                reason=reason,
+                parameters=parameters,
+                text=render_clause(obligation, values),
+                html=render_clause_html(obligation, values),
+            )
+        )
+    return Plan(clauses=clauses, parameters=values)
+
+
+def attestation_schedule(agreement: Agreement, plan: Plan) -> list[dict[str, Any]]:
+    """Exhibit B: each included obligation's question, how often it is asked, and when first."""
+    months = int(plan.parameters.get(ATTESTATION_PARAMETER) or DEFAULT_ATTESTATION_MONTHS)
+    if agreement.effective_date is not None:
+        first_due = long_date(add_months(agreement.effective_date, months))
+    else:
+        first_due = f"{months} months after the effective date"
+    return [
+        {
+            "obligation_code": clause.obligation.code,
+            "question": clause.obligation.attestation_question,
+            "frequency": f"Every {months} months",
+            "first_due": first_due,
+        }
+        for clause in plan.clauses
+    ]
+
+
+def city_party() -> dict[str, str]:
+    config = current_app.config
+    return {
+        "name": config["CITY_NAME"],
+        "address": config["CITY_ADDRESS"],
+        "signatory_name": config["CITY_SIGNATORY_NAME"],
+        "signatory_title": config["CITY_SIGNATORY_TITLE"],
+    }
+
+
+def build_context(agreement: Agreement, *, generated_on: date, plan: Plan | None = None) -> dict:
+    """The complete template context for the agreement as it stands."""
+    plan = plan or plan_agreement(agreement)
+    clauses = [
+        {
+            "number": clause.number,
+            "code": clause.obligation.code,
+            "title": clause.obligation.title,
+            "text": clause.text,
+        }
+        for clause in plan.clauses
+    ]
+    return agreement_context(
+        agreement,
+        clauses=clauses,
+        schedule=attestation_schedule(agreement, plan),
+        city=city_party(),
+        generated_on=generated_on,
+    )
+
+
+def file_name(agreement: Agreement, suffix: str) -> str:
+    """A download name such as `DSA-2026-0042-parkpay-llc.docx`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", agreement.organisation.display_name.casefold()).strip("-")
+    return f"{agreement.number}-{slug[:60] or 'agreement'}{suffix}"
+
+
+# -- changing ---------------------------------------------------------------------------------
+
+
+def draft_agreement(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    flows: list[DataFlow],
+    template: AgreementTemplate | None,
+    terms: Terms,
+    today: date,
+    renews: Agreement | None = None,
+) -> Agreement:
+    """A new draft agreement over approved flows, under the policy version in force."""
+    policy = latest_published()
+    if policy is None:
+        raise Conflict("No policy version is published yet, so there are no obligations to use.")
+    _check_content(organisation, flows, template, terms, renews)
+    agreement = Agreement(
+        number=next_number(today.year),
+        organisation=organisation,
+        policy_version=policy,
+        template_version=template_library.current_version(template),
+        status=S.DRAFT,
+        created_by_id=actor.id,
+        renews=renews,
+    )
+    _apply_terms(agreement, terms)
+    agreement.flows = list(flows)
+    agreement.parameters = _defaults_for(policy, flows)
+    agreement.obligation_codes = [o.code for o, _ in applicable_obligations(policy, flows)]
+    db.session.add(agreement)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Another agreement took that number just now. Please try again.") from None
+    audit.record(
+        actor=actor,
+        action="agreement.drafted",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=organisation.id,
+        changes=audit.created(_audit_values(agreement)),
+        summary=f"Drafted {agreement.number}: {agreement.title}",
+    )
+    db.session.commit()
+    return agreement
+
+
+def update_draft(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    flows: list[DataFlow],
+    template: AgreementTemplate | None,
+    terms: Terms,
+    expected_version: int | None,
+) -> Agreement:
+    """Change a draft's flows, template or terms; a generated agreement goes back to draft."""
+    _check_editable(agreement, expected_version)
+    _check_content(agreement.organisation, flows, template, terms, agreement.renews)
+    before = _audit_values(agreement)
+    _apply_terms(agreement, terms)
+    agreement.template_version = template_library.current_version(template)
+    agreement.flows = list(flows)
+    # Parameters the user set stay while their obligation still applies; new ones get defaults.
+    defaults = _defaults_for(agreement.policy_version, flows)
+    agreement.parameters = {
+        name: (agreement.parameters or {}).get(name, value) for name, value in defaults.items()
+    }
+    agreement.obligation_codes = [
+        o.code for o, _ in applicable_obligations(agreement.policy_version, flows)
+    ]
+    _back_to_draft(agreement)
+    after = _audit_values(agreement)
+    audit.record(
+        actor=actor,
+        action="agreement.updated",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=audit.diff(before, after),
+        summary=f"Updated draft {agreement.number}",
+    )
+    db.session.commit()
+    return agreement
+
+
+def set_parameters(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    values: dict[str, Any],
+    expected_version: int | None,
+) -> Agreement:
+    """Set the included obligations' parameters, each within its declared bounds."""
+    _check_editable(agreement, expected_version)
+    obligations = [o for o, _ in applicable_obligations(agreement.policy_version, agreement.flows)]
+    clean, errors = check_parameters(obligations, values)
+    if errors:
+        raise ValidationFailed(errors)
+    before = dict(agreement.parameters or {})
+    if clean == before:
+        return agreement
+    agreement.parameters = clean
+    _back_to_draft(agreement)
+    audit.record(
+        actor=actor,
+        action="agreement.parameters_set",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes={
+            name: {"before": before.get(name), "after": clean.get(name)}
+            for name in sorted(set(before) | set(clean))
+            if before.get(name) != clean.get(name)
+        },
+        summary=f"Parameters of {agreement.number} changed",
+    )
+    db.session.commit()
+    return agreement
+
+
+def render_agreement(agreement: Agreement, *, generated_on: date) -> tuple[bytes, Plan]:
+    """The .docx the agreement's template version gives for it now, and the plan used."""
+    version = agreement.template_version
+    if version is None:
+        raise ValidationFailed({"template": "Choose a template for this agreement."})
+    plan = plan_agreement(agreement)
+    context = build_context(agreement, generated_on=generated_on, plan=plan)
+    data = rendering.render_docx(template_library.read_version(version), context)
+    return data, plan
+
+
+def generate_agreement(
+    *, actor: Any, agreement: Agreement, today: date, expected_version: int | None
+) -> Agreement:
+    """Render and store the agreement's .docx; a draft becomes generated."""
+    _check_editable(agreement, expected_version)
+    _check_flows_in_force(agreement.flows)
+    data, plan = render_agreement(agreement, generated_on=today)
+    digest = hashlib.sha256(data).hexdigest()
+    before = _generation_values(agreement)
+    replaced = agreement.generated_file
+    stored = files.store(data, ".docx")
+    try:
+        agreement.generated_file = stored
+        agreement.generated_sha256 = digest
+        agreement.generated_at = utcnow()
+        agreement.generated_by_id = actor.id
+        agreement.parameters = plan.parameters
+        agreement.obligation_codes = plan.codes
+        agreement.status = S.GENERATED
+        audit.record(
+            actor=actor,
+            action="agreement.generated",
+            object_type="agreement",
+            object_id=agreement.id,
+            organisation_id=agreement.organisation_id,
+            changes=audit.diff(before, _generation_values(agreement)),
+            summary=f"Generated {agreement.number} from "
+            f"{agreement.template_version.template.name} v{agreement.template_version.number} "
+            f"under policy {agreement.policy_version.label}",
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        files.remove(stored)
+        raise
+    if replaced and replaced != stored:
+        files.remove(replaced)
+    return agreement
+
+
+def next_number(year: int) -> str:
+    """The next free agreement number of the year: DSA-2026-0001, DSA-2026-0002, ..."""
+    prefix = f"{NUMBER_PREFIX}-{year}-"
+    numbers = db.session.scalars(
+        select(Agreement.number).where(Agreement.number.like(f"{prefix}%"))
+    )
+    highest = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+# -- checks and helpers -----------------------------------------------------------------------
+
+
+def _check_content(
+    organisation: Organisation,
+    flows: list[DataFlow],
+    template: AgreementTemplate | None,
+    terms: Terms,
+    renews: Agreement | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if not flows:
+        errors["flows"] = "Choose at least one approved data flow."
+    elif any(flow.organisation_id != organisation.id for flow in flows):
+        errors["flows"] = "Every flow must belong to this organisation."
+    elif any(flow.status != FlowStatus.APPROVED for flow in flows):
+        names = ", ".join(f.system_name for f in flows if f.status != FlowStatus.APPROVED)
+        errors["flows"] = f"Only approved flows can be covered; not yet approved: {names}."
+    if template is None:
+        errors["template"] = "Choose a template."
+    elif not template.active:
+        errors["template"] = "That template is no longer in use. Choose another."
+    elif not template.versions:
+        errors["template"] = "That template has no uploaded version yet."
+    elif template.kind == TemplateKind.RENEWAL_AMENDMENT and renews is None:
+        errors["template"] = "A renewal amendment must name the agreement it renews."
+    if renews is not None and renews.organisation_id != organisation.id:
+        errors["renews"] = "The agreement renewed must be this organisation's."
+    if not terms.title.strip():
+        errors["title"] = "Give the agreement a title."
+    for name, (low, high) in TERM_BOUNDS.items():
+        value = getattr(terms, name)
+        if value is None or not low <= value <= high:
+            errors[name] = f"Must be between {low} and {high}."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_editable(agreement: Agreement, expected_version: int | None) -> None:
+    if agreement.status not in EDITABLE:
+        raise Conflict(
+            f"Agreement {agreement.number} is {agreement.status.label.lower()}; only a draft or "
+            "a generated agreement not yet sent for signature can change."
+        )
+    if expected_version is not None and expected_version != agreement.version:
+        raise Conflict(
+            f"Agreement {agreement.number} was changed by someone else since you opened it. "
+            "Reload the page to see the current version."
+        )
+
+
+def _check_flows_in_force(flows: list[DataFlow]) -> None:
+    stale = [flow for flow in flows if flow.status != FlowStatus.APPROVED]
+    if stale:
+        names = ", ".join(f"{f.system_name} (revision {f.revision})" for f in stale)
+        raise ValidationFailed(
+            {"flows": f"These flows are no longer in force: {names}. Edit the agreement's flows."}
+        )
+
+
+def _apply_terms(agreement: Agreement, terms: Terms) -> None:
+    agreement.title = terms.title.strip()
+    agreement.department_id = terms.department_id
+    agreement.effective_date = terms.effective_date
+    agreement.term_months = terms.term_months
+    agreement.auto_renew = terms.auto_renew
+    agreement.renewal_term_months = terms.renewal_term_months
+    agreement.notice_days = terms.notice_days
+    agreement.expiry_date = (
+        term_end(terms.effective_date, terms.term_months) if terms.effective_date else None
+    )
+
+
+def _back_to_draft(agreement: Agreement) -> None:
+    """A change after generation makes the stored file stale: the agreement is a draft again."""
+    if agreement.status == S.GENERATED:
+        agreement.status = S.DRAFT
+
+
+def _defaults_for(policy: PolicyVersion, flows: list[DataFlow]) -> dict[str, Any]:
+    chosen = [o for o, _ in applicable_obligations(policy, flows)]
+    return {name: spec["default"] for name, spec in declared(chosen).items()}
+
+
+def _audit_values(agreement: Agreement) -> dict[str, Any]:
+    values = audit.snapshot(agreement, list(AUDITED_TERMS))
+    values["status"] = agreement.status.value
+    values["flows"] = sorted(flow.id for flow in agreement.flows)
+    values["template_version_id"] = agreement.template_version_id or (
+        agreement.template_version.id if agreement.template_version else None
+    )
+    values["policy_version"] = agreement.policy_version.label if agreement.policy_version else None
+    values["obligation_codes"] = list(agreement.obligation_codes or [])
+    return values
+
+
+def _generation_values(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "status": agreement.status.value,
+        "generated_sha256": agreement.generated_sha256,
+        "template_version_id": agreement.template_version_id,
+        "policy_version_id": agreement.policy_version_id,
+        "parameters": dict(agreement.parameters or {}),
+        "obligation_codes": list(agreement.obligation_codes or []),
+    }

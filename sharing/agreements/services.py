@@ -11,9 +11,12 @@ that plan and stores the file with its SHA-256. The same inputs give the same by
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -22,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from sharing.agreements import files, rendering, template_library
-from sharing.agreements.context import agreement_context, long_date
+from sharing.agreements import files, pdf, rendering, template_library
+from sharing.agreements.context import agreement_context, flow_context, flow_order, long_date
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.models import (
     Agreement,
@@ -151,6 +154,8 @@ def plan_agreement(agreement: Agreement) -> Plan:
     """The obligations that apply to the agreement's flows under its policy version, in policy
     order, each with its reason, its parameters at the agreement's values, and its clause."""
     policy = agreement.policy_version
+    if policy is None:  # recorded before the register kept policy versions
+        return Plan(clauses=[], parameters=dict(agreement.parameters or {}))
     chosen = applicable_obligations(policy, list(agreement.flows))
     values, _ = check_parameters([o for o, _ in chosen], agreement.parameters or {})
     clauses = []
@@ -249,6 +254,38 @@ def draft_agreement(
     renews: Agreement | None = None,
 ) -> Agreement:
     """A new draft agreement over approved flows, under the policy version in force."""
+    agreement = _new_draft(
+        actor=actor,
+        organisation=organisation,
+        flows=flows,
+        template=template,
+        terms=terms,
+        today=today,
+        renews=renews,
+    )
+    audit.record(
+        actor=actor,
+        action="agreement.drafted",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=organisation.id,
+        changes=audit.created(_audit_values(agreement)),
+        summary=f"Drafted {agreement.number}: {agreement.title}",
+    )
+    db.session.commit()
+    return agreement
+
+
+def _new_draft(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    flows: list[DataFlow],
+    template: AgreementTemplate | None,
+    terms: Terms,
+    today: date,
+    renews: Agreement | None,
+) -> Agreement:
     policy = latest_published()
     if policy is None:
         raise Conflict("No policy version is published yet, so there are no obligations to use.")
@@ -272,16 +309,6 @@ def draft_agreement(
     except IntegrityError:
         db.session.rollback()
         raise Conflict("Another agreement took that number just now. Please try again.") from None
-    audit.record(
-        actor=actor,
-        action="agreement.drafted",
-        object_type="agreement",
-        object_id=agreement.id,
-        organisation_id=organisation.id,
-        changes=audit.created(_audit_values(agreement)),
-        summary=f"Drafted {agreement.number}: {agreement.title}",
-    )
-    db.session.commit()
     return agreement
 
 
@@ -375,20 +402,10 @@ def generate_agreement(
 ) -> Agreement:
     """Render and store the agreement's .docx; a draft becomes generated."""
     _check_editable(agreement, expected_version)
-    _check_flows_in_force(agreement.flows)
-    data, plan = render_agreement(agreement, generated_on=today)
-    digest = hashlib.sha256(data).hexdigest()
     before = _generation_values(agreement)
     replaced = agreement.generated_file
-    stored = files.store(data, ".docx")
+    stored = _generate(actor=actor, agreement=agreement, today=today)
     try:
-        agreement.generated_file = stored
-        agreement.generated_sha256 = digest
-        agreement.generated_at = utcnow()
-        agreement.generated_by_id = actor.id
-        agreement.parameters = plan.parameters
-        agreement.obligation_codes = plan.codes
-        agreement.status = S.GENERATED
         audit.record(
             actor=actor,
             action="agreement.generated",
@@ -396,9 +413,7 @@ def generate_agreement(
             object_id=agreement.id,
             organisation_id=agreement.organisation_id,
             changes=audit.diff(before, _generation_values(agreement)),
-            summary=f"Generated {agreement.number} from "
-            f"{agreement.template_version.template.name} v{agreement.template_version.number} "
-            f"under policy {agreement.policy_version.label}",
+            summary=f"Generated {agreement.number} from {_source(agreement)}",
         )
         db.session.commit()
     except Exception:
@@ -408,6 +423,87 @@ def generate_agreement(
     if replaced and replaced != stored:
         files.remove(replaced)
     return agreement
+
+
+def generate_renewal(
+    *,
+    actor: Any,
+    original: Agreement,
+    template: AgreementTemplate,
+    terms: Terms,
+    flows: list[DataFlow],
+    today: date,
+) -> Agreement:
+    """Draft and generate, in one step and one audit event, the renewal amendment of
+    `original`; an amendment of it already drafted or generated, not yet sent, is reused."""
+    amendment = db.session.scalar(
+        select(Agreement)
+        .where(Agreement.renews_id == original.id, Agreement.status.in_(tuple(EDITABLE)))
+        .order_by(Agreement.id.desc())
+        .limit(1)
+    )
+    reused = amendment is not None
+    before = _audit_values(amendment) | _generation_values(amendment) if reused else {}
+    replaced = amendment.generated_file if reused else None
+    if amendment is None:
+        amendment = _new_draft(
+            actor=actor,
+            organisation=original.organisation,
+            flows=flows,
+            template=template,
+            terms=terms,
+            today=today,
+            renews=original,
+        )
+    else:
+        _check_content(original.organisation, flows, template, terms, original)
+        _apply_terms(amendment, terms)
+        amendment.template_version = template_library.current_version(template)
+        amendment.flows = list(flows)
+    stored = _generate(actor=actor, agreement=amendment, today=today)
+    try:
+        after = _audit_values(amendment) | _generation_values(amendment)
+        audit.record(
+            actor=actor,
+            action="agreement.renewal_generated",
+            object_type="agreement",
+            object_id=amendment.id,
+            organisation_id=amendment.organisation_id,
+            changes=audit.diff(before, after) if reused else audit.created(after),
+            summary=f"Generated renewal amendment {amendment.number} of {original.number} "
+            f"from {_source(amendment)}",
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        files.remove(stored)
+        raise
+    if replaced and replaced != stored:
+        files.remove(replaced)
+    return amendment
+
+
+def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
+    """Render the agreement, store the file and record the generation on the row (not yet
+    committed); returns the stored file's name. Nothing is stored when rendering fails."""
+    _check_flows_in_force(agreement.flows)
+    data, plan = render_agreement(agreement, generated_on=today)
+    stored = files.store(data, ".docx")
+    agreement.generated_file = stored
+    agreement.generated_sha256 = hashlib.sha256(data).hexdigest()
+    agreement.generated_at = utcnow()
+    agreement.generated_by_id = actor.id
+    agreement.parameters = plan.parameters
+    agreement.obligation_codes = plan.codes
+    agreement.status = S.GENERATED
+    return stored
+
+
+def _source(agreement: Agreement) -> str:
+    version = agreement.template_version
+    return (
+        f"{version.template.name} v{version.number} under policy {agreement.policy_version.label}"
+    )
 
 
 def next_number(year: int) -> str:
@@ -525,3 +621,34 @@ def _generation_values(agreement: Agreement) -> dict[str, Any]:
         "parameters": dict(agreement.parameters or {}),
         "obligation_codes": list(agreement.obligation_codes or []),
     }
+
+
+# -- what the pages show and download --------------------------------------------------------
+
+
+def exhibit_rows(agreement: Agreement) -> list[dict[str, Any]]:
+    """Exhibit A as the preview shows it: one row per covered flow, as in the document."""
+    return [flow_context(flow) for flow in sorted(agreement.flows, key=flow_order)]
+
+
+def pdf_cache_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "agreement-pdfs"
+
+
+def agreement_pdf(agreement: Agreement, *, binary: str, timeout: float) -> bytes:
+    """The PDF of the generated .docx, converted once per file content and then kept.
+
+    The cache is keyed by the .docx's SHA-256, so a regenerated agreement with a different
+    text is converted afresh and an identical one is not.
+    """
+    if not agreement.generated_file or not agreement.generated_sha256:
+        raise Conflict("This agreement has not been generated yet.")
+    cached = pdf_cache_dir() / f"{agreement.generated_sha256}.pdf"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = pdf.docx_to_pdf(files.read(agreement.generated_file), timeout=timeout, binary=binary)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f".{cached.name}.{secrets.token_hex(4)}.part")
+    partial.write_bytes(data)
+    os.replace(partial, cached)
+    return data

@@ -1,8 +1,385 @@
-"""Pages of the agreements blueprint: agreements (here) and templates (template_views)."""
+"""Pages of the agreements blueprint: the list, an agreement, drafting, parameters, preview,
+generation and downloads. Templates (template_views) and lifecycle steps (lifecycle_views) join
+the same blueprint from their own modules."""
 
 from __future__ import annotations
 
-from sharing.agreements import template_views  # noqa: F401 - its routes join bp
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from sharing.agreements import (
+    bulk,
+    files,
+    lifecycle,
+    lifecycle_views,  # noqa: F401 - its routes join bp
+    pdf,
+    queries,
+    services,
+    template_views,  # noqa: F401 - its routes join bp
+)
 from sharing.agreements.blueprint import bp
+from sharing.agreements.forms import (
+    AgreementForm,
+    BulkRenewalForm,
+    GenerateForm,
+    OrganisationChoiceForm,
+    parameters_form,
+)
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.audit.models import AuditEvent
+from sharing.auth.decorators import roles_required
+from sharing.auth.models import Department
+from sharing.core.clock import today
+from sharing.core.forms import populate_errors
+from sharing.core.pagination import page_args, paginate
+from sharing.errors import Conflict, DomainError, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowStatus
+from sharing.vendors.models import Organisation
 
 __all__ = ["bp"]
+
+STAFF = ("admin", "procurement", "privacy")
+# The privacy office drafts and generates agreements; procurement follows them.
+AUTHORS = ("admin", "privacy")
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HISTORY_LIMIT = 50
+
+
+def _may_author() -> bool:
+    return current_user.role.value in AUTHORS
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def agreements():
+    filters = queries.AgreementFilters.from_args(request.args)
+    stmt = queries.agreements_query(filters, today=today())
+    return render_template(
+        "agreements/agreements.html",
+        page=paginate(stmt, *page_args()),
+        filters=filters,
+        statuses=list(AgreementStatus),
+        may_author=_may_author(),
+    )
+
+
+@bp.get("/<int:agreement_id>")
+@roles_required(*STAFF)
+def agreement(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    current = today()
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "agreement", AuditEvent.object_id == str(agreement.id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    predecessor = db.session.scalar(select(Agreement).where(Agreement.successor_id == agreement.id))
+    return render_template(
+        "agreements/agreement.html",
+        agreement=agreement,
+        today=current,
+        lifecycle_actions=lifecycle.available_actions(agreement, current_user, today=current),
+        may_author=_may_author() and agreement.status in services.EDITABLE,
+        pdf_available=pdf.pdf_available(current_app.config["SOFFICE_BINARY"]),
+        generated_exists=files.exists(agreement.generated_file),
+        predecessor=predecessor,
+        history=list(history),
+        generate_form=GenerateForm(version=agreement.version),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_agreement():
+    chooser = OrganisationChoiceForm(request.args)
+    chooser.organisation.choices = [("", "Choose…")] + [
+        (o.id, o.display_name) for o in _organisations_with_approved_flows()
+    ]
+    organisation = db.session.get(Organisation, chooser.organisation.data or 0)
+    if organisation is None:
+        return render_template("agreements/choose_organisation.html", chooser=chooser)
+    form = AgreementForm()
+    _set_choices(form, organisation)
+    if request.method == "GET" and not form.title.data:
+        form.title.data = _default_title(organisation)
+        form.flows.data = [f.id for f in services.eligible_flows(organisation)]
+    if form.validate_on_submit():
+        try:
+            agreement = services.draft_agreement(
+                actor=current_user,
+                organisation=organisation,
+                flows=_chosen_flows(form, organisation),
+                template=_chosen_template(form),
+                terms=form.terms(),
+                today=today(),
+                renews=_chosen_renewal(form, organisation),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "warning")
+        else:
+            flash(f"Draft {agreement.number} saved. Check the obligations' parameters.", "success")
+            return redirect(url_for("agreements.parameters", agreement_id=agreement.id))
+    return render_template(
+        "agreements/agreement_form.html", form=form, organisation=organisation, agreement=None
+    )
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_agreement(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if agreement.status not in services.EDITABLE:
+        flash("Only a draft or a generated agreement not yet sent can be edited.", "warning")
+        return redirect(url_for("agreements.agreement", agreement_id=agreement.id))
+    form = AgreementForm(obj=agreement) if request.method == "GET" else AgreementForm()
+    _set_choices(form, agreement.organisation, current=agreement)
+    if request.method == "GET":
+        form.flows.data = [f.id for f in agreement.flows]
+        form.template.data = (
+            agreement.template_version.template_id if agreement.template_version else None
+        )
+        form.renews.data = agreement.renews_id
+        form.department.data = agreement.department_id
+    if form.validate_on_submit():
+        try:
+            services.update_draft(
+                actor=current_user,
+                agreement=agreement,
+                flows=_chosen_flows(form, agreement.organisation),
+                template=_chosen_template(form),
+                terms=form.terms(),
+                expected_version=_int(form.version.data),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "warning")
+        else:
+            flash(f"{agreement.number} saved.", "success")
+            return redirect(url_for("agreements.parameters", agreement_id=agreement.id))
+    return render_template(
+        "agreements/agreement_form.html",
+        form=form,
+        organisation=agreement.organisation,
+        agreement=agreement,
+    )
+
+
+@bp.route("/<int:agreement_id>/parameters", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def parameters(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    plan = services.plan_agreement(agreement)
+    editable = _may_author() and agreement.status in services.EDITABLE
+    form = parameters_form(plan, request.form if request.method == "POST" else None)
+    if request.method == "POST" and not editable:
+        abort(403)
+    if form.validate_on_submit():
+        values = {
+            name: field.data for name, field in form._fields.items() if name in plan.parameters
+        }
+        try:
+            services.set_parameters(
+                actor=current_user,
+                agreement=agreement,
+                values=values,
+                expected_version=_int(form.version.data),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "warning")
+        else:
+            flash("Parameters saved. Review the clauses, then generate.", "success")
+            return redirect(url_for("agreements.preview", agreement_id=agreement.id))
+    form.version.data = agreement.version
+    return render_template(
+        "agreements/parameters.html",
+        agreement=agreement,
+        plan=plan,
+        form=form,
+        editable=editable,
+    )
+
+
+@bp.get("/<int:agreement_id>/preview")
+@roles_required(*STAFF)
+def preview(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    plan = services.plan_agreement(agreement)
+    return render_template(
+        "agreements/preview.html",
+        agreement=agreement,
+        plan=plan,
+        schedule=services.attestation_schedule(agreement, plan),
+        exhibit=services.exhibit_rows(agreement),
+        may_generate=_may_author() and agreement.status in services.EDITABLE,
+        generate_form=GenerateForm(version=agreement.version),
+    )
+
+
+@bp.post("/<int:agreement_id>/generate")
+@roles_required(*AUTHORS)
+def generate(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.generate_agreement(
+            actor=current_user,
+            agreement=agreement,
+            today=today(),
+            expected_version=_int(form.version.data),
+        )
+    except ValidationFailed as error:
+        flash(" ".join(error.errors.values()), "danger")
+        return redirect(url_for("agreements.preview", agreement_id=agreement.id))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("agreements.preview", agreement_id=agreement.id))
+    flash(f"{agreement.number} generated. Download it below.", "success")
+    return redirect(url_for("agreements.agreement", agreement_id=agreement.id))
+
+
+@bp.get("/<int:agreement_id>/agreement.docx")
+@roles_required(*STAFF)
+def download_docx(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not files.exists(agreement.generated_file):
+        abort(404)
+    return send_file(
+        files.path_of(agreement.generated_file),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=services.file_name(agreement, ".docx"),
+    )
+
+
+@bp.get("/<int:agreement_id>/agreement.pdf")
+@roles_required(*STAFF)
+def download_pdf(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not files.exists(agreement.generated_file):
+        abort(404)
+    config = current_app.config
+    try:
+        data = services.agreement_pdf(
+            agreement,
+            binary=config["SOFFICE_BINARY"],
+            timeout=config["AGREEMENT_PDF_TIMEOUT_SECONDS"],
+        )
+    except (pdf.PdfUnavailable, pdf.PdfFailed) as error:
+        flash(error.message, "warning")
+        return redirect(url_for("agreements.agreement", agreement_id=agreement.id))
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{services.file_name(agreement, ".pdf")}"'
+        },
+    )
+
+
+@bp.route("/renewals", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def bulk_renewals():
+    form = BulkRenewalForm(request.args) if request.method == "GET" else BulkRenewalForm()
+    due = []
+    if form.expiring_from.data and form.expiring_to.data:
+        due = bulk.due_for_renewal(form.expiring_from.data, form.expiring_to.data)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            job = bulk.plan_renewals(start=form.expiring_from.data, end=form.expiring_to.data)
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        else:
+            stream = bulk.renewal_zip(actor=current_user, job=job, today=today())
+            return Response(
+                stream_with_context(stream),
+                mimetype="application/zip",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{job.file_name}"',
+                    "X-Agreement-Count": str(len(job.agreements)),
+                    "Cache-Control": "no-store",
+                },
+            )
+    return render_template("agreements/bulk_renewals.html", form=form, due=due)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _organisations_with_approved_flows() -> list[Organisation]:
+    has_flow = (
+        select(DataFlow.id)
+        .where(DataFlow.organisation_id == Organisation.id, DataFlow.status == FlowStatus.APPROVED)
+        .exists()
+    )
+    return list(
+        db.session.scalars(select(Organisation).where(has_flow).order_by(Organisation.legal_name))
+    )
+
+
+def _set_choices(form: AgreementForm, organisation: Organisation, current=None) -> None:
+    flows = services.eligible_flows(organisation)
+    if current is not None:  # keep showing flows the draft covers, even if no longer in force
+        flows += [f for f in current.flows if f not in flows]
+    renewable = [a for a in services.renewable_agreements(organisation) if a is not current]
+    form.set_choices(
+        flows=flows,
+        templates=services.usable_templates(),
+        renewable=renewable,
+        departments=db.session.scalars(
+            select(Department).where(Department.active).order_by(Department.name)
+        ),
+    )
+
+
+def _default_title(organisation: Organisation) -> str:
+    kind = (
+        "Data protection agreement"
+        if organisation.kind.value == "vendor"
+        else "Data sharing agreement"
+    )
+    return f"{kind}: {organisation.display_name}"
+
+
+def _chosen_flows(form: AgreementForm, organisation: Organisation) -> list[DataFlow]:
+    ids = set(form.flows.data or [])
+    if not ids:
+        return []
+    return list(db.session.scalars(select(DataFlow).where(DataFlow.id.in_(ids))))
+
+
+def _chosen_template(form: AgreementForm):
+    from sharing.agreements.models import AgreementTemplate
+
+    return db.session.get(AgreementTemplate, form.template.data or 0)
+
+
+def _chosen_renewal(form: AgreementForm, organisation: Organisation) -> Agreement | None:
+    return db.session.get(Agreement, form.renews.data or 0)

@@ -19,6 +19,7 @@ NAV_ITEMS = (
     NavItem("Organisations", "vendors.organisations", ("admin", "procurement", "privacy")),
     NavItem("Data flows", "flows.flows", ("admin", "procurement", "privacy")),
     NavItem("Data categories", "flows.categories", ("admin", "procurement", "privacy")),
+    NavItem("Agreements", "agreements.agreements", ("admin", "procurement", "privacy")),
     NavItem("Policy", "obligations.versions", ("admin", "procurement", "privacy")),
     NavItem("Imports", "reports.imports", ("admin", "procurement")),
     NavItem("Invitations", "auth.invitations", ("admin", "procurement", "privacy")),

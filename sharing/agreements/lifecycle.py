@@ -1,0 +1,446 @@
+"""The agreement lifecycle: one transition table, the steps it allows, execution, the daily roll.
+
+States run generated → sent for signature → executed → active → expiring → expired, renewed or
+terminated. People take the steps that have roles in TRANSITIONS; the daily roll
+(`roll_agreements`) takes the automatic ones: activation on the effective date, the notice
+window, expiry, and tacit renewal, which moves the expiry and so the cancel-by date forward.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from sharing.agreements import files
+from sharing.agreements.dates import term_end
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.audit import services as audit
+from sharing.audit.services import SYSTEM
+from sharing.core.clock import now
+from sharing.errors import Conflict, Forbidden, ValidationFailed
+from sharing.extensions import db
+
+S = AgreementStatus
+MAX_COMMENT = 5000
+MAX_REASON = 2000
+EDITORS = frozenset({"procurement", "privacy", "admin"})
+OFFICE = frozenset({"privacy", "admin"})
+# What a step may change, shown before and after in its audit event.
+AUDITED_FIELDS = (
+    "status",
+    "sent_for_signature_at",
+    "signed_on",
+    "signed_sha256",
+    "effective_date",
+    "expiry_date",
+    "cancel_by",
+    "successor_id",
+    "termination_reason",
+    "terminated_on",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[AgreementStatus]
+    target: AgreementStatus
+    roles: frozenset[str]  # empty: only the daily roll takes this step
+    event: str  # the audit action
+    confirm: str = ""  # asked in the browser before posting
+    style: str = "primary"
+    page: str = ""  # the endpoint of the form this step needs, if it needs more than a click
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "send_for_signature": Transition(
+        "Mark as sent for signature",
+        frozenset({S.GENERATED}),
+        S.SENT_FOR_SIGNATURE,
+        EDITORS,
+        "agreement.sent_for_signature",
+    ),
+    "execute": Transition(
+        "Record the signed agreement",
+        frozenset({S.SENT_FOR_SIGNATURE}),
+        S.EXECUTED,
+        EDITORS,
+        "agreement.executed",
+        style="success",
+        page="agreements.execute",
+    ),
+    "activate": Transition(
+        "Activate", frozenset({S.EXECUTED}), S.ACTIVE, OFFICE, "agreement.activated"
+    ),
+    "mark_expiring": Transition(
+        "Mark as expiring", frozenset({S.ACTIVE}), S.EXPIRING, frozenset(), "agreement.expiring"
+    ),
+    "expire": Transition(
+        "Expire", frozenset({S.ACTIVE, S.EXPIRING}), S.EXPIRED, frozenset(), "agreement.expired"
+    ),
+    "renew": Transition(
+        "Record the renewal",
+        frozenset({S.ACTIVE, S.EXPIRING}),
+        S.RENEWED,
+        OFFICE,
+        "agreement.renewed",
+        page="agreements.renew",
+    ),
+    "terminate": Transition(
+        "Terminate",
+        frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING}),
+        S.TERMINATED,
+        OFFICE,
+        "agreement.terminated",
+        confirm="Terminate this agreement? The data sharing it covers must stop.",
+        style="outline-danger",
+        page="agreements.terminate",
+    ),
+}
+
+# A renewal may name as successor an agreement on its way to, or in, force.
+SUCCESSOR_STATUSES = (S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE)
+
+
+def available_actions(
+    agreement: Agreement, user: Any, *, today: date | None = None
+) -> list[tuple[str, Transition]]:
+    """The steps this user may take on this agreement now, in table order. With `today`,
+    activation is offered only once the effective date has come."""
+    role = _role(user)
+    actions = []
+    for action, step in TRANSITIONS.items():
+        if agreement.status not in step.sources or role not in step.roles:
+            continue
+        if action == "activate" and today is not None and not _may_activate(agreement, today):
+            continue
+        actions.append((action, step))
+    return actions
+
+
+def eligible_successors(agreement: Agreement) -> list[Agreement]:
+    """Agreements of the same organisation that may be recorded as this one's renewal: a
+    renewal amendment of it, or a newer agreement, not yet ended and renewing no other."""
+    query = (
+        select(Agreement)
+        .where(
+            Agreement.organisation_id == agreement.organisation_id,
+            Agreement.id != agreement.id,
+            Agreement.status.in_(SUCCESSOR_STATUSES),
+            or_(Agreement.renews_id == agreement.id, Agreement.renews_id.is_(None)),
+            or_(Agreement.renews_id == agreement.id, Agreement.id > agreement.id),
+        )
+        .order_by(Agreement.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def transition_agreement(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    action: str,
+    today: date,
+    expected_version: int | None,
+    comment: str = "",
+    successor: Agreement | None = None,
+    reason: str = "",
+    terminated_on: date | None = None,
+) -> Agreement:
+    """Take one step of the lifecycle, as the transition table allows, and audit it."""
+    step = _allowed_step(actor, agreement, action, expected_version)
+    if action == "execute":
+        raise Conflict("An agreement is executed by uploading its signed copy.")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed({"comment": f"Use at most {MAX_COMMENT} characters."})
+    before = _snapshot(agreement)
+    try:
+        _apply_step(agreement, action, today, successor, reason, terminated_on)
+    except (Conflict, ValidationFailed):
+        db.session.rollback()
+        raise
+    agreement.status = step.target
+    extra = {"comment": {"before": None, "after": comment}} if comment else {}
+    _record(actor, agreement, step, before, extra)
+    _commit()
+    return agreement
+
+
+def record_execution(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    signed_pdf: bytes,
+    original_name: str,
+    signed_on: date,
+    effective_date: date,
+    expiry_date: date | None = None,
+    today: date,
+    expected_version: int | None,
+) -> Agreement:
+    """Archive the signed PDF and its dates: the agreement is executed. The daily roll (or the
+    Activate button) makes it active once its effective date comes."""
+    step = _allowed_step(actor, agreement, "execute", expected_version)
+    files.check_signed_pdf(signed_pdf, max_bytes=files.max_signed_bytes())
+    expiry = expiry_date or term_end(effective_date, agreement.term_months)
+    problems = {}
+    if signed_on > today:
+        problems["signed_on"] = "The signing date cannot be in the future."
+    if expiry <= effective_date:
+        problems["expiry_date"] = "The expiry date must come after the effective date."
+    if problems:
+        raise ValidationFailed(problems)
+    before = _snapshot(agreement)
+    stored = files.store(signed_pdf, ".pdf")
+    try:
+        agreement.signed_file = stored
+        agreement.signed_sha256 = hashlib.sha256(signed_pdf).hexdigest()
+        agreement.signed_on = signed_on
+        agreement.signed_uploaded_at = now()
+        agreement.effective_date = effective_date
+        agreement.expiry_date = expiry
+        agreement.status = step.target
+        extra = {
+            "signed_file": {"before": None, "after": original_name[:255]},
+            "signed_size": {"before": None, "after": len(signed_pdf)},
+        }
+        _record(actor, agreement, step, before, extra)
+        _commit()
+    except BaseException:
+        db.session.rollback()
+        files.remove(stored)
+        raise
+    return agreement
+
+
+# The daily roll -------------------------------------------------------------------------
+
+
+@dataclass
+class RollSummary:
+    """The agreement numbers each kind of change touched in one run."""
+
+    activated: list[str] = field(default_factory=list)
+    expiring: list[str] = field(default_factory=list)
+    renewed_tacitly: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return (
+            len(self.activated) + len(self.expiring) + len(self.renewed_tacitly) + len(self.expired)
+        )
+
+    def text(self) -> str:
+        if not self.changed:
+            return "No agreement changed."
+        lines = []
+        for label, numbers in (
+            ("Activated", self.activated),
+            ("Entered the notice window", self.expiring),
+            ("Renewed tacitly", self.renewed_tacitly),
+            ("Expired", self.expired),
+        ):
+            if numbers:
+                lines.append(f"{label} ({len(numbers)}): {', '.join(numbers)}")
+        return "\n".join(lines)
+
+
+def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
+    """Bring every agreement's status up to `today`, one audit event per change. Running it
+    again the same day changes nothing; after missed days it catches up."""
+    summary = RollSummary()
+    candidates = db.session.scalars(
+        select(Agreement)
+        .where(Agreement.status.in_((S.EXECUTED, S.ACTIVE, S.EXPIRING)))
+        .order_by(Agreement.id)
+    ).all()
+    for agreement in candidates:
+        if agreement.status == S.EXECUTED and _may_activate(agreement, today):
+            _roll_step(actor, agreement, "activate", summary.activated)
+        if agreement.status in (S.ACTIVE, S.EXPIRING) and agreement.is_expired(on=today):
+            if agreement.auto_renew:
+                _renew_tacitly(actor, agreement, today)
+                summary.renewed_tacitly.append(agreement.number)
+            else:
+                _roll_step(actor, agreement, "expire", summary.expired)
+        if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
+            _roll_step(actor, agreement, "mark_expiring", summary.expiring)
+    _commit()
+    return summary
+
+
+def roll(today: date) -> str:
+    """The daily roll for the command line: run it and describe what changed."""
+    return roll_agreements(today=today).text()
+
+
+def _roll_step(actor: Any, agreement: Agreement, action: str, numbers: list[str]) -> None:
+    step = TRANSITIONS[action]
+    before = _snapshot(agreement)
+    agreement.status = step.target
+    _record(actor, agreement, step, before, {})
+    numbers.append(agreement.number)
+
+
+def _renew_tacitly(actor: Any, agreement: Agreement, today: date) -> None:
+    """Extend by renewal terms, each starting the day after the last ended, until the
+    agreement runs through today; the cancel-by date moves with the expiry."""
+    before = _snapshot(agreement)
+    expiry, terms = agreement.expiry_date, 0
+    while expiry < today:
+        expiry = term_end(expiry + timedelta(days=1), agreement.renewal_term_months)
+        terms += 1
+    agreement.expiry_date = expiry
+    agreement.status = S.ACTIVE
+    changes = audit.diff(before, _snapshot(agreement))
+    changes["renewal_terms"] = {"before": None, "after": terms}
+    audit.record(
+        actor=actor,
+        action="agreement.renewed_tacitly",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=changes,
+        summary=f"Renewed tacitly: {agreement.number}, now expiring {expiry.isoformat()}",
+    )
+
+
+# Checks and helpers ---------------------------------------------------------------------
+
+
+def _allowed_step(
+    actor: Any, agreement: Agreement, action: str, expected_version: int | None
+) -> Transition:
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise Conflict("That is not a step of the agreement lifecycle.")
+    if not step.roles:
+        raise Conflict(f"“{step.label}” happens by itself, in the daily run over agreements.")
+    if _role(actor) not in step.roles:
+        raise Forbidden(f"Your role may not {step.label.lower()} for an agreement.")
+    if agreement.status not in step.sources:
+        raise Conflict(
+            f"A {agreement.status.label.lower()} agreement cannot be moved to "
+            f"{step.target.label.lower()} (“{step.label}”)."
+        )
+    if expected_version is not None and expected_version != agreement.version:
+        raise Conflict(
+            "Someone changed this agreement since you opened it. Reload the page to see its "
+            "current state, then try again."
+        )
+    return step
+
+
+def _apply_step(
+    agreement: Agreement,
+    action: str,
+    today: date,
+    successor: Agreement | None,
+    reason: str,
+    terminated_on: date | None,
+) -> None:
+    """What each step records besides the new status."""
+    if action == "send_for_signature":
+        agreement.sent_for_signature_at = now()
+    elif action == "activate":
+        if not _may_activate(agreement, today):
+            raise Conflict(_not_yet_effective(agreement))
+    elif action == "renew":
+        _link_successor(agreement, successor)
+    elif action == "terminate":
+        agreement.termination_reason, agreement.terminated_on = _termination(
+            reason, terminated_on, today
+        )
+
+
+def _may_activate(agreement: Agreement, today: date) -> bool:
+    return agreement.effective_date is not None and agreement.effective_date <= today
+
+
+def _not_yet_effective(agreement: Agreement) -> str:
+    if agreement.effective_date is None:
+        return "This agreement has no effective date yet, so it cannot be activated."
+    return (
+        f"This agreement takes effect on {agreement.effective_date.isoformat()}; it can be "
+        "activated from that day (the daily run does it by itself)."
+    )
+
+
+def _link_successor(agreement: Agreement, successor: Agreement | None) -> None:
+    if successor is None:
+        raise ValidationFailed({"successor": "Choose the agreement that renews this one."})
+    if successor.id not in {a.id for a in eligible_successors(agreement)}:
+        raise ValidationFailed(
+            {
+                "successor": "That agreement cannot renew this one: choose a renewal amendment "
+                "or a newer agreement of the same organisation that has not ended."
+            }
+        )
+    # Two row updates, one after the other: each row points at the other, which a single
+    # flush of the two relationships cannot order.
+    agreement.successor_id = successor.id
+    db.session.flush()
+    if successor.renews_id is None:
+        successor.renews_id = agreement.id
+
+
+def _termination(reason: str, terminated_on: date | None, today: date) -> tuple[str, date]:
+    reason = (reason or "").strip()
+    when = terminated_on or today
+    problems = {}
+    if not reason:
+        problems["reason"] = "Say why the agreement is terminated."
+    elif len(reason) > MAX_REASON:
+        problems["reason"] = f"Use at most {MAX_REASON} characters."
+    if when > today:
+        problems["terminated_on"] = "The termination date cannot be in the future."
+    if problems:
+        raise ValidationFailed(problems)
+    return reason, when
+
+
+def _snapshot(agreement: Agreement) -> dict[str, Any]:
+    return audit.snapshot(agreement, AUDITED_FIELDS)
+
+
+def _record(
+    actor: Any,
+    agreement: Agreement,
+    step: Transition,
+    before: dict[str, Any],
+    extra: dict[str, Any],
+) -> None:
+    changes = audit.diff(before, _snapshot(agreement))
+    changes.update(extra)
+    audit.record(
+        actor=actor,
+        action=step.event,
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=changes,
+        summary=f"{step.label}: {agreement.number}",
+    )
+
+
+def _commit() -> None:
+    """Commit once; a concurrent change caught by the version column becomes a Conflict."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            "Someone changed this agreement at the same time. Reload the page and try again."
+        ) from None
+
+
+def _role(user: Any) -> str:
+    role = getattr(user, "role", "")
+    return getattr(role, "value", str(role))

@@ -211,7 +211,7 @@ def agreement_context(
         },
         "partner": partner_context(agreement.organisation),
         "clauses": clauses,
-        "flows": [flow_context(flow) for flow in sorted(agreement.flows, key=_flow_order)],
+        "flows": [flow_context(flow) for flow in sorted(agreement.flows, key=flow_order)],
         "attestation_schedule": schedule,
         "policy": {
             "label": agreement.policy_version.label,
@@ -226,7 +226,7 @@ def agreement_context(
     }
 
 
-def _flow_order(flow: Any) -> tuple[str, int]:
+def flow_order(flow: Any) -> tuple[str, int]:
     return (flow.system_name.casefold(), flow.id)
 
 

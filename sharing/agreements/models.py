@@ -166,8 +166,10 @@ class Agreement(TimestampMixin, Base):
     template_version: Mapped[AgreementTemplateVersion | None] = relationship()
     policy_version = relationship("PolicyVersion")
     flows = relationship("DataFlow", secondary=agreement_flows)
+    # post_update: an agreement and its renewal point at each other, so one link is written
+    # after both rows exist.
     successor: Mapped[Agreement | None] = relationship(
-        remote_side=[id], foreign_keys=[successor_id]
+        remote_side=[id], foreign_keys=[successor_id], post_update=True
     )
     renews: Mapped[Agreement | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
 

@@ -391,6 +391,7 @@ def render_agreement(agreement: Agreement, *, generated_on: date) -> tuple[bytes
     version = agreement.template_version
     if version is None:
         raise ValidationFailed({"template": "Choose a template for this agreement."})
+    _load_flows(agreement)
     plan = plan_agreement(agreement)
     context = build_context(agreement, generated_on=generated_on, plan=plan)
     data = rendering.render_docx(template_library.read_version(version), context)
@@ -574,6 +575,21 @@ def _check_flows_in_force(flows: list[DataFlow]) -> None:
         raise ValidationFailed(
             {"flows": f"These flows are no longer in force: {names}. Edit the agreement's flows."}
         )
+
+
+def _load_flows(agreement: Agreement) -> None:
+    """Load the covered flows with their categories and departments in three queries, so
+    that the rules and Exhibit A read them without a query per flow."""
+    ids = [flow.id for flow in agreement.flows]
+    if ids:
+        db.session.scalars(
+            select(DataFlow)
+            .where(DataFlow.id.in_(ids))
+            .options(
+                selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+                selectinload(DataFlow.department),
+            )
+        ).all()
 
 
 def _apply_terms(agreement: Agreement, terms: Terms) -> None:

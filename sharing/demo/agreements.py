@@ -1,13 +1,16 @@
-"""Builds the demo agreements, one per status, with dates counted from today."""
+"""Builds the demo agreements, one per status, with dates counted from today, and renders
+the .docx of each one that has been generated."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from sharing.agreements import files, services
 from sharing.agreements.dates import add_months, term_end
-from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.auth.models import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
 from sharing.demo.context import DemoContext
@@ -35,10 +38,13 @@ def build_agreements(ctx: DemoContext) -> None:
         if spec.status == S.RENEWED:
             start = agreement.expiry_date + timedelta(days=1)
             dates = {"effective_date": start, "expiry_date": term_end(start, 36)}
-            successor = _agreement(ctx, spec, flows, S.ACTIVE, dates, numbers)
-            successor.title += " (renewal)"
+            successor = _agreement(ctx, spec, flows, S.ACTIVE, dates, numbers, renews=agreement)
+            successor.title = f"Renewal amendment: {agreement.title}"
             agreement.successor = successor
             ctx.agreements[spec.org] = successor
+    for agreement in ctx.agreements_built:
+        if agreement.status in GENERATED:
+            _generate_file(ctx, agreement)
 
 
 def _dates(ctx: DemoContext, status: AgreementStatus) -> dict[str, Any]:
@@ -68,6 +74,7 @@ def _agreement(
     status: AgreementStatus,
     dates: dict[str, Any],
     numbers: Counter[int],
+    renews: Agreement | None = None,
 ) -> Agreement:
     organisation = ctx.organisations[spec.org]
     codes = obligation_codes(ctx, flows=flows)
@@ -87,14 +94,32 @@ def _agreement(
         notice_days=ctx.rng.choice((60, 90, 90, 120)),
         created_by_id=ctx.users[Role.PROCUREMENT].id,
         is_demo=True,
+        renews=renews,
+        template_version=ctx.templates[_template_kind(organisation.kind, renews)],
         **dates,
     )
     agreement.flows = list(flows)
+    ctx.agreements_built.append(agreement)
     _record_paperwork(ctx, agreement)
     db.session.add(agreement)
     db.session.flush()
     ctx.count("agreements")
     return agreement
+
+
+def _template_kind(kind: OrganisationKind, renews: Agreement | None) -> TemplateKind:
+    if renews is not None:
+        return TemplateKind.RENEWAL_AMENDMENT
+    return TemplateKind.VENDOR_DPA if kind == OrganisationKind.VENDOR else TemplateKind.INTERAGENCY
+
+
+def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
+    """Render the agreement's .docx as the generation service would, and keep the file."""
+    generated_on = agreement.generated_at.date() if agreement.generated_at else ctx.today
+    data, _ = services.render_agreement(agreement, generated_on=generated_on)
+    agreement.generated_file = files.store(data, ".docx")
+    agreement.generated_sha256 = hashlib.sha256(data).hexdigest()
+    ctx.count("agreement_files")
 
 
 def _kind_title(kind: OrganisationKind) -> str:

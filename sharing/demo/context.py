@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sharing.agreements.models import Agreement
+from sharing.agreements.models import Agreement, AgreementTemplateVersion, TemplateKind
 from sharing.auth.models import Department, Role, User
 from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 from sharing.obligations.models import PolicyVersion
@@ -28,8 +28,10 @@ class DemoContext:
     categories: dict[str, DataCategory] = field(default_factory=dict)
     flows: list[DataFlow] = field(default_factory=list)
     policy: PolicyVersion | None = None
+    templates: dict[TemplateKind, AgreementTemplateVersion] = field(default_factory=dict)
     # The organisation's current agreement (a renewal's successor replaces its predecessor).
     agreements: dict[str, Agreement] = field(default_factory=dict)
+    agreements_built: list[Agreement] = field(default_factory=list)  # every one, in order
     counts: dict[str, int] = field(default_factory=dict)
 
     def days_ago(self, days: int) -> datetime:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
 
-from sharing.agreements.models import AgreementTemplate
+from sharing.agreements.template_library import install_shipped_templates
 from sharing.auth.models import Role
 from sharing.demo.context import DemoContext
-from sharing.demo.policy_data import AGREEMENT_TEMPLATES, POLICY_LABEL
+from sharing.demo.policy_data import POLICY_LABEL
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.obligations.clauses import default_parameters as library_defaults
@@ -36,12 +36,18 @@ def build_policy(ctx: DemoContext) -> None:
 
 
 def build_templates(ctx: DemoContext) -> None:
-    """One template per kind, without uploaded versions; existing names are kept."""
-    existing = set(db.session.scalars(select(AgreementTemplate.name)))
-    for entry in AGREEMENT_TEMPLATES:
-        if entry["name"] not in existing:
-            db.session.add(AgreementTemplate(active=True, **entry))
-            ctx.count("agreement_templates")
+    """The shipped .docx templates, installed (and checked) as the privacy officer would."""
+    config = current_app.config
+    installed = install_shipped_templates(
+        actor=ctx.users[Role.PRIVACY],
+        render_seconds=config["AGREEMENT_TEMPLATE_RENDER_SECONDS"],
+        render_memory_mb=config["AGREEMENT_TEMPLATE_RENDER_MEMORY_MB"],
+        commit=False,
+        audited=False,  # the seed records one event for everything it adds
+    )
+    for version in installed:
+        ctx.templates[version.template.kind] = version
+    ctx.count("agreement_templates", len(installed))
 
 
 def obligation_codes(ctx: DemoContext, *, flows: list[DataFlow]) -> list[str]:

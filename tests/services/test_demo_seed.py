@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements import files
+from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
+from sharing.agreements.rendering import docx_text
 from sharing.attestations.models import AnswerValue, AttestationRequest, AttestationStatus
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
@@ -93,9 +96,17 @@ def test_seed_creates_agreements_in_every_status_over_approved_flows(seeded, db)
         assert agreement.flows and agreement.obligation_codes
         assert all(f.status == FlowStatus.APPROVED for f in agreement.flows)
         assert {f.organisation_id for f in agreement.flows} == {agreement.organisation_id}
-        assert agreement.generated_file is None and agreement.signed_file is None
+        assert agreement.signed_file is None  # the demo has no signed copies
+        if agreement.status == AgreementStatus.DRAFT:
+            assert agreement.generated_file is None
+        else:  # each generated agreement has its real .docx, naming its number
+            data = files.read(agreement.generated_file)
+            assert hashlib.sha256(data).hexdigest() == agreement.generated_sha256
+            assert agreement.number in docx_text(data)
     renewed = next(a for a in agreements if a.status == AgreementStatus.RENEWED)
     assert renewed.successor is not None and renewed.successor.status == AgreementStatus.ACTIVE
+    assert renewed.successor.renews_id == renewed.id
+    assert renewed.successor.template_version.template.kind == TemplateKind.RENEWAL_AMENDMENT
     terminated = next(a for a in agreements if a.status == AgreementStatus.TERMINATED)
     assert terminated.termination_reason and terminated.terminated_on is not None
 

@@ -15,6 +15,7 @@ from tests.web.tables import (
     ROLES,
     STAFF,
     Page,
+    agreement_lifecycle,
     agreement_templates,
     agreements,
     flows,
@@ -71,6 +72,7 @@ PAGES = (
     + obligations.PAGES
     + agreements.PAGES
     + agreement_templates.PAGES
+    + agreement_lifecycle.PAGES
 )
 CHECKED_BLUEPRINTS = (
     "auth",

@@ -22,6 +22,7 @@ import os
 import re
 import resource
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -167,18 +168,33 @@ def _per_paragraph(xml: str) -> str:
 
 
 def deterministic_zip(data: bytes) -> bytes:
-    """The same archive with fixed timestamps and attributes, so equal inputs give equal bytes."""
-    output = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(member))
-    return output.getvalue()
+    """The same archive with every entry's timestamp fixed, so equal inputs give equal bytes.
+
+    python-docx stamps each entry with the time of saving; nothing else in its output
+    varies. The two-byte time and date fields are overwritten in place, in each local header
+    and each central-directory entry, so nothing is decompressed or compressed again.
+    """
+    buffer = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        position = archive.start_dir
+    for member in members:
+        _stamp(buffer, member.header_offset, b"PK\x03\x04", 10)
+    for _ in members:
+        _stamp(buffer, position, b"PK\x01\x02", 12)
+        name, extra, comment = struct.unpack_from("<HHH", buffer, position + 28)
+        position += 46 + name + extra + comment
+    return bytes(buffer)
+
+
+_FIXED_DOS_TIME = 0  # 00:00:00
+_FIXED_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
+
+
+def _stamp(buffer: bytearray, offset: int, signature: bytes, field: int) -> None:
+    if buffer[offset : offset + 4] != signature:
+        raise RenderFailed("The rendered document is not a well-formed zip.", code="zip")
+    struct.pack_into("<HH", buffer, offset + field, _FIXED_DOS_TIME, _FIXED_DOS_DATE)
 
 
 def docx_text(data: bytes) -> str:

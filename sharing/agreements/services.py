@@ -21,9 +21,10 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sharing.agreements import files, pdf, rendering, template_library
 from sharing.agreements.context import agreement_context, flow_context, flow_order, long_date
@@ -33,6 +34,7 @@ from sharing.agreements.models import (
     AgreementStatus,
     AgreementTemplate,
     TemplateKind,
+    agreement_flows,
 )
 from sharing.audit import services as audit
 from sharing.core.models import utcnow
@@ -102,7 +104,12 @@ class PlannedClause:
     reason: str
     parameters: list[Parameter]
     text: str
-    html: Markup
+    values: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def html(self) -> Markup:
+        """The clause for the preview page, escaped (generation needs only the text)."""
+        return render_clause_html(self.obligation, self.values)
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ def plan_agreement(agreement: Agreement) -> Plan:
                 reason=reason,
                 parameters=parameters,
                 text=render_clause(obligation, values),
-                html=render_clause_html(obligation, values),
+                values=values,
             )
         )
     return Plan(clauses=clauses, parameters=values)
@@ -391,7 +398,6 @@ def render_agreement(agreement: Agreement, *, generated_on: date) -> tuple[bytes
     version = agreement.template_version
     if version is None:
         raise ValidationFailed({"template": "Choose a template for this agreement."})
-    _load_flows(agreement)
     plan = plan_agreement(agreement)
     context = build_context(agreement, generated_on=generated_on, plan=plan)
     data = rendering.render_docx(template_library.read_version(version), context)
@@ -487,6 +493,7 @@ def generate_renewal(
 def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
     """Render the agreement, store the file and record the generation on the row (not yet
     committed); returns the stored file's name. Nothing is stored when rendering fails."""
+    _load_flows(agreement)
     _check_flows_in_force(agreement.flows)
     data, plan = render_agreement(agreement, generated_on=today)
     stored = files.store(data, ".docx")
@@ -578,18 +585,23 @@ def _check_flows_in_force(flows: list[DataFlow]) -> None:
 
 
 def _load_flows(agreement: Agreement) -> None:
-    """Load the covered flows with their categories and departments in three queries, so
+    """Load the covered flows with their categories and departments in a few queries, so
     that the rules and Exhibit A read them without a query per flow."""
-    ids = [flow.id for flow in agreement.flows]
-    if ids:
-        db.session.scalars(
+    options = (
+        selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+        selectinload(DataFlow.department),
+    )
+    if "flows" in inspect(agreement).unloaded:
+        rows = db.session.scalars(
             select(DataFlow)
-            .where(DataFlow.id.in_(ids))
-            .options(
-                selectinload(DataFlow.categories).selectinload(FlowCategory.category),
-                selectinload(DataFlow.department),
-            )
+            .join(agreement_flows, agreement_flows.c.flow_id == DataFlow.id)
+            .where(agreement_flows.c.agreement_id == agreement.id)
+            .options(*options)
         ).all()
+        set_committed_value(agreement, "flows", list(rows))
+    elif agreement.flows:
+        ids = [flow.id for flow in agreement.flows]
+        db.session.scalars(select(DataFlow).where(DataFlow.id.in_(ids)).options(*options)).all()
 
 
 def _apply_terms(agreement: Agreement, terms: Terms) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,6 +32,9 @@ _HTML = ClauseEnvironment(autoescape=True, undefined=StrictUndefined)
 # A clause needs its parameters and nothing else: no range(), cycler, lipsum, namespace...
 for _env in (_TEXT, _HTML):
     _env.globals.clear()
+# Clause texts are few and reused by every agreement, so each is compiled once per process.
+_text_template = functools.lru_cache(maxsize=1024)(_TEXT.from_string)
+_html_template = functools.lru_cache(maxsize=1024)(_HTML.from_string)
 
 
 def _get(obligation: Any, name: str) -> Any:
@@ -138,14 +142,14 @@ def check_clause(template: str, parameter_names: Iterable[str]) -> str | None:
 
 def render_clause(obligation: Any, params: Mapping[str, Any]) -> str:
     """The clause as plain text; a missing parameter raises instead of leaving a blank."""
-    return _TEXT.from_string(_get(obligation, "clause_template")).render(dict(params))
+    return _text_template(_get(obligation, "clause_template")).render(dict(params))
 
 
 def render_clause_html(obligation: Any, params: Mapping[str, Any]) -> Markup:
     """The clause for an HTML preview, with every value escaped."""
     # Safe: the environment autoescapes, so the output is already escaped HTML.
     return Markup(  # noqa: S704
-        _HTML.from_string(_get(obligation, "clause_template")).render(dict(params))
+        _html_template(_get(obligation, "clause_template")).render(dict(params))
     )
 
 

@@ -17,6 +17,7 @@ from sharing.agreements.context import ALLOWED_VARIABLES, VARIABLES, sample_cont
 from sharing.agreements.rendering import (
     ContractEnvironment,
     RenderFailed,
+    deterministic_zip,
     docx_text,
     plain_context,
     render_docx,
@@ -176,6 +177,29 @@ def test_same_inputs_give_the_same_bytes():
     first = render_docx(TEMPLATES / SHIPPED[0], context)
     second = render_docx((TEMPLATES / SHIPPED[0]).read_bytes(), copy.deepcopy(context))
     assert first == second
+
+
+def _zip_at(moment: tuple[int, ...]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("[Content_Types].xml", "word/document.xml"):
+            archive.writestr(zipfile.ZipInfo(name, date_time=moment), f"<{name}/>" * 50)
+    return buffer.getvalue()
+
+
+def test_saving_time_does_not_change_the_bytes():
+    """Archives that differ only in their entries' timestamps become identical, and stay
+    readable with the same content and the fixed 1980-01-01 time."""
+    original = _zip_at((2026, 7, 1, 9, 30, 12))
+    morning = deterministic_zip(original)
+    evening = deterministic_zip(_zip_at((2031, 12, 31, 23, 59, 58)))
+
+    assert original != _zip_at((2031, 12, 31, 23, 59, 58))
+    assert morning == evening
+    with zipfile.ZipFile(io.BytesIO(morning)) as archive:
+        assert archive.testzip() is None
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.read("word/document.xml") == b"<word/document.xml/>" * 50
 
 
 def test_missing_value_is_an_error_not_a_blank():

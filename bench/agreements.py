@@ -184,7 +184,7 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
 
 def draft_over(organisation_id: int, flow_ids: list[int], *, title: str) -> int:
     """A vendor DPA draft over the given flows, through the service; returns its id."""
-    from sharing.agreements import services
+    from sharing.agreements import services, template_library
     from sharing.agreements.models import TemplateKind
     from sharing.auth.models import User
     from sharing.extensions import db
@@ -197,7 +197,7 @@ def draft_over(organisation_id: int, flow_ids: list[int], *, title: str) -> int:
         actor=actor,
         organisation=db.session.get(Organisation, organisation_id),
         flows=flows,
-        template=services.usable_templates(TemplateKind.VENDOR_DPA)[0],
+        template=template_library.active_templates(TemplateKind.VENDOR_DPA)[0],
         terms=services.Terms(title=title, effective_date=TODAY, department_id=None),
         today=TODAY,
     )

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sharing.agreements import files, services
-from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate, TemplateKind
+from sharing.agreements import files, services, template_library
+from sharing.agreements.models import Agreement, AgreementTemplate, TemplateKind
 from sharing.agreements.queries import expiring_between
+from sharing.core.csv_safety import safe_cell
 from sharing.errors import DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.services import in_force
@@ -28,7 +29,6 @@ from sharing.flows.services import in_force
 MAX_WINDOW_DAYS = 366
 # Every amendment sits in this folder of the zip; the page counts these names to show progress.
 FOLDER = "renewal-amendments/"
-S = AgreementStatus
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ class RenewalJob:
     end: date
     agreement_ids: list[int]
     template_id: int
-
-    @property
-    def agreements(self) -> list[int]:
-        return self.agreement_ids
 
     @property
     def file_name(self) -> str:
@@ -62,7 +58,7 @@ def plan_renewals(*, start: date, end: date) -> RenewalJob:
         raise ValidationFailed(
             {"expiring_to": f"Choose a window of at most {MAX_WINDOW_DAYS} days."}
         )
-    templates = services.usable_templates(TemplateKind.RENEWAL_AMENDMENT)
+    templates = template_library.active_templates(TemplateKind.RENEWAL_AMENDMENT)
     if not templates:
         raise ValidationFailed(
             {"expiring_from": "No renewal amendment template is in use. Upload or activate one."}
@@ -138,8 +134,6 @@ def _flows_in_force(original: Agreement) -> list:
 
 
 def _summary_csv(rows: list[list[str]]) -> str:
-    from sharing.core.csv_safety import safe_cell
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["agreement", "organisation", "renewal amendment", "outcome"])

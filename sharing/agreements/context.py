@@ -211,7 +211,7 @@ def agreement_context(
         },
         "partner": partner_context(agreement.organisation),
         "clauses": clauses,
-        "flows": [flow_context(flow) for flow in sorted(agreement.flows, key=flow_order)],
+        "flows": exhibit_a(agreement.flows),
         "attestation_schedule": schedule,
         "policy": {
             "label": agreement.policy_version.label,
@@ -226,8 +226,10 @@ def agreement_context(
     }
 
 
-def flow_order(flow: Any) -> tuple[str, int]:
-    return (flow.system_name.casefold(), flow.id)
+def exhibit_a(flows: Any) -> list[dict[str, Any]]:
+    """Exhibit A: one row per covered flow, by system name."""
+    ordered = sorted(flows, key=lambda flow: (flow.system_name.casefold(), flow.id))
+    return [flow_context(flow) for flow in ordered]
 
 
 def partner_context(organisation: Any) -> dict[str, Any]:

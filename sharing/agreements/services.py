@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sharing.agreements import files, pdf, rendering, template_library
-from sharing.agreements.context import agreement_context, flow_context, flow_order, long_date
+from sharing.agreements.context import agreement_context, exhibit_a, long_date
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.models import (
     Agreement,
@@ -36,6 +36,7 @@ from sharing.agreements.models import (
     TemplateKind,
     agreement_flows,
 )
+from sharing.agreements.queries import RENEWABLE
 from sharing.audit import services as audit
 from sharing.core.models import utcnow
 from sharing.errors import Conflict, ValidationFailed
@@ -47,7 +48,7 @@ from sharing.obligations.clauses import (
     render_clause,
     render_clause_html,
 )
-from sharing.obligations.models import Obligation, PolicyVersion
+from sharing.obligations.models import Obligation
 from sharing.obligations.rules import applicable_obligations
 from sharing.obligations.services import latest_published
 from sharing.vendors.models import Organisation
@@ -139,19 +140,11 @@ def eligible_flows(organisation: Organisation) -> list[DataFlow]:
     return list(db.session.scalars(stmt))
 
 
-def usable_templates(kind: TemplateKind | None = None) -> list[AgreementTemplate]:
-    """Active templates that have at least one version, by name."""
-    return [t for t in template_library.active_templates(kind) if t.versions]
-
-
 def renewable_agreements(organisation: Organisation) -> list[Agreement]:
     """Agreements of the organisation a renewal amendment may renew."""
     stmt = (
         select(Agreement)
-        .where(
-            Agreement.organisation_id == organisation.id,
-            Agreement.status.in_((S.ACTIVE, S.EXPIRING, S.EXECUTED)),
-        )
+        .where(Agreement.organisation_id == organisation.id, Agreement.status.in_(RENEWABLE))
         .order_by(Agreement.expiry_date, Agreement.id)
     )
     return list(db.session.scalars(stmt))
@@ -307,9 +300,7 @@ def _new_draft(
         renews=renews,
     )
     _apply_terms(agreement, terms)
-    agreement.flows = list(flows)
-    agreement.parameters = _defaults_for(policy, flows)
-    agreement.obligation_codes = [o.code for o, _ in applicable_obligations(policy, flows)]
+    _cover(agreement, flows, chosen={})
     db.session.add(agreement)
     try:
         db.session.flush()
@@ -334,15 +325,7 @@ def update_draft(
     before = _audit_values(agreement)
     _apply_terms(agreement, terms)
     agreement.template_version = template_library.current_version(template)
-    agreement.flows = list(flows)
-    # Parameters the user set stay while their obligation still applies; new ones get defaults.
-    defaults = _defaults_for(agreement.policy_version, flows)
-    agreement.parameters = {
-        name: (agreement.parameters or {}).get(name, value) for name, value in defaults.items()
-    }
-    agreement.obligation_codes = [
-        o.code for o, _ in applicable_obligations(agreement.policy_version, flows)
-    ]
+    _cover(agreement, flows, chosen=agreement.parameters or {})
     _back_to_draft(agreement)
     after = _audit_values(agreement)
     audit.record(
@@ -382,11 +365,7 @@ def set_parameters(
         object_type="agreement",
         object_id=agreement.id,
         organisation_id=agreement.organisation_id,
-        changes={
-            name: {"before": before.get(name), "after": clean.get(name)}
-            for name in sorted(set(before) | set(clean))
-            if before.get(name) != clean.get(name)
-        },
+        changes=audit.diff(before, clean),
         summary=f"Parameters of {agreement.number} changed",
     )
     db.session.commit()
@@ -412,23 +391,16 @@ def generate_agreement(
     before = _generation_values(agreement)
     replaced = agreement.generated_file
     stored = _generate(actor=actor, agreement=agreement, today=today)
-    try:
-        audit.record(
-            actor=actor,
-            action="agreement.generated",
-            object_type="agreement",
-            object_id=agreement.id,
-            organisation_id=agreement.organisation_id,
-            changes=audit.diff(before, _generation_values(agreement)),
-            summary=f"Generated {agreement.number} from {_source(agreement)}",
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        files.remove(stored)
-        raise
-    if replaced and replaced != stored:
-        files.remove(replaced)
+    audit.record(
+        actor=actor,
+        action="agreement.generated",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=audit.diff(before, _generation_values(agreement)),
+        summary=f"Generated {agreement.number} from {_source(agreement)}",
+    )
+    _commit_generation(stored, replaced)
     return agreement
 
 
@@ -466,20 +438,26 @@ def generate_renewal(
         _check_content(original.organisation, flows, template, terms, original)
         _apply_terms(amendment, terms)
         amendment.template_version = template_library.current_version(template)
-        amendment.flows = list(flows)
+        _cover(amendment, flows, chosen=amendment.parameters or {})
     stored = _generate(actor=actor, agreement=amendment, today=today)
+    after = _audit_values(amendment) | _generation_values(amendment)
+    audit.record(
+        actor=actor,
+        action="agreement.renewal_generated",
+        object_type="agreement",
+        object_id=amendment.id,
+        organisation_id=amendment.organisation_id,
+        changes=audit.diff(before, after) if reused else audit.created(after),
+        summary=f"Generated renewal amendment {amendment.number} of {original.number} "
+        f"from {_source(amendment)}",
+    )
+    _commit_generation(stored, replaced)
+    return amendment
+
+
+def _commit_generation(stored: str, replaced: str | None) -> None:
+    """Commit a generation; the new file goes if the commit fails, the old one if it works."""
     try:
-        after = _audit_values(amendment) | _generation_values(amendment)
-        audit.record(
-            actor=actor,
-            action="agreement.renewal_generated",
-            object_type="agreement",
-            object_id=amendment.id,
-            organisation_id=amendment.organisation_id,
-            changes=audit.diff(before, after) if reused else audit.created(after),
-            summary=f"Generated renewal amendment {amendment.number} of {original.number} "
-            f"from {_source(amendment)}",
-        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -487,7 +465,6 @@ def generate_renewal(
         raise
     if replaced and replaced != stored:
         files.remove(replaced)
-    return amendment
 
 
 def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
@@ -496,15 +473,20 @@ def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
     _load_flows(agreement)
     _check_flows_in_force(agreement.flows)
     data, plan = render_agreement(agreement, generated_on=today)
-    stored = files.store(data, ".docx")
-    agreement.generated_file = stored
-    agreement.generated_sha256 = hashlib.sha256(data).hexdigest()
+    stored = store_document(agreement, data)
     agreement.generated_at = utcnow()
     agreement.generated_by_id = actor.id
     agreement.parameters = plan.parameters
     agreement.obligation_codes = plan.codes
     agreement.status = S.GENERATED
     return stored
+
+
+def store_document(agreement: Agreement, data: bytes) -> str:
+    """Keep a rendered .docx as the agreement's generated file, with its SHA-256."""
+    agreement.generated_file = files.store(data, ".docx")
+    agreement.generated_sha256 = hashlib.sha256(data).hexdigest()
+    return agreement.generated_file
 
 
 def _source(agreement: Agreement) -> str:
@@ -623,9 +605,15 @@ def _back_to_draft(agreement: Agreement) -> None:
         agreement.status = S.DRAFT
 
 
-def _defaults_for(policy: PolicyVersion, flows: list[DataFlow]) -> dict[str, Any]:
-    chosen = [o for o, _ in applicable_obligations(policy, flows)]
-    return {name: spec["default"] for name, spec in declared(chosen).items()}
+def _cover(agreement: Agreement, flows: list[DataFlow], *, chosen: dict[str, Any]) -> None:
+    """Cover these flows: the obligations whose rule holds for them, and their parameters.
+    Values in `chosen` stay while their obligation still applies; the others get defaults."""
+    obligations = [o for o, _ in applicable_obligations(agreement.policy_version, flows)]
+    agreement.flows = list(flows)
+    agreement.obligation_codes = [o.code for o in obligations]
+    agreement.parameters = {
+        name: chosen.get(name, spec["default"]) for name, spec in declared(obligations).items()
+    }
 
 
 def _audit_values(agreement: Agreement) -> dict[str, Any]:
@@ -656,7 +644,7 @@ def _generation_values(agreement: Agreement) -> dict[str, Any]:
 
 def exhibit_rows(agreement: Agreement) -> list[dict[str, Any]]:
     """Exhibit A as the preview shows it: one row per covered flow, as in the document."""
-    return [flow_context(flow) for flow in sorted(agreement.flows, key=flow_order)]
+    return exhibit_a(agreement.flows)
 
 
 def pdf_cache_dir() -> Path:

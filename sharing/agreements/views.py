@@ -27,6 +27,7 @@ from sharing.agreements import (
     pdf,
     queries,
     services,
+    template_library,
     template_views,  # noqa: F401 - its routes join bp
 )
 from sharing.agreements.blueprint import bp
@@ -37,7 +38,7 @@ from sharing.agreements.forms import (
     OrganisationChoiceForm,
     parameters_form,
 )
-from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.audit.models import AuditEvent
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Department
@@ -122,11 +123,11 @@ def new_agreement():
             agreement = services.draft_agreement(
                 actor=current_user,
                 organisation=organisation,
-                flows=_chosen_flows(form, organisation),
-                template=_chosen_template(form),
+                flows=_chosen_flows(form),
+                template=db.session.get(AgreementTemplate, form.template.data or 0),
                 terms=form.terms(),
                 today=today(),
-                renews=_chosen_renewal(form, organisation),
+                renews=db.session.get(Agreement, form.renews.data or 0),
             )
         except ValidationFailed as error:
             populate_errors(form, error)
@@ -161,8 +162,8 @@ def edit_agreement(agreement_id: int):
             services.update_draft(
                 actor=current_user,
                 agreement=agreement,
-                flows=_chosen_flows(form, agreement.organisation),
-                template=_chosen_template(form),
+                flows=_chosen_flows(form),
+                template=db.session.get(AgreementTemplate, form.template.data or 0),
                 terms=form.terms(),
                 expected_version=_int(form.version.data),
             )
@@ -316,7 +317,7 @@ def bulk_renewals():
                 mimetype="application/zip",
                 headers={
                     "Content-Disposition": f'attachment; filename="{job.file_name}"',
-                    "X-Agreement-Count": str(len(job.agreements)),
+                    "X-Agreement-Count": str(len(job.agreement_ids)),
                     "Cache-Control": "no-store",
                 },
             )
@@ -351,7 +352,7 @@ def _set_choices(form: AgreementForm, organisation: Organisation, current=None) 
     renewable = [a for a in services.renewable_agreements(organisation) if a is not current]
     form.set_choices(
         flows=flows,
-        templates=services.usable_templates(),
+        templates=template_library.active_templates(),
         renewable=renewable,
         departments=db.session.scalars(
             select(Department).where(Department.active).order_by(Department.name)
@@ -368,18 +369,8 @@ def _default_title(organisation: Organisation) -> str:
     return f"{kind}: {organisation.display_name}"
 
 
-def _chosen_flows(form: AgreementForm, organisation: Organisation) -> list[DataFlow]:
+def _chosen_flows(form: AgreementForm) -> list[DataFlow]:
     ids = set(form.flows.data or [])
     if not ids:
         return []
     return list(db.session.scalars(select(DataFlow).where(DataFlow.id.in_(ids))))
-
-
-def _chosen_template(form: AgreementForm):
-    from sharing.agreements.models import AgreementTemplate
-
-    return db.session.get(AgreementTemplate, form.template.data or 0)
-
-
-def _chosen_renewal(form: AgreementForm, organisation: Organisation) -> Agreement | None:
-    return db.session.get(Agreement, form.renews.data or 0)

@@ -3,12 +3,11 @@ the .docx of each one that has been generated."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from sharing.agreements import files, services
+from sharing.agreements import services
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.auth.models import Role
@@ -117,8 +116,7 @@ def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
     """Render the agreement's .docx as the generation service would, and keep the file."""
     generated_on = agreement.generated_at.date() if agreement.generated_at else ctx.today
     data, _ = services.render_agreement(agreement, generated_on=generated_on)
-    agreement.generated_file = files.store(data, ".docx")
-    agreement.generated_sha256 = hashlib.sha256(data).hexdigest()
+    services.store_document(agreement, data)
     ctx.count("agreement_files")
 
 

@@ -36,9 +36,9 @@ def test_privacy_office_drafts_sets_parameters_previews_generates_and_downloads(
     client, login_as, db
 ):
     organisation, flow = ready_organisation(legal_name="Peña & Hijos LLC", common_name="Peña")
-    from sharing.agreements.services import usable_templates
+    from sharing.agreements.template_library import active_templates
 
-    template = usable_templates()[0]
+    template = active_templates()[0]
     login_as("privacy")
 
     chooser = client.get("/agreements/new")

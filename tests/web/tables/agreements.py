@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sharing.agreements import services
+from sharing.agreements import services, template_library
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.agreements.services import Terms
 from sharing.core.clock import today
@@ -32,7 +32,7 @@ AUTHORS = ("admin", "privacy")
 def ready_organisation(**overrides: Any) -> tuple[Organisation, DataFlow]:
     """A published policy, a vendor template, and an organisation with one approved flow."""
     make_policy()
-    if not services.usable_templates(TemplateKind.VENDOR_DPA):
+    if not template_library.active_templates(TemplateKind.VENDOR_DPA):
         make_template_version(TemplateKind.VENDOR_DPA)
     organisation = make_organisation(**overrides)
     flow = make_approved_flow(organisation, (make_category(),), system_name="Permit portal")
@@ -49,7 +49,7 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
         actor=actor,
         organisation=organisation,
         flows=[flow],
-        template=services.usable_templates(TemplateKind.VENDOR_DPA)[0],
+        template=template_library.active_templates(TemplateKind.VENDOR_DPA)[0],
         terms=Terms(**values),
         today=today(),
     )
@@ -63,7 +63,7 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
 def active_expiring_in(days: int) -> Agreement:
     """An active agreement whose term ends `days` from today, and a renewal template."""
     agreement = draft(generated=True)
-    if not services.usable_templates(TemplateKind.RENEWAL_AMENDMENT):
+    if not template_library.active_templates(TemplateKind.RENEWAL_AMENDMENT):
         make_template_version(TemplateKind.RENEWAL_AMENDMENT)
     agreement.status = AgreementStatus.ACTIVE
     agreement.effective_date = today() - timedelta(days=400)
@@ -122,7 +122,7 @@ PAGES: tuple[Page, ...] = (
 
 def new_agreement(login_as):
     organisation, flow = ready_organisation()
-    template = services.usable_templates(TemplateKind.VENDOR_DPA)[0]
+    template = template_library.active_templates(TemplateKind.VENDOR_DPA)[0]
     login_as("privacy")
     return f"/agreements/new?organisation={organisation.id}", terms_form(
         [flow.id], template=str(template.id)

@@ -43,12 +43,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
+    from sharing.attestations.views import bp as attestations_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
     from sharing.core.views import bp as core_bp
     from sharing.flows.views import bp as flows_bp
     from sharing.mail.views import bp as mail_bp
     from sharing.obligations.views import bp as obligations_bp
+    from sharing.portal.views import bp as portal_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
 
@@ -62,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         obligations_bp,
         agreements_bp,
+        attestations_bp,
+        portal_bp,
     ):
         app.register_blueprint(blueprint)
 

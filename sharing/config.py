@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "AGREEMENT_TEMPLATE_RENDER_MEMORY_MB": 512,  # agreement template
     "AGREEMENT_PDF_TIMEOUT_SECONDS": 60,  # a LibreOffice conversion is killed after this
     "AGREEMENT_SIGNED_MAX_BYTES": 20 * 1024 * 1024,  # limit on an uploaded signed PDF
+    "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,  # limit on one evidence file
+    "EVIDENCE_MAX_PIXELS": 40_000_000,  # an evidence image with more pixels is refused
     "SOFFICE_BINARY": "soffice",  # LibreOffice's command, on PATH or as a full path
     "CITY_NAME": "City of San José",  # the City party of generated agreements
     "CITY_ADDRESS": "200 E. Santa Clara Street, San José, CA 95113",

@@ -21,8 +21,11 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    attestations,
+    evidence,
     flows,
     obligations,
+    portal,
     reports,
     vendors,
 )
@@ -150,6 +153,9 @@ CASES = (
     + agreements.AUDIT_CASES
     + agreement_templates.AUDIT_CASES
     + agreement_lifecycle.AUDIT_CASES
+    + attestations.AUDIT_CASES
+    + evidence.AUDIT_CASES
+    + portal.AUDIT_CASES
 )
 
 

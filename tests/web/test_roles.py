@@ -18,8 +18,11 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    attestations,
+    evidence,
     flows,
     obligations,
+    portal,
     reports,
     vendors,
 )
@@ -73,6 +76,9 @@ PAGES = (
     + agreements.PAGES
     + agreement_templates.PAGES
     + agreement_lifecycle.PAGES
+    + attestations.PAGES
+    + evidence.PAGES
+    + portal.PAGES
 )
 CHECKED_BLUEPRINTS = (
     "auth",
@@ -84,6 +90,8 @@ CHECKED_BLUEPRINTS = (
     "reports",
     "obligations",
     "agreements",
+    "attestations",
+    "portal",
 )
 
 # Pages open to anyone, which the table does not list.
@@ -100,9 +108,8 @@ CASES = [
 @pytest.mark.parametrize(("page", "role"), CASES)
 def test_each_role_reaches_its_pages_and_no_others(client, login_as, page, role):
     """Allowed roles get 200, other roles 403, anonymous visitors go to sign-in."""
-    if role != "anonymous":
-        login_as(role)
-    response = client.get(page.url())
+    user = login_as(role) if role != "anonymous" else None
+    response = client.get(page.url(user))
     if role == "anonymous":
         assert response.status_code == page.anonymous
         if page.anonymous == 302:

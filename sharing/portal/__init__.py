@@ -1,0 +1,1 @@
+"""The vendor portal: what a vendor user sees of their own organisation."""

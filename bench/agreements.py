@@ -9,7 +9,8 @@ Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANC
   the audit event and the commit. "Raw" renders the same template bytes with the same context
   (built once, outside the timing) through docxtpl's defaults: `DocxTemplate(...).render(
   context, autoescape=True)` then `save`. One warm-up, then the median of 7 runs (3 at 1,000
-  rows). The SQL statements of one generation are counted with an engine listener.
+  rows), the end-to-end and raw runs interleaved so that a busy machine slows both alike. The
+  SQL statements of one generation are counted with an engine listener.
 - Bulk renewal zip: N agreements (20, 100) in force expiring inside a window, each over 1-3
   approved flows; `bulk.renewal_zip` over `bulk.plan_renewals(...)` consumed fully into a file.
   Each size runs in a fresh child process (`--bulk-child N workdir`); its peak memory is
@@ -221,7 +222,7 @@ class StatementCounter:
 STEPS = (
     # (module, attribute, label); rendering's steps nest inside render_docx
     ("sharing.agreements.services", "_check_flows_in_force", "check the flows are in force"),
-    ("sharing.agreements.services", "_load_flows", "load flows, categories, departments"),
+    ("sharing.agreements.services", "covered_flows", "read flows, categories, departments"),
     ("sharing.agreements.services", "plan_agreement", "plan: rules and clause text"),
     ("sharing.agreements.services", "build_context", "context from the rows"),
     ("sharing.agreements.template_library", "read_version", "read the template file"),
@@ -337,15 +338,16 @@ def measure_generation(agreement_id: int, repeats: int, counter: StatementCounte
     counter.count = 0
     generate_once(agreement_id)
     statements = counter.count
-    runs, steps = [], []
-    for _ in range(repeats):
+    template, context = raw_inputs(agreement_id)
+    raw_once(template, context)  # warm-up
+    runs, steps, raws, renders = [], [], [], []
+    for _ in range(repeats):  # interleaved, so that a busy machine slows all three alike
         seconds: dict[str, float] = {}
         runs.append(generate_once(agreement_id, seconds))
         steps.append(seconds)
-    template, context = raw_inputs(agreement_id)
-    raw_once(template, context)  # warm-up
-    raw = statistics.median(raw_once(template, context) for _ in range(repeats))
-    render = statistics.median(render_docx_once(template, context) for _ in range(repeats))
+        raws.append(raw_once(template, context))
+        renders.append(render_docx_once(template, context))
+    raw, render = statistics.median(raws), statistics.median(renders)
     agreement = db.session.get(Agreement, agreement_id)
     end_to_end = statistics.median(runs)
     return {

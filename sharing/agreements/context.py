@@ -187,11 +187,13 @@ def agreement_context(
     *,
     clauses: list[dict[str, Any]],
     schedule: list[dict[str, Any]],
+    flows: Any,
     city: dict[str, str],
     generated_on: date,
 ) -> dict[str, Any]:
     """The template context for `agreement`, from its rows; `clauses` and `schedule` come from
-    the generation plan, `city` from configuration. Dates are formatted here."""
+    the generation plan, `flows` are the covered flows (rows or records of them), `city` comes
+    from configuration. Dates are formatted here."""
     renews = agreement.renews
     return {
         "agreement": {
@@ -211,7 +213,7 @@ def agreement_context(
         },
         "partner": partner_context(agreement.organisation),
         "clauses": clauses,
-        "flows": exhibit_a(agreement.flows),
+        "flows": exhibit_a(flows),
         "attestation_schedule": schedule,
         "policy": {
             "label": agreement.policy_version.label,

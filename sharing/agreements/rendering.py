@@ -106,6 +106,13 @@ class _SandboxedDocxTemplate(DocxTemplate):
 
 def plain_context(value: Any) -> Any:
     """A deep copy of the context holding only plain data and XML-safe text."""
+    kind = type(value)  # exact types first: the common case, and much cheaper than isinstance
+    if kind is str:
+        return _XML_ILLEGAL.sub("", value)
+    if kind is dict:
+        return {str(key): plain_context(item) for key, item in value.items()}
+    if kind is list:
+        return [plain_context(item) for item in value]
     if isinstance(value, str):
         return _XML_ILLEGAL.sub("", str(value))  # str() also drops a Markup subclass
     if value is None or isinstance(value, bool | int | float | date | datetime):

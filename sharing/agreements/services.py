@@ -14,17 +14,18 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from sharing.agreements import files, pdf, rendering, template_library
 from sharing.agreements.context import agreement_context, exhibit_a, long_date
@@ -38,10 +39,11 @@ from sharing.agreements.models import (
 )
 from sharing.agreements.queries import RENEWABLE
 from sharing.audit import services as audit
+from sharing.auth.models import Department
 from sharing.core.models import utcnow
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
-from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.obligations.clauses import (
     check_parameters,
     declared,
@@ -49,7 +51,7 @@ from sharing.obligations.clauses import (
     render_clause_html,
 )
 from sharing.obligations.models import Obligation
-from sharing.obligations.rules import applicable_obligations
+from sharing.obligations.rules import CATEGORY_FLAGS, FLOW_FIELDS, applicable_obligations
 from sharing.obligations.services import latest_published
 from sharing.vendors.models import Organisation
 
@@ -150,13 +152,14 @@ def renewable_agreements(organisation: Organisation) -> list[Agreement]:
     return list(db.session.scalars(stmt))
 
 
-def plan_agreement(agreement: Agreement) -> Plan:
-    """The obligations that apply to the agreement's flows under its policy version, in policy
-    order, each with its reason, its parameters at the agreement's values, and its clause."""
+def plan_agreement(agreement: Agreement, *, flows: Sequence[Any] | None = None) -> Plan:
+    """The obligations that apply to the agreement's flows (or to `flows`, records of them)
+    under its policy version, in policy order, each with its reason, its parameters at the
+    agreement's values, and its clause."""
     policy = agreement.policy_version
     if policy is None:  # recorded before the register kept policy versions
         return Plan(clauses=[], parameters=dict(agreement.parameters or {}))
-    chosen = applicable_obligations(policy, list(agreement.flows))
+    chosen = applicable_obligations(policy, list(agreement.flows if flows is None else flows))
     values, _ = check_parameters([o for o, _ in chosen], agreement.parameters or {})
     clauses = []
     for number, (obligation, reason) in enumerate(chosen, start=1):
@@ -213,9 +216,16 @@ def city_party() -> dict[str, str]:
     }
 
 
-def build_context(agreement: Agreement, *, generated_on: date, plan: Plan | None = None) -> dict:
+def build_context(
+    agreement: Agreement,
+    *,
+    generated_on: date,
+    plan: Plan | None = None,
+    flows: Sequence[Any] | None = None,
+) -> dict:
     """The complete template context for the agreement as it stands."""
-    plan = plan or plan_agreement(agreement)
+    flows = agreement.flows if flows is None else flows
+    plan = plan or plan_agreement(agreement, flows=flows)
     clauses = [
         {
             "number": clause.number,
@@ -229,6 +239,7 @@ def build_context(agreement: Agreement, *, generated_on: date, plan: Plan | None
         agreement,
         clauses=clauses,
         schedule=attestation_schedule(agreement, plan),
+        flows=flows,
         city=city_party(),
         generated_on=generated_on,
     )
@@ -372,13 +383,17 @@ def set_parameters(
     return agreement
 
 
-def render_agreement(agreement: Agreement, *, generated_on: date) -> tuple[bytes, Plan]:
-    """The .docx the agreement's template version gives for it now, and the plan used."""
+def render_agreement(
+    agreement: Agreement, *, generated_on: date, flows: Sequence[Any] | None = None
+) -> tuple[bytes, Plan]:
+    """The .docx the agreement's template version gives for it now, and the plan used.
+    `flows` are the covered flows when the caller has read them already."""
     version = agreement.template_version
     if version is None:
         raise ValidationFailed({"template": "Choose a template for this agreement."})
-    plan = plan_agreement(agreement)
-    context = build_context(agreement, generated_on=generated_on, plan=plan)
+    flows = covered_flows(agreement) if flows is None else flows
+    plan = plan_agreement(agreement, flows=flows)
+    context = build_context(agreement, generated_on=generated_on, plan=plan, flows=flows)
     data = rendering.render_docx(template_library.read_version(version), context)
     return data, plan
 
@@ -470,9 +485,9 @@ def _commit_generation(stored: str, replaced: str | None) -> None:
 def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
     """Render the agreement, store the file and record the generation on the row (not yet
     committed); returns the stored file's name. Nothing is stored when rendering fails."""
-    _load_flows(agreement)
-    _check_flows_in_force(agreement.flows)
-    data, plan = render_agreement(agreement, generated_on=today)
+    flows = covered_flows(agreement)
+    _check_flows_in_force(flows)
+    data, plan = render_agreement(agreement, generated_on=today, flows=flows)
     stored = store_document(agreement, data)
     agreement.generated_at = utcnow()
     agreement.generated_by_id = actor.id
@@ -557,7 +572,7 @@ def _check_editable(agreement: Agreement, expected_version: int | None) -> None:
         )
 
 
-def _check_flows_in_force(flows: list[DataFlow]) -> None:
+def _check_flows_in_force(flows: Sequence[Any]) -> None:
     stale = [flow for flow in flows if flow.status != FlowStatus.APPROVED]
     if stale:
         names = ", ".join(f"{f.system_name} (revision {f.revision})" for f in stale)
@@ -566,24 +581,55 @@ def _check_flows_in_force(flows: list[DataFlow]) -> None:
         )
 
 
-def _load_flows(agreement: Agreement) -> None:
-    """Load the covered flows with their categories and departments in a few queries, so
-    that the rules and Exhibit A read them without a query per flow."""
-    options = (
-        selectinload(DataFlow.categories).selectinload(FlowCategory.category),
-        selectinload(DataFlow.department),
+# What the rules (sharing/obligations/rules.py) and Exhibit A (context.flow_context) read.
+FLOW_FACTS = (
+    "id",
+    "system_name",
+    "status",
+    "revision",
+    "purposes",
+    "retention_days",
+    "disposal_method",
+    "storage_location",
+    "storage_country",
+    "subprocessors",
+    *FLOW_FIELDS,
+)
+CATEGORY_FACTS = ("name", "sensitivity", *CATEGORY_FLAGS)
+
+
+def covered_flows(agreement: Agreement) -> list[SimpleNamespace]:
+    """The agreement's flows as read-only records of what the rules and Exhibit A read
+    (FLOW_FACTS, `department` with its name, and `categories`: links, each with its
+    `category`'s CATEGORY_FACTS).
+
+    Plain rows in two statements, without ORM objects: at a thousand flows, building and
+    tracking ORM objects was most of the cost of a generation.
+    """
+    covered = agreement_flows.c.agreement_id == agreement.id
+    connection = db.session.connection()
+    flow_rows = connection.execute(
+        select(*(getattr(DataFlow, name) for name in FLOW_FACTS), Department.name)
+        .join(agreement_flows, agreement_flows.c.flow_id == DataFlow.id)
+        .outerjoin(Department, Department.id == DataFlow.department_id)
+        .where(covered)
     )
-    if "flows" in inspect(agreement).unloaded:
-        rows = db.session.scalars(
-            select(DataFlow)
-            .join(agreement_flows, agreement_flows.c.flow_id == DataFlow.id)
-            .where(agreement_flows.c.agreement_id == agreement.id)
-            .options(*options)
-        ).all()
-        set_committed_value(agreement, "flows", list(rows))
-    elif agreement.flows:
-        ids = [flow.id for flow in agreement.flows]
-        db.session.scalars(select(DataFlow).where(DataFlow.id.in_(ids)).options(*options)).all()
+    flows: dict[int, SimpleNamespace] = {}
+    for *values, department in flow_rows:
+        flow = SimpleNamespace(**dict(zip(FLOW_FACTS, values, strict=True)))
+        flow.department = SimpleNamespace(name=department) if department is not None else None
+        flow.categories = []
+        flows[flow.id] = flow
+    category_rows = connection.execute(
+        select(FlowCategory.flow_id, *(getattr(DataCategory, name) for name in CATEGORY_FACTS))
+        .join(DataCategory, DataCategory.id == FlowCategory.category_id)
+        .join(agreement_flows, agreement_flows.c.flow_id == FlowCategory.flow_id)
+        .where(covered)
+    )
+    for flow_id, *values in category_rows:
+        category = SimpleNamespace(**dict(zip(CATEGORY_FACTS, values, strict=True)))
+        flows[flow_id].categories.append(SimpleNamespace(category=category))
+    return list(flows.values())
 
 
 def _apply_terms(agreement: Agreement, terms: Terms) -> None:

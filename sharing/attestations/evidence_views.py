@@ -1,5 +1,172 @@
-"""Evidence file pages: the list, upload, download and removal."""
+"""Evidence file pages: the list, upload, download and removal.
+
+A vendor user only ever reaches their own organisation's files: every query below is limited
+to `current_user.organisation_id`, and another organisation's id answers 404.
+"""
 
 from __future__ import annotations
 
-from sharing.attestations.blueprint import bp  # noqa: F401
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from sharing.attestations import evidence
+from sharing.attestations.blueprint import bp
+from sharing.attestations.evidence_checks import RejectedEvidence
+from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
+from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
+from sharing.auth.decorators import roles_required
+from sharing.auth.forms import ConfirmForm
+from sharing.core.clock import today
+from sharing.core.error_pages import render_error
+from sharing.core.forms import populate_errors
+from sharing.core.pagination import page_args, paginate
+from sharing.errors import Conflict, ValidationFailed
+from sharing.extensions import db
+from sharing.vendors.models import Organisation
+
+EVERYONE = ("admin", "procurement", "privacy", "vendor")
+UPLOADERS = ("admin", "privacy", "vendor")
+
+
+def _vendor_org() -> int | None:
+    """The organisation a vendor user is limited to; None for staff."""
+    return current_user.organisation_id if current_user.role.value == "vendor" else None
+
+
+def _visible_or_404(evidence_id: int) -> EvidenceFile:
+    item = db.get_or_404(EvidenceFile, evidence_id)
+    if _is_vendor() and item.organisation_id != current_user.organisation_id:
+        abort(404)
+    return item
+
+
+@bp.get("/evidence", endpoint="evidence")
+@roles_required(*EVERYONE)
+def evidence_list():
+    filters = evidence.EvidenceFilters.from_args(request.args, today=today())
+    scope = _vendor_org()
+    query = evidence.evidence_query(filters, organisation_id=scope)
+    return render_template(
+        "attestations/evidence.html",
+        page=paginate(query, *page_args()),
+        filters=filters,
+        sort=filters.sort,
+        labels=TYPE_LABELS,
+        organisations=[] if _is_vendor() else _organisation_choices(),
+        today=filters.today,
+        delete_form=ConfirmForm(),
+        may_upload=current_user.role.value in UPLOADERS,
+    )
+
+
+def _is_vendor() -> bool:
+    return current_user.role.value == "vendor"
+
+
+def _organisation_choices(only: int | None = None) -> list[tuple[int, str]]:
+    stmt = select(Organisation.id, Organisation.common_name, Organisation.legal_name)
+    if only is not None:
+        stmt = stmt.where(Organisation.id == only)
+    rows = db.session.execute(stmt.order_by(Organisation.legal_name))
+    return [(row.id, row.common_name or row.legal_name) for row in rows]
+
+
+def _attachment() -> tuple[AttestationRequest | None, str | None]:
+    """The request and question named by `?request=&code=`, or 404 if the file may not go there."""
+    request_id = request.args.get("request", type=int)
+    code = (request.args.get("code") or "").strip()
+    if request_id is None and not code:
+        return None, None
+    attestation = evidence.attachable_request(request_id or 0, code, organisation_id=_vendor_org())
+    if attestation is None:
+        abort(404)
+    return attestation, code
+
+
+@bp.route("/evidence/new", methods=["GET", "POST"])
+@roles_required(*UPLOADERS)
+def upload_evidence():
+    attestation, code = _attachment()
+    form = EvidenceForm()
+    if _is_vendor():
+        del form.organisation_id
+    else:
+        only = attestation.organisation_id if attestation else None
+        form.organisation_id.choices = [(None, "Choose…"), *_organisation_choices(only)]
+        if request.method == "GET":
+            form.organisation_id.data = only or request.args.get("organisation", type=int)
+    if form.validate_on_submit() and (created := _save(form, attestation, code)) is not None:
+        flash(f"Uploaded {created.original_name}.", "success")
+        if attestation is not None:
+            return redirect(url_for("attestations.answer", request_id=attestation.id))
+        return redirect(url_for("attestations.evidence"))
+    return render_template(
+        "attestations/evidence_form.html", form=form, attestation=attestation, code=code
+    )
+
+
+def _save(form: EvidenceForm, attestation, code) -> EvidenceFile | None:
+    """Call the service; on refusal put the reason beside its field and return None."""
+    upload = form.file.data
+    organisation_id = _vendor_org() if _is_vendor() else form.organisation_id.data
+    try:
+        return evidence.upload_evidence(
+            actor=current_user,
+            organisation_id=organisation_id,
+            data=upload.read(evidence.max_bytes() + 1),
+            original_name=upload.filename or "",
+            evidence_type=EvidenceType(form.evidence_type.data),
+            valid_until=form.valid_until.data,
+            description=form.description.data or "",
+            today=today(),
+            request=attestation,
+            obligation_code=code,
+        )
+    except RejectedEvidence as error:
+        form.file.errors = [*form.file.errors, error.message]
+    except ValidationFailed as error:
+        populate_errors(form, error)
+    except Conflict as error:
+        flash(error.message, "danger")
+    return None
+
+
+@bp.get("/evidence/<int:evidence_id>/download")
+@roles_required(*EVERYONE)
+def download_evidence(evidence_id: int):
+    item = _visible_or_404(evidence_id)
+    try:
+        data = evidence.read_evidence(item)
+    except evidence.EvidenceUnavailable as error:
+        return render_error(410, error.message)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+        etag=item.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/evidence/<int:evidence_id>/delete")
+@roles_required(*UPLOADERS)
+def delete_evidence(evidence_id: int):
+    item = _visible_or_404(evidence_id)
+    name = item.original_name
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired. Please try again.", "danger")
+        return redirect(url_for("attestations.evidence"))
+    try:
+        evidence.remove_evidence(actor=current_user, evidence=item, today=today())
+    except Conflict as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Removed {name}.", "success")
+    return redirect(url_for("attestations.evidence"))

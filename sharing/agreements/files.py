@@ -6,13 +6,12 @@ SHA-256. Nothing here trusts a file name or a browser's content type.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from pathlib import Path
 
 from flask import current_app
 
+from sharing.core.file_store import write_new
 from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
 from sharing.errors import DomainError
 
@@ -21,7 +20,6 @@ HEADER_WINDOW = 1024  # the PDF header may follow a little junk, within the firs
 EOF_WINDOW = 1024  # and %%EOF sits near the end (some writers append a few bytes after it)
 
 _STORED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]{1,8})?$")
-_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 _PDF_HEADER = re.compile(rb"%PDF-[12]\.")
 # An /Encrypt entry refers to (or holds) the encryption dictionary, in a classic trailer or in
 # a cross-reference stream's dictionary; both are plain text even when streams are compressed.
@@ -50,21 +48,8 @@ def agreement_dir() -> Path:
 
 def store(data: bytes, suffix: str) -> str:
     """Write `data` under a new random name and return that name. The file appears whole or
-    not at all: it is written to a temporary name and renamed into place."""
-    if not _SUFFIX.match(suffix):
-        raise ValueError(f"unsupported file suffix {suffix!r}")
-    name = secrets.token_hex(16) + suffix.lower()
-    final = agreement_dir() / name
-    partial = final.with_name(f".{name}.part")
-    try:
-        with partial.open("xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
-    return name
+    not at all (see sharing/core/file_store.py)."""
+    return write_new(agreement_dir(), data, suffix)
 
 
 def path_of(stored_name: str) -> Path:

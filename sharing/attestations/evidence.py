@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +29,7 @@ from sharing.attestations.models import (
     EvidenceType,
 )
 from sharing.audit import services as audit
+from sharing.core.file_store import write_new
 from sharing.core.pagination import Sort, parse_sort
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
@@ -72,33 +71,7 @@ def evidence_dir() -> Path:
 
 def store_file(data: bytes, suffix: str) -> str:
     """Write `data` under a new random name, atomically, and return the name."""
-    name = secrets.token_hex(16) + suffix
-    final = path_of(name)
-    partial = final.with_name(f".{name}.part")
-    try:
-        with partial.open("xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, final)
-        _fsync_dir(final.parent)
-    finally:
-        partial.unlink(missing_ok=True)
-    return name
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make the rename itself durable; some platforms cannot open a folder, which is fine."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    return write_new(evidence_dir(), data, suffix)
 
 
 def path_of(stored_name: str) -> Path:

@@ -16,6 +16,7 @@ from sharing.attestations.evidence_checks import RejectedEvidence
 from sharing.attestations.evidence_cli import check_files_command
 from sharing.attestations.models import AttestationStatus, EvidenceFile, EvidenceType
 from sharing.audit.models import AuditEvent
+from sharing.core import file_store
 from sharing.errors import Conflict, ValidationFailed
 from tests.factories import make_organisation, make_user
 from tests.fixtures import upload_corpus as corpus
@@ -123,7 +124,7 @@ def test_a_failing_rename_leaves_no_partial_file(db, monkeypatch):
     def broken_replace(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(evidence.os, "replace", broken_replace)
+    monkeypatch.setattr(file_store.os, "replace", broken_replace)
     with pytest.raises(OSError):
         _upload(user, user.organisation_id)
     assert _stored() == [] and _count(db, EvidenceFile) == 0

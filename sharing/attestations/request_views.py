@@ -1,5 +1,265 @@
-"""Attestation request pages: the staff list, a request, answering, submission, review."""
+"""Attestation request pages: the list, a request, answering, submission, review, and a
+request made by hand. A vendor only ever reaches its own organisation's requests: the query
+is scoped, and anything else is 404."""
 
 from __future__ import annotations
 
-from sharing.attestations.blueprint import bp  # noqa: F401
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from sharing.agreements.models import Agreement
+from sharing.attestations import queries, services, workflow
+from sharing.attestations.blueprint import bp
+from sharing.attestations.forms import (
+    STATEMENT,
+    NewRequestForm,
+    SubmitForm,
+    answer_form,
+    review_form,
+    version_of,
+)
+from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.auth.decorators import roles_required
+from sharing.core.clock import now, today
+from sharing.core.forms import populate_errors
+from sharing.core.pagination import page_args, paginate
+from sharing.errors import Conflict, ValidationFailed
+from sharing.extensions import db
+
+VIEWERS = ("admin", "procurement", "privacy", "vendor")
+OFFICE = ("admin", "privacy")
+NEW_REQUEST_LEAD_DAYS = 30
+
+
+@bp.context_processor
+def _endpoints() -> dict:
+    # Links to the evidence pages appear once those routes exist.
+    return {"has_endpoint": lambda name: name in current_app.view_functions, "today": today()}
+
+
+def _load(request_id: int) -> AttestationRequest:
+    """The request if the signed-in user may see it; 404 for anything out of scope."""
+    found = queries.visible_request(request_id, current_user)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _detail(attestation: AttestationRequest):
+    return redirect(url_for("attestations.request", request_id=attestation.id))
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def requests():
+    filters = queries.RequestFilters.from_args(request.args)
+    stmt = queries.requests_query(filters, actor=current_user, today=today())
+    page = paginate(stmt, *page_args())
+    is_vendor = workflow.role_of(current_user) == "vendor"
+    return render_template(
+        "attestations/requests.html",
+        page=page,
+        filters=filters,
+        sort=filters.sort,
+        statuses=list(AttestationStatus),
+        organisations=[] if is_vendor else queries.organisation_choices(),
+        is_vendor=is_vendor,
+        today=today(),
+    )
+
+
+@bp.get("/<int:request_id>", endpoint="request")
+@roles_required(*VIEWERS)
+def show_request(request_id: int):
+    attestation = _load(request_id)
+    return render_template(
+        "attestations/request.html",
+        attestation=attestation,
+        current=services.current_answers(attestation),
+        rounds=_rounds(attestation),
+        evidence=queries.evidence_by_code(attestation),
+        events=queries.history(attestation),
+        actions=workflow.available_actions(attestation, current_user),
+        today=today(),
+    )
+
+
+def _rounds(attestation: AttestationRequest) -> list[tuple[int, list]]:
+    """Every round's answers, newest round first, for the history."""
+    by_round: dict[int, list] = {}
+    for answer in attestation.answers:
+        by_round.setdefault(answer.round, []).append(answer)
+    return sorted(by_round.items(), reverse=True)
+
+
+@bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
+@roles_required("vendor")
+def answer(request_id: int):
+    attestation = _load(request_id)
+    codes = services.answerable_codes(attestation)
+    form = answer_form(codes, data=_saved(attestation, codes) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_answers(
+                actor=current_user,
+                request=attestation,
+                answers=form.answers(),
+                expected_version=version_of(form),
+                now=now(),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "danger")
+            return _answer_page(attestation, form, codes), 409
+        else:
+            flash("Draft saved. Submit the attestation when every answer is ready.", "success")
+            return redirect(url_for("attestations.answer", request_id=attestation.id))
+    return _answer_page(attestation, form, codes)
+
+
+def _saved(attestation: AttestationRequest, codes: list[str]) -> dict:
+    data: dict = {"version": attestation.version}
+    rows = {a.obligation_code: a for a in attestation.answers if a.round == attestation.round}
+    for code in codes:
+        row = rows.get(code)
+        data[services.answer_field(code)] = row.answer.value if row and row.answer else None
+        data[services.explanation_field(code)] = row.explanation if row else ""
+    return data
+
+
+def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
+    return render_template(
+        "attestations/answer.html",
+        attestation=attestation,
+        form=form,
+        codes=set(codes),
+        current=services.current_answers(attestation),
+        evidence=queries.evidence_by_code(attestation),
+        editable=attestation.status in workflow.OPEN_FOR_ANSWERS,
+        returned=queries.returned_notes(attestation),
+        fields=services,
+        today=today(),
+    )
+
+
+@bp.route("/<int:request_id>/submit", methods=["GET", "POST"])
+@roles_required("vendor")
+def submit(request_id: int):
+    attestation = _load(request_id)
+    if attestation.status not in workflow.OPEN_FOR_ANSWERS:
+        flash("This attestation was submitted already; its answers are read-only.", "info")
+        return _detail(attestation)
+    form = SubmitForm(data={"version": attestation.version} if request.method == "GET" else None)
+    problems: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            services.submit_attestation(
+                actor=current_user,
+                request=attestation,
+                signer_name=form.signer_name.data or "",
+                signer_title=form.signer_title.data or "",
+                attested=bool(form.attested.data),
+                expected_version=version_of(form),
+                now=now(),
+            )
+        except ValidationFailed as error:
+            problems = _split_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "danger")
+            return _submit_page(attestation, form, problems), 409
+        else:
+            flash("Attestation submitted to the privacy office. Thank you.", "success")
+            return _detail(attestation)
+    return _submit_page(attestation, form, problems)
+
+
+def _split_errors(form, error: ValidationFailed) -> dict[str, str]:
+    """Reasons for the form's own fields go beside them; the rest belong to the questions."""
+    own = {k: v for k, v in error.errors.items() if k in form}
+    populate_errors(form, ValidationFailed(own, error.message))
+    return {k: v for k, v in error.errors.items() if k not in form}
+
+
+def _submit_page(attestation: AttestationRequest, form: SubmitForm, problems: dict[str, str]):
+    return render_template(
+        "attestations/submit.html",
+        attestation=attestation,
+        form=form,
+        problems=problems,
+        codes=set(services.answerable_codes(attestation)),
+        current=services.current_answers(attestation),
+        statement=STATEMENT,
+        fields=services,
+    )
+
+
+@bp.route("/<int:request_id>/review", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def review(request_id: int):
+    attestation = _load(request_id)
+    if attestation.status != AttestationStatus.SUBMITTED:
+        flash("Only a submitted attestation can be reviewed.", "info")
+        return _detail(attestation)
+    rows = [a for a in attestation.answers if a.round == attestation.round]
+    form = review_form(
+        [a.obligation_code for a in rows],
+        data={"version": attestation.version} if request.method == "GET" else None,
+    )
+    if form.validate_on_submit():
+        try:
+            services.review_attestation(
+                actor=current_user,
+                request=attestation,
+                decisions=form.decisions(),
+                comment=form.comment.data or "",
+                expected_version=version_of(form),
+                now=now(),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except Conflict as error:
+            flash(error.message, "danger")
+            return _review_page(attestation, form, rows), 409
+        else:
+            accepted = attestation.status == AttestationStatus.ACCEPTED
+            flash(
+                "Attestation accepted." if accepted else "Returned to the organisation.", "success"
+            )
+            return _detail(attestation)
+    return _review_page(attestation, form, rows)
+
+
+def _review_page(attestation: AttestationRequest, form, rows: list):
+    return render_template(
+        "attestations/review.html",
+        attestation=attestation,
+        form=form,
+        rows={a.obligation_code: a for a in rows},
+        evidence=queries.evidence_by_code(attestation),
+        fields=services,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def new_request():
+    form = NewRequestForm()
+    form.agreement_id.choices = [("", "Choose an agreement…"), *queries.requestable_agreements()]
+    if request.method == "GET":
+        form.agreement_id.data = request.args.get("agreement", type=int)
+        form.due_date.data = today() + timedelta(days=NEW_REQUEST_LEAD_DAYS)
+    if form.validate_on_submit():
+        agreement = db.get_or_404(Agreement, form.agreement_id.data)
+        try:
+            created = services.request_attestation(
+                actor=current_user, agreement=agreement, due_date=form.due_date.data, today=today()
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        else:
+            flash(f"Attestation requested from {agreement.organisation.display_name}.", "success")
+            return _detail(created)
+    return render_template("attestations/request_form.html", form=form)

@@ -1,0 +1,206 @@
+"""Reading attestation requests: the filtered list, one request in the user's scope, open tasks
+for the portal, the evidence per question and the request's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from sharing.agreements.models import Agreement
+from sharing.attestations.models import (
+    AnswerReview,
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+)
+from sharing.attestations.services import REQUESTABLE
+from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
+from sharing.audit.models import AuditEvent
+from sharing.core.pagination import Sort, parse_sort
+from sharing.extensions import db
+from sharing.vendors.models import Organisation
+
+S = AttestationStatus
+STATUS_ORDER = case({s.value: rank for rank, s in enumerate(S)}, value=AttestationRequest.status)
+SORTS: dict[str, Any] = {
+    "due": AttestationRequest.due_date,
+    "organisation": func.lower(Organisation.legal_name),
+    "agreement": Agreement.number,
+    "status": STATUS_ORDER,
+    "updated": AttestationRequest.updated_at,
+}
+DEFAULT_SORT = "due"
+
+
+def _int(raw: Any) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    q: str = ""
+    status: str = ""
+    overdue: bool = False
+    organisation_id: int | None = None
+    sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
+
+    @classmethod
+    def from_args(cls, args) -> RequestFilters:
+        status = (args.get("status") or "").strip()
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            status=status if status in {s.value for s in S} else "",
+            overdue=(args.get("overdue") or "") in ("1", "on", "yes", "true"),
+            organisation_id=_int(args.get("organisation")),
+            sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.overdue or self.organisation_id)
+
+
+def scope(stmt: Select, actor: Any) -> Select:
+    """Vendor users see only their own organisation's requests, whatever else is asked."""
+    if role_of(actor) == "vendor":
+        return stmt.where(AttestationRequest.organisation_id == actor.organisation_id)
+    return stmt
+
+
+def requests_query(filters: RequestFilters, *, actor: Any, today: date) -> Select:
+    """The requests matching the filters, sorted, with agreement and organisation loaded."""
+    stmt = (
+        select(AttestationRequest)
+        .join(AttestationRequest.agreement)
+        .join(AttestationRequest.organisation)
+        .options(
+            contains_eager(AttestationRequest.agreement),
+            contains_eager(AttestationRequest.organisation),
+        )
+    )
+    stmt = scope(stmt, actor)
+    if filters.q:
+        text = filters.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Organisation.legal_name).contains(text, autoescape=True),
+                func.lower(Organisation.common_name).contains(text, autoescape=True),
+                func.lower(Agreement.number).contains(text, autoescape=True),
+            )
+        )
+    if filters.status:
+        stmt = stmt.where(AttestationRequest.status == S(filters.status))
+    if filters.overdue:
+        stmt = stmt.where(
+            AttestationRequest.status.in_(OPEN_FOR_ANSWERS), AttestationRequest.due_date < today
+        )
+    if filters.organisation_id:
+        stmt = stmt.where(AttestationRequest.organisation_id == filters.organisation_id)
+    column = SORTS[filters.sort.key]
+    if filters.sort.descending:
+        return stmt.order_by(column.desc(), AttestationRequest.id.desc())
+    return stmt.order_by(column.asc(), AttestationRequest.id.asc())
+
+
+def visible_request(request_id: int, actor: Any) -> AttestationRequest | None:
+    """The request with its answers, or None when it does not exist or is out of scope."""
+    stmt = scope(
+        select(AttestationRequest)
+        .where(AttestationRequest.id == request_id)
+        .options(
+            selectinload(AttestationRequest.answers),
+            selectinload(AttestationRequest.agreement),
+            selectinload(AttestationRequest.organisation),
+        ),
+        actor,
+    )
+    return db.session.scalar(stmt)
+
+
+def open_requests(*, organisation_id: int) -> list[AttestationRequest]:
+    """An organisation's requests waiting for its answers, the soonest due first."""
+    return list(
+        db.session.scalars(
+            select(AttestationRequest)
+            .where(
+                AttestationRequest.organisation_id == organisation_id,
+                AttestationRequest.status.in_(OPEN_FOR_ANSWERS),
+            )
+            .options(selectinload(AttestationRequest.agreement))
+            .order_by(AttestationRequest.due_date, AttestationRequest.id)
+        )
+    )
+
+
+def evidence_by_code(request: AttestationRequest) -> dict[str, list[EvidenceFile]]:
+    """The evidence attached to each question of the request (always the request's own org)."""
+    try:
+        from sharing.attestations.evidence import evidence_for_request
+    except ImportError:  # until the evidence module lands
+        evidence_for_request = None
+    if evidence_for_request is not None:
+        return evidence_for_request(request.id)
+    grouped: dict[str, list[EvidenceFile]] = {}
+    rows = db.session.scalars(
+        select(EvidenceFile)
+        .where(
+            EvidenceFile.request_id == request.id,
+            EvidenceFile.organisation_id == request.organisation_id,
+        )
+        .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
+    )
+    for row in rows:
+        grouped.setdefault(row.obligation_code or "", []).append(row)
+    return grouped
+
+
+def returned_notes(request: AttestationRequest) -> dict[str, str]:
+    """The privacy office's comment on each question it returned in the round before this one."""
+    return {
+        a.obligation_code: a.review_comment
+        for a in request.answers
+        if a.round == request.round - 1 and a.review == AnswerReview.RETURNED
+    }
+
+
+def history(request: AttestationRequest) -> list[AuditEvent]:
+    """Who did what to the request, and when, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "attestation_request",
+                AuditEvent.object_id == str(request.id),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def requestable_agreements() -> list[tuple[int, str]]:
+    """Agreements an attestation can be requested for, as (id, label) for a select."""
+    rows = db.session.execute(
+        select(Agreement.id, Agreement.number, Agreement.title, Organisation.legal_name)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .where(Agreement.status.in_(REQUESTABLE))
+        .order_by(func.lower(Organisation.legal_name), Agreement.number)
+    )
+    return [(id_, f"{number} — {org} ({title})") for id_, number, title, org in rows]
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    return list(
+        db.session.execute(
+            select(Organisation.id, Organisation.legal_name).order_by(
+                func.lower(Organisation.legal_name)
+            )
+        )
+    )

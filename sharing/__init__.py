@@ -90,11 +90,20 @@ def register_templating(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from sharing.agreements.cli import agreements_cli
+    from sharing.attestations.cli import attestations_cli
     from sharing.auth.cli import users_cli
     from sharing.demo.cli import demo_cli
     from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
     from sharing.obligations.cli import obligations_cli
 
-    for group in (users_cli, demo_cli, mail_cli, flows_cli, obligations_cli, agreements_cli):
+    for group in (
+        users_cli,
+        demo_cli,
+        mail_cli,
+        flows_cli,
+        obligations_cli,
+        agreements_cli,
+        attestations_cli,
+    ):
         app.cli.add_command(group)

@@ -20,6 +20,8 @@ NAV_ITEMS = (
     NavItem("Data flows", "flows.flows", ("admin", "procurement", "privacy")),
     NavItem("Data categories", "flows.categories", ("admin", "procurement", "privacy")),
     NavItem("Agreements", "agreements.agreements", ("admin", "procurement", "privacy")),
+    NavItem("Attestations", "attestations.requests", ("admin", "procurement", "privacy", "vendor")),
+    NavItem("Evidence", "attestations.evidence", ("admin", "procurement", "privacy", "vendor")),
     NavItem("Policy", "obligations.versions", ("admin", "procurement", "privacy")),
     NavItem("Imports", "reports.imports", ("admin", "procurement")),
     NavItem("Invitations", "auth.invitations", ("admin", "procurement", "privacy")),

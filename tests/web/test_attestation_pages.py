@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from sharing.attestations.cli import schedule_command
 from sharing.attestations.models import (
     AnswerValue,
     AttestationAnswer,
     AttestationRequest,
     AttestationStatus,
 )
-from sharing.attestations.request_cli import schedule_command
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import today
 from sharing.obligations import services as policy

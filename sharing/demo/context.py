@@ -33,6 +33,7 @@ class DemoContext:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     agreements_built: list[Agreement] = field(default_factory=list)  # every one, in order
     counts: dict[str, int] = field(default_factory=dict)
+    stored_files: list[str] = field(default_factory=list)  # removed again if the seed fails
 
     def days_ago(self, days: int) -> datetime:
         return self.now - timedelta(days=days)

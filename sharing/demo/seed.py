@@ -14,6 +14,7 @@ from sharing.core.models import Setting
 from sharing.demo.agreements import build_agreements
 from sharing.demo.attestations import build_attestations
 from sharing.demo.context import DemoContext
+from sharing.demo.evidence import build_evidence, remove_stored
 from sharing.demo.flows import build_flows
 from sharing.demo.oversight import build_disclosures, build_incidents
 from sharing.demo.parties import build_departments, build_organisations, build_users
@@ -72,8 +73,8 @@ def seed_demo(*, today: date, now: datetime) -> SeedResult:
     if _holds_real_data():
         db.session.rollback()
         raise NotADemoDatabase()
+    ctx = DemoContext(rng=random.Random(RANDOM_SEED), today=today, now=now)
     try:
-        ctx = DemoContext(rng=random.Random(RANDOM_SEED), today=today, now=now)
         _build(ctx)
         db.session.add(Setting(key=DEMO_SETTING, value=now.isoformat()))
         audit.record(
@@ -82,6 +83,7 @@ def seed_demo(*, today: date, now: datetime) -> SeedResult:
         db.session.commit()
     except Exception:
         db.session.rollback()
+        remove_stored(ctx.stored_files)
         raise
     return SeedResult(created=True, seeded_at=now.isoformat(), counts=dict(ctx.counts))
 
@@ -105,6 +107,7 @@ def _build(ctx: DemoContext) -> None:
     build_flows(ctx)
     build_agreements(ctx)
     build_attestations(ctx)
+    build_evidence(ctx)
     build_disclosures(ctx)
     build_incidents(ctx)
     db.session.flush()

@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from sharing.agreements import files
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.agreements.rendering import docx_text
-from sharing.attestations.models import AnswerValue, AttestationRequest, AttestationStatus
+from sharing.attestations import evidence
+from sharing.attestations.evidence_checks import check_evidence
+from sharing.attestations.models import (
+    AnswerValue,
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+)
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
 from sharing.core.clock import today
@@ -151,6 +158,21 @@ def test_seed_creates_disclosures_and_incidents(seeded, db):
     assert len({i.status for i in incidents}) >= 3
     assert all(i.reference.startswith("INC-") and i.notice_deadline for i in incidents)
     assert IncidentStatus.CLOSED in {i.status for i in incidents}
+
+
+def test_seed_stores_evidence_files_that_pass_the_checks_and_match_their_rows(seeded, db):
+    """Demo evidence is real: each file is where its row says, with its SHA-256, and the
+    vendor's organisation has a file expiring soon and one attached to its open request."""
+    rows = all_of(db, EvidenceFile)
+    assert len(rows) >= 6
+    for row in rows:
+        data = evidence.read_evidence(row)
+        check_evidence(data, row.original_name, max_bytes=10**7, max_pixels=10**7)
+    assert evidence.consistency_report().clean
+    vendor = db.session.scalar(select(User).where(User.role == Role.VENDOR))
+    soon = evidence.expiring_evidence(organisation_id=vendor.organisation_id, today=today())
+    assert soon
+    assert any(r.request_id and r.organisation_id == vendor.organisation_id for r in rows)
 
 
 def test_seed_creates_one_user_per_role_and_the_category_vocabulary(seeded, db):

@@ -1,0 +1,129 @@
+"""Builds the demo evidence files: real one-page PDFs stored like any upload, some expiring."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from sqlalchemy import select
+
+from sharing.attestations import evidence
+from sharing.attestations.evidence_checks import check_evidence
+from sharing.attestations.models import (
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+    EvidenceType,
+)
+from sharing.auth.models import Role
+from sharing.demo.context import DemoContext
+from sharing.extensions import db
+
+T = EvidenceType
+# (organisation, type, file name, the first line of the document, valid for days from today;
+#  None: no expiry, negative: already expired)
+EVIDENCE = (
+    ("parkpay", T.SOC2, "ParkPay SOC 2 Type II report 2026.pdf", "SOC 2 Type II report", 200),
+    (
+        "parkpay",
+        T.INSURANCE,
+        "ParkPay cyber insurance certificate.pdf",
+        "Certificate of cyber liability insurance",
+        20,
+    ),
+    ("parkpay", T.POLICY, "ParkPay data retention policy.pdf", "Data retention policy", None),
+    (
+        "plateguard",
+        T.ISO27001,
+        "PlateGuard ISO 27001 certificate.pdf",
+        "ISO/IEC 27001 certificate",
+        -10,
+    ),
+    (
+        "shelfwise",
+        T.DELETION_CERTIFICATE,
+        "Shelfwise deletion certificate Q3.pdf",
+        "Certificate of deletion",
+        None,
+    ),
+    ("aquabill", T.SOC2, "AquaBill SOC 2 bridge letter.pdf", "SOC 2 bridge letter", 45),
+)
+
+
+def build_evidence(ctx: DemoContext) -> None:
+    """Store each demo file and add its row. The stored names go to `ctx.stored_files`, so that
+    a failed seed can remove them again."""
+    for org_key, kind, name, title, valid_days in EVIDENCE:
+        organisation = ctx.organisations[org_key]
+        data = one_page_pdf(f"{title}: {organisation.legal_name}")
+        checked = check_evidence(
+            data,
+            name,
+            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+            max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
+        )
+        stored_name = evidence.store_file(data, checked.suffix)
+        ctx.stored_files.append(stored_name)
+        uploader = ctx.users[Role.VENDOR] if org_key == "parkpay" else ctx.users[Role.PRIVACY]
+        request = _open_request(org_key, ctx) if kind == T.POLICY else None
+        db.session.add(
+            EvidenceFile(
+                organisation_id=organisation.id,
+                request_id=request.id if request else None,
+                obligation_code="RET-1" if request else None,
+                evidence_type=kind,
+                description=title,
+                original_name=checked.safe_name,
+                stored_name=stored_name,
+                content_type=checked.content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_by_id=uploader.id,
+                uploaded_at=ctx.days_ago(12),
+                valid_until=ctx.date_in(valid_days) if valid_days is not None else None,
+            )
+        )
+        ctx.count("evidence_files")
+
+
+def _open_request(org_key: str, ctx: DemoContext) -> AttestationRequest | None:
+    db.session.flush()
+    return db.session.scalar(
+        select(AttestationRequest).where(
+            AttestationRequest.organisation_id == ctx.organisations[org_key].id,
+            AttestationRequest.status == AttestationStatus.PENDING,
+        )
+    )
+
+
+def one_page_pdf(line: str) -> bytes:
+    """A minimal, valid one-page PDF showing `line` in Helvetica, with a correct xref table."""
+    text = line.encode("latin-1", "replace").replace(b"\\", b"\\\\")
+    text = text.replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def remove_stored(names: list[str]) -> None:
+    for name in names:
+        evidence.path_of(name).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.agreements.models import Agreement
@@ -34,9 +34,8 @@ NEW_REQUEST_LEAD_DAYS = 30
 
 
 @bp.context_processor
-def _endpoints() -> dict:
-    # Links to the evidence pages appear once those routes exist.
-    return {"has_endpoint": lambda name: name in current_app.view_functions, "today": today()}
+def _today() -> dict:
+    return {"today": today()}
 
 
 def _load(request_id: int) -> AttestationRequest:

@@ -15,7 +15,8 @@ class NavItem:
 
 
 NAV_ITEMS = (
-    NavItem("Home", "core.home", ("admin", "procurement", "privacy", "vendor")),
+    NavItem("Home", "core.home", ("admin", "procurement", "privacy")),
+    NavItem("Home", "portal.home", ("vendor",)),
     NavItem("Organisations", "vendors.organisations", ("admin", "procurement", "privacy")),
     NavItem("Data flows", "flows.flows", ("admin", "procurement", "privacy")),
     NavItem("Data categories", "flows.categories", ("admin", "procurement", "privacy")),

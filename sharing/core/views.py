@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from sharing.core.database import database_answers
@@ -15,6 +15,9 @@ bp = Blueprint("core", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
+    if current_user.role.value == "vendor":
+        # Vendors have their own home: the portal, scoped to their organisation.
+        return redirect(url_for("portal.home"))
     return render_template("core/home.html", summary=home_summary(current_user))
 
 

@@ -1,7 +1,156 @@
-"""Vendor portal pages."""
+"""Vendor portal pages: the home page, the organisation's agreements and flows (read-only), and
+incident reports. Every page is for vendor users only, and every query is scoped to their
+organisation: another organisation's id is a 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import io
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from sharing.agreements import files
+from sharing.attestations.evidence import expiring_evidence
+from sharing.attestations.queries import open_requests
+from sharing.auth.decorators import roles_required
+from sharing.core.clock import now, today
+from sharing.core.forms import populate_errors
+from sharing.disclosures import services as incidents
+from sharing.disclosures.forms import IncidentReportForm
+from sharing.errors import ValidationFailed
+from sharing.flows.rules import FIELD_LABELS
+from sharing.portal import queries
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+VENDOR = ("vendor",)
+# What a vendor may read about a flow: what is shared, why, and how it is kept.
+FLOW_DETAILS = (
+    "description",
+    "direction",
+    "purposes",
+    "legal_authority",
+    "data_subjects",
+    "estimated_records",
+    "frequency",
+    "transfer_method",
+    "storage_location",
+    "storage_country",
+    "retention_days",
+    "disposal_method",
+    "subprocessors",
+)
+
+
+def _org() -> int:
+    return current_user.organisation_id
+
+
+@bp.get("/")
+@roles_required(*VENDOR)
+def home():
+    org = _org()
+    evidence_total, evidence = queries.latest_evidence(organisation_id=org)
+    return render_template(
+        "portal/home.html",
+        organisation=current_user.organisation,
+        requests=open_requests(organisation_id=org),
+        expiring=expiring_evidence(organisation_id=org, today=today()),
+        agreements=queries.agreements(organisation_id=org),
+        flows=queries.flows(organisation_id=org),
+        flow_total=queries.count_flows(organisation_id=org),
+        evidence=evidence,
+        evidence_total=evidence_total,
+        incidents=queries.incidents(organisation_id=org),
+        today=today(),
+    )
+
+
+@bp.get("/agreements/<int:agreement_id>")
+@roles_required(*VENDOR)
+def agreement(agreement_id: int):
+    found = queries.agreement(organisation_id=_org(), agreement_id=agreement_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "portal/agreement.html", agreement=found, has_copy=files.exists(found.signed_file)
+    )
+
+
+@bp.get("/agreements/<int:agreement_id>/signed.pdf")
+@roles_required(*VENDOR)
+def signed_copy(agreement_id: int):
+    found = queries.agreement(organisation_id=_org(), agreement_id=agreement_id)
+    if found is None or not found.signed_sha256 or not files.exists(found.signed_file):
+        abort(404)
+    data = files.read(found.signed_file)
+    if hashlib.sha256(data).hexdigest() != found.signed_sha256:
+        current_app.logger.error("signed copy of agreement %s fails its SHA-256", found.id)
+        abort(500)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{_safe(found.number)}-signed.pdf",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe(number: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "agreement"
+
+
+@bp.get("/flows/<int:flow_id>")
+@roles_required(*VENDOR)
+def flow(flow_id: int):
+    found = queries.flow(organisation_id=_org(), flow_id=flow_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "portal/flow.html", flow=found, details=FLOW_DETAILS, labels=FIELD_LABELS
+    )
+
+
+@bp.route("/incidents/new", methods=["GET", "POST"])
+@roles_required(*VENDOR)
+def report_incident():
+    form = IncidentReportForm()
+    form.set_agreements(queries.agreements(organisation_id=_org()))
+    if form.validate_on_submit():
+        try:
+            reported = incidents.report_incident(
+                actor=current_user,
+                organisation_id=_org(),
+                now=now(),
+                **form.report_values(),
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        else:
+            flash(
+                f"Incident {reported.reference} is reported. The privacy office has been told.",
+                "success",
+            )
+            return redirect(url_for("portal.incident", incident_id=reported.id))
+    return render_template("portal/incident_form.html", form=form)
+
+
+@bp.get("/incidents/<int:incident_id>")
+@roles_required(*VENDOR)
+def incident(incident_id: int):
+    found = queries.incident(organisation_id=_org(), incident_id=incident_id)
+    if found is None:
+        abort(404)
+    return render_template("portal/incident.html", incident=found)

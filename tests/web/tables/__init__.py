@@ -35,7 +35,8 @@ class AuditCase:
 
 @dataclass(frozen=True)
 class Page:
-    """A page, the roles that get 200 (all others 403), and what anonymous visitors get.
+    """A page, the roles that get 200, the roles sent elsewhere (302), all others 403, and
+    what anonymous visitors get.
 
     `path` may hold `{names}`; `params()` creates the rows and returns their values. With
     `for_user=True`, `params(user)` gets the signed-in user (None when anonymous), so that a
@@ -48,6 +49,7 @@ class Page:
     anonymous: int = 302
     params: Callable[..., dict] | None = None
     for_user: bool = False
+    redirected: tuple[str, ...] = ()
 
     def url(self, user: Any = None) -> str:
         if not self.params:

@@ -1,10 +1,189 @@
 """Coverage rows for the portal pages: roles (PAGES), audit events (AUDIT_CASES) and vendor
-isolation (ISOLATION_CASES)."""
+isolation (ISOLATION_CASES), with the incident set-up the portal tests share."""
 
 from __future__ import annotations
 
-from tests.web.tables import AuditCase, IsolationCase, Page
+import itertools
+import secrets
+from datetime import date, timedelta
+from typing import Any
 
-PAGES: tuple[Page, ...] = ()
-AUDIT_CASES: tuple[AuditCase, ...] = ()
-ISOLATION_CASES: tuple[IsolationCase, ...] = ()
+from sharing.agreements.models import AgreementStatus
+from sharing.attestations.models import (
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+    EvidenceType,
+)
+from sharing.core.clock import local, now
+from sharing.disclosures.models import Incident, IncidentStatus
+from sharing.extensions import db
+from sharing.flows.models import FlowStatus
+from sharing.vendors.models import Organisation
+from tests.factories import make_flow, make_organisation
+from tests.web.tables import AuditCase, IsolationCase, Page
+from tests.web.tables.agreement_lifecycle import make_agreement, make_signed_agreement
+
+VENDOR = ("vendor",)
+_references = itertools.count(1)
+
+
+def make_incident(organisation_id: int, **overrides: Any) -> Incident:
+    """An incident saved directly (the reporting service is not run)."""
+    moment = now()
+    values: dict[str, Any] = {
+        "reference": f"INC-TEST-{next(_references):05d}",
+        "organisation_id": organisation_id,
+        "title": "Laptop stolen from a car",
+        "description": "A laptop holding a spreadsheet of city records was stolen.",
+        "discovered_at": moment - timedelta(hours=2),
+        "reported_at": moment,
+        "status": IncidentStatus.REPORTED,
+        "notice_deadline": moment + timedelta(hours=70),
+    }
+    values.update(overrides)
+    incident = Incident(**values)
+    db.session.add(incident)
+    db.session.commit()
+    return incident
+
+
+def make_request(organisation_id: int, due_date: date, **overrides: Any) -> AttestationRequest:
+    """An attestation request on a new active agreement of the organisation, saved directly."""
+    agreement = make_agreement(AgreementStatus.ACTIVE, organisation_id=organisation_id)
+    values: dict[str, Any] = {
+        "agreement_id": agreement.id,
+        "organisation_id": organisation_id,
+        "due_date": due_date,
+        "status": AttestationStatus.PENDING,
+        "questionnaire": [{"code": "BRN-1", "title": "Report incidents", "question": "Did you?"}],
+    }
+    values.update(overrides)
+    request = AttestationRequest(**values)
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def make_evidence(organisation_id: int, **overrides: Any) -> EvidenceFile:
+    """An evidence row (no file on disk: the portal lists rows, it does not serve files)."""
+    values: dict[str, Any] = {
+        "organisation_id": organisation_id,
+        "evidence_type": EvidenceType.SOC2,
+        "original_name": f"soc2-{secrets.token_hex(3)}.pdf",
+        "stored_name": secrets.token_hex(16) + ".pdf",
+        "content_type": "application/pdf",
+        "size": 1234,
+        "sha256": "0" * 64,
+    }
+    values.update(overrides)
+    evidence = EvidenceFile(**values)
+    db.session.add(evidence)
+    db.session.commit()
+    return evidence
+
+
+def _org_of(user) -> int:
+    """The signed-in vendor's organisation, so the page shows its own row; else a fresh one."""
+    if user is not None and user.role.value == "vendor":
+        return user.organisation_id
+    return make_organisation().id
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def _agreement(user) -> dict:
+    return {"agreement": make_agreement(AgreementStatus.ACTIVE, organisation_id=_org_of(user)).id}
+
+
+def _signed(user) -> dict:
+    return {"agreement": make_signed_agreement(organisation_id=_org_of(user)).id}
+
+
+def _flow(user) -> dict:
+    organisation = db.session.get(Organisation, _org_of(user))
+    return {"flow": make_flow(organisation, status=FlowStatus.APPROVED).id}
+
+
+def _incident(user) -> dict:
+    return {"incident": make_incident(_org_of(user)).id}
+
+
+PAGES: tuple[Page, ...] = (
+    Page("portal.home", "/portal/", VENDOR),
+    Page(
+        "portal.agreement",
+        "/portal/agreements/{agreement}",
+        VENDOR,
+        params=_agreement,
+        for_user=True,
+    ),
+    Page(
+        "portal.signed_copy",
+        "/portal/agreements/{agreement}/signed.pdf",
+        VENDOR,
+        params=_signed,
+        for_user=True,
+    ),
+    Page("portal.flow", "/portal/flows/{flow}", VENDOR, params=_flow, for_user=True),
+    Page("portal.report_incident", "/portal/incidents/new", VENDOR),
+    Page(
+        "portal.incident", "/portal/incidents/{incident}", VENDOR, params=_incident, for_user=True
+    ),
+)
+
+
+# Audited posts -------------------------------------------------------------------------
+
+
+def incident_form(**overrides: Any) -> dict:
+    """A complete incident report as the form posts it (discovered an hour ago, local time)."""
+    data = {
+        "title": "Misdirected email",
+        "description": "A report with names and addresses was emailed to the wrong customer.",
+        "discovered_at": local(now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "affected_individuals": "12",
+        "containment": "The recipient confirmed deletion in writing.",
+        "agreement_id": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def report_incident(login_as):
+    login_as("vendor")
+    return "/portal/incidents/new", incident_form()
+
+
+AUDIT_CASES: tuple[AuditCase, ...] = (
+    AuditCase("portal.report_incident", "incident.reported", report_incident),
+)
+
+
+# Isolation -----------------------------------------------------------------------------
+
+
+def _iso_agreement(organisation) -> dict:
+    agreement = make_agreement(AgreementStatus.ACTIVE, organisation_id=organisation.id)
+    return {"agreement_id": agreement.id}
+
+
+def _iso_signed(organisation) -> dict:
+    return {"agreement_id": make_signed_agreement(organisation_id=organisation.id).id}
+
+
+def _iso_flow(organisation) -> dict:
+    return {"flow_id": make_flow(organisation, status=FlowStatus.APPROVED).id}
+
+
+def _iso_incident(organisation) -> dict:
+    return {"incident_id": make_incident(organisation.id).id}
+
+
+ISOLATION_CASES: tuple[IsolationCase, ...] = (
+    IsolationCase("portal.agreement", "GET", _iso_agreement),
+    IsolationCase("portal.signed_copy", "GET", _iso_signed),
+    IsolationCase("portal.flow", "GET", _iso_flow),
+    IsolationCase("portal.incident", "GET", _iso_incident),
+)

@@ -1,0 +1,188 @@
+"""Incidents and disclosures: use cases that change them. (So far: a vendor reports an incident.)"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sharing.agreements.models import Agreement
+from sharing.audit import services as audit
+from sharing.audit.services import ActorLike
+from sharing.auth.models import Role, User
+from sharing.core.clock import local
+from sharing.disclosures.models import Incident, IncidentStatus
+from sharing.errors import ValidationFailed
+from sharing.extensions import db
+from sharing.mail import services as mail
+from sharing.vendors.models import Organisation
+
+REFERENCE_PREFIX = "INC"
+# BRN-1 ("Report incidents quickly"): the agreement's breach_notice_hours parameter, whose
+# policy default is 72 hours, counts from discovery.
+NOTICE_PARAMETER = "breach_notice_hours"
+DEFAULT_NOTICE_HOURS = 72
+REFERENCE_ATTEMPTS = 3
+# Free text may name people; the audit trail keeps the facts, the incident row keeps the text.
+AUDITED = (
+    "reference",
+    "organisation_id",
+    "agreement_id",
+    "title",
+    "discovered_at",
+    "reported_at",
+    "affected_individuals",
+    "status",
+    "notice_deadline",
+)
+
+
+def report_incident(
+    *,
+    actor: ActorLike,
+    organisation_id: int,
+    title: str,
+    description: str,
+    discovered_at: datetime,
+    affected_individuals: int | None,
+    containment: str,
+    agreement_id: int | None,
+    now: datetime,
+) -> Incident:
+    """Record an incident reported by (or for) an organisation and alert the privacy office."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise ValidationFailed({"organisation_id": "Choose an organisation."})
+    agreement = _check(
+        organisation_id=organisation_id,
+        title=title,
+        description=description,
+        discovered_at=discovered_at,
+        affected_individuals=affected_individuals,
+        agreement_id=agreement_id,
+        now=now,
+    )
+    incident = Incident(
+        organisation_id=organisation_id,
+        agreement_id=agreement.id if agreement else None,
+        title=title.strip(),
+        description=description.strip(),
+        discovered_at=discovered_at,
+        reported_at=now,
+        reported_by_id=actor.id,
+        affected_individuals=affected_individuals,
+        containment=(containment or "").strip(),
+        status=IncidentStatus.REPORTED,
+        notice_deadline=discovered_at + timedelta(hours=notice_hours(agreement)),
+    )
+    _insert_with_reference(incident, year=local(now).year)
+    audit.record(
+        actor=actor,
+        action="incident.reported",
+        object_type="incident",
+        object_id=incident.id,
+        changes=audit.created(audit.snapshot(incident, AUDITED)),
+        summary=f"Incident {incident.reference} reported by {organisation.display_name}",
+        organisation_id=organisation_id,
+    )
+    _alert_privacy_office(incident, organisation)
+    db.session.commit()
+    return incident
+
+
+def _check(
+    *,
+    organisation_id: int,
+    title: str,
+    description: str,
+    discovered_at: datetime,
+    affected_individuals: int | None,
+    agreement_id: int | None,
+    now: datetime,
+) -> Agreement | None:
+    if discovered_at.tzinfo is None:
+        raise ValueError("discovered_at must be timezone-aware")
+    errors: dict[str, str] = {}
+    if not (title or "").strip():
+        errors["title"] = "Give the incident a short title."
+    if not (description or "").strip():
+        errors["description"] = "Describe what happened."
+    if discovered_at > now:
+        errors["discovered_at"] = "The discovery time cannot be in the future."
+    if affected_individuals is not None and affected_individuals < 0:
+        errors["affected_individuals"] = "Enter zero or more people, or leave it blank."
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id is not None else None
+    if agreement_id is not None and (
+        agreement is None or agreement.organisation_id != organisation_id
+    ):
+        errors["agreement_id"] = "Choose one of your organisation's agreements, or none."
+    if errors:
+        raise ValidationFailed(errors)
+    return agreement
+
+
+def notice_hours(agreement: Agreement | None) -> int:
+    """Hours allowed from discovery to notice: the agreement's BRN-1 parameter, else 72."""
+    value = (agreement.parameters or {}).get(NOTICE_PARAMETER) if agreement else None
+    try:
+        hours = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_NOTICE_HOURS
+    return hours if hours > 0 else DEFAULT_NOTICE_HOURS
+
+
+def next_reference(year: int) -> str:
+    """The next free incident reference of the year: INC-2026-0001, INC-2026-0002, ..."""
+    prefix = f"{REFERENCE_PREFIX}-{year}-"
+    references = db.session.scalars(
+        select(Incident.reference).where(Incident.reference.like(f"{prefix}%"))
+    )
+    highest = max(
+        (int(r[len(prefix) :]) for r in references if r[len(prefix) :].isdigit()), default=0
+    )
+    return f"{prefix}{highest + 1:04d}"
+
+
+def _insert_with_reference(incident: Incident, *, year: int) -> None:
+    """Insert under the next reference; if a concurrent report took it, take the one after."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        incident.reference = next_reference(year)
+        try:
+            with db.session.begin_nested():
+                db.session.add(incident)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                db.session.rollback()
+                raise
+
+
+def _alert_privacy_office(incident: Incident, organisation: Organisation) -> None:
+    """One message per active privacy-office user; no personal details beyond the title."""
+    addresses = db.session.scalars(
+        select(User.email)
+        .where(User.role == Role.PRIVACY, User.active.is_(True))
+        .order_by(User.email)
+    )
+    base = current_app.config["BASE_URL"].rstrip("/")
+    body = (
+        "A security incident was reported through the vendor portal.\n\n"
+        f"Reference: {incident.reference}\n"
+        f"Organisation: {organisation.display_name}\n"
+        f"Title: {incident.title}\n"
+        f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
+        f"Sign in to the register to read the report: {base}/\n"
+    )
+    for address in addresses:
+        mail.queue(
+            recipient=address,
+            subject=f"Security incident reported: {incident.reference}",
+            body=body,
+            kind="incident.reported",
+            dedupe_key=f"incident:{incident.id}:reported:{address}",
+            object_type="incident",
+            object_id=incident.id,
+        )

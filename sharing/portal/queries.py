@@ -1,0 +1,126 @@
+"""What a vendor user may see in the portal. Every function takes the organisation and filters by
+it, so that a forgotten check in a view still cannot show another organisation's rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.models import EvidenceFile
+from sharing.disclosures.models import Incident
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
+
+A = AgreementStatus
+# From the moment the city sends an agreement to be signed, the vendor is a party to it.
+# Drafts and generated documents are the city's work in progress.
+VISIBLE_AGREEMENTS = (
+    A.SENT_FOR_SIGNATURE,
+    A.EXECUTED,
+    A.ACTIVE,
+    A.EXPIRING,
+    A.EXPIRED,
+    A.RENEWED,
+    A.TERMINATED,
+)
+# Flows that are (or were) in force, or under review: not the city's drafts, nor replaced
+# revisions, which stay in the staff register's history.
+VISIBLE_FLOWS = (
+    FlowStatus.SUBMITTED,
+    FlowStatus.IN_REVIEW,
+    FlowStatus.CHANGES_REQUESTED,
+    FlowStatus.APPROVED,
+    FlowStatus.RETIRED,
+)
+HOME_LIMIT = 10
+
+
+# One object, or None --------------------------------------------------------------------
+
+
+def agreement(*, organisation_id: int, agreement_id: int) -> Agreement | None:
+    return db.session.scalar(
+        select(Agreement).where(
+            Agreement.id == agreement_id,
+            Agreement.organisation_id == organisation_id,
+            Agreement.status.in_(VISIBLE_AGREEMENTS),
+        )
+    )
+
+
+def flow(*, organisation_id: int, flow_id: int) -> DataFlow | None:
+    return db.session.scalar(
+        select(DataFlow)
+        .where(
+            DataFlow.id == flow_id,
+            DataFlow.organisation_id == organisation_id,
+            DataFlow.status.in_(VISIBLE_FLOWS),
+        )
+        .options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
+    )
+
+
+def incident(*, organisation_id: int, incident_id: int) -> Incident | None:
+    return db.session.scalar(
+        select(Incident)
+        .where(Incident.id == incident_id, Incident.organisation_id == organisation_id)
+        .options(selectinload(Incident.agreement))
+    )
+
+
+# Lists for the home page ------------------------------------------------------------------
+
+
+def agreements(*, organisation_id: int, limit: int | None = None) -> list[Agreement]:
+    stmt = (
+        select(Agreement)
+        .where(
+            Agreement.organisation_id == organisation_id,
+            Agreement.status.in_(VISIBLE_AGREEMENTS),
+        )
+        .order_by(Agreement.effective_date.desc().nulls_first(), Agreement.id.desc())
+    )
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
+    stmt = (
+        select(DataFlow)
+        .where(DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS))
+        .options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
+        .order_by(DataFlow.system_name, DataFlow.revision.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def count_flows(*, organisation_id: int) -> int:
+    stmt = select(func.count(DataFlow.id)).where(
+        DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS)
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def latest_evidence(*, organisation_id: int, limit: int = 5) -> tuple[int, list[EvidenceFile]]:
+    """How many evidence files the organisation holds, and the newest few."""
+    total = db.session.scalar(
+        select(func.count(EvidenceFile.id)).where(EvidenceFile.organisation_id == organisation_id)
+    )
+    stmt = (
+        select(EvidenceFile)
+        .where(EvidenceFile.organisation_id == organisation_id)
+        .order_by(EvidenceFile.uploaded_at.desc(), EvidenceFile.id.desc())
+        .limit(limit)
+    )
+    return total or 0, list(db.session.scalars(stmt))
+
+
+def incidents(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Incident]:
+    stmt = (
+        select(Incident)
+        .where(Incident.organisation_id == organisation_id)
+        .order_by(Incident.reported_at.desc(), Incident.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -8,8 +8,9 @@ Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANC
   the context from the database, the sandboxed render, the deterministic zip, storing the file,
   the audit event and the commit. "Raw" renders the same template bytes with the same context
   (built once, outside the timing) through docxtpl's defaults: `DocxTemplate(...).render(
-  context, autoescape=True)` then `save`. One warm-up, then the median of 7 runs (3 at 1,000
-  rows), the end-to-end and raw runs interleaved so that a busy machine slows both alike. The
+  context, autoescape=True)` then `save`. One warm-up, then the median of 7 runs (5 at 1,000
+  rows), the end-to-end and raw runs interleaved so that a busy machine slows both alike,
+  each after a `gc.collect()` so that no run pays for the garbage of the one before. The
   SQL statements of one generation are counted with an engine listener.
 - Bulk renewal zip: N agreements (20, 100) in force expiring inside a window, each over 1-3
   approved flows; `bulk.renewal_zip` over `bulk.plan_renewals(...)` consumed fully into a file.
@@ -20,6 +21,7 @@ Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANC
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import json
 import os
@@ -38,7 +40,7 @@ from pathlib import Path
 
 from sqlalchemy import event, insert, select
 
-SIZES = ((1, 7), (50, 7), (1000, 3))  # exhibit rows, repetitions
+SIZES = ((1, 7), (50, 7), (1000, 5))  # exhibit rows, repetitions
 BULK_SIZES = (20, 100, 200)
 GOAL = 1.3
 TODAY = date(2026, 6, 1)
@@ -343,9 +345,12 @@ def measure_generation(agreement_id: int, repeats: int, counter: StatementCounte
     runs, steps, raws, renders = [], [], [], []
     for _ in range(repeats):  # interleaved, so that a busy machine slows all three alike
         seconds: dict[str, float] = {}
+        gc.collect()  # each run starts clean, not paying for the garbage of the one before
         runs.append(generate_once(agreement_id, seconds))
         steps.append(seconds)
+        gc.collect()
         raws.append(raw_once(template, context))
+        gc.collect()
         renders.append(render_docx_once(template, context))
     raw, render = statistics.median(raws), statistics.median(renders)
     agreement = db.session.get(Agreement, agreement_id)

@@ -3,16 +3,18 @@ the .docx of each one that has been generated."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from sharing.agreements import services
+from sharing.agreements import files, services
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.auth.models import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
 from sharing.demo.context import DemoContext
+from sharing.demo.documents import one_page_pdf
 from sharing.demo.policy import default_parameters, obligation_codes
 from sharing.demo.specs import AgreementSpec
 from sharing.extensions import db
@@ -44,6 +46,8 @@ def build_agreements(ctx: DemoContext) -> None:
     for agreement in ctx.agreements_built:
         if agreement.status in GENERATED:
             _generate_file(ctx, agreement)
+        if agreement.status in SIGNED and agreement.signed_on is not None:
+            _store_signed_copy(ctx, agreement)
 
 
 def _dates(ctx: DemoContext, status: AgreementStatus) -> dict[str, Any]:
@@ -116,8 +120,20 @@ def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
     """Render the agreement's .docx as the generation service would, and keep the file."""
     generated_on = agreement.generated_at.date() if agreement.generated_at else ctx.today
     data, _ = services.render_agreement(agreement, generated_on=generated_on)
-    services.store_document(agreement, data)
+    ctx.stored_agreement_files.append(services.store_document(agreement, data))
     ctx.count("agreement_files")
+
+
+def _store_signed_copy(ctx: DemoContext, agreement: Agreement) -> None:
+    """A stand-in for the scanned signed agreement: a one-page PDF saying what it is."""
+    data = one_page_pdf(
+        f"{agreement.number}: signed copy of {agreement.title}, signed "
+        f"{agreement.signed_on.isoformat()}"
+    )
+    agreement.signed_file = files.store(data, ".pdf")
+    agreement.signed_sha256 = hashlib.sha256(data).hexdigest()
+    ctx.stored_agreement_files.append(agreement.signed_file)
+    ctx.count("signed_copies")
 
 
 def _kind_title(kind: OrganisationKind) -> str:

@@ -33,7 +33,9 @@ class DemoContext:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     agreements_built: list[Agreement] = field(default_factory=list)  # every one, in order
     counts: dict[str, int] = field(default_factory=dict)
-    stored_files: list[str] = field(default_factory=list)  # removed again if the seed fails
+    # Files written so far, removed again if the seed fails: evidence, and agreement files.
+    stored_files: list[str] = field(default_factory=list)
+    stored_agreement_files: list[str] = field(default_factory=list)
 
     def days_ago(self, days: int) -> datetime:
         return self.now - timedelta(days=days)

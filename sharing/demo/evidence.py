@@ -7,6 +7,7 @@ import hashlib
 from flask import current_app
 from sqlalchemy import select
 
+from sharing.agreements import files as agreement_files
 from sharing.attestations import evidence
 from sharing.attestations.evidence_checks import check_evidence
 from sharing.attestations.models import (
@@ -17,6 +18,7 @@ from sharing.attestations.models import (
 )
 from sharing.auth.models import Role
 from sharing.demo.context import DemoContext
+from sharing.demo.documents import one_page_pdf
 from sharing.extensions import db
 
 T = EvidenceType
@@ -96,34 +98,9 @@ def _open_request(org_key: str, ctx: DemoContext) -> AttestationRequest | None:
     )
 
 
-def one_page_pdf(line: str) -> bytes:
-    """A minimal, valid one-page PDF showing `line` in Helvetica, with a correct xref table."""
-    text = line.encode("latin-1", "replace").replace(b"\\", b"\\\\")
-    text = text.replace(b"(", b"\\(").replace(b")", b"\\)")
-    stream = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
-
-
-def remove_stored(names: list[str]) -> None:
-    for name in names:
+def remove_stored(ctx: DemoContext) -> None:
+    """Remove the files a failed seed wrote: evidence and agreement files."""
+    for name in ctx.stored_files:
         evidence.path_of(name).unlink(missing_ok=True)
+    for name in ctx.stored_agreement_files:
+        agreement_files.remove(name)

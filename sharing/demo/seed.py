@@ -83,7 +83,7 @@ def seed_demo(*, today: date, now: datetime) -> SeedResult:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        remove_stored(ctx.stored_files)
+        remove_stored(ctx)
         raise
     return SeedResult(created=True, seeded_at=now.isoformat(), counts=dict(ctx.counts))
 

@@ -103,7 +103,12 @@ def test_seed_creates_agreements_in_every_status_over_approved_flows(seeded, db)
         assert agreement.flows and agreement.obligation_codes
         assert all(f.status == FlowStatus.APPROVED for f in agreement.flows)
         assert {f.organisation_id for f in agreement.flows} == {agreement.organisation_id}
-        assert agreement.signed_file is None  # the demo has no signed copies
+        if agreement.signed_on is None:
+            assert agreement.signed_file is None
+        else:  # a signed agreement has its signed copy, a real PDF the upload check accepts
+            signed = files.read(agreement.signed_file)
+            files.check_signed_pdf(signed)
+            assert hashlib.sha256(signed).hexdigest() == agreement.signed_sha256
         if agreement.status == AgreementStatus.DRAFT:
             assert agreement.generated_file is None
         else:  # each generated agreement has its real .docx, naming its number

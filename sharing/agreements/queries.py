@@ -10,7 +10,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.core.pagination import Sort, parse_sort
+from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.vendors.models import Organisation
 
 STATUS_ORDER = case(
@@ -30,14 +30,6 @@ DEFAULT_SORT = "-updated"
 RENEWABLE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXECUTED)
 
 
-def _int(raw: Any) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
-
-
 @dataclass(frozen=True)
 class AgreementFilters:
     q: str = ""
@@ -49,11 +41,11 @@ class AgreementFilters:
     @classmethod
     def from_args(cls, args) -> AgreementFilters:
         status = (args.get("status") or "").strip()
-        within = _int(args.get("expiring_within"))
+        within = positive_int(args.get("expiring_within"))
         return cls(
             q=(args.get("q") or "").strip()[:200],
             status=status if status in {s.value for s in AgreementStatus} else "",
-            organisation_id=_int(args.get("organisation")),
+            organisation_id=positive_int(args.get("organisation")),
             expiring_within=min(within, 3650) if within else None,
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )

@@ -20,7 +20,7 @@ from sharing.attestations.models import (
 from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
-from sharing.core.pagination import Sort, parse_sort
+from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
 
@@ -34,14 +34,6 @@ SORTS: dict[str, Any] = {
     "updated": AttestationRequest.updated_at,
 }
 DEFAULT_SORT = "due"
-
-
-def _int(raw: Any) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,7 @@ class RequestFilters:
             q=(args.get("q") or "").strip()[:200],
             status=status if status in {s.value for s in S} else "",
             overdue=(args.get("overdue") or "") in ("1", "on", "yes", "true"),
-            organisation_id=_int(args.get("organisation")),
+            organisation_id=positive_int(args.get("organisation")),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 

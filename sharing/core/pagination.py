@@ -56,3 +56,16 @@ def page_args() -> tuple[int, int]:
 
 def paginate(stmt: Select, page: int, per_page: int):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+MAX_ID = 2**31 - 1  # the largest value an integer key column holds on PostgreSQL
+
+
+def positive_int(raw: Any) -> int | None:
+    """A positive integer from a query string (an id, a number of days) that an integer column
+    can hold, else None."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_ID else None

@@ -9,7 +9,7 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
-from sharing.core.pagination import Sort, parse_sort
+from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
 
@@ -30,14 +30,6 @@ SORTS: dict[str, Any] = {
     "submitted": DataFlow.submitted_at,
 }
 DEFAULT_SORT = "-updated"
-
-
-def _int(raw: Any) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
 
 
 def _choice(raw: Any, allowed: type) -> str:
@@ -61,10 +53,10 @@ class FlowFilters:
         return cls(
             q=(args.get("q") or "").strip()[:200],
             status=_choice(args.get("status"), FlowStatus),
-            organisation_id=_int(args.get("organisation")),
-            department_id=_int(args.get("department")),
+            organisation_id=positive_int(args.get("organisation")),
+            department_id=positive_int(args.get("department")),
             risk_tier=_choice(args.get("risk"), RiskTier),
-            category_id=_int(args.get("category")),
+            category_id=positive_int(args.get("category")),
             history=(args.get("history") or "") in ("1", "on", "yes", "true"),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )

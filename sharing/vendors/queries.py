@@ -12,7 +12,7 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationRequest
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
-from sharing.core.pagination import apply_sort, parse_sort
+from sharing.core.pagination import apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
@@ -67,11 +67,6 @@ def _choice(raw: str | None, allowed) -> str:
     return value if value in allowed else ""
 
 
-def _int(raw: str | None) -> int | None:
-    value = (raw or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 @dataclass(frozen=True)
 class OrganisationFilters:
     q: str = ""
@@ -90,7 +85,7 @@ class OrganisationFilters:
             q=(args.get("q") or "").strip()[:200],
             kind=_choice(args.get("kind"), {k.value for k in OrganisationKind}),
             status=_choice(args.get("status"), {s.value for s in OrganisationStatus}),
-            department=_int(args.get("department")),
+            department=positive_int(args.get("department")),
             risk=_choice(args.get("risk"), RISK_ORDER),
             agreement=_choice(args.get("agreement"), AGREEMENT_CHOICES),
             sort=sort.param,

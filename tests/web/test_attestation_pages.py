@@ -275,3 +275,10 @@ def test_schedule_command_prints_what_it_created_and_is_idempotent(app, db):
     second = runner.invoke(schedule_command, ["--today", "2026-12-15"])
     assert "Created 0 attestation requests." in second.output
     assert db.session.scalar(select(func.count()).select_from(AttestationRequest)) == 1
+
+
+def test_an_organisation_filter_too_large_for_an_integer_column_is_ignored(client, login_as):
+    """`?organisation=` beyond PostgreSQL's integer range lists everything instead of failing."""
+    login_as("privacy")
+    response = client.get("/attestations/?organisation=99999999999999")
+    assert response.status_code == 200

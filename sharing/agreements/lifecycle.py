@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from sharing.agreements import files
 from sharing.agreements.dates import term_end
@@ -22,8 +21,11 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
 from sharing.core.clock import now
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+
+STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
 
 S = AgreementStatus
 MAX_COMMENT = 5000
@@ -168,7 +170,7 @@ def transition_agreement(
     agreement.status = step.target
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
     _record(actor, agreement, step, before, extra)
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return agreement
 
 
@@ -211,7 +213,7 @@ def record_execution(
             "signed_size": {"before": None, "after": len(signed_pdf)},
         }
         _record(actor, agreement, step, before, extra)
-        _commit()
+        commit_or_conflict(STALE_MESSAGE)
     except BaseException:
         db.session.rollback()
         files.remove(stored)
@@ -272,7 +274,7 @@ def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
                 _roll_step(actor, agreement, "expire", summary.expired)
         if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
             _roll_step(actor, agreement, "mark_expiring", summary.expiring)
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return summary
 
 
@@ -428,17 +430,6 @@ def _record(
         changes=changes,
         summary=f"{step.label}: {agreement.number}",
     )
-
-
-def _commit() -> None:
-    """Commit once; a concurrent change caught by the version column becomes a Conflict."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            "Someone changed this agreement at the same time. Reload the page and try again."
-        ) from None
 
 
 def _role(user: Any) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement, AgreementStatus
@@ -26,10 +25,13 @@ from sharing.attestations.models import (
 from sharing.attestations.workflow import check_step
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
-from sharing.errors import Conflict, ValidationFailed
+from sharing.core.database import commit_or_conflict
+from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.obligations.models import PolicyVersion
 from sharing.obligations.services import latest_published
+
+STALE_MESSAGE = "This attestation changed since you opened it. Reload the page and try again."
 
 S = AttestationStatus
 IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
@@ -172,7 +174,7 @@ def request_attestation(
     request = _new_request(agreement, due_date, interval_months(agreement), requested_by=actor)
     summary = f"Requested for {agreement.number}"
     _record(actor, request, "attestation.requested", summary, _created(request))
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return request
 
 
@@ -219,17 +221,6 @@ def _record(
         changes=changes,
         summary=f"{summary}, due {request.due_date.isoformat()}",
     )
-
-
-def _commit() -> None:
-    """Commit once; a concurrent change caught by the version column becomes a Conflict."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            "This attestation changed since you opened it. Reload the page and try again."
-        ) from None
 
 
 # Answering ----------------------------------------------------------------------------------
@@ -301,7 +292,7 @@ def save_answers(
     changes["status"] = {"before": status.value, "after": request.status.value}
     changes["version"] = {"before": version, "after": version + 1}
     _record(actor, request, "attestation.saved", "Saved draft answers", changes)
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return request
 
 
@@ -349,7 +340,7 @@ def submit_attestation(
     changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
     changes["version"] = {"before": request.version, "after": request.version + 1}
     _record(actor, request, "attestation.submitted", f"Submitted round {request.round}", changes)
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return request
 
 
@@ -388,7 +379,7 @@ def review_attestation(
     action = "attestation.returned" if returned else "attestation.accepted"
     summary = f"Returned {', '.join(returned)}" if returned else "Accepted the attestation"
     _record(actor, request, action, summary, changes)
-    _commit()
+    commit_or_conflict(STALE_MESSAGE)
     return request
 
 

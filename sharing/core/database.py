@@ -1,11 +1,14 @@
-"""Engine set-up: SQLite in WAL mode with IMMEDIATE write transactions, PostgreSQL via psycopg 3."""
+"""Engine set-up: SQLite in WAL mode with IMMEDIATE write transactions, PostgreSQL via psycopg 3;
+and the commit that turns a lost optimistic-lock race into a Conflict."""
 
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
+from sharing.errors import Conflict
 from sharing.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -61,3 +64,13 @@ def database_answers() -> bool:
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         db.session.rollback()
         return False
+
+
+def commit_or_conflict(message: str) -> None:
+    """Commit once; when a version column shows that someone else changed the row meanwhile,
+    roll back and raise Conflict(message)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(message) from None

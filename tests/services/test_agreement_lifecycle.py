@@ -345,10 +345,10 @@ def test_record_execution_removes_the_file_when_the_commit_fails(db, monkeypatch
     """If saving fails after the file was written, the file is deleted again."""
     agreement = make_agreement(S.SENT_FOR_SIGNATURE)
 
-    def fail() -> None:
-        raise Conflict("Someone changed this agreement at the same time.")
+    def fail(message: str) -> None:
+        raise Conflict(message)
 
-    monkeypatch.setattr(lifecycle, "_commit", fail)
+    monkeypatch.setattr(lifecycle, "commit_or_conflict", fail)
     with pytest.raises(Conflict):
         _execute(agreement)
     assert _stored_files() == []

@@ -30,6 +30,7 @@ DEFAULT_RENDER_MEMORY_MB = 512
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MACRO_MARKERS = ("macroenabled", "vbaproject", "ms-office.activex")
+LIMITS = ooxml.PackageLimits(MAX_MEMBERS, MAX_TOTAL_UNCOMPRESSED, MAX_RATIO, MACRO_MARKERS)
 OTHER_FORMATS = {
     "spreadsheetml": "an Excel workbook",
     "presentationml": "a PowerPoint presentation",
@@ -101,12 +102,13 @@ def _check_container(data: bytes) -> None:
         raise _not_docx("not a Word document at all")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            _check_sizes(members)
-            _check_members(members)
-            _check_content_types(archive)
-            for member in members:
-                _check_no_dtd(archive, member)
+            try:
+                types = ooxml.inspect_package(archive, LIMITS)
+            except ooxml.PackageProblem as problem:
+                raise _refused(problem) from None
+            _check_main_part(types)
+            if (member := ooxml.first_dtd_member(archive)) is not None:
+                raise _doctype(member)
     except ooxml.ZIP_ERRORS:
         raise TemplateRejected(
             "The file looks like a Word document but it is damaged. Open it in Word, save it "
@@ -115,38 +117,7 @@ def _check_container(data: bytes) -> None:
         ) from None
 
 
-def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
-    """Judge the declared sizes in the zip directory before anything is decompressed."""
-    total = sum(member.file_size for member in members)
-    _, ratio = ooxml.worst_ratio(members)
-    if len(members) > MAX_MEMBERS or total > MAX_TOTAL_UNCOMPRESSED or ratio > MAX_RATIO:
-        raise TemplateRejected(
-            f"The document would expand to {_mb(total)} in {len(members):,} parts when opened "
-            f"(limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, compression "
-            f"{MAX_RATIO} to 1). It looks like a zip bomb and was not opened.",
-            code="zip_bomb",
-        )
-
-
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    for member in members:
-        if ooxml.is_encrypted(member):
-            raise _not_docx("an encrypted archive")
-        if ooxml.holds_vba(member):
-            raise _macro_enabled()
-
-
-def _check_content_types(archive: zipfile.ZipFile) -> None:
-    info = ooxml.content_types_member(archive)
-    if info is None:
-        raise _not_docx("a zip archive")
-    _check_no_dtd(archive, info)
-    try:
-        types = ooxml.declared_content_types(archive, info)
-    except ooxml.DamagedContentTypes:
-        raise _not_docx("a damaged or unusual zip archive") from None
-    if any(marker in kind for kind in types for marker in MACRO_MARKERS):
-        raise _macro_enabled()
+def _check_main_part(types: list[str]) -> None:
     if DOCX_MAIN in types:
         return
     for marker, described in OTHER_FORMATS.items():
@@ -155,14 +126,32 @@ def _check_content_types(archive: zipfile.ZipFile) -> None:
     raise _not_docx("a zip archive")
 
 
-def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    if ooxml.has_dtd(archive, member):
-        raise TemplateRejected(
-            f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
-            "declaration. Word documents do not need them and they can be used to "
-            "attack the server. Save the document again from Word and retry.",
-            code="doctype",
+def _refused(problem: ooxml.PackageProblem) -> TemplateRejected:
+    if problem.reason in ooxml.SIZE_REASONS:
+        return TemplateRejected(
+            f"The document would expand to {_mb(problem.total)} in {problem.members:,} parts "
+            f"when opened (limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, "
+            f"compression {MAX_RATIO} to 1). It looks like a zip bomb and was not opened.",
+            code="zip_bomb",
         )
+    if problem.reason == "macros":
+        return _macro_enabled()
+    if problem.reason == "doctype":
+        return _doctype(problem.member)
+    described = {
+        "encrypted": "an encrypted archive",
+        "damaged_content_types": "a damaged or unusual zip archive",
+    }
+    return _not_docx(described.get(problem.reason, "a zip archive"))
+
+
+def _doctype(member: zipfile.ZipInfo) -> TemplateRejected:
+    return TemplateRejected(
+        f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
+        "declaration. Word documents do not need them and they can be used to "
+        "attack the server. Save the document again from Word and retry.",
+        code="doctype",
+    )
 
 
 def _not_docx(described: str) -> TemplateRejected:

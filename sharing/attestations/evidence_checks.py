@@ -41,6 +41,7 @@ MAX_NAME_LENGTH = 255
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MARKERS = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
+LIMITS = ooxml.PackageLimits(MAX_MEMBERS, MAX_TOTAL_UNCOMPRESSED, MAX_RATIO, MACRO_MARKERS)
 OTHER_OFFICE = {
     "presentationml": "a PowerPoint presentation",
     "wordprocessingml.template": "a Word template (.dotx)",
@@ -312,22 +313,13 @@ def _is_zip(data: bytes) -> bool:
 def _office_kind(data: bytes) -> Kind:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            _check_sizes(members)
-            for member in members:
-                if ooxml.is_encrypted(member):
-                    raise _not_allowed("an encrypted zip archive")
-                if ooxml.holds_vba(member):
-                    raise _macro_enabled()
-            kind = _main_kind(archive)
-            for member in members:  # reading every member also checks every CRC
-                if ooxml.has_dtd(archive, member):
-                    raise RejectedEvidence(
-                        f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
-                        "declaration. Office files do not need them and they can be used to "
-                        "attack the server. Save the file again from Office and retry.",
-                        code="doctype",
-                    )
+            try:
+                types = ooxml.inspect_package(archive, LIMITS)
+            except ooxml.PackageProblem as problem:
+                raise _refused(problem) from None
+            kind = _main_kind(archive, types)
+            if (member := ooxml.first_dtd_member(archive)) is not None:
+                raise _doctype(member)
             return kind
     except ooxml.ZIP_ERRORS:
         raise RejectedEvidence(
@@ -337,35 +329,7 @@ def _office_kind(data: bytes) -> Kind:
         ) from None
 
 
-def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
-    """Judge the declared sizes in the central directory before decompressing anything."""
-    total = sum(member.file_size for member in members)
-    _, ratio = ooxml.worst_ratio(members)
-    if len(members) > MAX_MEMBERS or total > MAX_TOTAL_UNCOMPRESSED or ratio > MAX_RATIO:
-        raise RejectedEvidence(
-            f"The file would expand to {_mb(total)} in {len(members):,} parts when opened "
-            f"(limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, compression "
-            f"{MAX_RATIO} to 1). It looks like a zip bomb and was not opened.",
-            code="zip_bomb",
-        )
-
-
-def _main_kind(archive: zipfile.ZipFile) -> Kind:
-    info = ooxml.content_types_member(archive)
-    if info is None:
-        raise _not_allowed("a zip archive")
-    if ooxml.has_dtd(archive, info):
-        raise RejectedEvidence(
-            "The file's [Content_Types].xml contains a DOCTYPE or ENTITY declaration, which "
-            "Office files never need. Save the file again from Office and retry.",
-            code="doctype",
-        )
-    try:
-        types = ooxml.declared_content_types(archive, info)
-    except ooxml.DamagedContentTypes:
-        raise _not_allowed("a damaged or unusual zip archive") from None
-    if any(marker in kind for kind in types for marker in MACRO_MARKERS):
-        raise _macro_enabled()
+def _main_kind(archive: zipfile.ZipFile, types: list[str]) -> Kind:
     for main, kind, part in ((DOCX_MAIN, Kind.DOCX, "word/"), (XLSX_MAIN, Kind.XLSX, "xl/")):
         if main in types:
             if not any(name.startswith(part) for name in archive.namelist()):
@@ -375,6 +339,39 @@ def _main_kind(archive: zipfile.ZipFile) -> Kind:
         if any(marker in kind for kind in types):
             raise _not_allowed(described)
     raise _not_allowed("a zip archive")
+
+
+def _refused(problem: ooxml.PackageProblem) -> RejectedEvidence:
+    """Sizes come from the central directory, judged before anything is decompressed."""
+    if problem.reason in ooxml.SIZE_REASONS:
+        return RejectedEvidence(
+            f"The file would expand to {_mb(problem.total)} in {problem.members:,} parts when "
+            f"opened (limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, "
+            f"compression {MAX_RATIO} to 1). It looks like a zip bomb and was not opened.",
+            code="zip_bomb",
+        )
+    if problem.reason == "macros":
+        return _macro_enabled()
+    if problem.reason == "doctype":
+        return RejectedEvidence(
+            "The file's [Content_Types].xml contains a DOCTYPE or ENTITY declaration, which "
+            "Office files never need. Save the file again from Office and retry.",
+            code="doctype",
+        )
+    described = {
+        "encrypted": "an encrypted zip archive",
+        "damaged_content_types": "a damaged or unusual zip archive",
+    }
+    return _not_allowed(described.get(problem.reason, "a zip archive"))
+
+
+def _doctype(member: zipfile.ZipInfo) -> RejectedEvidence:
+    return RejectedEvidence(
+        f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
+        "declaration. Office files do not need them and they can be used to "
+        "attack the server. Save the file again from Office and retry.",
+        code="doctype",
+    )
 
 
 # -- messages ----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Facts about an uploaded Office Open XML file (.xlsx, .docx), read without trusting it.
 
-Shared by the spreadsheet import (reports/files.py) and the agreement template checks
-(agreements/template_checks.py). Nothing here decides what to accept or words a message:
-each caller applies its own limits and speaks to its own users.
+Shared by the spreadsheet import (reports/files.py), the agreement template checks
+(agreements/template_checks.py) and the evidence checks (attestations/evidence_checks.py).
+`inspect_package` runs the checks every Office upload needs, under the caller's limits, and
+names what is wrong in a PackageProblem; nothing here words a message: each caller speaks to
+its own users.
 
 Sizes come from the zip central directory, before anything is decompressed, and a member is
 never read past its declared size.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -112,3 +115,82 @@ def has_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
                 return True
             tail = window[-DTD_OVERLAP:]
     return False
+
+
+# -- the checks every Office upload needs -----------------------------------------------------
+
+SIZE_REASONS = ("too_many_members", "too_large", "too_compressed")
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    members: int  # zip members at most
+    total_bytes: int  # declared uncompressed bytes in all, at most
+    ratio: float  # compression ratio of any member of RATIO_CHECK_FROM bytes or more, at most
+    macro_markers: tuple[str, ...]  # content-type fragments that mean macros
+
+
+class PackageProblem(Exception):
+    """Why a package was not opened further. `reason` is one of SIZE_REASONS (a zip bomb by
+    its declared sizes; `members`, `total`, `ratio` and the worst `member` are set), "encrypted"
+    or "macros" (`member` when a zip member shows it), "no_content_types",
+    "damaged_content_types", or "doctype" (in `member`)."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        member: zipfile.ZipInfo | None = None,
+        members: int = 0,
+        total: int = 0,
+        ratio: float = 0.0,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.member = member
+        self.members = members
+        self.total = total
+        self.ratio = ratio
+
+
+def inspect_package(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str]:
+    """Sizes from the zip directory, then encrypted or VBA members, then `[Content_Types].xml`
+    (present, no DTD, parsable, no macro content type); returns the declared content types.
+    The caller decides which main part it accepts, then scans the members with
+    `first_dtd_member`. Raises PackageProblem, or ZIP_ERRORS for a damaged archive."""
+    members = archive.infolist()
+    total = sum(member.file_size for member in members)
+    worst, ratio = worst_ratio(members)
+    sizes = {"members": len(members), "total": total, "ratio": ratio, "member": worst}
+    if len(members) > limits.members:
+        raise PackageProblem("too_many_members", **sizes)
+    if total > limits.total_bytes:
+        raise PackageProblem("too_large", **sizes)
+    if worst is not None and ratio > limits.ratio:
+        raise PackageProblem("too_compressed", **sizes)
+    for member in members:
+        if is_encrypted(member):
+            raise PackageProblem("encrypted", member=member)
+        if holds_vba(member):
+            raise PackageProblem("macros", member=member)
+    info = content_types_member(archive)
+    if info is None:
+        raise PackageProblem("no_content_types")
+    if has_dtd(archive, info):
+        raise PackageProblem("doctype", member=info)
+    try:
+        types = declared_content_types(archive, info)
+    except DamagedContentTypes:
+        raise PackageProblem("damaged_content_types") from None
+    if any(marker in kind for kind in types for marker in limits.macro_markers):
+        raise PackageProblem("macros")
+    return types
+
+
+def first_dtd_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    """The first member that declares a DOCTYPE or ENTITY, or None. Reading every member this
+    way also checks every CRC, so a damaged member raises one of ZIP_ERRORS."""
+    for member in archive.infolist():
+        if has_dtd(archive, member):
+            return member
+    return None

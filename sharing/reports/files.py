@@ -29,6 +29,7 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MARKERS = ("macroenabled", "vbaproject", "macrosheet")
+LIMITS = ooxml.PackageLimits(MAX_MEMBERS, MAX_TOTAL_UNCOMPRESSED, MAX_RATIO, MACRO_MARKERS)
 OTHER_OFFICE = {
     "wordprocessingml": "a Word document",
     "presentationml": "a PowerPoint presentation",
@@ -98,12 +99,13 @@ def csv_encoding(path: Path) -> str:
 def _check_xlsx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            _check_sizes(members)
-            _check_no_macros_or_encryption(members)
-            _check_content_types(archive)
-            for member in members:
-                _check_no_dtd(archive, member)
+            try:
+                types = ooxml.inspect_package(archive, LIMITS)
+            except ooxml.PackageProblem as problem:
+                raise _refused(problem) from None
+            _check_main_part(types)
+            if (member := ooxml.first_dtd_member(archive)) is not None:
+                raise _doctype(member)
     except ooxml.ZIP_ERRORS as error:
         raise RejectedFile(
             "The file looks like a workbook but it is damaged or uses an unsupported "
@@ -112,42 +114,51 @@ def _check_xlsx(path: Path) -> None:
         ) from error
 
 
-def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
-    """Judge the declared sizes in the central directory, before decompressing anything."""
-    if len(members) > MAX_MEMBERS:
-        raise RejectedFile(
-            f"The workbook holds {len(members):,} parts, more than the {MAX_MEMBERS:,} allowed. "
-            "It may be a zip bomb, or not a spreadsheet.",
+def _check_main_part(types: list[str]) -> None:
+    """A workbook declares its main part in [Content_Types].xml; anything else is refused."""
+    if XLSX_MAIN in types:
+        return
+    for marker, described in OTHER_OFFICE.items():
+        if any(marker in kind for kind in types):
+            raise _not_a_workbook(described)
+    raise _not_a_workbook("a zip archive")
+
+
+def _refused(problem: ooxml.PackageProblem) -> RejectedFile:
+    """The sizes are judged from the central directory, before anything is decompressed."""
+    reason = problem.reason
+    if reason == "too_many_members":
+        return RejectedFile(
+            f"The workbook holds {problem.members:,} parts, more than the {MAX_MEMBERS:,} "
+            "allowed. It may be a zip bomb, or not a spreadsheet.",
             code="too_many_members",
         )
-    total = sum(member.file_size for member in members)
-    if total > MAX_TOTAL_UNCOMPRESSED:
-        raise RejectedFile(
-            f"The workbook would expand to {_megabytes(total)} when opened, over the "
+    if reason == "too_large":
+        return RejectedFile(
+            f"The workbook would expand to {_megabytes(problem.total)} when opened, over the "
             f"{_megabytes(MAX_TOTAL_UNCOMPRESSED)} limit. It may be a zip bomb; "
             "split the data into smaller files.",
             code="zip_bomb",
         )
-    worst, ratio = ooxml.worst_ratio(members)
-    if worst is not None and ratio > MAX_RATIO:
-        raise RejectedFile(
-            f"The workbook part {worst.filename!r} is compressed {ratio:,.0f} to 1, far "
-            f"beyond what spreadsheets reach (limit {MAX_RATIO} to 1). It looks like a "
-            "zip bomb and was not opened.",
+    if reason == "too_compressed":
+        return RejectedFile(
+            f"The workbook part {problem.member.filename!r} is compressed {problem.ratio:,.0f} "
+            f"to 1, far beyond what spreadsheets reach (limit {MAX_RATIO} to 1). It looks like "
+            "a zip bomb and was not opened.",
             code="zip_bomb",
         )
-
-
-def _check_no_macros_or_encryption(members: list[zipfile.ZipInfo]) -> None:
-    for member in members:
-        if ooxml.is_encrypted(member):
-            raise RejectedFile(
-                "The workbook is encrypted. Remove the password, save it as .xlsx and upload "
-                "again.",
-                code="encrypted_or_legacy",
-            )
-        if ooxml.holds_vba(member):
-            raise _macro_enabled()
+    if reason == "encrypted":
+        return RejectedFile(
+            "The workbook is encrypted. Remove the password, save it as .xlsx and upload again.",
+            code="encrypted_or_legacy",
+        )
+    if reason == "macros":
+        return _macro_enabled()
+    if reason == "doctype":
+        return _doctype(problem.member)
+    if reason == "damaged_content_types":
+        return _not_a_workbook("a damaged or unusual zip archive")
+    return _not_a_workbook("a zip archive")
 
 
 def _macro_enabled() -> RejectedFile:
@@ -158,26 +169,6 @@ def _macro_enabled() -> RejectedFile:
     )
 
 
-def _check_content_types(archive: zipfile.ZipFile) -> None:
-    """A workbook declares its main part in [Content_Types].xml; anything else is refused."""
-    info = ooxml.content_types_member(archive)
-    if info is None:
-        raise _not_a_workbook("a zip archive")
-    _check_no_dtd(archive, info)
-    try:
-        types = ooxml.declared_content_types(archive, info)
-    except ooxml.DamagedContentTypes:
-        raise _not_a_workbook("a damaged or unusual zip archive") from None
-    if any(marker in kind for kind in types for marker in MACRO_MARKERS):
-        raise _macro_enabled()
-    if XLSX_MAIN in types:
-        return
-    for marker, described in OTHER_OFFICE.items():
-        if any(marker in kind for kind in types):
-            raise _not_a_workbook(described)
-    raise _not_a_workbook("a zip archive")
-
-
 def _not_a_workbook(described: str) -> RejectedFile:
     return RejectedFile(
         f"The file is {described}, not an Excel workbook (.xlsx). "
@@ -186,14 +177,13 @@ def _not_a_workbook(described: str) -> RejectedFile:
     )
 
 
-def _check_no_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    if ooxml.has_dtd(archive, member):
-        raise RejectedFile(
-            f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
-            "declaration. Spreadsheets do not need them and they can be used to attack "
-            "the server, so the file was refused. Save it again from Excel and retry.",
-            code="xml_doctype",
-        )
+def _doctype(member: zipfile.ZipInfo) -> RejectedFile:
+    return RejectedFile(
+        f"The workbook part {member.filename!r} contains a DOCTYPE or ENTITY "
+        "declaration. Spreadsheets do not need them and they can be used to attack "
+        "the server, so the file was refused. Save it again from Excel and retry.",
+        code="xml_doctype",
+    )
 
 
 # -- CSV ---------------------------------------------------------------------------------

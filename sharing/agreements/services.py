@@ -41,6 +41,7 @@ from sharing.agreements.queries import RENEWABLE
 from sharing.audit import services as audit
 from sharing.auth.models import Department
 from sharing.core.models import utcnow
+from sharing.core.numbering import next_in_year
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
@@ -513,12 +514,7 @@ def _source(agreement: Agreement) -> str:
 
 def next_number(year: int) -> str:
     """The next free agreement number of the year: DSA-2026-0001, DSA-2026-0002, ..."""
-    prefix = f"{NUMBER_PREFIX}-{year}-"
-    numbers = db.session.scalars(
-        select(Agreement.number).where(Agreement.number.like(f"{prefix}%"))
-    )
-    highest = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    return next_in_year(Agreement.number, NUMBER_PREFIX, year)
 
 
 # -- checks and helpers -----------------------------------------------------------------------

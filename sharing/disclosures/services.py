@@ -13,6 +13,7 @@ from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
 from sharing.auth.models import Role, User
 from sharing.core.clock import local
+from sharing.core.numbering import next_in_year
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
@@ -135,14 +136,7 @@ def notice_hours(agreement: Agreement | None) -> int:
 
 def next_reference(year: int) -> str:
     """The next free incident reference of the year: INC-2026-0001, INC-2026-0002, ..."""
-    prefix = f"{REFERENCE_PREFIX}-{year}-"
-    references = db.session.scalars(
-        select(Incident.reference).where(Incident.reference.like(f"{prefix}%"))
-    )
-    highest = max(
-        (int(r[len(prefix) :]) for r in references if r[len(prefix) :].isdigit()), default=0
-    )
-    return f"{prefix}{highest + 1:04d}"
+    return next_in_year(Incident.reference, REFERENCE_PREFIX, year)
 
 
 def _insert_with_reference(incident: Incident, *, year: int) -> None:

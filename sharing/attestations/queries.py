@@ -15,7 +15,6 @@ from sharing.attestations.models import (
     AnswerReview,
     AttestationRequest,
     AttestationStatus,
-    EvidenceFile,
 )
 from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
@@ -130,28 +129,6 @@ def open_requests(*, organisation_id: int) -> list[AttestationRequest]:
             .order_by(AttestationRequest.due_date, AttestationRequest.id)
         )
     )
-
-
-def evidence_by_code(request: AttestationRequest) -> dict[str, list[EvidenceFile]]:
-    """The evidence attached to each question of the request (always the request's own org)."""
-    try:
-        from sharing.attestations.evidence import evidence_for_request
-    except ImportError:  # until the evidence module lands
-        evidence_for_request = None
-    if evidence_for_request is not None:
-        return evidence_for_request(request.id)
-    grouped: dict[str, list[EvidenceFile]] = {}
-    rows = db.session.scalars(
-        select(EvidenceFile)
-        .where(
-            EvidenceFile.request_id == request.id,
-            EvidenceFile.organisation_id == request.organisation_id,
-        )
-        .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
-    )
-    for row in rows:
-        grouped.setdefault(row.obligation_code or "", []).append(row)
-    return grouped
 
 
 def returned_notes(request: AttestationRequest) -> dict[str, str]:

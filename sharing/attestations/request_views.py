@@ -12,6 +12,7 @@ from flask_login import current_user
 from sharing.agreements.models import Agreement
 from sharing.attestations import queries, services, workflow
 from sharing.attestations.blueprint import bp
+from sharing.attestations.evidence import evidence_for_request
 from sharing.attestations.forms import (
     STATEMENT,
     NewRequestForm,
@@ -78,7 +79,7 @@ def show_request(request_id: int):
         attestation=attestation,
         current=services.current_answers(attestation),
         rounds=_rounds(attestation),
-        evidence=queries.evidence_by_code(attestation),
+        evidence=evidence_for_request(attestation.id),
         events=queries.history(attestation),
         actions=workflow.available_actions(attestation, current_user),
         today=today(),
@@ -136,7 +137,7 @@ def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
         form=form,
         codes=set(codes),
         current=services.current_answers(attestation),
-        evidence=queries.evidence_by_code(attestation),
+        evidence=evidence_for_request(attestation.id),
         editable=attestation.status in workflow.OPEN_FOR_ANSWERS,
         returned=queries.returned_notes(attestation),
         fields=services,
@@ -237,7 +238,7 @@ def _review_page(attestation: AttestationRequest, form, rows: list):
         attestation=attestation,
         form=form,
         rows={a.obligation_code: a for a in rows},
-        evidence=queries.evidence_by_code(attestation),
+        evidence=evidence_for_request(attestation.id),
         fields=services,
     )
 

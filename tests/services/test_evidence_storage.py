@@ -20,7 +20,8 @@ from sharing.core import file_store
 from sharing.errors import Conflict, ValidationFailed
 from tests.factories import make_organisation, make_user
 from tests.fixtures import upload_corpus as corpus
-from tests.web.tables.evidence import make_evidence, make_request
+from tests.web.tables.attestations import make_request
+from tests.web.tables.evidence import make_evidence
 
 TODAY = date(2026, 3, 1)
 PDF = corpus.simple_pdf()

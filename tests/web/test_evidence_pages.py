@@ -14,7 +14,8 @@ from sharing.attestations import evidence
 from sharing.attestations.models import AttestationStatus, EvidenceFile
 from tests.factories import make_organisation
 from tests.fixtures import upload_corpus as corpus
-from tests.web.tables.evidence import QUESTION, make_evidence, make_request
+from tests.web.tables.attestations import make_request
+from tests.web.tables.evidence import QUESTION, make_evidence
 
 UPLOAD = "/attestations/evidence/new"
 LIST = "/attestations/evidence"

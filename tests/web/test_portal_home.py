@@ -17,7 +17,9 @@ from sharing.vendors.models import Organisation
 from tests.factories import add_category, make_category, make_flow, make_organisation
 from tests.web.tables import STAFF
 from tests.web.tables.agreement_lifecycle import make_agreement, make_signed_agreement
-from tests.web.tables.portal import make_evidence, make_incident, make_request
+from tests.web.tables.attestations import make_request
+from tests.web.tables.evidence import make_evidence
+from tests.web.tables.portal import make_incident
 
 S = AgreementStatus
 
@@ -27,7 +29,7 @@ def _records(organisation_id: int, tag: str) -> dict:
     organisation = _db.session.get(Organisation, organisation_id)
     agreement = make_agreement(S.ACTIVE, organisation_id=organisation_id, title=f"DPA {tag}")
     flow = make_flow(organisation, status=FlowStatus.APPROVED, system_name=f"System {tag}")
-    request = make_request(organisation_id, today() + timedelta(days=20))
+    request = make_request(organisation_id, due_date=today() + timedelta(days=20))
     evidence = make_evidence(organisation_id, original_name=f"report-{tag}.pdf")
     incident = make_incident(organisation_id, title=f"Incident {tag}")
     return {
@@ -80,9 +82,13 @@ def test_overdue_and_returned_attestations_are_open_tasks(client, login_as):
     """Past-due requests get an Overdue badge; returned ones ask for a re-answer."""
     user = login_as("vendor")
     org = user.organisation_id
-    overdue = make_request(org, today() - timedelta(days=3))
-    returned = make_request(org, today() + timedelta(days=10), status=AttestationStatus.RETURNED)
-    done = make_request(org, today() - timedelta(days=30), status=AttestationStatus.ACCEPTED)
+    overdue = make_request(org, due_date=today() - timedelta(days=3))
+    returned = make_request(
+        org, due_date=today() + timedelta(days=10), status=AttestationStatus.RETURNED
+    )
+    done = make_request(
+        org, due_date=today() - timedelta(days=30), status=AttestationStatus.ACCEPTED
+    )
 
     html = client.get("/portal/").get_data(as_text=True)
     tasks = _tasks(html)
@@ -172,7 +178,7 @@ def test_home_page_query_count_does_not_grow_with_rows(client, login_as):
         for _ in range(n):
             flow = make_flow(user.organisation, status=FlowStatus.APPROVED)
             add_category(flow, make_category())
-            make_request(org, today() + timedelta(days=5))
+            make_request(org, due_date=today() + timedelta(days=5))
             make_evidence(org, valid_until=today())
             make_incident(org)
 

@@ -36,10 +36,17 @@ def make_agreement_in_force(organisation_id: int | None = None, **overrides: Any
 
 
 def make_request(
-    organisation_id: int | None = None, status: AttestationStatus = S.PENDING, **overrides: Any
+    organisation_id: int | None = None,
+    status: AttestationStatus = S.PENDING,
+    *,
+    codes: tuple[str, ...] | list[str] = tuple(CODES),
+    **overrides: Any,
 ) -> AttestationRequest:
-    """A request for a new agreement in force; submitted ones carry yes answers and a signer."""
-    agreement = make_agreement_in_force(organisation_id or make_organisation().id)
+    """A request for a new agreement in force asking `codes` (the questions are the policy's);
+    submitted ones carry yes answers and a signer."""
+    agreement = make_agreement_in_force(
+        organisation_id or make_organisation().id, obligation_codes=list(codes)
+    )
     due = overrides.pop("due_date", today() + timedelta(days=30))
     request = AttestationRequest(
         agreement=agreement,

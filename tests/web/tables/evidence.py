@@ -4,22 +4,19 @@ isolation (ISOLATION_CASES), and the evidence set-ups the evidence tests share."
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
 from sharing.attestations import evidence
 from sharing.attestations.models import (
-    AttestationRequest,
-    AttestationStatus,
     EvidenceFile,
     EvidenceType,
 )
-from sharing.core.clock import today
 from sharing.extensions import db
 from tests.factories import make_organisation
 from tests.web.tables import ROLES, AuditCase, IsolationCase, Page
-from tests.web.tables.agreement_lifecycle import SAMPLE_PDF, make_agreement
+from tests.web.tables.agreement_lifecycle import SAMPLE_PDF
+from tests.web.tables.attestations import make_request
 
 UPLOADERS = ("admin", "privacy", "vendor")
 QUESTION = "SEC-1"
@@ -38,25 +35,6 @@ def make_evidence(organisation_id: int, data: bytes = SAMPLE_PDF, **overrides: A
     }
     values.update(overrides)
     row = EvidenceFile(**values)
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def make_request(
-    organisation_id: int,
-    status: AttestationStatus = AttestationStatus.PENDING,
-    codes: tuple[str, ...] = (QUESTION,),
-) -> AttestationRequest:
-    """An attestation request on a new agreement of the organisation, asking `codes`."""
-    agreement = make_agreement(organisation_id=organisation_id)
-    row = AttestationRequest(
-        agreement_id=agreement.id,
-        organisation_id=organisation_id,
-        due_date=today() + timedelta(days=30),
-        status=status,
-        questionnaire=[{"code": c, "title": f"Title {c}", "question": f"Do {c}?"} for c in codes],
-    )
     db.session.add(row)
     db.session.commit()
     return row

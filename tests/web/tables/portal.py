@@ -4,17 +4,10 @@ isolation (ISOLATION_CASES), with the incident set-up the portal tests share."""
 from __future__ import annotations
 
 import itertools
-import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sharing.agreements.models import AgreementStatus
-from sharing.attestations.models import (
-    AttestationRequest,
-    AttestationStatus,
-    EvidenceFile,
-    EvidenceType,
-)
 from sharing.core.clock import local, now
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
@@ -46,41 +39,6 @@ def make_incident(organisation_id: int, **overrides: Any) -> Incident:
     db.session.add(incident)
     db.session.commit()
     return incident
-
-
-def make_request(organisation_id: int, due_date: date, **overrides: Any) -> AttestationRequest:
-    """An attestation request on a new active agreement of the organisation, saved directly."""
-    agreement = make_agreement(AgreementStatus.ACTIVE, organisation_id=organisation_id)
-    values: dict[str, Any] = {
-        "agreement_id": agreement.id,
-        "organisation_id": organisation_id,
-        "due_date": due_date,
-        "status": AttestationStatus.PENDING,
-        "questionnaire": [{"code": "BRN-1", "title": "Report incidents", "question": "Did you?"}],
-    }
-    values.update(overrides)
-    request = AttestationRequest(**values)
-    db.session.add(request)
-    db.session.commit()
-    return request
-
-
-def make_evidence(organisation_id: int, **overrides: Any) -> EvidenceFile:
-    """An evidence row (no file on disk: the portal lists rows, it does not serve files)."""
-    values: dict[str, Any] = {
-        "organisation_id": organisation_id,
-        "evidence_type": EvidenceType.SOC2,
-        "original_name": f"soc2-{secrets.token_hex(3)}.pdf",
-        "stored_name": secrets.token_hex(16) + ".pdf",
-        "content_type": "application/pdf",
-        "size": 1234,
-        "sha256": "0" * 64,
-    }
-    values.update(overrides)
-    evidence = EvidenceFile(**values)
-    db.session.add(evidence)
-    db.session.commit()
-    return evidence
 
 
 def _org_of(user) -> int:

@@ -47,10 +47,12 @@ def register_blueprints(app: Flask) -> None:
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
     from sharing.core.views import bp as core_bp
+    from sharing.disclosures.views import bp as disclosures_bp
     from sharing.flows.views import bp as flows_bp
     from sharing.mail.views import bp as mail_bp
     from sharing.obligations.views import bp as obligations_bp
     from sharing.portal.views import bp as portal_bp
+    from sharing.renewals.views import bp as renewals_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
 
@@ -66,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
         agreements_bp,
         attestations_bp,
         portal_bp,
+        renewals_bp,
+        disclosures_bp,
     ):
         app.register_blueprint(blueprint)
 

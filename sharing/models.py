@@ -33,5 +33,6 @@ from sharing.flows.models import (  # noqa: F401
 from sharing.mail.models import Notification  # noqa: F401
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
 from sharing.register.models import RegisterChange  # noqa: F401
+from sharing.renewals.models import Reminder  # noqa: F401
 from sharing.reports.models import ImportJob, ImportRow  # noqa: F401
 from sharing.vendors.models import Contact, Organisation, OrganisationKind  # noqa: F401

@@ -27,3 +27,13 @@ def cancel_by(expiry: date | None, notice_days: int) -> date | None:
     if expiry is None:
         return None
     return expiry - timedelta(days=notice_days)
+
+
+def tacit_renewal(expiry: date, renewal_term_months: int, *, today: date) -> tuple[date, int]:
+    """The expiry after renewing by whole terms, each starting the day after the last one
+    ended, until the agreement runs through `today`; and how many terms that took."""
+    terms = 0
+    while expiry < today:
+        expiry = term_end(expiry + timedelta(days=1), renewal_term_months)
+        terms += 1
+    return expiry, terms

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from sharing.agreements import files
-from sharing.agreements.dates import term_end
+from sharing.agreements.dates import tacit_renewal, term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
@@ -295,10 +295,7 @@ def _renew_tacitly(actor: Any, agreement: Agreement, today: date) -> None:
     """Extend by renewal terms, each starting the day after the last ended, until the
     agreement runs through today; the cancel-by date moves with the expiry."""
     before = _snapshot(agreement)
-    expiry, terms = agreement.expiry_date, 0
-    while expiry < today:
-        expiry = term_end(expiry + timedelta(days=1), agreement.renewal_term_months)
-        terms += 1
+    expiry, terms = tacit_renewal(agreement.expiry_date, agreement.renewal_term_months, today=today)
     agreement.expiry_date = expiry
     agreement.status = S.ACTIVE
     changes = audit.diff(before, _snapshot(agreement))

@@ -73,6 +73,9 @@ class User(TimestampMixin, Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on sign-out, password change and deactivation: every earlier session dies.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # The secret calendar feed URL: only its SHA-256 is kept; rotating replaces it.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation = relationship("Organisation", back_populates="users")
     department: Mapped[Department | None] = relationship()

@@ -18,14 +18,19 @@ from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_organisation, make_user
 from tests.web.tables import (
     AuditCase,
+    accountability,
     agreement_lifecycle,
     agreement_templates,
     agreements,
     attestations,
+    calendar,
+    dashboards,
     evidence,
     flows,
+    incidents,
     obligations,
     portal,
+    reminders,
     reports,
     vendors,
 )
@@ -156,6 +161,11 @@ CASES = (
     + attestations.AUDIT_CASES
     + evidence.AUDIT_CASES
     + portal.AUDIT_CASES
+    + reminders.AUDIT_CASES
+    + calendar.AUDIT_CASES
+    + incidents.AUDIT_CASES
+    + dashboards.AUDIT_CASES
+    + accountability.AUDIT_CASES
 )
 
 

@@ -15,14 +15,19 @@ from tests.web.tables import (
     ROLES,
     STAFF,
     Page,
+    accountability,
     agreement_lifecycle,
     agreement_templates,
     agreements,
     attestations,
+    calendar,
+    dashboards,
     evidence,
     flows,
+    incidents,
     obligations,
     portal,
+    reminders,
     reports,
     vendors,
 )
@@ -80,6 +85,11 @@ PAGES = (
     + attestations.PAGES
     + evidence.PAGES
     + portal.PAGES
+    + reminders.PAGES
+    + calendar.PAGES
+    + incidents.PAGES
+    + dashboards.PAGES
+    + accountability.PAGES
 )
 CHECKED_BLUEPRINTS = (
     "auth",
@@ -93,6 +103,8 @@ CHECKED_BLUEPRINTS = (
     "agreements",
     "attestations",
     "portal",
+    "renewals",
+    "disclosures",
 )
 
 # Pages open to anyone, which the table does not list.

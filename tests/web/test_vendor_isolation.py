@@ -16,12 +16,29 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.factories import make_organisation
-from tests.web.tables import IsolationCase, attestations, evidence, portal
+from tests.web.tables import (
+    IsolationCase,
+    accountability,
+    attestations,
+    calendar,
+    dashboards,
+    evidence,
+    incidents,
+    portal,
+    reminders,
+)
 
 CASES: tuple[IsolationCase, ...] = (
-    attestations.ISOLATION_CASES + evidence.ISOLATION_CASES + portal.ISOLATION_CASES
+    attestations.ISOLATION_CASES
+    + evidence.ISOLATION_CASES
+    + portal.ISOLATION_CASES
+    + reminders.ISOLATION_CASES
+    + calendar.ISOLATION_CASES
+    + incidents.ISOLATION_CASES
+    + dashboards.ISOLATION_CASES
+    + accountability.ISOLATION_CASES
 )
-WALKED_BLUEPRINTS = ("attestations", "portal")
+WALKED_BLUEPRINTS = ("attestations", "portal", "renewals", "disclosures", "reports")
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.
 TOKEN_PAGE = "/portal/"

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by its owner this session."""
+
+from sharing.renewals.blueprint import bp  # noqa: F401

@@ -1,5 +1,5 @@
-"""Coverage rows for the staff incident register: roles (PAGES), audit events (AUDIT_CASES) and vendor
-isolation (ISOLATION_CASES)."""
+"""Coverage rows for the staff incident register:
+roles (PAGES), audit events (AUDIT_CASES) and vendor isolation (ISOLATION_CASES)."""
 
 from __future__ import annotations
 

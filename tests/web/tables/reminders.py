@@ -1,5 +1,5 @@
-"""Coverage rows for reminder history and the reminders list: roles (PAGES), audit events (AUDIT_CASES) and vendor
-isolation (ISOLATION_CASES)."""
+"""Coverage rows for reminder history and the reminders list:
+roles (PAGES), audit events (AUDIT_CASES) and vendor isolation (ISOLATION_CASES)."""
 
 from __future__ import annotations
 

@@ -161,14 +161,15 @@ def _alert_privacy_office(incident: Incident, organisation: Organisation) -> Non
         .where(User.role == Role.PRIVACY, User.active.is_(True))
         .order_by(User.email)
     )
-    base = current_app.config["BASE_URL"].rstrip("/")
+    # Straight to the staff incident page (sign-in returns the reader there).
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/disclosures/incidents/{incident.id}"
     body = (
         "A security incident was reported through the vendor portal.\n\n"
         f"Reference: {incident.reference}\n"
         f"Organisation: {organisation.display_name}\n"
         f"Title: {incident.title}\n"
         f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
-        f"Sign in to the register to read the report: {base}/\n"
+        f"Sign in to the register to read the report: {link}\n"
     )
     for address in addresses:
         mail.queue(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sharing.reports import export_views, import_views  # noqa: F401 - their routes join bp
+from sharing.reports import (  # noqa: F401 - their routes join bp
+    accountability_views,
+    export_views,
+    import_views,
+)
 from sharing.reports.blueprint import bp
 
 __all__ = ["bp"]

@@ -157,3 +157,4 @@ def test_every_active_privacy_user_is_alerted_once_without_personal_details(db, 
         assert vendor.organisation.display_name in message.body
         assert "Jane Doe" not in message.body and "Recipient deleted" not in message.body
         assert message.object_type == "incident" and message.object_id == str(incident.id)
+        assert f"http://localhost/disclosures/incidents/{incident.id}\n" in message.body

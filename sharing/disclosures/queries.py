@@ -1,0 +1,133 @@
+"""Reading incidents for the staff register: the filtered, sorted list, one incident with what
+hangs on it, and its audit history. Staff pages only; the portal has its own scoped queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from sharing.audit.models import AuditEvent
+from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.disclosures.models import Incident, IncidentStatus
+from sharing.extensions import db
+from sharing.vendors.models import Organisation
+
+# An incident waits for its notices until it is marked notified or closed.
+AWAITING_NOTICE = (IncidentStatus.REPORTED, IncidentStatus.INVESTIGATING)
+SORTS: dict[str, Any] = {
+    "reported": Incident.reported_at,
+    "deadline": Incident.notice_deadline,
+    "reference": Incident.reference,
+    "organisation": func.lower(Organisation.legal_name),
+}
+DEFAULT_SORT = "-reported"
+
+
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Notice deadline passed, and nobody has been notified and the incident is not closed."""
+    return (
+        Incident.status.in_(AWAITING_NOTICE)
+        & (Incident.notice_deadline < now)
+        & Incident.individuals_notified_on.is_(None)
+    )
+
+
+def is_overdue(incident: Incident, *, now: datetime) -> bool:
+    """The same rule as `overdue_clause`, for one loaded incident (the badge on the pages)."""
+    return (
+        incident.status in AWAITING_NOTICE
+        and incident.notice_deadline is not None
+        and incident.notice_deadline < now
+        and incident.individuals_notified_on is None
+    )
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    q: str = ""
+    status: str = ""
+    organisation_id: int | None = None
+    overdue: bool = False
+    sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
+
+    @classmethod
+    def from_args(cls, args) -> IncidentFilters:
+        status = (args.get("status") or "").strip()
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            status=status if status in {s.value for s in IncidentStatus} else "",
+            organisation_id=positive_int(args.get("organisation")),
+            overdue=(args.get("overdue") or "") in ("1", "on", "yes", "true"),
+            sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.organisation_id or self.overdue)
+
+
+def incidents_query(filters: IncidentFilters, *, now: datetime) -> Select:
+    """The incidents matching the filters, sorted in SQL, with organisation loaded."""
+    stmt = (
+        select(Incident).join(Incident.organisation).options(contains_eager(Incident.organisation))
+    )
+    if filters.q:
+        text = filters.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Incident.reference).contains(text, autoescape=True),
+                func.lower(Incident.title).contains(text, autoescape=True),
+                func.lower(Organisation.legal_name).contains(text, autoescape=True),
+                func.lower(Organisation.common_name).contains(text, autoescape=True),
+            )
+        )
+    if filters.status:
+        stmt = stmt.where(Incident.status == IncidentStatus(filters.status))
+    if filters.organisation_id:
+        stmt = stmt.where(Incident.organisation_id == filters.organisation_id)
+    if filters.overdue:
+        stmt = stmt.where(overdue_clause(now))
+    column = SORTS[filters.sort.key]
+    if filters.sort.descending:
+        return stmt.order_by(column.desc().nulls_last(), Incident.id.desc())
+    return stmt.order_by(column.asc().nulls_last(), Incident.id.asc())
+
+
+def incident(incident_id: int) -> Incident | None:
+    """One incident with its organisation, agreement, flows and categories, or None."""
+    return db.session.scalar(
+        select(Incident)
+        .where(Incident.id == incident_id)
+        .options(
+            selectinload(Incident.organisation),
+            selectinload(Incident.agreement),
+            selectinload(Incident.flows),
+            selectinload(Incident.categories),
+        )
+    )
+
+
+def history(incident: Incident) -> list[AuditEvent]:
+    """Who did what to the incident, and when, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "incident", AuditEvent.object_id == str(incident.id))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Organisations that have reported incidents, for the filter's select."""
+    return list(
+        db.session.execute(
+            select(Organisation.id, Organisation.legal_name)
+            .where(Organisation.id.in_(select(Incident.organisation_id)))
+            .order_by(func.lower(Organisation.legal_name))
+        )
+    )

@@ -32,7 +32,7 @@ from tests.web.tables import (
     vendors,
 )
 
-_NAV_LINK = re.compile(r'<a class="nav-link (?:active)?" href="([^"]+)"')
+_NAV_LINK = re.compile(r'<a class="(?:nav-link|dropdown-item) (?:active)?" href="([^"]+)"')
 
 
 def _user() -> dict:
@@ -163,3 +163,16 @@ def test_navigation_shows_each_role_only_pages_it_may_open(app, client, login_as
             assert status == 302, item.endpoint  # e.g. a vendor's "/" leads to the portal
         else:
             assert status == 403, item.endpoint
+
+
+def test_vendor_links_are_flat_and_staff_links_sit_in_menus(client, login_as):
+    """Few links show flat; a role with many gets them grouped in drop-down menus."""
+    login_as("vendor")
+    vendor_page = client.get("/portal/").get_data(as_text=True)
+    assert 'class="dropdown-item' not in vendor_page
+    client.post_form("/auth/sign-out", {}, from_url="/portal/")
+    login_as("privacy")
+    staff_page = client.get("/").get_data(as_text=True)
+    for group in ("Register", "Oversight", "Administration"):
+        assert f'id="nav-{group.lower()}">{group}</button>' in staff_page
+    assert staff_page.count('class="dropdown-item') >= 10

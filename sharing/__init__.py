@@ -100,6 +100,7 @@ def register_commands(app: Flask) -> None:
     from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
     from sharing.obligations.cli import obligations_cli
+    from sharing.renewals.cli import reminders_cli
 
     for group in (
         users_cli,
@@ -109,5 +110,6 @@ def register_commands(app: Flask) -> None:
         obligations_cli,
         agreements_cli,
         attestations_cli,
+        reminders_cli,
     ):
         app.cli.add_command(group)

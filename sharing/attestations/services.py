@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations import notices
 from sharing.attestations.models import (
     AnswerReview,
     AnswerValue,
@@ -30,6 +31,7 @@ from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.obligations.models import PolicyVersion
 from sharing.obligations.services import latest_published
+from sharing.renewals.recipients import Directory
 
 STALE_MESSAGE = "This attestation changed since you opened it. Reload the page and try again."
 
@@ -134,6 +136,7 @@ def schedule_attestations(
     )
     fallback = latest_published()
     horizon = today + timedelta(days=lead_days)
+    directory = Directory.load(a.organisation_id for a in agreements)
     created = []
     for agreement in agreements:
         months = interval_months(agreement)
@@ -143,6 +146,7 @@ def schedule_attestations(
         request = _new_request(agreement, due, months, requested_by=None, fallback=fallback)
         summary = f"Scheduled for {agreement.number}"
         _record(actor, request, "attestation.scheduled", summary, _created(request))
+        notices.mail_requested(request, directory)
         created.append(request)
     if created:
         db.session.commit()
@@ -174,6 +178,7 @@ def request_attestation(
     request = _new_request(agreement, due_date, interval_months(agreement), requested_by=actor)
     summary = f"Requested for {agreement.number}"
     _record(actor, request, "attestation.requested", summary, _created(request))
+    notices.mail_requested(request, Directory.load([request.organisation_id]))
     commit_or_conflict(STALE_MESSAGE)
     return request
 
@@ -370,6 +375,7 @@ def review_attestation(
     before = audit.snapshot(request, REQUEST_FIELDS)
     request.reviewed_at, request.reviewed_by_id, request.review_comment = now, actor.id, comment
     if returned:
+        notices.mail_returned(request, submitter_id=request.submitted_by_id)
         _start_round(request, returned)
     else:
         request.status = S.ACCEPTED

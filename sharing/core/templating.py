@@ -32,8 +32,11 @@ def url_with(**changes) -> str:
 
 def init_templating(app: Flask) -> None:
     from sharing.core.navigation import navigation_for
+    from sharing.renewals.queries import reminder_delivery, reminder_history
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["reminder_history"] = reminder_history
+    app.jinja_env.globals["reminder_delivery"] = reminder_delivery

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql.functions import FunctionElement
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.core.pagination import Sort, parse_sort, positive_int
@@ -28,6 +30,45 @@ SORTS: dict[str, Any] = {
 DEFAULT_SORT = "-updated"
 # Agreements a renewal amendment can be generated for: in force, or executed and starting.
 RENEWABLE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXECUTED)
+# In force, so that missing the cancel-by date matters.
+IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+EXPIRING_CHOICES = (30, 60, 90, 180, 365)
+
+
+class days_before(FunctionElement):
+    """`day` minus `days` days, as a date, in SQL: PostgreSQL subtracts an integer from a
+    date; SQLite has no date arithmetic, so it uses date(day, '-N days')."""
+
+    type = Date()
+    name = "days_before"
+    inherit_cache = True
+
+
+@compiles(days_before)
+def _days_before_default(element, compiler, **kw) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({day} - {days})"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element, compiler, **kw) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({day}, (-({days})) || ' days')"
+
+
+def expiring_clause(today: date, days: int) -> ColumnElement[bool]:
+    """In force (or executed and starting) and ending within `days` days from today."""
+    end = date.fromordinal(today.toordinal() + days)
+    return Agreement.status.in_(RENEWABLE) & Agreement.expiry_date.between(today, end)
+
+
+def past_cancel_by_clause(today: date) -> ColumnElement[bool]:
+    """In force, the cancel-by date (expiry minus notice days) passed, not yet expired."""
+    return (
+        Agreement.status.in_(IN_FORCE)
+        & (Agreement.expiry_date >= today)
+        & (days_before(Agreement.expiry_date, Agreement.notice_days) < today)
+    )
 
 
 @dataclass(frozen=True)
@@ -36,17 +77,22 @@ class AgreementFilters:
     status: str = ""
     organisation_id: int | None = None
     expiring_within: int | None = None  # days from today
+    past_cancel_by: bool = False
+    department_id: int | None = None
     sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
 
     @classmethod
     def from_args(cls, args) -> AgreementFilters:
         status = (args.get("status") or "").strip()
-        within = positive_int(args.get("expiring_within"))
+        # `expiring` is the short name the dashboard links use.
+        within = positive_int(args.get("expiring_within") or args.get("expiring"))
         return cls(
             q=(args.get("q") or "").strip()[:200],
             status=status if status in {s.value for s in AgreementStatus} else "",
             organisation_id=positive_int(args.get("organisation")),
             expiring_within=min(within, 3650) if within else None,
+            past_cancel_by=(args.get("past_cancel_by") or "") in ("1", "on", "yes", "true"),
+            department_id=positive_int(args.get("department")),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 
@@ -72,13 +118,12 @@ def agreements_query(filters: AgreementFilters, *, today: date) -> Select:
         stmt = stmt.where(Agreement.status == AgreementStatus(filters.status))
     if filters.organisation_id:
         stmt = stmt.where(Agreement.organisation_id == filters.organisation_id)
+    if filters.department_id:
+        stmt = stmt.where(Agreement.department_id == filters.department_id)
     if filters.expiring_within:
-        stmt = stmt.where(
-            Agreement.status.in_(RENEWABLE),
-            Agreement.expiry_date.between(
-                today, date.fromordinal(today.toordinal() + filters.expiring_within)
-            ),
-        )
+        stmt = stmt.where(expiring_clause(today, filters.expiring_within))
+    if filters.past_cancel_by:
+        stmt = stmt.where(past_cancel_by_clause(today))
     column = SORTS[filters.sort.key]
     if filters.sort.descending:
         return stmt.order_by(column.desc(), Agreement.id.desc())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sharing.attestations.evidence_checks import check_evidence
@@ -259,6 +259,13 @@ SORTS: dict[str, Any] = {
 DEFAULT_SORT = "-uploaded"
 STATES = ("expired", "expiring", "current")
 EXPIRING_DAYS = 60
+# `?expiring=1`: still valid, but not for more than this many days (the reminder's window).
+SOON_DAYS = 30
+
+
+def expiring_soon_clause(today: date) -> ColumnElement[bool]:
+    """Valid today, and its valid-until date falls within SOON_DAYS days."""
+    return EvidenceFile.valid_until.between(today, today + timedelta(days=SOON_DAYS))
 
 
 @dataclass(frozen=True)
@@ -268,6 +275,7 @@ class EvidenceFilters:
     evidence_type: str = ""
     organisation_id: int | None = None
     state: str = ""
+    expiring_soon: bool = False
     sort: Sort = field(default_factory=lambda: parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT))
 
     @classmethod
@@ -280,12 +288,15 @@ class EvidenceFilters:
             evidence_type=kind if kind in {t.value for t in EvidenceType} else "",
             organisation_id=args.get("organisation", type=int) or None,
             state=state if state in STATES else "",
+            expiring_soon=(args.get("expiring") or "") in ("1", "on", "yes", "true"),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.evidence_type or self.organisation_id or self.state)
+        return bool(
+            self.q or self.evidence_type or self.organisation_id or self.state or self.expiring_soon
+        )
 
 
 def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = None) -> Select:
@@ -307,6 +318,8 @@ def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = No
     if filters.evidence_type:
         stmt = stmt.where(EvidenceFile.evidence_type == EvidenceType(filters.evidence_type))
     stmt = _state_filter(stmt, filters)
+    if filters.expiring_soon:
+        stmt = stmt.where(expiring_soon_clause(filters.today))
     column = SORTS[filters.sort.key]
     order = column.desc() if filters.sort.descending else column.asc()
     tiebreak = EvidenceFile.id.desc() if filters.sort.descending else EvidenceFile.id.asc()

@@ -1,39 +1,125 @@
-"""Counts shown on the signed-in home page, scoped to what the user may see."""
+"""The signed-in home page's content: each staff role's dashboard and the dashboard charts.
+
+The queries live in sharing/reports/dashboard.py; they are imported when called, because
+core sits below the domain packages and must not import them at load."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from sharing.extensions import db
+from flask import url_for
+from werkzeug.routing import BuildError
+
+CHART_NAMES = ("agreements", "attestations", "risk")
 
 
-def _counts(model, column, *where) -> dict[str, int]:
-    stmt = select(column, func.count()).select_from(model).where(*where).group_by(column)
-    return {getattr(k, "value", k): n for k, n in db.session.execute(stmt)}
+def home_dashboard(user: Any, *, today: date, now: datetime) -> tuple[str, Any]:
+    """The template and data for the user's role: privacy and admin share one dashboard."""
+    from sharing.reports import dashboard
+
+    if user.role.value == "procurement":
+        return "core/_procurement.html", dashboard.procurement_dashboard(user)
+    return "core/_privacy.html", dashboard.privacy_dashboard(today=today, now=now)
 
 
-def home_summary(user) -> dict:
-    # Imported here: core sits below the domain packages and must not import them at load.
-    from sharing.agreements.models import Agreement
-    from sharing.attestations.models import AttestationRequest
-    from sharing.flows.models import DataFlow
-    from sharing.vendors.models import Organisation
+def charts(data: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's charts, keyed by name, built from `dashboard.chart_data`."""
+    from sharing.reports import charts as drawing
+    from sharing.reports.dashboard import COMPLETION
 
-    if user.role.value == "vendor":
-        org = user.organisation_id
-        return {
-            "organisation": user.organisation,
-            "flows": _counts(DataFlow, DataFlow.status, DataFlow.organisation_id == org),
-            "agreements": _counts(Agreement, Agreement.status, Agreement.organisation_id == org),
-            "attestations": _counts(
-                AttestationRequest,
-                AttestationRequest.status,
-                AttestationRequest.organisation_id == org,
-            ),
-        }
     return {
-        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
-        "flows": _counts(DataFlow, DataFlow.status),
-        "agreements": _counts(Agreement, Agreement.status),
-        "attestations": _counts(AttestationRequest, AttestationRequest.status),
+        "agreements": drawing.agreements_chart(data["agreements"]),
+        "attestations": drawing.attestations_chart(data["attestations"], COMPLETION),
+        "risk": drawing.risk_chart(data["risk"]),
     }
+
+
+def chart_svg(name: str, *, today: date) -> bytes:
+    """One chart as SVG, from one GROUP BY statement."""
+    from sharing.reports import charts as drawing
+    from sharing.reports import dashboard
+
+    if name == "agreements":
+        chart = drawing.agreements_chart(dashboard.agreements_by_status())
+    elif name == "risk":
+        chart = drawing.risk_chart(dashboard.flows_by_risk())
+    else:
+        rows = dashboard.attestation_completion(today=today)
+        chart = drawing.attestations_chart(rows, dashboard.COMPLETION)
+    return drawing.render_svg(chart)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One count on the dashboard and the filtered list that shows exactly those rows."""
+
+    key: str
+    label: str
+    count: int
+    url: str | None
+    urgent: bool = False
+
+
+def _url(endpoint: str, **values: Any) -> str | None:
+    """The list's URL, or None while the page that would show it is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def privacy_tiles(board: Any) -> list[Tile]:
+    """The privacy office's counts, each linking to its filtered list."""
+    tiles = [
+        Tile(
+            "awaiting-review",
+            "Flows awaiting review",
+            board.awaiting_review,
+            _url("flows.flows", status="submitted", sort="submitted"),
+        ),
+        *(
+            Tile(
+                f"expiring-{days}",
+                f"Agreements expiring within {days} days",
+                count,
+                _url("agreements.agreements", expiring=days),
+            )
+            for days, count in board.expiring.items()
+        ),
+        Tile(
+            "past-cancel-by",
+            "Agreements past their cancel-by date",
+            board.past_cancel_by,
+            _url("agreements.agreements", past_cancel_by=1),
+            urgent=True,
+        ),
+        Tile(
+            "overdue-attestations",
+            "Overdue attestations",
+            board.overdue_attestations,
+            _url("attestations.requests", status="overdue"),
+            urgent=True,
+        ),
+        Tile(
+            "returned-attestations",
+            "Attestations returned for re-answer",
+            board.returned_attestations,
+            _url("attestations.requests", status="returned"),
+        ),
+        Tile(
+            "expiring-evidence",
+            "Evidence expiring within 30 days",
+            board.expiring_evidence,
+            _url("attestations.evidence", expiring=1),
+        ),
+        Tile(
+            "overdue-incidents",
+            "Open incidents past their notice deadline",
+            board.overdue_incidents,
+            _url("disclosures.incidents", overdue=1),
+            urgent=True,
+        ),
+    ]
+    return tiles

@@ -3,11 +3,19 @@ it, so that a forgotten check in a view still cannot show another organisation's
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.attestations.models import EvidenceFile
+from sharing.attestations.models import (
+    AnswerReview,
+    AttestationAnswer,
+    AttestationRequest,
+    AttestationStatus,
+    EvidenceFile,
+)
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
@@ -34,6 +42,10 @@ VISIBLE_FLOWS = (
     FlowStatus.RETIRED,
 )
 HOME_LIMIT = 10
+# Evidence becomes a task 30 days before it expires (when the reminder goes out), and stays
+# one for 60 days after, until a current copy replaces it.
+EVIDENCE_AHEAD_DAYS = 30
+EVIDENCE_BEHIND_DAYS = 60
 
 
 # One object, or None --------------------------------------------------------------------
@@ -122,5 +134,56 @@ def incidents(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Incident
         .where(Incident.organisation_id == organisation_id)
         .order_by(Incident.reported_at.desc(), Incident.id.desc())
         .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# Tasks ----------------------------------------------------------------------------------------
+
+
+def returned_questions(*, organisation_id: int) -> dict[int, int]:
+    """For each of the organisation's returned requests, how many questions the privacy office
+    sent back in its last review (one GROUP BY, however many requests)."""
+    stmt = (
+        select(AttestationAnswer.request_id, func.count())
+        .join(AttestationRequest, AttestationAnswer.request_id == AttestationRequest.id)
+        .where(
+            AttestationRequest.organisation_id == organisation_id,
+            AttestationRequest.status == AttestationStatus.RETURNED,
+            AttestationAnswer.round == AttestationRequest.round - 1,
+            AttestationAnswer.review == AnswerReview.RETURNED,
+        )
+        .group_by(AttestationAnswer.request_id)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+def awaiting_signature(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Agreement]:
+    """The organisation's agreements the city has sent to be signed, the longest waiting first."""
+    stmt = (
+        select(Agreement)
+        .where(
+            Agreement.organisation_id == organisation_id,
+            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
+        )
+        .order_by(Agreement.sent_for_signature_at.asc(), Agreement.id.asc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def expiring_evidence(*, organisation_id: int, today: date) -> list[EvidenceFile]:
+    """Evidence expiring within 30 days, or expired in the last 60, soonest first."""
+    stmt = (
+        select(EvidenceFile)
+        .where(
+            EvidenceFile.organisation_id == organisation_id,
+            EvidenceFile.valid_until.between(
+                today - timedelta(days=EVIDENCE_BEHIND_DAYS),
+                today + timedelta(days=EVIDENCE_AHEAD_DAYS),
+            ),
+        )
+        .order_by(EvidenceFile.valid_until, EvidenceFile.id)
+        .limit(HOME_LIMIT)
     )
     return list(db.session.scalars(stmt))

@@ -21,7 +21,6 @@ from flask import (
 from flask_login import current_user
 
 from sharing.agreements import files
-from sharing.attestations.evidence import expiring_evidence
 from sharing.attestations.queries import open_requests
 from sharing.auth.decorators import roles_required
 from sharing.core.clock import now, today
@@ -66,7 +65,9 @@ def home():
         "portal/home.html",
         organisation=current_user.organisation,
         requests=open_requests(organisation_id=org),
-        expiring=expiring_evidence(organisation_id=org, today=today()),
+        returned_questions=queries.returned_questions(organisation_id=org),
+        to_sign=queries.awaiting_signature(organisation_id=org),
+        expiring=queries.expiring_evidence(organisation_id=org, today=today()),
         agreements=queries.agreements(organisation_id=org),
         flows=queries.flows(organisation_id=org),
         flow_total=queries.count_flows(organisation_id=org),

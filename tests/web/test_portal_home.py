@@ -101,17 +101,20 @@ def test_overdue_and_returned_attestations_are_open_tasks(client, login_as):
 
 
 def test_expired_and_soon_expiring_evidence_are_tasks(client, login_as):
-    """Evidence valid for fewer than 60 days, or already expired, is a task; the rest is not."""
+    """Evidence valid for at most 30 more days (the reminder's window), or expired, is a task;
+    the rest is not."""
     user = login_as("vendor")
     org = user.organisation_id
     make_evidence(org, original_name="old.pdf", valid_until=today() - timedelta(days=1))
-    make_evidence(org, original_name="soon.pdf", valid_until=today() + timedelta(days=59))
+    make_evidence(org, original_name="soon.pdf", valid_until=today() + timedelta(days=30))
+    make_evidence(org, original_name="later.pdf", valid_until=today() + timedelta(days=31))
     make_evidence(org, original_name="fine.pdf", valid_until=today() + timedelta(days=200))
 
     tasks = _tasks(client.get("/portal/").get_data(as_text=True))
 
     assert "Evidence expired:</strong>\n            old.pdf" in tasks
     assert "Evidence expiring:</strong>\n            soon.pdf" in tasks
+    assert "later.pdf" not in tasks
     assert "fine.pdf" not in tasks
     assert 'href="/attestations/evidence"' in tasks
 

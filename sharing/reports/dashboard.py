@@ -1,0 +1,256 @@
+"""What the role dashboards count, each in a fixed number of SQL statements whatever the data
+size: counts are scalar subqueries of one SELECT, breakdowns are one GROUP BY each, and the
+short lists have a LIMIT. Each count uses the same clause as the filtered list it links to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, extract, func, select
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.queries import expiring_clause, past_cancel_by_clause
+from sharing.attestations.evidence import expiring_soon_clause
+from sharing.attestations.models import AttestationRequest, AttestationStatus, EvidenceFile
+from sharing.attestations.queries import overdue_clause
+from sharing.auth.models import Department
+from sharing.disclosures.models import Incident
+from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowStatus, RiskTier
+from sharing.renewals.dates import quarter, quarter_bounds
+from sharing.vendors.models import Organisation
+
+EXPIRY_WINDOWS = (30, 60, 90)
+OLDEST_LIMIT = 5
+LIST_LIMIT = 10
+QUARTERS = 4  # the current quarter and the three before it
+S = AttestationStatus
+OPEN_ANSWERS = (S.PENDING, S.IN_PROGRESS, S.RETURNED)
+COMPLETION = (
+    ("accepted", "Accepted"),
+    ("submitted", "Submitted, awaiting review"),
+    ("open", "Open, not yet due"),
+    ("overdue", "Overdue"),
+)
+
+
+def _count(model: Any, *where: ColumnElement[bool]):
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+# -- privacy office (and admin) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrivacyDashboard:
+    awaiting_review: int
+    oldest: list[Any]  # rows: id, system_name, submitted_at, organisation, department
+    expiring: dict[int, int]  # days -> agreements
+    past_cancel_by: int
+    overdue_attestations: int
+    returned_attestations: int
+    expiring_evidence: int
+    overdue_incidents: int
+    charts: dict[str, Any] = field(default_factory=dict)
+
+
+def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
+    """Every count on the privacy dashboard, in one statement."""
+    columns = [
+        _count(DataFlow, DataFlow.status == FlowStatus.SUBMITTED).label("awaiting_review"),
+        *(
+            _count(Agreement, expiring_clause(today, days)).label(f"expiring_{days}")
+            for days in EXPIRY_WINDOWS
+        ),
+        _count(Agreement, past_cancel_by_clause(today)).label("past_cancel_by"),
+        _count(AttestationRequest, overdue_clause(today)).label("overdue_attestations"),
+        _count(AttestationRequest, AttestationRequest.status == S.RETURNED).label(
+            "returned_attestations"
+        ),
+        _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
+        _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
+    ]
+    return dict(db.session.execute(select(*columns)).one()._mapping)
+
+
+def oldest_awaiting_review(limit: int = OLDEST_LIMIT) -> list[Any]:
+    """The flows submitted longest ago and not yet picked up, oldest first (as the list's
+    `?status=submitted&sort=submitted`)."""
+    stmt = (
+        select(
+            DataFlow.id,
+            DataFlow.system_name,
+            DataFlow.submitted_at,
+            Organisation.legal_name.label("organisation"),
+            Department.name.label("department"),
+        )
+        .join(Organisation, DataFlow.organisation_id == Organisation.id)
+        .join(Department, DataFlow.department_id == Department.id)
+        .where(DataFlow.status == FlowStatus.SUBMITTED)
+        .order_by(DataFlow.submitted_at.asc(), DataFlow.id.asc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt))
+
+
+def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
+    counts = privacy_counts(today=today, now=now)
+    return PrivacyDashboard(
+        awaiting_review=counts["awaiting_review"],
+        oldest=oldest_awaiting_review(),
+        expiring={days: counts[f"expiring_{days}"] for days in EXPIRY_WINDOWS},
+        past_cancel_by=counts["past_cancel_by"],
+        overdue_attestations=counts["overdue_attestations"],
+        returned_attestations=counts["returned_attestations"],
+        expiring_evidence=counts["expiring_evidence"],
+        overdue_incidents=counts["overdue_incidents"],
+        charts=chart_data(today=today),
+    )
+
+
+# -- chart data: one GROUP BY each ---------------------------------------------------------
+
+
+def agreements_by_status() -> list[tuple[AgreementStatus, int]]:
+    """Every agreement status in lifecycle order, with how many agreements have it."""
+    stmt = select(Agreement.status, func.count()).group_by(Agreement.status)
+    found = dict(db.session.execute(stmt).all())
+    return [(status, found.get(status, 0)) for status in AgreementStatus]
+
+
+def flows_by_risk() -> list[tuple[RiskTier | None, int]]:
+    """Flows in the register (not superseded revisions, as the flow list) by risk tier;
+    None is "not assessed yet"."""
+    stmt = (
+        select(DataFlow.risk_tier, func.count())
+        .where(DataFlow.status != FlowStatus.SUPERSEDED)
+        .group_by(DataFlow.risk_tier)
+    )
+    found = dict(db.session.execute(stmt).all())
+    return [(tier, found.get(tier, 0)) for tier in (*RiskTier, None)]
+
+
+def recent_quarters(today: date, count: int = QUARTERS) -> list[str]:
+    """The labels of the `count` quarters ending with today's, oldest first."""
+    labels, day = [], today
+    for _ in range(count):
+        label = quarter(day)
+        labels.append(label)
+        day = date.fromordinal(quarter_bounds(label)[0].toordinal() - 1)
+    return labels[::-1]
+
+
+def attestation_completion(*, today: date) -> list[tuple[str, dict[str, int]]]:
+    """Per quarter of the due date: accepted, submitted (awaiting review), open and not yet
+    due, and overdue (open past the due date) requests."""
+    quarters = recent_quarters(today)
+    start, end = quarter_bounds(quarters[0])[0], quarter_bounds(quarters[-1])[1]
+    state = case(
+        (AttestationRequest.status == S.ACCEPTED, "accepted"),
+        (AttestationRequest.status == S.SUBMITTED, "submitted"),
+        (AttestationRequest.due_date < today, "overdue"),
+        else_="open",
+    )
+    year = extract("year", AttestationRequest.due_date)
+    month = extract("month", AttestationRequest.due_date)
+    stmt = (
+        select(year, month, state, func.count())
+        .where(AttestationRequest.due_date.between(start, end))
+        .group_by(year, month, state)
+    )
+    table = {label: {key: 0 for key, _ in COMPLETION} for label in quarters}
+    for y, m, key, n in db.session.execute(stmt):
+        table[quarter(date(int(y), int(m), 1))][key] += n
+    return list(table.items())
+
+
+def chart_data(*, today: date) -> dict[str, Any]:
+    return {
+        "agreements": agreements_by_status(),
+        "attestations": attestation_completion(today=today),
+        "risk": flows_by_risk(),
+    }
+
+
+# -- procurement -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcurementDashboard:
+    department: Department | None
+    flows_by_status: list[tuple[FlowStatus, int]]
+    awaiting_signature: int
+    awaiting_signature_list: list[Any]
+    returned: int
+    returned_list: list[Any]
+
+
+def procurement_dashboard(user: Any) -> ProcurementDashboard:
+    """The user's department's flows by status, its agreements out for signature, and the
+    flows the privacy office returned to the department or to the user."""
+    department_id = user.department_id
+    if department_id is None:
+        return ProcurementDashboard(None, [], 0, [], 0, [])
+    stmt = (
+        select(DataFlow.status, func.count())
+        .where(DataFlow.department_id == department_id, DataFlow.status != FlowStatus.SUPERSEDED)
+        .group_by(DataFlow.status)
+    )
+    found = dict(db.session.execute(stmt).all())
+    shown = [s for s in FlowStatus if s != FlowStatus.SUPERSEDED]
+    awaiting = (
+        Agreement.department_id == department_id,
+        Agreement.status == (AgreementStatus.SENT_FOR_SIGNATURE),
+    )
+    returned = (
+        DataFlow.department_id == department_id,
+        DataFlow.status == (FlowStatus.CHANGES_REQUESTED),
+    )
+    return ProcurementDashboard(
+        department=user.department,
+        flows_by_status=[(s, found.get(s, 0)) for s in shown],
+        awaiting_signature=found_count(Agreement, awaiting),
+        awaiting_signature_list=_awaiting_signature(awaiting),
+        returned=found.get(FlowStatus.CHANGES_REQUESTED, 0),
+        returned_list=_returned(returned),
+    )
+
+
+def found_count(model: Any, where: tuple) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def _awaiting_signature(where: tuple) -> list[Any]:
+    stmt = (
+        select(
+            Agreement.id,
+            Agreement.number,
+            Agreement.title,
+            Agreement.sent_for_signature_at,
+            Organisation.legal_name.label("organisation"),
+        )
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .where(*where)
+        .order_by(Agreement.sent_for_signature_at.asc(), Agreement.id.asc())
+        .limit(LIST_LIMIT)
+    )
+    return list(db.session.execute(stmt))
+
+
+def _returned(where: tuple) -> list[Any]:
+    stmt = (
+        select(
+            DataFlow.id,
+            DataFlow.system_name,
+            DataFlow.updated_at,
+            Organisation.legal_name.label("organisation"),
+        )
+        .join(Organisation, DataFlow.organisation_id == Organisation.id)
+        .where(*where)
+        .order_by(DataFlow.updated_at.asc(), DataFlow.id.asc())
+        .limit(LIST_LIMIT)
+    )
+    return list(db.session.execute(stmt))

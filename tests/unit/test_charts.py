@@ -83,3 +83,15 @@ def test_risk_chart_names_flows_without_a_tier_not_assessed():
     chart = charts.risk_chart([(RiskTier.LOW, 3), (None, 7)])
     assert chart.rows() == [("Low", (3,)), ("Not assessed", (7,))]
     assert "Not assessed: 7" in chart.description
+
+
+def test_unchanged_numbers_reuse_the_drawing_and_changed_numbers_redraw():
+    """A chart with the same numbers is drawn once per worker; new numbers draw anew."""
+    first = charts.risk_chart([(None, 3)])
+    again = charts.risk_chart([(None, 3)])
+    changed = charts.risk_chart([(None, 4)])
+    svg = charts.render_svg(first)
+    hits = charts.render_svg.cache_info().hits
+    assert charts.render_svg(again) is svg
+    assert charts.render_svg.cache_info().hits == hits + 1
+    assert b"Not assessed: 4" in charts.render_svg(changed)

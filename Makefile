@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine with Python 3.11 and pip:
-#   make run   installs the app, migrates a SQLite database, seeds demo data, serves it
+#   make run   installs the app, migrates a SQLite database, seeds demo data, queues the
+#              reminders due today (they wait in the outbox: no mail server), serves it
 #   make test  installs the app with its test extras and runs the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,6 +23,7 @@ install-test: $(PY)
 run: install
 	SHARING_ENV=development $(PY) -m flask --app app db upgrade
 	SHARING_ENV=development $(PY) -m flask --app app demo seed
+	SHARING_ENV=development SHARING_BASE_URL=http://$(HOST):$(PORT) $(PY) -m flask --app app reminders send
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	SHARING_ENV=development SHARING_BASE_URL=http://$(HOST):$(PORT) $(PY) -m flask --app app run --host $(HOST) --port $(PORT)
 

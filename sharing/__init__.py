@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.mail.views import bp as mail_bp
     from sharing.obligations.views import bp as obligations_bp
     from sharing.portal.views import bp as portal_bp
+    from sharing.register.views import bp as register_bp
     from sharing.renewals.views import bp as renewals_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         portal_bp,
         renewals_bp,
         disclosures_bp,
+        register_bp,
     ):
         app.register_blueprint(blueprint)
 

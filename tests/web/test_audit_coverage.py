@@ -25,11 +25,13 @@ from tests.web.tables import (
     attestations,
     calendar,
     dashboards,
+    disclosure_log,
     evidence,
     flows,
     incidents,
     obligations,
     portal,
+    register,
     reminders,
     reports,
     vendors,
@@ -166,6 +168,8 @@ CASES = (
     + incidents.AUDIT_CASES
     + dashboards.AUDIT_CASES
     + accountability.AUDIT_CASES
+    + disclosure_log.AUDIT_CASES
+    + register.AUDIT_CASES
 )
 
 

@@ -22,11 +22,13 @@ from tests.web.tables import (
     attestations,
     calendar,
     dashboards,
+    disclosure_log,
     evidence,
     flows,
     incidents,
     obligations,
     portal,
+    register,
     reminders,
     reports,
     vendors,
@@ -90,6 +92,8 @@ PAGES = (
     + incidents.PAGES
     + dashboards.PAGES
     + accountability.PAGES
+    + disclosure_log.PAGES
+    + register.PAGES
 )
 CHECKED_BLUEPRINTS = (
     "auth",
@@ -105,6 +109,7 @@ CHECKED_BLUEPRINTS = (
     "portal",
     "renewals",
     "disclosures",
+    "register",
 )
 
 # Pages open to anyone, which the table does not list.

@@ -1,0 +1,245 @@
+"""The accounting of disclosures for a period: who received what, by organisation, by category
+and by flow, on screen and as XLSX (one sheet each) or CSV (the disclosures themselves).
+
+Rules:
+- An entry counts in the period when it overlaps it: its first date is on or before the end,
+  and its last date (the first, for a one-off) is on or after the start.
+- A recurring summary is one entry; its records are the running total of the whole series (the
+  log keeps no per-day rows), and the report shows its first and last dates.
+- Exempt entries are included and marked exempt, never left out.
+- "By category" counts an entry under each of its categories, so its rows may add up to more
+  than the number of entries.
+- Exports are formula-safe (sharing/reports/exporting.py) and dates are real date cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from sharing.disclosures.models import Disclosure, disclosure_categories
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow
+from sharing.reports.columns import Column
+from sharing.reports.exporting import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Export,
+    Sheet,
+    csv_chunks,
+    xlsx_bytes,
+)
+from sharing.vendors.models import Organisation
+
+FORMATS = ("xlsx", "csv")
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    category_id: int | None = None
+    problem: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], *, today: date) -> Period:
+        """Defaults to this calendar year so far; a reversed range is refused with a message."""
+        start = _date(args.get("start")) or date(today.year, 1, 1)
+        end = _date(args.get("end")) or today
+        try:
+            category_id = int(args.get("category") or 0) or None
+        except ValueError:
+            category_id = None
+        if start > end:
+            return cls(date(today.year, 1, 1), today, category_id, "The start is after the end.")
+        return cls(start, end, category_id)
+
+    @property
+    def args(self) -> dict[str, str]:
+        values = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.category_id:
+            values["category"] = str(self.category_id)
+        return values
+
+
+def in_period(period: Period):
+    last = func.coalesce(Disclosure.last_disclosed_on, Disclosure.disclosed_on)
+    clause = (Disclosure.disclosed_on <= period.end) & (last >= period.start)
+    if period.category_id:
+        chosen = select(disclosure_categories.c.disclosure_id).where(
+            disclosure_categories.c.category_id == period.category_id
+        )
+        clause = clause & Disclosure.id.in_(chosen)
+    return clause
+
+
+def rows_query(period: Period) -> Select:
+    """The entries of the period, by organisation then date, with what the rows show."""
+    return (
+        select(Disclosure)
+        .join(Disclosure.organisation)
+        .join(Disclosure.flow)
+        .where(in_period(period))
+        .options(
+            contains_eager(Disclosure.organisation),
+            contains_eager(Disclosure.flow),
+            selectinload(Disclosure.categories),
+            selectinload(Disclosure.agreement),
+        )
+        .order_by(func.lower(Organisation.legal_name), Disclosure.disclosed_on, Disclosure.id)
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    entries: int
+    records: int
+    exempt: int
+    organisations: int = 0
+
+
+def _totals(key_columns, period: Period, *, join_categories: bool = False) -> list[Group]:
+    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
+    stmt = (
+        select(
+            *key_columns,
+            func.count(func.distinct(Disclosure.id)),
+            func.coalesce(func.sum(Disclosure.record_count), 0),
+            exempt,
+            func.count(func.distinct(Disclosure.organisation_id)),
+        )
+        .select_from(Disclosure)
+        .join(Organisation, Organisation.id == Disclosure.organisation_id)
+        .join(DataFlow, DataFlow.id == Disclosure.flow_id)
+    )
+    if join_categories:
+        stmt = stmt.join(
+            disclosure_categories, disclosure_categories.c.disclosure_id == Disclosure.id
+        ).join(DataCategory, DataCategory.id == disclosure_categories.c.category_id)
+    stmt = stmt.where(in_period(period)).group_by(*key_columns).order_by(*key_columns)
+    groups = []
+    for row in db.session.execute(stmt):
+        *names, entries, records, exempt_count, organisations = row
+        name = " — ".join(str(n) for n in names)
+        groups.append(
+            Group(name, entries, int(records or 0), int(exempt_count or 0), organisations)
+        )
+    return groups
+
+
+@dataclass(frozen=True)
+class Report:
+    by_organisation: list[Group]
+    by_category: list[Group]
+    by_flow: list[Group]
+
+    @property
+    def entries(self) -> int:
+        return sum(group.entries for group in self.by_organisation)
+
+    @property
+    def records(self) -> int:
+        return sum(group.records for group in self.by_organisation)
+
+
+def build(period: Period) -> Report:
+    return Report(
+        by_organisation=_totals([Organisation.legal_name], period),
+        by_category=_totals([DataCategory.name], period, join_categories=True),
+        by_flow=_totals([Organisation.legal_name, DataFlow.system_name], period),
+    )
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return list(
+        db.session.execute(select(DataCategory.id, DataCategory.name).order_by(DataCategory.name))
+    )
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def _column(header: str, kind: str = "text", example: str = "") -> Column:
+    return Column(header.lower().replace(" ", "_"), header, (), kind, "", example)
+
+
+DETAIL_COLUMNS = [
+    _column("Organisation", example="Example Analytics LLC"),
+    _column("Flow", example="Parking permits"),
+    _column("Categories", "list"),
+    _column("First date", "date"),
+    _column("Last date", "date"),
+    _column("Occurrences", "int"),
+    _column("Records", "int"),
+    _column("Purpose", example="Deliver the contracted service"),
+    _column("Agreement"),
+    _column("Exempt", "bool"),
+    _column("Exempt reason"),
+    _column("Flagged", "bool"),
+    _column("Flag reasons"),
+    _column("Retain until", "date"),
+]
+GROUP_COLUMNS = [
+    _column("Name", example="Example Analytics LLC"),
+    _column("Entries", "int"),
+    _column("Records", "int"),
+    _column("Exempt entries", "int"),
+    _column("Organisations", "int"),
+]
+
+
+def detail_row(entry: Disclosure) -> list[object]:
+    return [
+        entry.organisation.legal_name,
+        entry.flow.system_name,
+        ", ".join(sorted(category.name for category in entry.categories)),
+        entry.disclosed_on,
+        entry.last_disclosed_on or entry.disclosed_on,
+        entry.occurrence_count,
+        entry.record_count,
+        entry.purpose,
+        entry.agreement.number if entry.agreement else "",
+        entry.exempt,
+        entry.exempt_reason,
+        entry.flagged,
+        "; ".join(entry.flag_reasons or []),
+        entry.retain_until,
+    ]
+
+
+def _details(period: Period) -> Iterator[list[object]]:
+    for entry in db.session.scalars(rows_query(period)):
+        yield detail_row(entry)
+
+
+def _group_rows(groups: list[Group]) -> list[list[object]]:
+    return [[g.name, g.entries, g.records, g.exempt, g.organisations] for g in groups]
+
+
+def export(period: Period, fmt: str) -> Export:
+    """The report as XLSX (four sheets) or CSV (the disclosures)."""
+    filename = f"accounting-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return Export(
+            b"".join(csv_chunks(DETAIL_COLUMNS, _details(period))), filename, CSV_MIMETYPE
+        )
+    report = build(period)
+    sheets = [
+        Sheet("Disclosures", DETAIL_COLUMNS, _details(period)),
+        Sheet("By organisation", GROUP_COLUMNS, _group_rows(report.by_organisation)),
+        Sheet("By category", GROUP_COLUMNS, _group_rows(report.by_category)),
+        Sheet("By flow", GROUP_COLUMNS, _group_rows(report.by_flow)),
+    ]
+    return Export(xlsx_bytes(sheets), filename, XLSX_MIMETYPE)

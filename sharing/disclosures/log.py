@@ -1,0 +1,441 @@
+"""The disclosure log: recording a release of personal information, editing it, adding an
+occurrence to a recurring summary, and the request document kept with it.
+
+Rules (documented here so the office can find them):
+- **Approved flows only.** A disclosure is recorded against a data flow in status approved.
+- **Agreement in force.** The agreement is found, never chosen: an agreement of the flow's
+  organisation, in status active or expiring, that covers the flow (any revision of it), and
+  whose effective..expiry dates include the disclosure date. None → flagged
+  "No agreement in force".
+- **Agreed purposes.** The flow's `purposes` text declares them, one per line (or separated by
+  semicolons). The entry's purpose is chosen from those, or typed as "other"; a purpose that is
+  not one of the declared ones (compared without case or surrounding spaces) is flagged
+  "Purpose outside the agreed purposes".
+- **Categories** must be among the flow's categories.
+- **Exempt** entries (a Public Records Act release, internal need-to-know) need a reason; they
+  are kept in the log and shown as exempt in the accounting report, never left out.
+- **Retention.** retain_until = the later of (last disclosure date + 5 years) and (last
+  disclosure date + the flow's retention period, when known).
+- **Recurring** disclosures are one summary entry: first date, frequency, last date, the number
+  of occurrences and the running total of records.
+
+The request document is checked by content (sharing/attestations/evidence_checks.py) and written
+atomically under UPLOAD_DIR/disclosures before the row is committed; if anything fails, neither
+the file nor the row remains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+from sharing.attestations.evidence_checks import check_evidence
+from sharing.audit import services as audit
+from sharing.core.file_store import write_new
+from sharing.disclosures.models import Disclosure
+from sharing.errors import Conflict, DomainError, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowStatus
+
+log = logging.getLogger(__name__)
+
+RETENTION_YEARS = 5
+IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+NO_AGREEMENT = "No agreement in force"
+OUTSIDE_PURPOSE = "Purpose outside the agreed purposes"
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?:pdf|docx|xlsx|png|jpg)$")
+AUDIT_FIELDS = (
+    "flow_id",
+    "agreement_id",
+    "organisation_id",
+    "disclosed_on",
+    "is_recurring",
+    "frequency",
+    "last_disclosed_on",
+    "occurrence_count",
+    "record_count",
+    "purpose",
+    "legal_authority",
+    "requested_by",
+    "authorized_by_id",
+    "method",
+    "request_file_name",
+    "request_file_sha256",
+    "exempt",
+    "exempt_reason",
+    "flagged",
+    "flag_reasons",
+    "retain_until",
+)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded request document: its bytes and the name the browser gave."""
+
+    data: bytes
+    name: str
+
+
+class RequestFileUnavailable(DomainError):
+    """The stored request document is missing or no longer matches its SHA-256."""
+
+    status_code = 410
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+
+def declared_purposes(flow: DataFlow) -> list[str]:
+    """The flow's agreed purposes: one per line, or separated by semicolons."""
+    parts = re.split(r"[\n;]", flow.purposes or "")
+    return [part.strip(" \t\r-•") for part in parts if part.strip(" \t\r-•")]
+
+
+def agreement_in_force(flow: DataFlow, on: date) -> Agreement | None:
+    """The active or expiring agreement of the flow's organisation covering the flow on `on`."""
+    lineage = flow.lineage_id or flow.id
+    covered = select(agreement_flows.c.agreement_id).join(
+        DataFlow, DataFlow.id == agreement_flows.c.flow_id
+    )
+    covered = covered.where((DataFlow.lineage_id == lineage) | (DataFlow.id == flow.id))
+    return db.session.scalar(
+        select(Agreement)
+        .where(
+            Agreement.organisation_id == flow.organisation_id,
+            Agreement.status.in_(IN_FORCE),
+            Agreement.id.in_(covered),
+            (Agreement.effective_date.is_(None)) | (Agreement.effective_date <= on),
+            (Agreement.expiry_date.is_(None)) | (Agreement.expiry_date >= on),
+        )
+        .order_by(Agreement.effective_date.desc(), Agreement.id.desc())
+        .limit(1)
+    )
+
+
+def purpose_agreed(flow: DataFlow, purpose: str) -> bool:
+    wanted = purpose.strip().casefold()
+    return any(wanted == agreed.casefold() for agreed in declared_purposes(flow))
+
+
+def plus_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February → 28 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_until(flow: DataFlow, last: date) -> date:
+    """The later of five years after the last disclosure and the flow's own retention end."""
+    floor = plus_years(last, RETENTION_YEARS)
+    if flow.retention_days:
+        return max(floor, last + timedelta(days=flow.retention_days))
+    return floor
+
+
+def flags_for(flow: DataFlow, agreement: Agreement | None, purpose: str) -> list[str]:
+    reasons = []
+    if agreement is None:
+        reasons.append(NO_AGREEMENT)
+    if not purpose_agreed(flow, purpose):
+        reasons.append(OUTSIDE_PURPOSE)
+    return reasons
+
+
+# -- storage -----------------------------------------------------------------------------------
+
+
+def request_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "disclosures"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(stored_name: str) -> Path:
+    if not stored_name or not STORED_NAME.match(stored_name):
+        raise ValueError(f"not a stored request document: {stored_name!r}")
+    return request_dir() / stored_name
+
+
+def read_request_file(disclosure: Disclosure) -> bytes:
+    """The stored document's bytes, checked against the recorded SHA-256."""
+    try:
+        data = path_of(disclosure.request_file or "").read_bytes()
+    except (OSError, ValueError):
+        raise RequestFileUnavailable("The request document is missing from storage.") from None
+    if hashlib.sha256(data).hexdigest() != disclosure.request_file_sha256:
+        raise RequestFileUnavailable("The request document no longer matches its checksum.")
+    return data
+
+
+def _store(upload: Upload | None) -> tuple[str, str, str] | None:
+    """Check the document by content and write it; (stored name, safe name, sha256) or None."""
+    if upload is None:
+        return None
+    checked = check_evidence(
+        upload.data,
+        upload.name,
+        max_bytes=int(current_app.config["EVIDENCE_MAX_BYTES"]),
+        max_pixels=int(current_app.config["EVIDENCE_MAX_PIXELS"]),
+    )
+    stored = write_new(request_dir(), upload.data, checked.suffix)
+    return stored, checked.safe_name, hashlib.sha256(upload.data).hexdigest()
+
+
+def _discard(stored: str | None) -> None:
+    if stored:
+        try:
+            path_of(stored).unlink(missing_ok=True)
+        except OSError:
+            log.warning("request document %s could not be deleted", stored)
+
+
+# -- services ----------------------------------------------------------------------------------
+
+
+def _check(
+    flow: DataFlow | None,
+    *,
+    disclosed_on: date,
+    categories: list[int],
+    purpose: str,
+    is_recurring: bool,
+    frequency: str,
+    exempt: bool,
+    exempt_reason: str,
+    today: date,
+) -> list[DataCategory]:
+    errors: dict[str, str] = {}
+    if flow is None or flow.status != FlowStatus.APPROVED:
+        raise ValidationFailed({"flow_id": "Choose an approved data flow."})
+    if disclosed_on > today:
+        errors["disclosed_on"] = "The disclosure date cannot be in the future."
+    allowed = {link.category_id: link.category for link in flow.categories}
+    if not categories:
+        errors["categories"] = "Choose the categories of data disclosed."
+    elif any(category_id not in allowed for category_id in categories):
+        errors["categories"] = "Choose only categories the flow declares."
+    if not purpose.strip():
+        errors["purpose"] = "Give the purpose of the disclosure."
+    if is_recurring and not frequency:
+        errors["frequency"] = "Choose how often the recurring disclosure happens."
+    if exempt and not exempt_reason.strip():
+        errors["exempt_reason"] = "Give the reason the disclosure is exempt."
+    if errors:
+        raise ValidationFailed(errors)
+    return [allowed[category_id] for category_id in categories]
+
+
+def _apply(disclosure: Disclosure, flow: DataFlow, values: dict[str, Any]) -> None:
+    """Set the entry's fields and derive its agreement, flags and retention."""
+    for name, value in values.items():
+        setattr(disclosure, name, value)
+    disclosure.purpose = disclosure.purpose.strip()
+    disclosure.exempt_reason = disclosure.exempt_reason.strip() if disclosure.exempt else ""
+    disclosure.frequency = disclosure.frequency if disclosure.is_recurring else ""
+    last = disclosure.last_disclosed_on or disclosure.disclosed_on
+    agreement = agreement_in_force(flow, disclosure.disclosed_on)
+    disclosure.agreement_id = agreement.id if agreement else None
+    disclosure.flag_reasons = flags_for(flow, agreement, disclosure.purpose)
+    disclosure.flagged = bool(disclosure.flag_reasons)
+    disclosure.retain_until = retention_until(flow, last)
+
+
+def record_disclosure(
+    *,
+    flow_id: int,
+    disclosed_on: date,
+    categories: list[int],
+    record_count: int | None,
+    purpose: str,
+    legal_authority: str,
+    requested_by: str,
+    authorized_by_id: int | None,
+    method: str,
+    is_recurring: bool,
+    frequency: str,
+    exempt: bool,
+    exempt_reason: str,
+    request_file: Upload | None,
+    actor: Any,
+    today: date,
+) -> Disclosure:
+    """Record one disclosure (or the first of a recurring series); flags are derived."""
+    flow = db.session.get(DataFlow, flow_id)
+    chosen = _check(
+        flow,
+        disclosed_on=disclosed_on,
+        categories=categories,
+        purpose=purpose,
+        is_recurring=is_recurring,
+        frequency=frequency,
+        exempt=exempt,
+        exempt_reason=exempt_reason,
+        today=today,
+    )
+    stored = _store(request_file)
+    try:
+        disclosure = Disclosure(organisation_id=flow.organisation_id, created_by_id=actor.id)
+        values = dict(
+            flow_id=flow.id,
+            disclosed_on=disclosed_on,
+            last_disclosed_on=disclosed_on if is_recurring else None,
+            occurrence_count=1,
+            record_count=record_count,
+            purpose=purpose,
+            legal_authority=legal_authority.strip(),
+            requested_by=requested_by.strip(),
+            authorized_by_id=authorized_by_id,
+            method=method,
+            is_recurring=is_recurring,
+            frequency=frequency,
+            exempt=exempt,
+            exempt_reason=exempt_reason,
+        )
+        if stored:
+            values.update(request_file=stored[0], request_file_name=stored[1])
+            values["request_file_sha256"] = stored[2]
+        _apply(disclosure, flow, values)
+        disclosure.categories = chosen
+        db.session.add(disclosure)
+        db.session.flush()
+        audit.record(
+            actor=actor,
+            action="disclosure.recorded",
+            object_type="disclosure",
+            object_id=disclosure.id,
+            changes=audit.created(audit.snapshot(disclosure, AUDIT_FIELDS)),
+            summary=f"Disclosure recorded: {flow.system_name} on {disclosed_on.isoformat()}",
+            organisation_id=flow.organisation_id,
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _discard(stored[0] if stored else None)
+        raise
+    return disclosure
+
+
+def edit_disclosure(
+    *,
+    disclosure: Disclosure,
+    disclosed_on: date,
+    categories: list[int],
+    record_count: int | None,
+    purpose: str,
+    legal_authority: str,
+    requested_by: str,
+    authorized_by_id: int | None,
+    method: str,
+    is_recurring: bool,
+    frequency: str,
+    exempt: bool,
+    exempt_reason: str,
+    request_file: Upload | None,
+    actor: Any,
+    today: date,
+) -> Disclosure:
+    """Correct an entry (its flow stays); a new request document replaces the old one."""
+    flow = disclosure.flow
+    chosen = _check(
+        flow,
+        disclosed_on=disclosed_on,
+        categories=categories,
+        purpose=purpose,
+        is_recurring=is_recurring,
+        frequency=frequency,
+        exempt=exempt,
+        exempt_reason=exempt_reason,
+        today=today,
+    )
+    before = audit.snapshot(disclosure, AUDIT_FIELDS) | {"categories": _ids(disclosure)}
+    old_file = disclosure.request_file
+    stored = _store(request_file)
+    try:
+        values = dict(
+            disclosed_on=disclosed_on,
+            record_count=record_count,
+            purpose=purpose,
+            legal_authority=legal_authority.strip(),
+            requested_by=requested_by.strip(),
+            authorized_by_id=authorized_by_id,
+            method=method,
+            is_recurring=is_recurring,
+            frequency=frequency,
+            exempt=exempt,
+            exempt_reason=exempt_reason,
+        )
+        if is_recurring:
+            values["last_disclosed_on"] = max(
+                disclosure.last_disclosed_on or disclosed_on, disclosed_on
+            )
+        else:
+            values.update(last_disclosed_on=None, occurrence_count=1)
+        if stored:
+            values.update(request_file=stored[0], request_file_name=stored[1])
+            values["request_file_sha256"] = stored[2]
+        _apply(disclosure, flow, values)
+        disclosure.categories = chosen
+        after = audit.snapshot(disclosure, AUDIT_FIELDS) | {"categories": _ids(disclosure)}
+        audit.record(
+            actor=actor,
+            action="disclosure.updated",
+            object_type="disclosure",
+            object_id=disclosure.id,
+            changes=audit.diff(before, after),
+            summary=f"Disclosure #{disclosure.id} corrected",
+            organisation_id=disclosure.organisation_id,
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _discard(stored[0] if stored else None)
+        raise
+    if stored and old_file:
+        _discard(old_file)
+    return disclosure
+
+
+def record_occurrence(
+    *, disclosure: Disclosure, on: date, records: int, actor: Any, today: date
+) -> Disclosure:
+    """Add one occurrence to a recurring summary: last date, count and running total."""
+    if not disclosure.is_recurring:
+        raise Conflict("Only a recurring disclosure takes further occurrences.")
+    if on < disclosure.disclosed_on:
+        raise ValidationFailed({"on": "The date is before the first disclosure of the series."})
+    if on > today:
+        raise ValidationFailed({"on": "The date cannot be in the future."})
+    before = audit.snapshot(disclosure, AUDIT_FIELDS)
+    flow = disclosure.flow
+    disclosure.last_disclosed_on = max(disclosure.last_disclosed_on or on, on)
+    disclosure.occurrence_count = (disclosure.occurrence_count or 1) + 1
+    disclosure.record_count = (disclosure.record_count or 0) + records
+    disclosure.retain_until = retention_until(flow, disclosure.last_disclosed_on)
+    if agreement_in_force(flow, on) is None and NO_AGREEMENT not in disclosure.flag_reasons:
+        disclosure.flag_reasons = [*disclosure.flag_reasons, NO_AGREEMENT]
+        disclosure.flagged = True
+    audit.record(
+        actor=actor,
+        action="disclosure.occurrence_recorded",
+        object_type="disclosure",
+        object_id=disclosure.id,
+        changes=audit.diff(before, audit.snapshot(disclosure, AUDIT_FIELDS)),
+        summary=f"Occurrence on {on.isoformat()} of disclosure #{disclosure.id}: {records} records",
+        organisation_id=disclosure.organisation_id,
+    )
+    db.session.commit()
+    return disclosure
+
+
+def _ids(disclosure: Disclosure) -> list[int]:
+    return sorted(category.id for category in disclosure.categories)

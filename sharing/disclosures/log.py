@@ -26,23 +26,25 @@ the file nor the row remains.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
-from sharing.attestations.evidence_checks import check_evidence
 from sharing.audit import services as audit
-from sharing.core.file_store import write_new
+from sharing.disclosures.log_files import (  # noqa: F401 - Upload and readers re-exported
+    RequestFileUnavailable,
+    Upload,
+    discard,
+    read_request_file,
+    request_dir,
+    store,
+)
 from sharing.disclosures.models import Disclosure
-from sharing.errors import Conflict, DomainError, ValidationFailed
+from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 
@@ -52,7 +54,6 @@ RETENTION_YEARS = 5
 IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 NO_AGREEMENT = "No agreement in force"
 OUTSIDE_PURPOSE = "Purpose outside the agreed purposes"
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?:pdf|docx|xlsx|png|jpg)$")
 AUDIT_FIELDS = (
     "flow_id",
     "agreement_id",
@@ -76,20 +77,6 @@ AUDIT_FIELDS = (
     "flag_reasons",
     "retain_until",
 )
-
-
-@dataclass(frozen=True)
-class Upload:
-    """An uploaded request document: its bytes and the name the browser gave."""
-
-    data: bytes
-    name: str
-
-
-class RequestFileUnavailable(DomainError):
-    """The stored request document is missing or no longer matches its SHA-256."""
-
-    status_code = 410
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -152,51 +139,6 @@ def flags_for(flow: DataFlow, agreement: Agreement | None, purpose: str) -> list
 
 
 # -- storage -----------------------------------------------------------------------------------
-
-
-def request_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "disclosures"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def path_of(stored_name: str) -> Path:
-    if not stored_name or not STORED_NAME.match(stored_name):
-        raise ValueError(f"not a stored request document: {stored_name!r}")
-    return request_dir() / stored_name
-
-
-def read_request_file(disclosure: Disclosure) -> bytes:
-    """The stored document's bytes, checked against the recorded SHA-256."""
-    try:
-        data = path_of(disclosure.request_file or "").read_bytes()
-    except (OSError, ValueError):
-        raise RequestFileUnavailable("The request document is missing from storage.") from None
-    if hashlib.sha256(data).hexdigest() != disclosure.request_file_sha256:
-        raise RequestFileUnavailable("The request document no longer matches its checksum.")
-    return data
-
-
-def _store(upload: Upload | None) -> tuple[str, str, str] | None:
-    """Check the document by content and write it; (stored name, safe name, sha256) or None."""
-    if upload is None:
-        return None
-    checked = check_evidence(
-        upload.data,
-        upload.name,
-        max_bytes=int(current_app.config["EVIDENCE_MAX_BYTES"]),
-        max_pixels=int(current_app.config["EVIDENCE_MAX_PIXELS"]),
-    )
-    stored = write_new(request_dir(), upload.data, checked.suffix)
-    return stored, checked.safe_name, hashlib.sha256(upload.data).hexdigest()
-
-
-def _discard(stored: str | None) -> None:
-    if stored:
-        try:
-            path_of(stored).unlink(missing_ok=True)
-        except OSError:
-            log.warning("request document %s could not be deleted", stored)
 
 
 # -- services ----------------------------------------------------------------------------------
@@ -282,7 +224,7 @@ def record_disclosure(
         exempt_reason=exempt_reason,
         today=today,
     )
-    stored = _store(request_file)
+    stored = store(request_file)
     try:
         disclosure = Disclosure(organisation_id=flow.organisation_id, created_by_id=actor.id)
         values = dict(
@@ -320,7 +262,7 @@ def record_disclosure(
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        _discard(stored[0] if stored else None)
+        discard(stored[0] if stored else None)
         raise
     return disclosure
 
@@ -359,7 +301,7 @@ def edit_disclosure(
     )
     before = audit.snapshot(disclosure, AUDIT_FIELDS) | {"categories": _ids(disclosure)}
     old_file = disclosure.request_file
-    stored = _store(request_file)
+    stored = store(request_file)
     try:
         values = dict(
             disclosed_on=disclosed_on,
@@ -398,10 +340,10 @@ def edit_disclosure(
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        _discard(stored[0] if stored else None)
+        discard(stored[0] if stored else None)
         raise
     if stored and old_file:
-        _discard(old_file)
+        discard(old_file)
     return disclosure
 
 

@@ -7,9 +7,12 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -82,3 +85,81 @@ class IncidentReportForm(FlaskForm):
             "containment": self.containment.data or "",
             "agreement_id": self.agreement_id.data,
         }
+
+
+class AffectedMixin:
+    """The flows and categories an incident touches; choices are the organisation's own."""
+
+    flow_ids = SelectMultipleField(
+        "Data flows affected",
+        coerce=int,
+        validate_choice=False,
+        description="The organisation's data flows involved. Hold Ctrl (or Cmd) to pick several.",
+    )
+    category_ids = SelectMultipleField(
+        "Data categories affected",
+        coerce=int,
+        validate_choice=False,
+        description="Only categories shared in the flows you pick are accepted.",
+    )
+
+    def set_affected(self, flows, categories) -> None:
+        self.flow_ids.choices = [(f.id, f.system_name) for f in flows]
+        self.category_ids.choices = [(c.id, c.name) for c in categories]
+
+    def affected_values(self) -> dict[str, Any]:
+        return {
+            "flow_ids": list(self.flow_ids.data or []),
+            "category_ids": list(self.category_ids.data or []),
+        }
+
+
+class PortalIncidentForm(AffectedMixin, IncidentReportForm):
+    """The vendor's report, with the flows and categories of their own organisation."""
+
+    def report_values(self) -> dict[str, Any]:
+        return {**super().report_values(), **self.affected_values()}
+
+
+class StaffIncidentForm(AffectedMixin, IncidentReportForm):
+    """An incident recorded by staff for an organisation."""
+
+    organisation_id = SelectField(
+        "Organisation",
+        coerce=_optional_int,
+        validate_choice=False,
+        validators=[DataRequired(message="Choose an organisation.")],
+    )
+
+    def set_organisations(self, organisations) -> None:
+        self.organisation_id.choices = [("", "Choose an organisation")] + [
+            (o.id, o.display_name) for o in organisations
+        ]
+
+    def report_values(self) -> dict[str, Any]:
+        return {
+            **super().report_values(),
+            **self.affected_values(),
+            "organisation_id": self.organisation_id.data,
+        }
+
+
+class IncidentStepForm(FlaskForm):
+    """One step of the incident workflow; the dates and the note are used by the steps
+    that need them (the service says which are missing)."""
+
+    version = HiddenField()
+    individuals_notified_on = DateField(
+        "Individuals notified on", validators=[Optional()], description="Leave blank if not yet."
+    )
+    authorities_notified_on = DateField(
+        "Authorities notified on", validators=[Optional()], description="Leave blank if not yet."
+    )
+    note = TextAreaField(
+        "Closing note",
+        validators=[Optional(), Length(max=5000)],
+        description="How it was resolved; added to the containment record.",
+    )
+
+    def expected_version(self) -> int | None:
+        return _optional_int(self.version.data)

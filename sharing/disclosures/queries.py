@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from sharing.agreements.models import Agreement
 from sharing.audit.models import AuditEvent
 from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory
 from sharing.vendors.models import Organisation
 
 # An incident waits for its notices until it is marked notified or closed.
@@ -129,5 +131,51 @@ def organisation_choices() -> list[tuple[int, str]]:
             select(Organisation.id, Organisation.legal_name)
             .where(Organisation.id.in_(select(Incident.organisation_id)))
             .order_by(func.lower(Organisation.legal_name))
+        )
+    )
+
+
+# Choices for the staff report form ------------------------------------------------------------
+
+
+def reporting_organisations() -> list[Organisation]:
+    """Every organisation, by name, for the staff report's organisation select."""
+    return list(
+        db.session.scalars(select(Organisation).order_by(func.lower(Organisation.legal_name)))
+    )
+
+
+def organisation_agreements(organisation_id: int) -> list[Agreement]:
+    """The organisation's agreements, newest first."""
+    return list(
+        db.session.scalars(
+            select(Agreement)
+            .where(Agreement.organisation_id == organisation_id)
+            .order_by(Agreement.id.desc())
+        )
+    )
+
+
+def organisation_flows(organisation_id: int) -> list[DataFlow]:
+    """The organisation's data flows, by system name."""
+    return list(
+        db.session.scalars(
+            select(DataFlow)
+            .where(DataFlow.organisation_id == organisation_id)
+            .order_by(func.lower(DataFlow.system_name), DataFlow.id)
+        )
+    )
+
+
+def organisation_categories(organisation_id: int) -> list[DataCategory]:
+    """The categories shared in any of the organisation's flows, by name."""
+    shared = (
+        select(FlowCategory.category_id)
+        .join(DataFlow, DataFlow.id == FlowCategory.flow_id)
+        .where(DataFlow.organisation_id == organisation_id)
+    )
+    return list(
+        db.session.scalars(
+            select(DataCategory).where(DataCategory.id.in_(shared)).order_by(DataCategory.name)
         )
     )

@@ -1,7 +1,9 @@
-"""Incidents and disclosures: use cases that change them. (So far: a vendor reports an incident.)"""
+"""Incidents and disclosures: use cases that change them. (So far: reporting an incident, by a
+vendor from the portal or by staff; the workflow steps live in workflow.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,6 +19,7 @@ from sharing.core.numbering import next_in_year
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory
 from sharing.mail import services as mail
 from sharing.vendors.models import Organisation
 
@@ -51,8 +54,12 @@ def report_incident(
     containment: str,
     agreement_id: int | None,
     now: datetime,
+    flow_ids: Sequence[int] = (),
+    category_ids: Sequence[int] = (),
 ) -> Incident:
-    """Record an incident reported by (or for) an organisation and alert the privacy office."""
+    """Record an incident reported by (or for) an organisation and alert the privacy office.
+
+    Flows must be the organisation's own; categories must be among those flows' categories."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise ValidationFailed({"organisation_id": "Choose an organisation."})
@@ -65,6 +72,7 @@ def report_incident(
         agreement_id=agreement_id,
         now=now,
     )
+    flows, categories = _affected(organisation_id, flow_ids, category_ids)
     incident = Incident(
         organisation_id=organisation_id,
         agreement_id=agreement.id if agreement else None,
@@ -76,7 +84,9 @@ def report_incident(
         affected_individuals=affected_individuals,
         containment=(containment or "").strip(),
         status=IncidentStatus.REPORTED,
-        notice_deadline=discovered_at + timedelta(hours=notice_hours(agreement)),
+        notice_deadline=notice_deadline(discovered_at, notice_hours(agreement)),
+        flows=flows,
+        categories=categories,
     )
     _insert_with_reference(incident, year=local(now).year)
     audit.record(
@@ -124,6 +134,48 @@ def _check(
     return agreement
 
 
+def _affected(
+    organisation_id: int, flow_ids: Sequence[int], category_ids: Sequence[int]
+) -> tuple[list[DataFlow], list[DataCategory]]:
+    """The flows and categories named, checked against the organisation and those flows."""
+    wanted_flows, wanted_categories = set(flow_ids or ()), set(category_ids or ())
+    flows = list(
+        db.session.scalars(
+            select(DataFlow)
+            .where(DataFlow.id.in_(wanted_flows), DataFlow.organisation_id == organisation_id)
+            .order_by(DataFlow.id)
+        )
+    )
+    errors: dict[str, str] = {}
+    if len(flows) != len(wanted_flows):
+        errors["flow_ids"] = "Choose only the organisation's own data flows."
+    allowed = set(
+        db.session.scalars(
+            select(FlowCategory.category_id).where(FlowCategory.flow_id.in_(wanted_flows))
+        )
+    )
+    if not wanted_categories <= allowed:
+        errors["category_ids"] = "Choose only categories shared in the affected flows."
+    if errors:
+        raise ValidationFailed(errors)
+    categories = list(
+        db.session.scalars(
+            select(DataCategory)
+            .where(DataCategory.id.in_(wanted_categories))
+            .order_by(DataCategory.id)
+        )
+    )
+    return flows, categories
+
+
+def notice_deadline(discovered_at: datetime, hours: int) -> datetime:
+    """The notice deadline: `hours` elapsed hours after discovery (a DST change in the city
+    moves the wall-clock time, not the time allowed)."""
+    if discovered_at.tzinfo is None:
+        raise ValueError("discovered_at must be timezone-aware")
+    return discovered_at + timedelta(hours=hours)
+
+
 def notice_hours(agreement: Agreement | None) -> int:
     """Hours allowed from discovery to notice: the agreement's BRN-1 parameter, else 72."""
     value = (agreement.parameters or {}).get(NOTICE_PARAMETER) if agreement else None
@@ -164,7 +216,7 @@ def _alert_privacy_office(incident: Incident, organisation: Organisation) -> Non
     # Straight to the staff incident page (sign-in returns the reader there).
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/disclosures/incidents/{incident.id}"
     body = (
-        "A security incident was reported through the vendor portal.\n\n"
+        "A security incident was reported.\n\n"
         f"Reference: {incident.reference}\n"
         f"Organisation: {organisation.display_name}\n"
         f"Title: {incident.title}\n"

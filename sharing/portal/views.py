@@ -25,8 +25,9 @@ from sharing.attestations.queries import open_requests
 from sharing.auth.decorators import roles_required
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors
+from sharing.disclosures import queries as incident_queries
 from sharing.disclosures import services as incidents
-from sharing.disclosures.forms import IncidentReportForm
+from sharing.disclosures.forms import PortalIncidentForm
 from sharing.errors import ValidationFailed
 from sharing.flows.rules import FIELD_LABELS
 from sharing.portal import queries
@@ -127,8 +128,12 @@ def flow(flow_id: int):
 @bp.route("/incidents/new", methods=["GET", "POST"])
 @roles_required(*VENDOR)
 def report_incident():
-    form = IncidentReportForm()
+    form = PortalIncidentForm()
     form.set_agreements(queries.agreements(organisation_id=_org()))
+    form.set_affected(
+        incident_queries.organisation_flows(_org()),
+        incident_queries.organisation_categories(_org()),
+    )
     if form.validate_on_submit():
         try:
             reported = incidents.report_incident(

@@ -159,4 +159,5 @@ def incident(incident_id: int):
     found = queries.incident(organisation_id=_org(), incident_id=incident_id)
     if found is None:
         abort(404)
-    return render_template("portal/incident.html", incident=found)
+    overdue = incident_queries.is_overdue(found, now=now())
+    return render_template("portal/incident.html", incident=found, overdue=overdue)

@@ -123,3 +123,18 @@ def test_agreement_choices_list_only_the_vendors_visible_agreements(client, logi
     assert 'id="incident-report-form"' in html
     assert own.number in html
     assert draft.number not in html and other.number not in html
+
+
+def test_portal_incident_page_warns_when_the_notice_deadline_has_passed(client, login_as):
+    """An unnotified incident past its deadline is highlighted; one still in time is not."""
+    from tests.web.tables.portal import make_incident
+
+    vendor = login_as("vendor")
+    late = make_incident(vendor.organisation_id, notice_deadline=now() - timedelta(hours=1))
+    in_time = make_incident(vendor.organisation_id)
+
+    late_page = client.get(f"/portal/incidents/{late.id}").get_data(as_text=True)
+    in_time_page = client.get(f"/portal/incidents/{in_time.id}").get_data(as_text=True)
+
+    assert "The notice deadline has passed" in late_page
+    assert "The notice deadline has passed" not in in_time_page

@@ -1,0 +1,87 @@
+"""The open-data feed: the register and its changelog as CSV and JSON, with the fields of
+sharing/register/fields.py and nothing else (schema in docs/REGISTER.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flask import Response
+
+from sharing.register.fields import (
+    CHANGE_FIELDS,
+    PUBLIC_FIELDS,
+    SCHEMA_VERSION,
+    PublicField,
+    json_value,
+)
+from sharing.reports.exporting import csv_value
+
+LIST_SEPARATOR = "; "
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return csv_value(LIST_SEPARATOR.join(str(v) for v in value))
+    return csv_value(value)
+
+
+def csv_response(
+    records: Iterable[dict[str, Any]], fields: tuple[PublicField, ...], filename: str
+) -> Response:
+    """A formula-safe UTF-8 CSV with a header row of the field names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f.name for f in fields])
+    for record in records:
+        writer.writerow([_cell(record[f.name]) for f in fields])
+    return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+
+
+def json_response(
+    records: Iterable[dict[str, Any]],
+    fields: tuple[PublicField, ...],
+    *,
+    key: str,
+    generated_on: date,
+    filename: str,
+) -> Response:
+    """{"schema_version", "generated_on", key: [...]} with only the declared fields."""
+    body = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_on": generated_on.isoformat(),
+        key: [{f.name: json_value(record[f.name]) for f in fields} for record in records],
+    }
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    return _download(text, "application/json", filename)
+
+
+def _download(text: str, mimetype: str, filename: str) -> Response:
+    response = Response(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def register_csv(records: list[dict[str, Any]]) -> Response:
+    return csv_response(records, PUBLIC_FIELDS, "register.csv")
+
+
+def register_json(records: list[dict[str, Any]], *, today: date) -> Response:
+    return json_response(
+        records, PUBLIC_FIELDS, key="arrangements", generated_on=today, filename="register.json"
+    )
+
+
+def changes_csv(records: list[dict[str, Any]]) -> Response:
+    return csv_response(records, CHANGE_FIELDS, "register-changes.csv")
+
+
+def changes_json(records: list[dict[str, Any]], *, today: date) -> Response:
+    return json_response(
+        records, CHANGE_FIELDS, key="changes", generated_on=today, filename="register-changes.json"
+    )

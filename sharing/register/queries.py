@@ -1,0 +1,187 @@
+"""What the public register shows: approved, published flows (the revision in force) whose
+organisation has an agreement in force covering the flow, with search, filters and sort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+from sharing.auth.models import Department
+from sharing.core.pagination import positive_int
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
+from sharing.register.models import RegisterChange
+from sharing.vendors.models import Organisation
+
+IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+_FAR = date.max
+
+SORTS: dict[str, Any] = {
+    "organisation": Organisation.legal_name,
+    "department": Department.name,
+    "service": DataFlow.system_name,
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    q: str = ""
+    department: int | None = None
+    organisation: int | None = None
+    category: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> RegisterFilters:
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            department=positive_int(args.get("department")),
+            organisation=positive_int(args.get("organisation")),
+            category=positive_int(args.get("category")),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.department or self.organisation or self.category)
+
+
+def _revisions() -> Any:
+    """Any revision of the same lineage: an agreement names the revision it was signed over."""
+    return aliased(DataFlow)
+
+
+def covered_clause() -> Any:
+    """An agreement in force of the flow's organisation covers a revision of its lineage."""
+    revision = _revisions()
+    return exists(
+        select(1)
+        .select_from(Agreement)
+        .join(agreement_flows, agreement_flows.c.agreement_id == Agreement.id)
+        .join(revision, revision.id == agreement_flows.c.flow_id)
+        .where(
+            Agreement.status.in_(IN_FORCE),
+            Agreement.organisation_id == DataFlow.organisation_id,
+            revision.lineage_id == DataFlow.lineage_id,
+        )
+    )
+
+
+def public_clause() -> Any:
+    return and_(
+        DataFlow.status == FlowStatus.APPROVED,
+        DataFlow.published.is_(True),
+        covered_clause(),
+    )
+
+
+def is_public(flow: DataFlow) -> bool:
+    """True when the flow's lineage currently shows on the register."""
+    stmt = select(DataFlow.id).where(DataFlow.lineage_id == flow.lineage_id, public_clause())
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def arrangements_query(filters: RegisterFilters) -> Select:
+    stmt = (
+        select(DataFlow)
+        .join(Organisation, Organisation.id == DataFlow.organisation_id)
+        .join(Department, Department.id == DataFlow.department_id)
+        .where(public_clause())
+        .options(
+            selectinload(DataFlow.organisation),
+            selectinload(DataFlow.department),
+            selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+        )
+    )
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        stmt = stmt.where(
+            or_(
+                db.func.lower(DataFlow.system_name).like(like),
+                db.func.lower(DataFlow.purposes).like(like),
+                db.func.lower(Organisation.legal_name).like(like),
+                db.func.lower(Organisation.common_name).like(like),
+                db.func.lower(Department.name).like(like),
+            )
+        )
+    if filters.department:
+        stmt = stmt.where(DataFlow.department_id == filters.department)
+    if filters.organisation:
+        stmt = stmt.where(DataFlow.organisation_id == filters.organisation)
+    if filters.category:
+        stmt = stmt.where(
+            exists().where(
+                FlowCategory.flow_id == DataFlow.id, FlowCategory.category_id == filters.category
+            )
+        )
+    return stmt
+
+
+def agreements_for(flows: list[DataFlow]) -> dict[int, Agreement]:
+    """The agreement in force for each flow's lineage (the one ending last), in one query."""
+    lineages = {f.lineage_id for f in flows}
+    if not lineages:
+        return {}
+    revision = _revisions()
+    rows = db.session.execute(
+        select(revision.lineage_id, revision.organisation_id, Agreement)
+        .join(agreement_flows, agreement_flows.c.flow_id == revision.id)
+        .join(Agreement, Agreement.id == agreement_flows.c.agreement_id)
+        .where(revision.lineage_id.in_(lineages), Agreement.status.in_(IN_FORCE))
+    ).all()
+    chosen: dict[int, Agreement] = {}
+    for lineage_id, organisation_id, agreement in rows:
+        if agreement.organisation_id != organisation_id:
+            continue
+        current = chosen.get(lineage_id)
+        if current is None or (agreement.expiry_date or _FAR) > (current.expiry_date or _FAR):
+            chosen[lineage_id] = agreement
+    return chosen
+
+
+def arrangement_or_404(arrangement_id: int) -> DataFlow:
+    """The public revision in force of the lineage; 404 when it is not on the register."""
+    stmt = arrangements_query(RegisterFilters()).where(DataFlow.lineage_id == arrangement_id)
+    flow = db.session.scalar(stmt.limit(1))
+    if flow is None:
+        abort(404)
+    return flow
+
+
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """Only departments, organisations and categories that appear on the register."""
+    public_ids = select(DataFlow.id).where(public_clause())
+    departments = db.session.execute(
+        select(Department.id, Department.name)
+        .where(Department.id.in_(select(DataFlow.department_id).where(public_clause())))
+        .order_by(Department.name)
+    ).all()
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(select(DataFlow.organisation_id).where(public_clause())))
+        .order_by(Organisation.legal_name)
+    ).all()
+    categories = db.session.execute(
+        select(DataCategory.id, DataCategory.name)
+        .where(
+            DataCategory.id.in_(
+                select(FlowCategory.category_id).where(FlowCategory.flow_id.in_(public_ids))
+            )
+        )
+        .order_by(DataCategory.name)
+    ).all()
+    return {
+        "department": [(row.id, row.name) for row in departments],
+        "organisation": [(o.id, o.display_name) for o in organisations],
+        "category": [(row.id, row.name) for row in categories],
+    }
+
+
+def changes_query() -> Select:
+    return select(RegisterChange).order_by(
+        RegisterChange.changed_on.desc(), RegisterChange.id.desc()
+    )

@@ -1,0 +1,75 @@
+"""Publication control: the privacy office publishes a flow on the register or exempts it
+with a reason; each decision is audited and visibility changes go to the changelog."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sharing.audit import services as audit
+from sharing.errors import Conflict, ValidationFailed
+from sharing.extensions import db
+from sharing.flows.models import DataFlow
+from sharing.register.models import RegisterChange, RegisterChangeKind
+from sharing.register.queries import is_public
+
+MAX_REASON = 2000
+FIELDS = ("published", "publication_exemption")
+
+
+def _check(published: bool, exemption: str) -> str:
+    reason = (exemption or "").strip()
+    if published:
+        return ""
+    if not reason:
+        raise ValidationFailed(
+            {"exemption": "Give the reason this flow stays off the public register."}
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed({"exemption": f"Use at most {MAX_REASON} characters."})
+    return reason
+
+
+def set_publication(
+    *,
+    flow: DataFlow,
+    published: bool,
+    exemption: str,
+    actor: Any,
+    today: date,
+    expected_version: int | None = None,
+) -> DataFlow:
+    """Publish the flow, or exempt it with a reason; record the change on the changelog
+    when the arrangement appears on or leaves the register."""
+    reason = _check(published, exemption)
+    if expected_version is not None and expected_version != flow.version:
+        raise Conflict()
+    before = audit.snapshot(flow, FIELDS)
+    was_public = is_public(flow)
+    flow.published, flow.publication_exemption = published, reason
+    db.session.flush()
+    now_public = is_public(flow)
+    if was_public != now_public:
+        kind = RegisterChangeKind.ADDED if now_public else RegisterChangeKind.REMOVED
+        db.session.add(
+            RegisterChange(
+                flow_lineage_id=flow.lineage_id or flow.id,
+                flow_id=flow.id,
+                kind=kind,
+                changed_on=today,
+                summary=f"{flow.organisation.display_name}: {flow.system_name}"[:300],
+            )
+        )
+    audit.record(
+        actor=actor,
+        action="flow.publication_changed",
+        object_type="flow",
+        object_id=flow.id,
+        organisation_id=flow.organisation_id,
+        changes=audit.diff(before, audit.snapshot(flow, FIELDS)),
+        summary=(
+            f"{'Published' if published else 'Exempted from the register'}: {flow.system_name}"
+        ),
+    )
+    db.session.commit()
+    return flow

@@ -1,0 +1,191 @@
+"""The public register: anonymous pages, search and filters, the open-data feed, and the
+privacy office's publication control."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sharing.agreements.models import AgreementStatus
+from sharing.audit.models import AuditEvent
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowStatus
+from sharing.register.fields import FIELD_NAMES
+from sharing.register.models import RegisterChange, RegisterChangeKind
+from tests.factories import make_category, make_department
+from tests.web.tables.register import make_arrangement
+
+
+def _text(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_anonymous_visitors_see_active_arrangements_with_their_public_fields(client):
+    """A published, approved flow under an agreement in force shows without sign-in."""
+    category = make_category(name="Home address")
+    flow = make_arrangement(system_name="Parking permits", categories=(category,))
+    page = _text(client, "/register/")
+    assert "Parking permits" in page
+    assert "Home address" in page
+    assert "2028-12-31" in page
+    detail = _text(client, f"/register/{flow.lineage_id}")
+    assert "Cloudy (hosting, US)" in detail
+    assert flow.purposes in detail
+
+
+def test_unpublished_unapproved_or_uncovered_flows_stay_off_the_register(client):
+    """Exempt flows, drafts, and flows without an agreement in force are not public."""
+    exempt = make_arrangement(
+        system_name="Exempt system", published=False, publication_exemption="Critical"
+    )
+    draft = make_arrangement(system_name="Draft system", status=FlowStatus.DRAFT)
+    expired = make_arrangement(
+        system_name="Expired system", agreement_status=AgreementStatus.EXPIRED
+    )
+    page = _text(client, "/register/")
+    for flow in (exempt, draft, expired):
+        assert flow.system_name not in page
+        assert client.get(f"/register/{flow.lineage_id}").status_code == 404
+    assert client.get("/register/999999").status_code == 404
+
+
+def test_search_and_filters_narrow_the_register(client):
+    """Text search, department, organisation and category filters each narrow the list."""
+    roads = make_department(name="Roads")
+    health_cat = make_category(name="Vaccination status")
+    make_arrangement(system_name="Pothole reports", department_id=roads.id)
+    other = make_arrangement(system_name="Clinic bookings", categories=(health_cat,))
+    assert "Clinic bookings" not in _text(client, "/register/?q=pothole")
+    assert "Pothole reports" in _text(client, "/register/?q=pothole")
+    by_department = _text(client, f"/register/?department={roads.id}")
+    assert "Pothole reports" in by_department and "Clinic bookings" not in by_department
+    by_category = _text(client, f"/register/?category={health_cat.id}")
+    assert "Clinic bookings" in by_category and "Pothole reports" not in by_category
+    by_org = _text(client, f"/register/?organisation={other.organisation_id}")
+    assert "Clinic bookings" in by_org and "Pothole reports" not in by_org
+    assert "No arrangement matches" in _text(client, "/register/?q=nothing-like-this")
+
+
+def test_the_register_sorts_by_service_in_both_directions(client):
+    """?sort=service and ?sort=-service order the rows in SQL."""
+    make_arrangement(system_name="Alpha service")
+    make_arrangement(system_name="Zulu service")
+    ascending = _text(client, "/register/?sort=service")
+    descending = _text(client, "/register/?sort=-service")
+    assert ascending.index("Alpha service") < ascending.index("Zulu service")
+    assert descending.index("Zulu service") < descending.index("Alpha service")
+
+
+def test_the_csv_feed_has_exactly_the_public_fields_and_is_formula_safe(client):
+    """register.csv is a download whose header is PUBLIC_FIELDS and whose cells are escaped."""
+    make_arrangement(system_name="=HYPERLINK(1)")
+    response = client.get("/register/register.csv")
+    assert response.mimetype == "text/csv"
+    assert 'filename="register.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert tuple(rows[0]) == FIELD_NAMES
+    assert rows[1][FIELD_NAMES.index("service")] == "'=HYPERLINK(1)"
+
+
+def test_the_json_feed_has_a_schema_version_and_the_same_fields(client):
+    """register.json carries schema_version, generated_on and arrangements with PUBLIC_FIELDS."""
+    flow = make_arrangement()
+    response = client.get("/register/register.json")
+    assert response.mimetype == "application/json"
+    assert 'filename="register.json"' in response.headers["Content-Disposition"]
+    body = response.get_json()
+    assert body["schema_version"] == "1.0"
+    assert body["generated_on"]
+    (row,) = body["arrangements"]
+    assert tuple(row) == FIELD_NAMES
+    assert row["arrangement_id"] == flow.lineage_id
+    assert row["agreement_expires_on"] == "2028-12-31"
+
+
+def test_privacy_office_exempts_a_flow_with_a_reason_and_the_changelog_records_it(client, login_as):
+    """Exempting a public flow removes it, writes one audit event and a 'removed' change."""
+    user = login_as("privacy")
+    flow = make_arrangement(system_name="Water meters")
+    url = f"/register/flows/{flow.id}/publication"
+    response = client.post_form(
+        url,
+        {
+            "decision": "exempt",
+            "exemption": "Security of critical infrastructure",
+            "version": str(flow.version),
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(DataFlow, flow.id)
+    assert saved.published is False
+    assert saved.publication_exemption == "Security of critical infrastructure"
+    (event,) = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "flow.publication_changed")
+    ).all()
+    assert event.actor_id == user.id
+    assert event.changes["published"] == {"before": True, "after": False}
+    (change,) = db.session.scalars(db.select(RegisterChange)).all()
+    assert change.kind == RegisterChangeKind.REMOVED
+    assert "Water meters" not in _text(client, "/register/")
+    changes = client.get("/register/changes.json").get_json()["changes"]
+    assert changes[0]["change"] == "removed"
+    assert "Water meters" in _text(client, "/register/changes")
+
+
+def test_an_exemption_without_a_reason_is_refused_on_its_field(client, login_as):
+    """Keeping a flow off the register needs a reason; nothing changes without one."""
+    login_as("privacy")
+    flow = make_arrangement()
+    url = f"/register/flows/{flow.id}/publication"
+    response = client.post_form(
+        url, {"decision": "exempt", "exemption": "  ", "version": str(flow.version)}
+    )
+    assert response.status_code == 200
+    assert "Give the reason" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(DataFlow, flow.id).published is True
+    assert db.session.scalar(db.select(db.func.count(RegisterChange.id))) == 0
+
+
+def test_publishing_an_exempt_flow_adds_it_to_the_register(client, login_as):
+    """Publishing clears the exemption and records an 'added' change."""
+    login_as("admin")
+    flow = make_arrangement(published=False, publication_exemption="Was sensitive")
+    url = f"/register/flows/{flow.id}/publication"
+    response = client.post_form(
+        url, {"decision": "publish", "exemption": "", "version": str(flow.version)}
+    )
+    assert response.status_code == 302
+    assert flow.system_name in _text(client, "/register/")
+    (change,) = db.session.scalars(db.select(RegisterChange)).all()
+    assert change.kind == RegisterChangeKind.ADDED
+    rows = list(csv.reader(io.StringIO(_text(client, "/register/changes.csv"))))
+    assert rows[0] == ["changed_on", "change", "arrangement_id", "summary"]
+    assert rows[1][1] == "added"
+
+
+def test_procurement_and_vendors_cannot_change_publication(client, login_as):
+    """Only the privacy office and admins decide publication."""
+    flow = make_arrangement()
+    for role in ("procurement", "vendor"):
+        login_as(role)
+        response = client.post_form(
+            f"/register/flows/{flow.id}/publication",
+            {"decision": "exempt", "exemption": "No", "version": str(flow.version)},
+            from_url="/auth/account",
+        )
+        assert response.status_code == 403
+        client.post_form("/auth/sign-out", {}, from_url="/auth/account")
+    db.session.expire_all()
+    assert db.session.get(DataFlow, flow.id).published is True
+
+
+def test_the_staff_flow_page_links_privacy_officers_to_publication(client, login_as):
+    """The flow page shows the publication control to the privacy office."""
+    login_as("privacy")
+    flow = make_arrangement()
+    page = _text(client, f"/flows/{flow.id}")
+    assert f"/register/flows/{flow.id}/publication" in page

@@ -44,6 +44,7 @@ NAV_ITEMS = (
     NavItem("Departments", "auth.departments", ("admin",), "Administration"),
     NavItem("Audit trail", "audit.events", OFFICE, "Administration"),
     NavItem("Outbox", "mail.outbox", ("admin",), "Administration"),
+    NavItem("Public register", "register.index", (*STAFF, "vendor")),
 )
 
 

@@ -189,3 +189,10 @@ def test_the_staff_flow_page_links_privacy_officers_to_publication(client, login
     flow = make_arrangement()
     page = _text(client, f"/flows/{flow.id}")
     assert f"/register/flows/{flow.id}/publication" in page
+
+
+def test_anonymous_visitors_find_the_public_register_from_the_welcome_page(client):
+    """The signed-out home page and every page footer link to the register and its feeds."""
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/register/"' in page
+    assert 'href="/register/register.csv"' in page and 'href="/register/register.json"' in page

@@ -1,20 +1,17 @@
 """The privacy office's annual accountability report: its sheets as DataFrames, the Summary
 figures, and the workbook (XLSX) and per-sheet CSV files written from them.
 
-The sheets are read by accountability_sheets. Text cells are made formula-safe by the same
-escape as every other export (exporting.xlsx_value / csv_value, over core.csv_safety).
+The sheets are read by accountability_sheets and written by the list exports' own writers
+(exporting.xlsx_bytes / csv_chunks), so the formula escape and date cells are theirs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationStatus
@@ -32,14 +29,8 @@ from sharing.reports.accountability_sheets import (
     in_force,
     quarter_rows,
 )
-from sharing.reports.exporting import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    MAX_WIDTH,
-    MIN_WIDTH,
-    csv_value,
-    xlsx_value,
-)
+from sharing.reports.columns import Column
+from sharing.reports.exporting import Sheet, csv_chunks, xlsx_bytes
 
 SHEETS = {  # URL slug → sheet title, in workbook order
     "summary": "Summary",
@@ -49,7 +40,7 @@ SHEETS = {  # URL slug → sheet title, in workbook order
     "disclosures-incidents": "Disclosures and incidents",
 }
 SUMMARY_HEADERS = ("Figure", "Value", "How it is counted")
-DATE_WIDTH = 12
+DATE_EXAMPLE = "2026-12-31"  # sizes a date column
 
 
 def accountability_frames(*, year: int, today: date) -> dict[str, pd.DataFrame]:
@@ -78,48 +69,29 @@ def accountability_frames(*, year: int, today: date) -> dict[str, pd.DataFrame]:
 
 
 def accountability_workbook(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """The workbook: one sheet per frame, bold frozen header, widths, no formulas, and dates
-    as date cells with a date format."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for title, frame in frames.items():
-            safe = frame.map(xlsx_value).rename(columns=xlsx_value)
-            safe.to_excel(writer, sheet_name=title[:31], index=False)
-            _lay_out(writer.sheets[title[:31]], safe)
-    return buffer.getvalue()
-
-
-def _lay_out(worksheet, frame: pd.DataFrame) -> None:
-    worksheet.freeze_panes = "A2"
-    for position, header in enumerate(frame.columns, 1):
-        values = [value for value in frame.iloc[:, position - 1] if value is not None]
-        lengths = [DATE_WIDTH if isinstance(v, date) else len(str(v)) for v in values]
-        longest = max([len(str(header)), *lengths])
-        letter = get_column_letter(position)
-        worksheet.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
-        if any(isinstance(value, date) for value in values):
-            _format_dates(worksheet, position)
-
-
-def _format_dates(worksheet, position: int) -> None:
-    # pandas' openpyxl writer ignores its date_format argument, so the format is set here.
-    for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
-        if isinstance(cell.value, datetime):
-            has_time = cell.value.time() != datetime.min.time()
-            cell.number_format = DATETIME_FORMAT if has_time else DATE_FORMAT
-        elif isinstance(cell.value, date):
-            cell.number_format = DATE_FORMAT
+    """The workbook: one sheet per frame, written by the exports' own writer (bold frozen
+    header, widths, no formulas, dates as date cells)."""
+    return xlsx_bytes([_sheet(title, frame) for title, frame in frames.items()])
 
 
 def accountability_sheet_csv(frames: Mapping[str, pd.DataFrame], sheet: str) -> bytes:
     """One sheet, by its slug, as UTF-8 CSV with a byte-order mark; every field escaped."""
-    frame = frames[SHEETS[sheet]]
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_value(header) for header in frame.columns])
-    writer.writerows([csv_value(value) for value in row] for row in frame.itertuples(index=False))
-    return buffer.getvalue().encode("utf-8")
+    found = _sheet(SHEETS[sheet], frames[SHEETS[sheet]])
+    return b"".join(csv_chunks(found.columns, found.rows))
+
+
+def _sheet(title: str, frame: pd.DataFrame) -> Sheet:
+    """A frame as an export sheet: a column per header, sized by its longest value."""
+    rows = [list(row) for row in frame.itertuples(index=False)]
+    columns = [_column(str(header), [row[i] for row in rows]) for i, header in enumerate(frame)]
+    return Sheet(title[:31], columns, rows)
+
+
+def _column(header: str, values: list) -> Column:
+    present = [value for value in values if value is not None]
+    is_date = any(isinstance(value, date) for value in present)
+    example = max((DATE_EXAMPLE if is_date else str(v) for v in present), key=len, default="")
+    return Column(header, header, (), "date" if is_date else "text", "", example)
 
 
 # -- Summary ----------------------------------------------------------------------------

@@ -98,6 +98,7 @@ def register_commands(app: Flask) -> None:
     from sharing.agreements.cli import agreements_cli
     from sharing.attestations.cli import attestations_cli
     from sharing.auth.cli import users_cli
+    from sharing.backup.cli import backup_command, restore_command
     from sharing.demo.cli import demo_cli
     from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
@@ -113,5 +114,7 @@ def register_commands(app: Flask) -> None:
         agreements_cli,
         attestations_cli,
         reminders_cli,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(group)

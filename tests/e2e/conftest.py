@@ -14,6 +14,7 @@ otherwise the server's next write waits for the busy timeout.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -108,3 +109,73 @@ def sign_in(page) -> Callable:
         return user
 
     return _sign_in
+
+
+# -- Screenshots, extra users, accessibility ----------------------------------------------
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERIOUS = ("serious", "critical")
+
+
+def artifacts_dir() -> Path:
+    """Where screenshots go: SHARING_ARTIFACTS_DIR, else test-artifacts/screenshots/."""
+    configured = os.environ.get("SHARING_ARTIFACTS_DIR")
+    path = Path(configured) if configured else REPO_ROOT / "test-artifacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable:
+    """`screenshot(page, step)` saves a full-page PNG named `<test>-<step>.png`."""
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+
+    def _save(tab, step: str) -> Path:
+        path = artifacts_dir() / f"{test_name}-{step}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _save
+
+
+@pytest.fixture
+def new_page(browser, live_server: str) -> Iterator[Callable]:
+    """`new_page(**context_options)` opens a page in a context of its own (one per person)."""
+    contexts = []
+
+    def _open(**options):
+        context = browser.new_context(base_url=live_server, accept_downloads=True, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def sign_in_with(tab, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the sign-in form of the given page."""
+    tab.goto("/auth/sign-in")
+    tab.fill("#email", email)
+    tab.fill("#password", password)
+    with tab.expect_navigation():
+        tab.click("#sign-in-form [type=submit]")
+    assert "/auth/sign-in" not in tab.url, tab.content()[:500]
+
+
+def serious_violations(tab) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per rule and node."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab)
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in SERIOUS:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            found.append(f"{tab.url} {violation['id']} ({violation['impact']}): {target}")
+    return found

@@ -1,0 +1,174 @@
+"""axe-core on every main page, signed in as the role that uses it, over the demo data set.
+
+The demo seed gives each page realistic content (tables, badges, alerts, forms with values).
+One test per audience keeps the seed to one per test; each test visits all its pages and
+reports every serious or critical violation together, rule id and node, before failing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.auth.models import Role, User
+from sharing.core.clock import now, today
+from sharing.demo.seed import demo_sign_ins, seed_demo
+from sharing.disclosures.models import Disclosure, Incident
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowStatus
+from sharing.register.queries import public_clause
+from sharing.vendors.models import Organisation
+from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
+from tests.fixtures.spreadsheets import ORG_HEADERS, csv_bytes, organisation_row
+
+
+def _first(statement):
+    return db.session.scalars(statement.limit(1)).first()
+
+
+def _ids() -> dict[str, int]:
+    """Ids of demo rows the pages need; the vendor's rows belong to the demo vendor user."""
+    vendor = _first(select(User).where(User.role == Role.VENDOR))
+    own = AttestationRequest.organisation_id == vendor.organisation_id
+    open_states = (AttestationStatus.PENDING, AttestationStatus.RETURNED)
+    ids = {
+        "organisation": _first(select(Organisation).order_by(Organisation.id)).id,
+        "flow": _first(select(DataFlow).where(DataFlow.status == FlowStatus.APPROVED)).id,
+        "agreement": _first(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE)).id,
+        "attestation": _first(
+            select(AttestationRequest).where(
+                AttestationRequest.status == AttestationStatus.SUBMITTED
+            )
+        ).id,
+        "vendor_attestation": _first(
+            select(AttestationRequest).where(own, AttestationRequest.status.in_(open_states))
+        ).id,
+        "public_flow": _first(select(DataFlow).where(public_clause())).lineage_id,
+        "disclosure": _first(select(Disclosure)).id,
+        "incident": _first(select(Incident)).id,
+        "draft_agreement": _first(
+            select(Agreement).where(Agreement.status == AgreementStatus.DRAFT)
+        ).id,
+    }
+    end_transaction()
+    return ids
+
+
+@pytest.fixture
+def demo(app) -> dict:
+    """The demo data set; returns the ids the pages need and the demo sign-ins by role."""
+    seed_demo(today=today(), now=now())
+    ids = _ids()
+    return {"ids": ids, "sign_ins": {s.role: s for s in demo_sign_ins()}}
+
+
+STAFF_PAGES: dict[str, tuple[str, ...]] = {
+    "privacy": (
+        "/",
+        "/vendors/",
+        "/vendors/{organisation}",
+        "/flows/",
+        "/flows/{flow}",
+        "/agreements/",
+        "/agreements/{agreement}",
+        "/agreements/new",
+        "/agreements/{draft_agreement}/parameters",
+        "/attestations/",
+        "/attestations/{attestation}",
+        "/attestations/{attestation}/review",
+        "/attestations/evidence",
+        "/disclosures/log",
+        "/disclosures/log/new",
+        "/disclosures/log/{disclosure}",
+        "/disclosures/incidents",
+        "/disclosures/incidents/{incident}",
+        "/disclosures/accounting",
+        "/renewals/reminders",
+        "/renewals/calendar",
+        "/audit/",
+        "/auth/invitations",
+        "/reports/accountability",
+    ),
+    "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
+    "admin": ("/", "/auth/users", "/auth/invitations/new"),
+}
+VENDOR_PAGES = (
+    "/portal/",
+    "/attestations/{vendor_attestation}",
+    "/attestations/{vendor_attestation}/answer",
+    "/attestations/evidence/new",
+    "/portal/incidents/new",
+)
+PUBLIC_PAGES = ("/", "/register/", "/register/{public_flow}", "/register/changes", "/auth/sign-in")
+
+
+def _check(tab, paths: tuple[str, ...], ids: dict, screenshot: Callable, prefix: str) -> list:
+    found = []
+    for path in paths:
+        response = tab.goto(path.format(**ids))
+        assert response.status == 200, (path, response.status)
+        found += serious_violations(tab)
+        screenshot(tab, f"{prefix}-{re.sub(r'[^a-z0-9]+', '-', path).strip('-') or 'home'}")
+    return found
+
+
+def _upload_import(tab) -> None:
+    """Upload a file with one bad row, so the preview page has rows and an error to show."""
+    rows = [ORG_HEADERS, organisation_row(1), organisation_row(2, EIN="12-3")]
+    tab.goto("/reports/imports")
+    tab.set_input_files(
+        "#file", {"name": "orgs.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}
+    )
+    with tab.expect_navigation():
+        tab.locator("#import-upload-form [type=submit]").click()
+    assert "/reports/imports/" in tab.url, tab.url
+
+
+def _report(found: list[str]) -> str:
+    return "serious or critical axe violations:\n" + "\n".join(found)
+
+
+def test_staff_pages_have_no_serious_accessibility_violations(demo, new_page, screenshot):
+    """Every main staff page passes axe-core with no serious or critical violation."""
+    found = []
+    for role, paths in STAFF_PAGES.items():
+        tab = new_page()
+        sign_in = demo["sign_ins"][role]
+        sign_in_with(tab, sign_in.email, sign_in.password)
+        found += _check(tab, paths, demo["ids"], screenshot, role)
+        if role == "procurement":
+            _upload_import(tab)
+            found += serious_violations(tab)
+            screenshot(tab, "procurement-import-preview")
+    if found:
+        pytest.fail(_report(found))
+
+
+def test_vendor_and_public_pages_have_no_serious_accessibility_violations(
+    demo, new_page, screenshot
+):
+    """The vendor portal pages and the public pages pass axe-core (serious, critical)."""
+    vendor = new_page()
+    sign_in = demo["sign_ins"]["vendor"]
+    sign_in_with(vendor, sign_in.email, sign_in.password)
+    found = _check(vendor, VENDOR_PAGES, demo["ids"], screenshot, "vendor")
+    found += _check(new_page(), PUBLIC_PAGES, demo["ids"], screenshot, "public")
+    if found:
+        pytest.fail(_report(found))
+
+
+def test_the_axe_check_reports_a_real_violation(new_page, live_server):
+    """The helper does find violations: an image without alt text is reported as critical."""
+    tab = new_page()
+    tab.goto("/auth/sign-in")
+    tab.evaluate(
+        "() => { const img = document.createElement('img'); img.src = '/x.png';"
+        " document.querySelector('main, body').appendChild(img); }"
+    )
+    found = serious_violations(tab)
+    assert any("image-alt" in line for line in found), found

@@ -24,6 +24,7 @@ from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.register import changelog
 
 STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
 
@@ -169,6 +170,8 @@ def transition_agreement(
         raise
     agreement.status = step.target
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
+    written = changelog.sync_after_agreement_steps(steps=[(agreement, action)], today=today)
+    extra.update(changelog.audit_changes(written))
     _record(actor, agreement, step, before, extra)
     commit_or_conflict(STALE_MESSAGE)
     return agreement
@@ -256,8 +259,10 @@ class RollSummary:
 
 def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
     """Bring every agreement's status up to `today`, one audit event per change. Running it
-    again the same day changes nothing; after missed days it catches up."""
+    again the same day changes nothing; after missed days it catches up. The register's
+    changelog is brought in step at the end, dated `today`."""
     summary = RollSummary()
+    steps: list[tuple[Agreement, str]] = []
     candidates = db.session.scalars(
         select(Agreement)
         .where(Agreement.status.in_((S.EXECUTED, S.ACTIVE, S.EXPIRING)))
@@ -266,14 +271,17 @@ def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
     for agreement in candidates:
         if agreement.status == S.EXECUTED and _may_activate(agreement, today):
             _roll_step(actor, agreement, "activate", summary.activated)
+            steps.append((agreement, "activate"))
         if agreement.status in (S.ACTIVE, S.EXPIRING) and agreement.is_expired(on=today):
             if agreement.auto_renew:
                 _renew_tacitly(actor, agreement, today)
                 summary.renewed_tacitly.append(agreement.number)
             else:
                 _roll_step(actor, agreement, "expire", summary.expired)
+                steps.append((agreement, "expire"))
         if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
             _roll_step(actor, agreement, "mark_expiring", summary.expiring)
+    changelog.sync_after_agreement_steps(steps=steps, today=today, always=True)
     commit_or_conflict(STALE_MESSAGE)
     return summary
 

@@ -32,7 +32,6 @@ from sharing.flows.models import (
     TransferMethod,
 )
 from sharing.flows.risk import assess_risk
-from sharing.register.models import RegisterChange, RegisterChangeKind
 from sharing.vendors.models import OrganisationKind
 
 ALL_FLOWS: tuple[FlowSpec, ...] = STREETS_FLOWS + COMMUNITY_FLOWS + UTILITIES_FLOWS
@@ -59,7 +58,6 @@ def build_flows(ctx: DemoContext) -> None:
         else:
             _add_flow(ctx, spec, spec.status, revision=1, lineage_id=None)
     _add_review_comments(ctx)
-    _add_register_entries(ctx)
 
 
 def _add_flow(
@@ -190,17 +188,3 @@ def _add_review_comments(ctx: DemoContext) -> None:
                 FlowComment(author_id=procurement.id, body=reply, created_at=answered)
             )
         ctx.count("flow_comments", 2 if reply else 1)
-
-
-def _add_register_entries(ctx: DemoContext) -> None:
-    """The public register's changelog lists when each published flow was added."""
-    for flow in ctx.flows:
-        if flow.published and flow.approved_at is not None:
-            entry = RegisterChange(
-                flow_lineage_id=flow.lineage_id,
-                flow_id=flow.id,
-                kind=RegisterChangeKind.ADDED,
-                changed_on=flow.approved_at.date(),
-                summary=f"{flow.organisation.display_name}: {flow.system_name}"[:300],
-            )
-            db.session.add(entry)

@@ -20,6 +20,7 @@ from sharing.demo.oversight import build_disclosures, build_incidents
 from sharing.demo.parties import build_departments, build_organisations, build_users
 from sharing.demo.people_data import DEMO_USERS
 from sharing.demo.policy import build_policy, build_templates
+from sharing.demo.register import build_register_history
 from sharing.errors import Conflict
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow
@@ -106,6 +107,7 @@ def _build(ctx: DemoContext) -> None:
     build_templates(ctx)
     build_flows(ctx)
     build_agreements(ctx)
+    build_register_history(ctx)
     build_attestations(ctx)
     build_evidence(ctx)
     build_disclosures(ctx)

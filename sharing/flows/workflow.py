@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from sharing.audit import services as audit
 from sharing.auth.models import Role, User
+from sharing.core.clock import today as city_today
 from sharing.core.models import utcnow
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
@@ -17,6 +19,7 @@ from sharing.flows.models import DataFlow, FlowComment, FlowStatus
 from sharing.flows.rules import submission_problems
 from sharing.flows.services import changes_since, open_revision
 from sharing.mail import services as mail
+from sharing.register import changelog
 
 S = FlowStatus
 MAX_COMMENT = 5000
@@ -92,8 +95,10 @@ def transition_flow(
     comment: str = "",
     expected_version: int | None,
     commit: bool = True,
+    today: date | None = None,
 ) -> DataFlow:
-    """Move the flow one step through review, as the transition table allows."""
+    """Move the flow one step through review, as the transition table allows. Approval and
+    retirement bring the register's changelog in step, dated `today` (the city's today)."""
     step = TRANSITIONS.get(action)
     if step is None:
         raise Conflict("That is not a step of the review workflow.")
@@ -121,6 +126,8 @@ def transition_flow(
         changes["superseded_revision"] = {"before": None, "after": superseded.revision}
     if comment:
         changes["comment"] = {"before": None, "after": comment}
+    written = changelog.sync_after_flow_step(flow=flow, action=action, today=today or city_today())
+    changes.update(changelog.audit_changes(written))
     audit.record(
         actor=actor,
         action=f"flow.{action}",

@@ -106,7 +106,13 @@ CHANGE_FIELDS: tuple[PublicField, ...] = (
     PublicField("changed_on", "Date", "The day of the change (YYYY-MM-DD).", "date", ()),
     PublicField("change", "Change", "“added” or “removed”.", "text", ()),
     PublicField("arrangement_id", "Arrangement number", "As in the register.", "integer", ()),
-    PublicField("summary", "What changed", "The organisation and service.", "text", ()),
+    PublicField(
+        "summary",
+        "What changed",
+        "The organisation and service, then in plain words why it changed.",
+        "text",
+        (),
+    ),
 )
 
 

@@ -49,6 +49,16 @@ class RegisterFilters:
     def active(self) -> bool:
         return bool(self.q or self.department or self.organisation or self.category)
 
+    def args(self) -> dict[str, Any]:
+        """The filters in use, as query-string arguments (for links to the feeds)."""
+        values = {
+            "q": self.q,
+            "department": self.department,
+            "organisation": self.organisation,
+            "category": self.category,
+        }
+        return {name: value for name, value in values.items() if value}
+
 
 def _revisions() -> Any:
     """Any revision of the same lineage: an agreement names the revision it was signed over."""

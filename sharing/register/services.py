@@ -10,8 +10,7 @@ from sharing.audit import services as audit
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
-from sharing.register.models import RegisterChange, RegisterChangeKind
-from sharing.register.queries import is_public
+from sharing.register import changelog
 
 MAX_REASON = 2000
 FIELDS = ("published", "publication_exemption")
@@ -45,28 +44,19 @@ def set_publication(
     if expected_version is not None and expected_version != flow.version:
         raise Conflict()
     before = audit.snapshot(flow, FIELDS)
-    was_public = is_public(flow)
     flow.published, flow.publication_exemption = published, reason
-    db.session.flush()
-    now_public = is_public(flow)
-    if was_public != now_public:
-        kind = RegisterChangeKind.ADDED if now_public else RegisterChangeKind.REMOVED
-        db.session.add(
-            RegisterChange(
-                flow_lineage_id=flow.lineage_id or flow.id,
-                flow_id=flow.id,
-                kind=kind,
-                changed_on=today,
-                summary=f"{flow.organisation.display_name}: {flow.system_name}"[:300],
-            )
-        )
+    cause = changelog.PUBLICATION.about({flow.lineage_id or flow.id})
+    written = changelog.sync_changes(today=today, causes=[cause])
     audit.record(
         actor=actor,
         action="flow.publication_changed",
         object_type="flow",
         object_id=flow.id,
         organisation_id=flow.organisation_id,
-        changes=audit.diff(before, audit.snapshot(flow, FIELDS)),
+        changes={
+            **audit.diff(before, audit.snapshot(flow, FIELDS)),
+            **changelog.audit_changes(written),
+        },
         summary=(
             f"{'Published' if published else 'Exempted from the register'}: {flow.system_name}"
         ),

@@ -58,7 +58,9 @@ def changes():
 
 
 def _all_records() -> list[dict]:
-    stmt = queries.arrangements_query(queries.RegisterFilters()).order_by(DataFlow.lineage_id)
+    """Every arrangement matching the same search and filters as the register page."""
+    filters = queries.RegisterFilters.from_args(request.args)
+    stmt = queries.arrangements_query(filters).order_by(DataFlow.lineage_id)
     return _records(list(db.session.scalars(stmt)))
 
 

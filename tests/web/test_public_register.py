@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
+from sharing.agreements.lifecycle import transition_agreement
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.fields import FIELD_NAMES
 from sharing.register.models import RegisterChange, RegisterChangeKind
-from tests.factories import make_category, make_department
-from tests.web.tables.register import make_arrangement
+from tests.factories import make_category, make_department, make_user
+from tests.web.tables.register import flow_agreements, make_arrangement
 
 
 def _text(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.get_data(as_text=True)
+
+
+def _latest_change() -> RegisterChange:
+    return db.session.scalar(db.select(RegisterChange).order_by(RegisterChange.id.desc()).limit(1))
 
 
 def test_anonymous_visitors_see_active_arrangements_with_their_public_fields(client):
@@ -127,8 +133,10 @@ def test_privacy_office_exempts_a_flow_with_a_reason_and_the_changelog_records_i
     ).all()
     assert event.actor_id == user.id
     assert event.changes["published"] == {"before": True, "after": False}
-    (change,) = db.session.scalars(db.select(RegisterChange)).all()
+    assert event.changes["register_changes"]["after"] == [f"removed: arrangement {flow.lineage_id}"]
+    change = _latest_change()
     assert change.kind == RegisterChangeKind.REMOVED
+    assert change.summary.endswith("Taken off the register by the privacy office.")
     assert "Water meters" not in _text(client, "/register/")
     changes = client.get("/register/changes.json").get_json()["changes"]
     assert changes[0]["change"] == "removed"
@@ -147,7 +155,8 @@ def test_an_exemption_without_a_reason_is_refused_on_its_field(client, login_as)
     assert "Give the reason" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(DataFlow, flow.id).published is True
-    assert db.session.scalar(db.select(db.func.count(RegisterChange.id))) == 0
+    assert _latest_change().kind == RegisterChangeKind.ADDED
+    assert db.session.scalar(db.select(db.func.count(RegisterChange.id))) == 1
 
 
 def test_publishing_an_exempt_flow_adds_it_to_the_register(client, login_as):
@@ -162,6 +171,7 @@ def test_publishing_an_exempt_flow_adds_it_to_the_register(client, login_as):
     assert flow.system_name in _text(client, "/register/")
     (change,) = db.session.scalars(db.select(RegisterChange)).all()
     assert change.kind == RegisterChangeKind.ADDED
+    assert change.summary.endswith("Published by the privacy office.")
     rows = list(csv.reader(io.StringIO(_text(client, "/register/changes.csv"))))
     assert rows[0] == ["changed_on", "change", "arrangement_id", "summary"]
     assert rows[1][1] == "added"
@@ -196,3 +206,40 @@ def test_anonymous_visitors_find_the_public_register_from_the_welcome_page(clien
     page = client.get("/").get_data(as_text=True)
     assert 'href="/register/"' in page
     assert 'href="/register/register.csv"' in page and 'href="/register/register.json"' in page
+
+
+def test_the_changes_feeds_show_lifecycle_changes(client):
+    """A terminated agreement's removal appears on the changes page, CSV and JSON."""
+    flow = make_arrangement(system_name="Street lights")
+    (agreement,) = flow_agreements(flow)
+    transition_agreement(
+        actor=make_user("privacy"),
+        agreement=agreement,
+        action="terminate",
+        reason="Ended early",
+        today=date(2026, 11, 21),
+        expected_version=None,
+    )
+    changes = client.get("/register/changes.json").get_json()["changes"]
+    assert [c["change"] for c in changes] == ["removed", "added"]
+    assert changes[0]["changed_on"] == "2026-11-21"
+    assert changes[0]["summary"].endswith("Street lights. Its agreement was terminated.")
+    rows = list(csv.reader(io.StringIO(_text(client, "/register/changes.csv"))))
+    assert rows[1][:3] == ["2026-11-21", "removed", str(flow.lineage_id)]
+    assert "Its agreement was terminated." in _text(client, "/register/changes")
+
+
+def test_the_feeds_honour_the_register_search_and_filters(client):
+    """register.csv and register.json take the page's q, department, organisation, category."""
+    roads = make_department(name="Roads")
+    pothole = make_arrangement(system_name="Pothole reports", department_id=roads.id)
+    make_arrangement(system_name="Clinic bookings")
+    body = client.get(f"/register/register.json?department={roads.id}").get_json()
+    assert [row["service"] for row in body["arrangements"]] == ["Pothole reports"]
+    rows = list(csv.reader(io.StringIO(_text(client, "/register/register.csv?q=clinic"))))
+    assert [row[FIELD_NAMES.index("service")] for row in rows[1:]] == ["Clinic bookings"]
+    by_org = client.get(f"/register/register.json?organisation={pothole.organisation_id}")
+    assert len(by_org.get_json()["arrangements"]) == 1
+    assert len(client.get("/register/register.json").get_json()["arrangements"]) == 2
+    page = _text(client, f"/register/?department={roads.id}")
+    assert f"/register/register.csv?department={roads.id}" in page

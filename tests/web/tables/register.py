@@ -7,8 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sharing.agreements.models import AgreementStatus
+from sqlalchemy import select
+
+from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+from sharing.core.clock import today
+from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
+from sharing.register.changelog import sync_changes
 from tests.factories import make_approved_flow, make_category, make_organisation
 from tests.web.tables import ROLES, AuditCase, IsolationCase, Page
 from tests.web.tables.agreement_lifecycle import make_agreement
@@ -23,7 +28,8 @@ def make_arrangement(
     organisation: Any = None,
     **overrides: Any,
 ) -> DataFlow:
-    """An approved, published flow covered by an agreement in `agreement_status`."""
+    """An approved, published flow covered by an agreement in `agreement_status`; the
+    changelog records it as the lifecycle would have (an addition when it is public)."""
     organisation = organisation or make_organisation()
     overrides.setdefault("published", True)
     overrides.setdefault(
@@ -37,7 +43,21 @@ def make_arrangement(
         effective_date=date(2026, 1, 1),
         expiry_date=date(2028, 12, 31),
     )
+    sync_changes(today=today())
+    db.session.commit()
     return flow
+
+
+def flow_agreements(flow: DataFlow) -> list[Agreement]:
+    """The agreements that name this revision."""
+    return list(
+        db.session.scalars(
+            select(Agreement)
+            .join(agreement_flows, agreement_flows.c.agreement_id == Agreement.id)
+            .where(agreement_flows.c.flow_id == flow.id)
+            .order_by(Agreement.id)
+        )
+    )
 
 
 def _arrangement() -> dict:

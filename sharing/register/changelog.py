@@ -1,0 +1,174 @@
+"""The register's changelog kept in step with the register: the one writer of RegisterChange
+rows, called inside every transaction that can put an arrangement on or take it off."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from sharing.agreements.models import agreement_flows
+from sharing.extensions import db
+from sharing.flows.models import DataFlow, FlowStatus
+from sharing.register.models import RegisterChange, RegisterChangeKind
+from sharing.register.queries import public_clause
+
+MAX_SUMMARY = 300
+
+
+@dataclass(frozen=True)
+class Cause:
+    """The plain words the changelog gives for an addition or a removal, for the lineages a
+    step touched (None: any lineage)."""
+
+    added: str
+    removed: str
+    lineages: Collection[int] | None = None
+
+    def about(self, lineages: Collection[int]) -> Cause:
+        """The same words, claimed only for these lineages."""
+        return Cause(self.added, self.removed, frozenset(lineages))
+
+    def covers(self, lineage_id: int) -> bool:
+        return self.lineages is None or lineage_id in self.lineages
+
+
+# Used when no step claims the lineage, e.g. the first run over data recorded before the
+# changelog followed the lifecycle.
+GENERAL = Cause("Listed on the register.", "No longer on the register.")
+
+PUBLICATION = Cause(
+    "Published by the privacy office.", "Taken off the register by the privacy office."
+)
+
+FLOW_STEPS: dict[str, Cause] = {
+    "approve": Cause("The flow was approved.", "Its new approved revision is not published."),
+    "retire": Cause(GENERAL.added, "The flow was retired."),
+}
+
+# Agreement steps that can change what the register shows, and their words.
+AGREEMENT_STEPS: dict[str, Cause] = {
+    "activate": Cause("Its agreement came into force.", GENERAL.removed),
+    "expire": Cause(GENERAL.added, "Its agreement expired."),
+    "terminate": Cause(GENERAL.added, "Its agreement was terminated."),
+    "renew": Cause(
+        "Its renewed agreement is in force.",
+        "Its agreement was renewed; the renewal is not in force yet.",
+    ),
+}
+
+
+def public_lineages() -> set[int]:
+    """The lineages the register shows now, in one statement."""
+    stmt = select(DataFlow.lineage_id).where(public_clause()).distinct()
+    return {lineage for lineage in db.session.scalars(stmt) if lineage is not None}
+
+
+def recorded_lineages() -> set[int]:
+    """The lineages whose latest changelog entry is an addition, in one statement."""
+    latest = select(func.max(RegisterChange.id)).group_by(RegisterChange.flow_lineage_id)
+    stmt = select(RegisterChange.flow_lineage_id).where(
+        RegisterChange.id.in_(latest), RegisterChange.kind == RegisterChangeKind.ADDED
+    )
+    return set(db.session.scalars(stmt))
+
+
+def sync_changes(*, today: date, causes: Sequence[Cause] = ()) -> list[RegisterChange]:
+    """Write an addition for each lineage now on the register that the changelog does not
+    show as added, and a removal for each it shows as added that is no longer there.
+    Idempotent; flushes but does not commit, so it belongs to the caller's transaction."""
+    db.session.flush()
+    now_public, on_record = public_lineages(), recorded_lineages()
+    differences = {lineage: RegisterChangeKind.ADDED for lineage in now_public - on_record}
+    differences.update({lineage: RegisterChangeKind.REMOVED for lineage in on_record - now_public})
+    if not differences:
+        return []
+    revisions = _representatives(differences)
+    rows = [
+        RegisterChange(
+            flow_lineage_id=lineage,
+            flow_id=revisions[lineage].id if lineage in revisions else None,
+            kind=kind,
+            changed_on=today,
+            summary=_summary(revisions.get(lineage), kind, _cause(lineage, causes)),
+        )
+        for lineage, kind in sorted(differences.items())
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def sync_after_flow_step(*, flow: DataFlow, action: str, today: date) -> list[RegisterChange]:
+    """After a review step: approval or retirement may move the flow's lineage."""
+    cause = FLOW_STEPS.get(action)
+    if cause is None:
+        return []
+    return sync_changes(today=today, causes=[cause.about({flow.lineage_id or flow.id})])
+
+
+def sync_after_agreement_steps(
+    *, steps: Iterable[tuple[Any, str]], today: date, always: bool = False
+) -> list[RegisterChange]:
+    """After agreement steps (agreement, action): the lineages each covers may move. With
+    `always`, reconcile even when no step could change the register (the daily roll)."""
+    steps = [(agreement, action) for agreement, action in steps if action in AGREEMENT_STEPS]
+    if not steps and not always:
+        return []
+    covered = _lineages_of({agreement.id for agreement, _ in steps})
+    causes = [AGREEMENT_STEPS[action].about(covered.get(a.id, ())) for a, action in steps]
+    return sync_changes(today=today, causes=causes)
+
+
+def audit_changes(rows: Sequence[RegisterChange]) -> dict[str, Any]:
+    """The changelog entries a step wrote, as an extra field of its audit event."""
+    if not rows:
+        return {}
+    after = [f"{row.kind.value}: arrangement {row.flow_lineage_id}" for row in rows]
+    return {"register_changes": {"before": None, "after": after}}
+
+
+def _cause(lineage: int, causes: Sequence[Cause]) -> Cause:
+    return next((cause for cause in causes if cause.covers(lineage)), GENERAL)
+
+
+def _summary(flow: DataFlow | None, kind: RegisterChangeKind, cause: Cause) -> str:
+    reason = cause.added if kind == RegisterChangeKind.ADDED else cause.removed
+    if flow is None:
+        return reason[:MAX_SUMMARY]
+    return f"{flow.organisation.display_name}: {flow.system_name}. {reason}"[:MAX_SUMMARY]
+
+
+def _representatives(lineages: Collection[int]) -> dict[int, DataFlow]:
+    """For each lineage, the revision that names it: the approved one, else the latest."""
+    flows = db.session.scalars(
+        select(DataFlow)
+        .where(DataFlow.lineage_id.in_(list(lineages)))
+        .options(selectinload(DataFlow.organisation))
+        .order_by(DataFlow.revision)
+    )
+    chosen: dict[int, DataFlow] = {}
+    for flow in flows:
+        current = chosen.get(flow.lineage_id)
+        if current is None or current.status != FlowStatus.APPROVED:
+            chosen[flow.lineage_id] = flow
+    return chosen
+
+
+def _lineages_of(agreement_ids: set[int]) -> dict[int, set[int]]:
+    """The lineages each agreement names, in one statement."""
+    if not agreement_ids:
+        return {}
+    rows = db.session.execute(
+        select(agreement_flows.c.agreement_id, DataFlow.lineage_id)
+        .join(DataFlow, DataFlow.id == agreement_flows.c.flow_id)
+        .where(agreement_flows.c.agreement_id.in_(agreement_ids))
+    ).all()
+    covered: dict[int, set[int]] = {}
+    for agreement_id, lineage_id in rows:
+        covered.setdefault(agreement_id, set()).add(lineage_id)
+    return covered

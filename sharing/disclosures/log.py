@@ -18,6 +18,9 @@ Rules (documented here so the office can find them):
   disclosure date + the flow's retention period, when known).
 - **Recurring** disclosures are one summary entry: first date, frequency, last date, the number
   of occurrences and the running total of records.
+- **Bulk entry.** A CSV or XLSX file of entries goes through the registry's import path
+  (reports.importing, with log_import.py planning and writing the rows); each row passes
+  entry_problems and is written by add_disclosure, exactly as hand entry is.
 
 The request document is checked by content (sharing/attestations/evidence_checks.py) and written
 atomically under UPLOAD_DIR/disclosures before the row is committed; if anything fails, neither
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -144,37 +148,71 @@ def flags_for(flow: DataFlow, agreement: Agreement | None, purpose: str) -> list
 # -- services ----------------------------------------------------------------------------------
 
 
-def _check(
-    flow: DataFlow | None,
-    *,
-    disclosed_on: date,
-    categories: list[int],
-    purpose: str,
-    is_recurring: bool,
-    frequency: str,
-    exempt: bool,
-    exempt_reason: str,
-    today: date,
-) -> list[DataCategory]:
-    errors: dict[str, str] = {}
+@dataclass(frozen=True)
+class DisclosureEntry:
+    """What a person (the form) or a file row (the import) says about one disclosure."""
+
+    flow_id: int
+    disclosed_on: date
+    categories: list[int]
+    record_count: int | None = None
+    purpose: str = ""
+    legal_authority: str = ""
+    requested_by: str = ""
+    authorized_by_id: int | None = None
+    method: str = ""
+    is_recurring: bool = False
+    frequency: str = ""
+    exempt: bool = False
+    exempt_reason: str = ""
+
+    def values(self) -> dict[str, Any]:
+        """The entry's own fields, as first recorded (one occurrence)."""
+        return dict(
+            flow_id=self.flow_id,
+            disclosed_on=self.disclosed_on,
+            last_disclosed_on=self.disclosed_on if self.is_recurring else None,
+            occurrence_count=1,
+            record_count=self.record_count,
+            purpose=self.purpose,
+            legal_authority=self.legal_authority.strip(),
+            requested_by=self.requested_by.strip(),
+            authorized_by_id=self.authorized_by_id,
+            method=self.method,
+            is_recurring=self.is_recurring,
+            frequency=self.frequency,
+            exempt=self.exempt,
+            exempt_reason=self.exempt_reason,
+        )
+
+
+def entry_problems(flow: DataFlow | None, entry: DisclosureEntry, *, today: date) -> dict:
+    """Every reason the entry cannot be recorded, by field; empty when it can."""
     if flow is None or flow.status != FlowStatus.APPROVED:
-        raise ValidationFailed({"flow_id": "Choose an approved data flow."})
-    if disclosed_on > today:
+        return {"flow_id": "Choose an approved data flow."}
+    errors: dict[str, str] = {}
+    if entry.disclosed_on > today:
         errors["disclosed_on"] = "The disclosure date cannot be in the future."
-    allowed = {link.category_id: link.category for link in flow.categories}
-    if not categories:
+    allowed = {link.category_id for link in flow.categories}
+    if not entry.categories:
         errors["categories"] = "Choose the categories of data disclosed."
-    elif any(category_id not in allowed for category_id in categories):
+    elif any(category_id not in allowed for category_id in entry.categories):
         errors["categories"] = "Choose only categories the flow declares."
-    if not purpose.strip():
+    if not entry.purpose.strip():
         errors["purpose"] = "Give the purpose of the disclosure."
-    if is_recurring and not frequency:
+    if entry.is_recurring and not entry.frequency:
         errors["frequency"] = "Choose how often the recurring disclosure happens."
-    if exempt and not exempt_reason.strip():
+    if entry.exempt and not entry.exempt_reason.strip():
         errors["exempt_reason"] = "Give the reason the disclosure is exempt."
+    return errors
+
+
+def _check(flow: DataFlow | None, entry: DisclosureEntry, *, today: date) -> list[DataCategory]:
+    errors = entry_problems(flow, entry, today=today)
     if errors:
         raise ValidationFailed(errors)
-    return [allowed[category_id] for category_id in categories]
+    allowed = {link.category_id: link.category for link in flow.categories}
+    return [allowed[category_id] for category_id in entry.categories]
 
 
 def _apply(disclosure: Disclosure, flow: DataFlow, values: dict[str, Any]) -> None:
@@ -190,6 +228,44 @@ def _apply(disclosure: Disclosure, flow: DataFlow, values: dict[str, Any]) -> No
     disclosure.flag_reasons = flags_for(flow, agreement, disclosure.purpose)
     disclosure.flagged = bool(disclosure.flag_reasons)
     disclosure.retain_until = retention_until(flow, last)
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(DisclosureEntry))
+
+
+def add_disclosure(
+    *,
+    flow: DataFlow,
+    entry: DisclosureEntry,
+    chosen: list[DataCategory],
+    actor: Any,
+    stored: tuple[str, str, str] | None = None,
+    source: str = "",
+) -> Disclosure:
+    """Add a checked entry and its `disclosure.recorded` event; the caller commits.
+
+    `source` says where an imported entry came from, for the event's summary.
+    """
+    disclosure = Disclosure(organisation_id=flow.organisation_id, created_by_id=actor.id)
+    values = entry.values()
+    if stored:
+        values.update(request_file=stored[0], request_file_name=stored[1])
+        values["request_file_sha256"] = stored[2]
+    _apply(disclosure, flow, values)
+    disclosure.categories = chosen
+    db.session.add(disclosure)
+    db.session.flush()
+    summary = f"Disclosure recorded: {flow.system_name} on {entry.disclosed_on.isoformat()}"
+    audit.record(
+        actor=actor,
+        action="disclosure.recorded",
+        object_type="disclosure",
+        object_id=disclosure.id,
+        changes=audit.created(audit.snapshot(disclosure, AUDIT_FIELDS)),
+        summary=summary + (f" ({source})" if source else ""),
+        organisation_id=flow.organisation_id,
+    )
+    return disclosure
 
 
 def record_disclosure(
@@ -212,52 +288,13 @@ def record_disclosure(
     today: date,
 ) -> Disclosure:
     """Record one disclosure (or the first of a recurring series); flags are derived."""
-    flow = db.session.get(DataFlow, flow_id)
-    chosen = _check(
-        flow,
-        disclosed_on=disclosed_on,
-        categories=categories,
-        purpose=purpose,
-        is_recurring=is_recurring,
-        frequency=frequency,
-        exempt=exempt,
-        exempt_reason=exempt_reason,
-        today=today,
-    )
+    entry = DisclosureEntry(**_entry_values(locals()))
+    flow = db.session.get(DataFlow, entry.flow_id)
+    chosen = _check(flow, entry, today=today)
     stored = store(request_file)
     try:
-        disclosure = Disclosure(organisation_id=flow.organisation_id, created_by_id=actor.id)
-        values = dict(
-            flow_id=flow.id,
-            disclosed_on=disclosed_on,
-            last_disclosed_on=disclosed_on if is_recurring else None,
-            occurrence_count=1,
-            record_count=record_count,
-            purpose=purpose,
-            legal_authority=legal_authority.strip(),
-            requested_by=requested_by.strip(),
-            authorized_by_id=authorized_by_id,
-            method=method,
-            is_recurring=is_recurring,
-            frequency=frequency,
-            exempt=exempt,
-            exempt_reason=exempt_reason,
-        )
-        if stored:
-            values.update(request_file=stored[0], request_file_name=stored[1])
-            values["request_file_sha256"] = stored[2]
-        _apply(disclosure, flow, values)
-        disclosure.categories = chosen
-        db.session.add(disclosure)
-        db.session.flush()
-        audit.record(
-            actor=actor,
-            action="disclosure.recorded",
-            object_type="disclosure",
-            object_id=disclosure.id,
-            changes=audit.created(audit.snapshot(disclosure, AUDIT_FIELDS)),
-            summary=f"Disclosure recorded: {flow.system_name} on {disclosed_on.isoformat()}",
-            organisation_id=flow.organisation_id,
+        disclosure = add_disclosure(
+            flow=flow, entry=entry, chosen=chosen, actor=actor, stored=stored
         )
         db.session.commit()
     except BaseException:
@@ -288,37 +325,18 @@ def edit_disclosure(
 ) -> Disclosure:
     """Correct an entry (its flow stays); a new request document replaces the old one."""
     flow = disclosure.flow
-    chosen = _check(
-        flow,
-        disclosed_on=disclosed_on,
-        categories=categories,
-        purpose=purpose,
-        is_recurring=is_recurring,
-        frequency=frequency,
-        exempt=exempt,
-        exempt_reason=exempt_reason,
-        today=today,
-    )
+    entry = DisclosureEntry(**_entry_values(locals() | {"flow_id": flow.id}))
+    chosen = _check(flow, entry, today=today)
     before = audit.snapshot(disclosure, AUDIT_FIELDS) | {"categories": _ids(disclosure)}
     old_file = disclosure.request_file
     stored = store(request_file)
     try:
-        values = dict(
-            disclosed_on=disclosed_on,
-            record_count=record_count,
-            purpose=purpose,
-            legal_authority=legal_authority.strip(),
-            requested_by=requested_by.strip(),
-            authorized_by_id=authorized_by_id,
-            method=method,
-            is_recurring=is_recurring,
-            frequency=frequency,
-            exempt=exempt,
-            exempt_reason=exempt_reason,
-        )
-        if is_recurring:
+        values = entry.values()
+        for name in ("flow_id", "occurrence_count", "last_disclosed_on"):
+            values.pop(name)
+        if entry.is_recurring:
             values["last_disclosed_on"] = max(
-                disclosure.last_disclosed_on or disclosed_on, disclosed_on
+                disclosure.last_disclosed_on or entry.disclosed_on, entry.disclosed_on
             )
         else:
             values.update(last_disclosed_on=None, occurrence_count=1)
@@ -377,6 +395,11 @@ def record_occurrence(
     )
     db.session.commit()
     return disclosure
+
+
+def _entry_values(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The DisclosureEntry fields among a service's keyword arguments."""
+    return {name: arguments[name] for name in ENTRY_FIELDS}
 
 
 def _ids(disclosure: Disclosure) -> list[int]:

@@ -18,5 +18,15 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload and check")
 
 
+class DisclosureUploadForm(UploadForm):
+    file = FileField(
+        "Spreadsheet of disclosures",
+        validators=[FileRequired("Choose a CSV or XLSX file of disclosures.")],
+        description="One row per disclosure, with the template's headers. Nothing is recorded "
+        "until you have checked the preview and confirmed it.",
+        render_kw={"accept": ".csv,.xlsx,text/csv"},
+    )
+
+
 class ConfirmForm(FlaskForm):
     """Confirm and cancel buttons carry only the CSRF token."""

@@ -10,13 +10,16 @@ from sharing.core.clock import now
 from sharing.core.csv_safety import csv_lines
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
+from sharing.disclosures import log_columns
 from sharing.errors import DomainError, ValidationFailed
 from sharing.reports import importing
 from sharing.reports.blueprint import bp
-from sharing.reports.forms import ConfirmForm, UploadForm
+from sharing.reports.forms import ConfirmForm, DisclosureUploadForm, UploadForm
 from sharing.reports.models import ImportStatus, RowAction
 
-IMPORTERS = ("admin", "procurement")
+IMPORTERS = importing.REGISTRY_IMPORTERS
+# Staff who may record disclosures may import them, and follow their own import jobs.
+JOB_VIEWERS = ("admin", "procurement", "privacy")
 ERROR_REPORT_HEADER = ["Sheet", "Row", "Column", "Problem"]
 
 
@@ -49,7 +52,7 @@ def upload():
 
 
 @bp.get("/imports/<int:job_id>")
-@roles_required(*IMPORTERS)
+@roles_required(*JOB_VIEWERS)
 def import_job(job_id: int):
     job = importing.get_job(job_id, current_user)
     action = request.args.get("action", "")
@@ -64,18 +67,20 @@ def import_job(job_id: int):
         actions=list(RowAction),
         status=importing.status_of(job),
         form=ConfirmForm(),
+        can_commit=job.can_commit,
+        disclosures=importing.holds_disclosures(job),
         expired=job.expires_at is not None and job.expires_at <= now(),
     )
 
 
 @bp.get("/imports/<int:job_id>/status.json")
-@roles_required(*IMPORTERS)
+@roles_required(*JOB_VIEWERS)
 def import_status(job_id: int):
     return importing.status_of(importing.get_job(job_id, current_user))
 
 
 @bp.post("/imports/<int:job_id>/confirm")
-@roles_required(*IMPORTERS)
+@roles_required(*JOB_VIEWERS)
 def confirm_import(job_id: int):
     job = importing.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
@@ -102,7 +107,7 @@ def _flash_outcome(job) -> None:
 
 
 @bp.post("/imports/<int:job_id>/cancel")
-@roles_required(*IMPORTERS)
+@roles_required(*JOB_VIEWERS)
 def cancel_import(job_id: int):
     job = importing.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
@@ -114,11 +119,13 @@ def cancel_import(job_id: int):
         flash(error.message, "danger")
     else:
         flash("The import was cancelled and the uploaded file deleted.", "info")
+    if importing.holds_disclosures(job):
+        return redirect(url_for("reports.disclosure_imports"))
     return redirect(url_for("reports.imports"))
 
 
 @bp.get("/imports/<int:job_id>/errors.csv")
-@roles_required(*IMPORTERS)
+@roles_required(*JOB_VIEWERS)
 def import_errors(job_id: int):
     job = importing.get_job(job_id, current_user)
     rows = csv_lines(ERROR_REPORT_HEADER, importing.error_report_rows(job))
@@ -129,4 +136,55 @@ def import_errors(job_id: int):
             "Content-Disposition": f'attachment; filename="import-{job.id}-errors.csv"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+# Disclosures -------------------------------------------------------------------------------
+
+
+def _disclosure_page(form: DisclosureUploadForm):
+    return render_template(
+        "reports/import_disclosures.html",
+        form=form,
+        columns=log_columns.DISCLOSURE_COLUMNS,
+        page=paginate(importing.jobs_query(current_user), *page_args()),
+    )
+
+
+@bp.get("/imports/disclosures")
+@roles_required(*JOB_VIEWERS)
+def disclosure_imports():
+    return _disclosure_page(DisclosureUploadForm())
+
+
+@bp.post("/imports/disclosures")
+@roles_required(*JOB_VIEWERS)
+def upload_disclosures():
+    form = DisclosureUploadForm()
+    if not form.validate_on_submit():
+        return _disclosure_page(form)
+    upload = form.file.data
+    try:
+        job = importing.upload_import(
+            actor=current_user,
+            stream=upload.stream,
+            filename=upload.filename or "",
+            now=now(),
+            disclosures=True,
+        )
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return _disclosure_page(form)
+    return redirect(url_for("reports.import_job", job_id=job.id))
+
+
+@bp.get("/imports/disclosures/template.csv")
+@roles_required(*JOB_VIEWERS)
+def disclosure_template():
+    columns = log_columns.DISCLOSURE_COLUMNS
+    rows = csv_lines([c.header for c in columns], [])
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="disclosures-template.csv"'},
     )

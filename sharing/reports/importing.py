@@ -27,6 +27,8 @@ from sqlalchemy.orm import selectinload
 from sharing.audit import services as audit
 from sharing.auth.models import User
 from sharing.core.clock import now as clock_now
+from sharing.core.clock import today as clock_today
+from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
@@ -39,7 +41,10 @@ log = logging.getLogger(__name__)
 
 STALE_WORK = timedelta(hours=2)  # a job still "working" after this was interrupted
 ROW_BATCH = 1_000
-KINDS = {"organisation": "organisations", "flow": "flows"}
+KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclosures"}
+REGISTRY = ("organisations", "flows")
+DISCLOSURES = "disclosures"
+REGISTRY_IMPORTERS = ("admin", "procurement")
 
 # Background threads by job id, so that tests (and shutdown) can wait for them.
 THREADS: dict[int, threading.Thread] = {}
@@ -141,10 +146,14 @@ def _preview_hours() -> int:
 # Upload -------------------------------------------------------------------------------------
 
 
-def upload_import(*, actor: Any, stream: IO[bytes], filename: str, now: datetime) -> ImportJob:
+def upload_import(
+    *, actor: Any, stream: IO[bytes], filename: str, now: datetime, disclosures: bool = False
+) -> ImportJob:
     """Store and check an upload, then read and preview it (now, or in the background).
 
-    A rejected file is deleted at once and only an `import.rejected` event is written;
+    A file holds registry rows (organisations and flows) or, with `disclosures`, entries of
+    the disclosure log; the job remembers which in its counts. A rejected file is deleted at
+    once and only an `import.rejected` event is written;
     ValidationFailed({"file": reason}) tells the user why.
     """
     expire_stale_jobs(now=now)
@@ -172,7 +181,7 @@ def upload_import(*, actor: Any, stream: IO[bytes], filename: str, now: datetime
         size_bytes=size,
         stored_path=path.name,
         status=ImportStatus.RECEIVED,
-        counts={},
+        counts={DISCLOSURES: {}} if disclosures else {},
         file_errors=[],
         warnings=[],
         expires_at=now + timedelta(hours=_preview_hours()),
@@ -234,6 +243,7 @@ def prepare_import(job_id: int) -> None:
     try:
         _set_stage(job, ImportStatus.READING)
         result = read_upload(import_dir() / job.stored_path, files.FileKind(job.file_kind))
+        _check_kinds(result, holds_disclosures(job))
         _save_rows(job, result)
         job.warnings = [_issue(i) for i in result.warnings]
         job.file_errors = [_issue(i) for i in result.errors]
@@ -245,6 +255,33 @@ def prepare_import(job_id: int) -> None:
         _fail(db.session.get(ImportJob, job_id), _failure_message(error, "read"))
 
 
+def holds_disclosures(job: ImportJob) -> bool:
+    """Whether the job was uploaded as disclosure-log entries (not registry rows)."""
+    return DISCLOSURES in (job.counts or {})
+
+
+def _check_kinds(result: ReadResult, disclosures: bool) -> None:
+    """A disclosure upload holds only disclosures; a registry upload holds none."""
+    for table in result.tables:
+        if disclosures and DISCLOSURES not in table.kinds:
+            reason = (
+                "This sheet holds organisations or flows, not disclosures. Disclosures need "
+                "a “Date disclosed” column; registry rows are imported from the registry import."
+            )
+        elif not disclosures and DISCLOSURES in table.kinds:
+            reason = "This sheet holds disclosures; import it from the disclosure log instead."
+        else:
+            continue
+        result.errors.append(Issue(table.sheet, None, "", reason))
+
+
+def _planner(result: ReadResult):
+    """The registry's planner, or the disclosure log's for a file of disclosures."""
+    if any(DISCLOSURES in table.kinds for table in result.tables):
+        return DisclosurePlanner(result, today=clock_today())
+    return Planner(result)
+
+
 def _issue(issue: Issue) -> dict[str, Any]:
     return {"sheet": issue.sheet, "row": issue.row, "column": issue.column, "reason": issue.reason}
 
@@ -252,10 +289,12 @@ def _issue(issue: Issue) -> dict[str, Any]:
 def _preview(job: ImportJob, result: ReadResult) -> None:
     """Store each row's planned action; commits in batches so progress can be watched."""
     db.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
-    counts: dict[str, Counter] = {"organisations": Counter(), "flows": Counter()}
+    planner = _planner(result)
+    keys = (DISCLOSURES,) if holds_disclosures(job) else REGISTRY
+    counts: dict[str, Counter] = {key: Counter() for key in keys}
     fingerprints, batch, errors = [], [], 0
     if not job.file_errors:
-        for done, decision in enumerate(Planner(result).decisions(), 1):
+        for done, decision in enumerate(planner.decisions(), 1):
             counts[KINDS[decision.kind]][decision.action.value] += 1
             errors += len(decision.errors)
             fingerprints.append(decision.fingerprint())
@@ -333,13 +372,15 @@ def commit_import(job_id: int, actor_id: int) -> None:
         result = _load_rows(job)
         job.status = ImportStatus.COMMITTING
         COMMIT_PROGRESS[job_id] = 0
-        writer = Writer(
+        planner = _planner(result)
+        writing = DisclosureWriter if isinstance(planner, DisclosurePlanner) else Writer
+        writer = writing(
             actor=actor, source=job.filename, progress=lambda n: COMMIT_PROGRESS.update({job_id: n})
         )
         # Plan and write in one pass, inside one transaction. Each row's plan is compared with
         # the preview; any difference (a record edited meanwhile) rolls the whole pass back.
         fingerprints = []
-        for decision in Planner(result).decisions():
+        for decision in planner.decisions():
             fingerprints.append(decision.fingerprint())
             writer.add(decision)
         writer.flush()
@@ -480,9 +521,14 @@ def expire_stale_jobs(*, now: datetime) -> int:
 
 
 def get_job(job_id: int, viewer: Any) -> ImportJob:
-    """A job its uploader or an admin may see; anyone else is told it does not exist."""
+    """A job its uploader or an admin may see; anyone else is told it does not exist.
+
+    A role that may not import registry rows sees only disclosure imports.
+    """
     job = db.session.get(ImportJob, job_id)
     if job is None or not (viewer.role.value == "admin" or job.uploaded_by_id == viewer.id):
+        raise NotFound("That import does not exist.")
+    if viewer.role.value not in REGISTRY_IMPORTERS and not holds_disclosures(job):
         raise NotFound("That import does not exist.")
     return job
 

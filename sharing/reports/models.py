@@ -107,7 +107,7 @@ class ImportJob(TimestampMixin, Base):
     def has_work(self) -> bool:
         return any(
             self.count(kind, action)
-            for kind in ("organisations", "flows")
+            for kind in (self.counts or {})
             for action in (RowAction.CREATE, RowAction.UPDATE)
         )
 

@@ -1,7 +1,8 @@
 """Reading an accepted CSV or XLSX upload into tables of trimmed text, with tolerant headers.
 
 Every cell is read as text (`00123` stays `00123`, a vendor named `NA` stays `NA`). Each sheet
-is recognised as organisations, flows, or both on one sheet, by its name or its headers.
+is recognised as organisations, flows, or both on one sheet, or as disclosures (a "Date
+disclosed" column), by its name or its headers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
 from sharing.reports.columns import SHEETS, Column, normalise_header
 from sharing.reports.exporting import unescape_cell
 from sharing.reports.files import FileKind, csv_encoding
@@ -19,6 +21,7 @@ from sharing.reports.files import FileKind, csv_encoding
 SHEET_NAMES = {
     "organisations": {"organisations", "organisation", "orgs", "vendors", "vendor", "suppliers"},
     "flows": {"flows", "flow", "dataflows", "datasharing", "sharing", "systems"},
+    "disclosures": {"disclosures", "disclosure", "disclosurelog", "disclosurelogentries"},
     "ignored": {"instructions", "readme", "help", "notes", "lists", "lookups", "about"},
 }
 # Columns that only an organisations table has: with "System name", they make a one-sheet file.
@@ -37,6 +40,8 @@ ORGANISATION_MARKERS = frozenset(
         "certifications",
     }
 )
+# Every kind of record a file may hold, with its columns.
+KIND_COLUMNS: dict[str, tuple[Column, ...]] = {**SHEETS, "disclosures": DISCLOSURE_COLUMNS}
 # A flows sheet must name the organisation one way or another.
 REQUIRED_ANY = {"flows": (("organisation", "organisation_ein"),)}
 
@@ -65,7 +70,7 @@ class Table:
         position = self.mapping.get(kind, {}).get(field_name)
         if position is not None:
             return self.headers[position]
-        column = next((c for c in SHEETS[kind] if c.field == field_name), None)
+        column = next((c for c in KIND_COLUMNS[kind] if c.field == field_name), None)
         return column.header if column else field_name.replace("_", " ").capitalize()
 
     def values(self, kind: str, cells: tuple[str, ...]) -> dict[str, str]:
@@ -90,14 +95,14 @@ class ReadResult:
 
 
 def _column(kind: str, field_name: str) -> Column:
-    return next(c for c in SHEETS[kind] if c.field == field_name)
+    return next(c for c in KIND_COLUMNS[kind] if c.field == field_name)
 
 
 def _lookup(kind: str) -> dict[str, str]:
-    return {key: column.field for column in SHEETS[kind] for key in column.keys}
+    return {key: column.field for column in KIND_COLUMNS[kind] for key in column.keys}
 
 
-LOOKUPS = {kind: _lookup(kind) for kind in SHEETS}
+LOOKUPS = {kind: _lookup(kind) for kind in KIND_COLUMNS}
 
 
 def clean_cell(value: object) -> str:
@@ -124,7 +129,7 @@ def read_upload(path: Path, kind: FileKind) -> ReadResult:
                 "",
                 None,
                 "",
-                "No sheet has the columns of organisations or flows. "
+                "No sheet has the columns of organisations, flows or disclosures. "
                 "Download the template to see the expected headers.",
             )
         )
@@ -203,7 +208,10 @@ def _kinds_by_name(sheet: str) -> tuple[str, ...] | None:
     return None
 
 
-def _kinds_by_headers(orgs: dict[str, int], flows: dict[str, int]) -> tuple[str, ...]:
+def _kinds_by_headers(matched: dict[str, tuple[dict[str, int], list]]) -> tuple[str, ...]:
+    orgs, flows = matched["organisations"][0], matched["flows"][0]
+    if "disclosed_on" in matched["disclosures"][0]:
+        return ("disclosures",)
     if "system_name" in flows:
         return ("organisations", "flows") if ORGANISATION_MARKERS & set(orgs) else ("flows",)
     if "legal_name" in orgs:
@@ -212,15 +220,15 @@ def _kinds_by_headers(orgs: dict[str, int], flows: dict[str, int]) -> tuple[str,
 
 
 def _recognise(result: ReadResult, sheet: str, headers: list[str], *, single: bool):
-    matched = {kind: match_headers(kind, headers) for kind in SHEETS}
+    matched = {kind: match_headers(kind, headers) for kind in KIND_COLUMNS}
     named = None if single else _kinds_by_name(sheet)
     kinds = named
     if kinds is None:
-        kinds = _kinds_by_headers(matched["organisations"][0], matched["flows"][0])
+        kinds = _kinds_by_headers(matched)
     if not kinds:
         if named is None:  # a sheet named Instructions is skipped without a word
             result.warnings.append(
-                Issue(sheet, None, "", "This sheet has no organisation or flow columns; skipped.")
+                Issue(sheet, None, "", "This sheet has no columns this import knows; skipped.")
             )
         return None
     label = "CSV" if single else sheet
@@ -236,7 +244,7 @@ def _recognise(result: ReadResult, sheet: str, headers: list[str], *, single: bo
 def _check_required(result: ReadResult, table: Table, kind: str) -> None:
     present = table.mapping[kind]
     alternatives = dict.fromkeys(f for group in REQUIRED_ANY.get(kind, ()) for f in group)
-    for column in SHEETS[kind]:
+    for column in KIND_COLUMNS[kind]:
         if not column.required or column.field in present:
             continue
         group = next((g for g in REQUIRED_ANY.get(kind, ()) if column.field in g), None)

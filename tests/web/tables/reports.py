@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sharing.auth.models import User
 from sharing.extensions import db
 from tests.factories import make_department, make_user
-from tests.fixtures.spreadsheets import small_registry, upload
+from tests.fixtures.spreadsheets import csv_bytes, small_registry, upload
 from tests.web.tables import STAFF, AuditCase, Page
 
 IMPORTERS = ("admin", "procurement")
@@ -19,21 +19,46 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _uploader() -> User:
     """The signed-in user when there is one (a job is only visible to its uploader and admins)."""
     latest = db.session.scalar(select(User).order_by(User.id.desc()).limit(1))
-    if latest is None or latest.role.value not in IMPORTERS:
+    if latest is None or latest.role.value not in STAFF:
         latest = make_user("procurement")
     return latest
 
 
+def disclosure_file() -> bytes:
+    """One good disclosure-log row for a new approved flow covered by an agreement."""
+    from tests.web.tables.disclosure_log import make_covered_flow
+
+    flow = make_covered_flow()
+    headers = ["Organisation", "System name", "Date disclosed", "Categories", "Purpose"]
+    category = flow.categories[0].category.name
+    values = [flow.organisation.legal_name, flow.system_name, "2026-03-02", category, "Audit"]
+    return csv_bytes([headers, values])
+
+
+def upload_disclosures(user: User, data: bytes):
+    from sharing.core.clock import now
+    from sharing.reports import importing
+
+    return importing.upload_import(
+        actor=user, stream=io.BytesIO(data), filename="log.csv", now=now(), disclosures=True
+    )
+
+
 def _job() -> dict:
+    user = _uploader()
+    if user.role.value not in IMPORTERS:  # sees only disclosure imports
+        return {"job": upload_disclosures(user, disclosure_file()).id}
     department = make_department()
-    return {"job": upload(_uploader(), small_registry(department.code)).id}
+    return {"job": upload(user, small_registry(department.code)).id}
 
 
 PAGES: tuple[Page, ...] = (
     Page("reports.imports", "/reports/imports", IMPORTERS),
-    Page("reports.import_job", "/reports/imports/{job}", IMPORTERS, params=_job),
-    Page("reports.import_status", "/reports/imports/{job}/status.json", IMPORTERS, params=_job),
-    Page("reports.import_errors", "/reports/imports/{job}/errors.csv", IMPORTERS, params=_job),
+    Page("reports.import_job", "/reports/imports/{job}", STAFF, params=_job),
+    Page("reports.import_status", "/reports/imports/{job}/status.json", STAFF, params=_job),
+    Page("reports.import_errors", "/reports/imports/{job}/errors.csv", STAFF, params=_job),
+    Page("reports.disclosure_imports", "/reports/imports/disclosures", STAFF),
+    Page("reports.disclosure_template", "/reports/imports/disclosures/template.csv", STAFF),
     Page("reports.export_organisations", "/reports/export/organisations.csv", STAFF),
     Page("reports.export_flows", "/reports/export/flows.xlsx", STAFF),
     Page("reports.import_template", "/reports/import-template.xlsx", STAFF),
@@ -64,6 +89,16 @@ def confirm_unchanged(login_as):
     return f"/reports/imports/{upload(user, data).id}/confirm", {}
 
 
+def upload_disclosures_ok(login_as):
+    login_as("privacy")
+    return "/reports/imports/disclosures", {"file": (io.BytesIO(disclosure_file()), "log.csv")}
+
+
+def upload_disclosures_rejected(login_as):
+    login_as("privacy")
+    return "/reports/imports/disclosures", {"file": (io.BytesIO(PNG), "log.csv")}
+
+
 def cancel(login_as):
     user = login_as("admin")
     return f"/reports/imports/{upload(user, small_registry(make_department().code)).id}/cancel", {}
@@ -74,4 +109,8 @@ AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase("reports.upload", "import.rejected", upload_rejected, "rejected"),
     AuditCase("reports.confirm_import", "import.committed", confirm_unchanged, "unchanged"),
     AuditCase("reports.cancel_import", "import.cancelled", cancel),
+    AuditCase("reports.upload_disclosures", "import.uploaded", upload_disclosures_ok, "accepted"),
+    AuditCase(
+        "reports.upload_disclosures", "import.rejected", upload_disclosures_rejected, "rejected"
+    ),
 )

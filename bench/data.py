@@ -3,7 +3,9 @@
 `populate(scale=1)` gives 40 organisations, each with two contacts, three flows of three
 categories each, and one agreement (every other one active), plus one vendor user and a
 handful of audit events per organisation. `scale=100` gives 100 times as many rows.
-Used by the list-page benchmark; nothing here runs inside the app.
+Its keyword arguments change the proportions: bench/volume.py uses them for the issue's
+sizes (50 organisations, 4 flows and 2 agreements each). Used by the list-page, dashboard
+and page benchmarks; nothing here runs inside the app.
 """
 
 from __future__ import annotations
@@ -67,8 +69,19 @@ def _insert(model, rows: list[dict]) -> None:
         db.session.execute(insert(model), chunk)
 
 
-def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
-    """Add `scale` × 40 organisations and their rows; return how many of each were written."""
+def populate(
+    *,
+    scale: int = 1,
+    seed: int = 2026,
+    per_scale: int = ORGANISATIONS_PER_SCALE,
+    flows_each: int = 3,
+    agreements_each: int = 1,
+    events_each: int = 3,
+    spread: bool = False,
+) -> dict[str, int]:
+    """Add `scale` × `per_scale` organisations and their rows; return how many of each
+    were written. Flows go to random organisations unless `spread`, which gives each one
+    `flows_each` (bench/volume.py spreads them, so detail pages compare across scales)."""
     rng = random.Random(seed)
     ensure_vocabulary(db.session)
     db.session.flush()
@@ -82,7 +95,7 @@ def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         departments = list(db.session.scalars(select(Department.id)).all())
 
     start = (db.session.scalar(select(db.func.max(Organisation.id))) or 0) + 1
-    count = ORGANISATIONS_PER_SCALE * scale
+    count = per_scale * scale
     org_ids = list(range(start, start + count))
     organisations, contacts, users, agreements, events = [], [], [], [], []
     for org_id in org_ids:
@@ -122,19 +135,20 @@ def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
                 "session_generation": 1,
             }
         )
-        effective = date(2026, 1, 1) + timedelta(days=rng.randint(0, 300))
-        agreements.append(
-            {
-                "number": f"DSA-B-{org_id:07d}",
-                "organisation_id": org_id,
-                "status": AgreementStatus.ACTIVE if org_id % 2 else AgreementStatus.DRAFT,
-                "effective_date": effective,
-                "expiry_date": effective + timedelta(days=3 * 365),
-                "parameters": {},
-                "obligation_codes": [],
-                "version": 1,
-            }
-        )
+        for nth in range(agreements_each):
+            effective = date(2026, 1, 1) + timedelta(days=rng.randint(0, 300))
+            agreements.append(
+                {
+                    "number": f"DSA-B-{org_id:07d}" + (f"-{nth}" if nth else ""),
+                    "organisation_id": org_id,
+                    "status": AgreementStatus.ACTIVE if org_id % 2 else AgreementStatus.DRAFT,
+                    "effective_date": effective,
+                    "expiry_date": effective + timedelta(days=3 * 365),
+                    "parameters": {},
+                    "obligation_codes": [],
+                    "version": 1,
+                }
+            )
         events.extend(
             {
                 "actor_email": "bench@example.org",
@@ -148,7 +162,7 @@ def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
                 "ip": "",
                 "request_id": "",
             }
-            for i in range(3)
+            for i in range(events_each)
         )
     _insert(Organisation, organisations)
     _insert(Contact, contacts)
@@ -158,7 +172,11 @@ def populate(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
 
     flow_start = (db.session.scalar(select(db.func.max(DataFlow.id))) or 0) + 1
     flows, links = [], []
-    for index, org_id in enumerate(rng.choice(org_ids) for _ in range(3 * count)):
+    if spread:
+        owners = (org_id for org_id in org_ids for _ in range(flows_each))
+    else:  # drawn lazily, between each flow's other draws, as before `spread` existed
+        owners = (rng.choice(org_ids) for _ in range(flows_each * count))
+    for index, org_id in enumerate(owners):
         flow_id = flow_start + index
         flows.append(
             {

@@ -100,7 +100,8 @@ def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
     stmt = (
         select(DataFlow)
         .where(DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS))
-        .options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
+        # the categories come with their links: one statement fewer on the busy portal home
+        .options(selectinload(DataFlow.categories).joinedload(FlowCategory.category))
         .order_by(DataFlow.system_name, DataFlow.revision.desc())
         .limit(limit)
     )

@@ -12,7 +12,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from sharing.agreements import rendering
@@ -99,7 +102,7 @@ def _check_container(data: bytes) -> None:
         if data.startswith(signature):
             raise _not_docx(described)
     if not data.startswith(ZIP_MAGIC):
-        raise _not_docx("not a Word document at all")
+        raise _not_docx("of another kind")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             try:
@@ -109,12 +112,35 @@ def _check_container(data: bytes) -> None:
             _check_main_part(types)
             if (member := ooxml.first_dtd_member(archive)) is not None:
                 raise _doctype(member)
+            _refuse_external_links(archive)
     except ooxml.ZIP_ERRORS:
         raise TemplateRejected(
             "The file looks like a Word document but it is damaged. Open it in Word, save it "
             "again as .docx and upload that copy.",
             code="damaged",
         ) from None
+
+
+def _refuse_external_links(archive: zipfile.ZipFile) -> None:
+    """Every agreement made from the template would carry its external relationships, and Word
+    fetches a remote attached template, frame or image when the copy is opened. Hyperlinks are
+    only followed when clicked, so they may stay."""
+    for member in archive.infolist():
+        if not member.filename.endswith(".rels"):
+            continue
+        try:
+            root = fromstring(archive.read(member))
+        except (ParseError, DefusedXmlException):
+            raise _not_docx("a damaged Word document (a relationships part is not XML)") from None
+        for relation in root.iter():
+            external = (relation.get("TargetMode") or "").lower() == "external"
+            if external and not (relation.get("Type") or "").endswith("/hyperlink"):
+                raise TemplateRejected(
+                    f"The document links to an outside file ({relation.get('Target')!r}), which "
+                    "Word would fetch whenever an agreement made from it is opened. Remove the "
+                    "link (or the attached template) in Word, save it again and upload that copy.",
+                    code="external_link",
+                )
 
 
 def _check_main_part(types: list[str]) -> None:

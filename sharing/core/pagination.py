@@ -13,6 +13,7 @@ from sharing.extensions import db
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def page_args() -> tuple[int, int]:
     """The requested page and page size, clamped to sane bounds."""
     page = request.args.get("page", 1, type=int) or 1
     per_page = request.args.get("per_page", DEFAULT_PER_PAGE, type=int) or DEFAULT_PER_PAGE
-    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    # An OFFSET past a 64-bit integer overflows the database driver: cap far beyond any list.
+    return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), MAX_PER_PAGE)
 
 
 def paginate(stmt: Select, page: int, per_page: int):

@@ -9,6 +9,8 @@ from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from sharing.core.error_pages import render_error
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -25,6 +27,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# C0 controls other than tab, line feed and carriage return: typed text never holds them,
+# PostgreSQL refuses NUL outright (a 500), and escape sequences rewrite terminals and logs.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_MESSAGE = (
+    "The form or address contains control characters (such as NUL or escape) that typed text "
+    "never holds. Remove them, or type the text again instead of pasting it, and retry."
+)
 
 
 def init_security(app: Flask) -> None:
@@ -35,6 +44,14 @@ def init_security(app: Flask) -> None:
     def _assign_request_id() -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+
+    @app.before_request
+    def _refuse_control_characters():
+        for source in (request.args, request.form):
+            for key, values in source.lists():
+                if any(_CONTROL_CHARACTERS.search(text) for text in (key, *values)):
+                    return render_error(400, CONTROL_CHARACTER_MESSAGE)
+        return None
 
     @app.after_request
     def _headers(response):

@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from sharing.core.clock import city_timezone
 
@@ -27,6 +27,12 @@ def _optional_int(value: Any) -> int | None:
         return int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
+
+
+def _plausible_year(form, field) -> None:
+    """Years outside 1990-2999 are typing slips; 9999-12-31 would overflow the move to UTC."""
+    if field.data is not None and not 1990 <= field.data.year <= 2999:
+        raise ValidationError("Enter a date and time from 1990 on, such as 2026-03-01 09:30.")
 
 
 class IncidentReportForm(FlaskForm):
@@ -45,12 +51,20 @@ class IncidentReportForm(FlaskForm):
     discovered_at = DateTimeLocalField(
         "Discovered at",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[DataRequired(message="Enter the date and time you discovered it.")],
+        validators=[
+            DataRequired(message="Enter the date and time you discovered it."),
+            _plausible_year,
+        ],
         description="The city's local time. The notice period counts from this moment.",
     )
     affected_individuals = IntegerField(
         "Individuals affected",
-        validators=[Optional(), NumberRange(min=0, message="Enter zero or more.")],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=2_000_000_000, message="Enter zero or more (at most 2 billion)."
+            ),
+        ],
         description="Your best estimate; leave blank if not yet known.",
     )
     containment = TextAreaField(

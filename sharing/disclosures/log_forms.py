@@ -3,6 +3,7 @@ log.py decide what an entry means: flags, agreement, retention)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -17,13 +18,24 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from sharing.attestations.evidence_forms import ACCEPT
 from sharing.flows.models import Frequency, TransferMethod
 
 OTHER = "__other__"
+EARLIEST_DATE = date(1990, 1, 1)
 FREQUENCIES = [(f.value, f.label) for f in Frequency if f is not Frequency.ONE_TIME]
+
+
+def _not_before(earliest: date):
+    """A date before the register could hold any disclosure is a typing slip (0001-01-01)."""
+
+    def check(form, field) -> None:
+        if field.data is not None and field.data < earliest:
+            raise ValidationError(f"Enter a date from {earliest.isoformat()} on.")
+
+    return check
 
 
 def _optional_int(value: Any) -> int | None:
@@ -51,7 +63,7 @@ class FlowPickerForm(FlaskForm):
 class DisclosureForm(FlaskForm):
     disclosed_on = DateField(
         "Date of disclosure",
-        validators=[DataRequired(message="Give the date.")],
+        validators=[DataRequired(message="Give the date."), _not_before(EARLIEST_DATE)],
         description="For a recurring disclosure, the first date.",
     )
     categories = SelectMultipleField(

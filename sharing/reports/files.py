@@ -23,6 +23,8 @@ from sharing.errors import DomainError
 MAX_MEMBERS = 1000
 MAX_TOTAL_UNCOMPRESSED = 250 * 1024 * 1024
 MAX_RATIO = 200
+# Real imports have about twenty columns; pandas takes minutes over a header of 100,000.
+MAX_COLUMNS = 1000
 
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -215,6 +217,18 @@ def _check_csv(path: Path, head: bytes) -> None:
     sample = first.decode(encoding, errors="ignore")
     if len(_CONTROL.findall(sample)) > max(1, len(sample) * _CONTROL_SHARE):
         raise _not_csv_or_xlsx("It is full of control characters, so it is not a text file")
+    _check_width(sample)
+
+
+def _check_width(sample: str) -> None:
+    """Refuse absurdly wide rows from the first chunk, before pandas spends minutes on them."""
+    columns = max(line.count(sep) for line in sample.split("\n") for sep in ",;\t") + 1
+    if columns > MAX_COLUMNS:
+        raise RejectedFile(
+            f"A row of the file has {columns:,} or more columns; an import has at most "
+            f"{MAX_COLUMNS:,}. Keep only the template's columns and upload again.",
+            code="too_many_columns",
+        )
 
 
 def _not_csv_or_xlsx(reason: str) -> RejectedFile:

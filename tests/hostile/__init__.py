@@ -1,0 +1,1 @@
+"""The hostile-input suite: generated hostile files, hostile form values, production settings."""

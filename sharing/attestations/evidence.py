@@ -33,6 +33,7 @@ from sharing.core.file_store import write_new
 from sharing.core.pagination import Sort, parse_sort
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
+from sharing.vendors.models import Organisation
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +300,16 @@ class EvidenceFilters:
         )
 
 
+def organisations_named(text: str) -> Select:
+    """The ids of organisations whose legal or common name contains `text` (lower case)."""
+    return select(Organisation.id).where(
+        or_(
+            func.lower(Organisation.legal_name).contains(text, autoescape=True),
+            func.lower(Organisation.common_name).contains(text, autoescape=True),
+        )
+    )
+
+
 def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = None) -> Select:
     """The files matching the filters, sorted in SQL. `organisation_id` (always given for a
     vendor user) limits the list to that organisation whatever the filters say."""
@@ -313,6 +324,7 @@ def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = No
             or_(
                 func.lower(EvidenceFile.original_name).contains(text, autoescape=True),
                 func.lower(EvidenceFile.description).contains(text, autoescape=True),
+                EvidenceFile.organisation_id.in_(organisations_named(text)),
             )
         )
     if filters.evidence_type:

@@ -10,7 +10,7 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sharing.attestations import evidence
 from sharing.attestations.blueprint import bp
@@ -22,6 +22,7 @@ from sharing.auth.forms import ConfirmForm
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
@@ -55,7 +56,7 @@ def evidence_list():
         filters=filters,
         sort=filters.sort,
         labels=TYPE_LABELS,
-        organisations=[] if _is_vendor() else _organisation_choices(),
+        menu=None if _is_vendor() else _organisation_menu(filters.organisation_id),
         today=filters.today,
         delete_form=ConfirmForm(),
         may_upload=current_user.role.value in UPLOADERS,
@@ -72,6 +73,12 @@ def _organisation_choices(only: int | None = None) -> list[tuple[int, str]]:
         stmt = stmt.where(Organisation.id == only)
     rows = db.session.execute(stmt.order_by(Organisation.legal_name))
     return [(row.id, row.common_name or row.legal_name) for row in rows]
+
+
+def _organisation_menu(chosen: int | None) -> Menu:
+    label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
+    stmt = select(Organisation.id, label).order_by(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
 
 
 def _attachment() -> tuple[AttestationRequest | None, str | None]:

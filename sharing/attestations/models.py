@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -131,6 +132,7 @@ class EvidenceType(enum.StrEnum):
 
 class EvidenceFile(Base):
     __tablename__ = "evidence_files"
+    __table_args__ = (Index("ix_evidence_files_uploaded_at_id", "uploaded_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

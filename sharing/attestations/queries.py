@@ -19,6 +19,7 @@ from sharing.attestations.models import (
 from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -170,11 +171,9 @@ def requestable_agreements() -> list[tuple[int, str]]:
     return [(id_, f"{number} — {org} ({title})") for id_, number, title, org in rows]
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
-            select(Organisation.id, Organisation.legal_name).order_by(
-                func.lower(Organisation.legal_name)
-            )
-        )
+def organisation_menu(chosen: int | None = None) -> Menu:
+    """The organisation filter: every name while there are few (see sharing/core/menus.py)."""
+    stmt = select(Organisation.id, Organisation.legal_name).order_by(
+        func.lower(Organisation.legal_name)
     )
+    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)

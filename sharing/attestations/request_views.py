@@ -64,7 +64,7 @@ def requests():
         filters=filters,
         sort=filters.sort,
         statuses=list(AttestationStatus),
-        organisations=[] if is_vendor else queries.organisation_choices(),
+        menu=None if is_vendor else queries.organisation_menu(filters.organisation_id),
         is_vendor=is_vendor,
         today=today(),
     )

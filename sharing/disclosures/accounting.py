@@ -110,31 +110,47 @@ class Group:
     organisations: int = 0
 
 
-def _totals(key_columns, period: Period, *, join_categories: bool = False) -> list[Group]:
+def _per_pair(period: Period, *, by_category: bool):
+    """One pass over the period's entries, counted per (organisation, flow) — or per
+    (category, organisation) — so the grouping by name below joins thousands of rows, not
+    every entry."""
+    second = disclosure_categories.c.category_id if by_category else Disclosure.flow_id
     exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
-    stmt = (
-        select(
-            *key_columns,
-            func.count(func.distinct(Disclosure.id)),
-            func.coalesce(func.sum(Disclosure.record_count), 0),
-            exempt,
-            func.count(func.distinct(Disclosure.organisation_id)),
-        )
-        .select_from(Disclosure)
-        .join(Organisation, Organisation.id == Disclosure.organisation_id)
-        .join(DataFlow, DataFlow.id == Disclosure.flow_id)
+    stmt = select(
+        Disclosure.organisation_id.label("organisation_id"),
+        second.label("second_id"),
+        func.count().label("entries"),
+        func.sum(Disclosure.record_count).label("records"),
+        exempt.label("exempt"),
     )
-    if join_categories:
+    if by_category:
         stmt = stmt.join(
             disclosure_categories, disclosure_categories.c.disclosure_id == Disclosure.id
-        ).join(DataCategory, DataCategory.id == disclosure_categories.c.category_id)
-    stmt = stmt.where(in_period(period)).group_by(*key_columns).order_by(*key_columns)
+        )
+    stmt = stmt.where(in_period(period)).group_by(Disclosure.organisation_id, second)
+    return stmt.subquery("per_pair")
+
+
+def _totals(key_columns, period: Period, *, join_categories: bool = False) -> list[Group]:
+    pairs = _per_pair(period, by_category=join_categories)
+    stmt = select(
+        *key_columns,
+        func.sum(pairs.c.entries),
+        func.coalesce(func.sum(pairs.c.records), 0),
+        func.sum(pairs.c.exempt),
+        func.count(func.distinct(pairs.c.organisation_id)),
+    ).join_from(pairs, Organisation, Organisation.id == pairs.c.organisation_id)
+    if join_categories:
+        stmt = stmt.join(DataCategory, DataCategory.id == pairs.c.second_id)
+    else:
+        stmt = stmt.join(DataFlow, DataFlow.id == pairs.c.second_id)
+    stmt = stmt.group_by(*key_columns).order_by(*key_columns)
     groups = []
     for row in db.session.execute(stmt):
         *names, entries, records, exempt_count, organisations = row
         name = " — ".join(str(n) for n in names)
         groups.append(
-            Group(name, entries, int(records or 0), int(exempt_count or 0), organisations)
+            Group(name, int(entries), int(records or 0), int(exempt_count or 0), organisations)
         )
     return groups
 

@@ -9,6 +9,7 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
+from sharing.core.menus import capped_menu
 from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
@@ -129,17 +130,17 @@ def scope(stmt: Select, actor: Any) -> Select:
     return stmt
 
 
-def filter_choices() -> dict[str, list]:
-    """Options for the list's filter menus: three small queries, whatever the row count."""
+def filter_choices(*, organisation_id: int | None = None) -> dict:
+    """Options for the list's filter menus: three small queries, whatever the row count (the
+    organisation menu lists at most MENU_LIMIT names; beyond that the search box finds them)."""
     from sharing.extensions import db
 
+    organisations = select(Organisation.id, Organisation.legal_name).order_by(
+        func.lower(Organisation.legal_name)
+    )
     return {
-        "organisations": list(
-            db.session.execute(
-                select(Organisation.id, Organisation.legal_name).order_by(
-                    func.lower(Organisation.legal_name)
-                )
-            )
+        "organisations": capped_menu(
+            organisations, id_column=Organisation.id, chosen=organisation_id
         ),
         "departments": list(
             db.session.execute(select(Department.id, Department.name).order_by(Department.name))

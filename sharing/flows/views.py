@@ -47,7 +47,7 @@ def flows():
         sort=filters.sort,
         statuses=list(FlowStatus),
         tiers=list(RiskTier),
-        choices=queries.filter_choices(),
+        choices=queries.filter_choices(organisation_id=filters.organisation_id),
     )
 
 

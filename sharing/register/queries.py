@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.auth.models import Department
+from sharing.core.menus import capped_menu
 from sharing.core.pagination import positive_int
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
@@ -162,19 +163,23 @@ def arrangement_or_404(arrangement_id: int) -> DataFlow:
     return flow
 
 
-def filter_choices() -> dict[str, list[tuple[int, str]]]:
-    """Only departments, organisations and categories that appear on the register."""
+def filter_choices(*, organisation: int | None = None) -> dict:
+    """Only departments, organisations and categories that appear on the register. The
+    organisation menu is capped (sharing/core/menus.py): the search box matches names."""
     public_ids = select(DataFlow.id).where(public_clause())
     departments = db.session.execute(
         select(Department.id, Department.name)
         .where(Department.id.in_(select(DataFlow.department_id).where(public_clause())))
         .order_by(Department.name)
     ).all()
-    organisations = db.session.scalars(
-        select(Organisation)
+    label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
+    organisations = capped_menu(
+        select(Organisation.id, label)
         .where(Organisation.id.in_(select(DataFlow.organisation_id).where(public_clause())))
-        .order_by(Organisation.legal_name)
-    ).all()
+        .order_by(Organisation.legal_name),
+        id_column=Organisation.id,
+        chosen=organisation,
+    )
     categories = db.session.execute(
         select(DataCategory.id, DataCategory.name)
         .where(
@@ -186,7 +191,7 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
     ).all()
     return {
         "department": [(row.id, row.name) for row in departments],
-        "organisation": [(o.id, o.display_name) for o in organisations],
+        "organisation": organisations,
         "category": [(row.id, row.name) for row in categories],
     }
 

@@ -38,7 +38,7 @@ def index():
         records=_records(list(page.items)),
         filters=filters,
         sort=sort,
-        choices=queries.filter_choices(),
+        choices=queries.filter_choices(organisation=filters.organisation),
     )
 
 

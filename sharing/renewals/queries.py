@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest, EvidenceFile
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
@@ -151,15 +152,14 @@ def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
     return {id_: common or legal for id_, common, legal in rows}
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    """Organisations that have reminders, for the filter."""
-    return list(
-        db.session.execute(
-            select(Organisation.id, Organisation.legal_name)
-            .where(exists().where(Reminder.organisation_id == Organisation.id))
-            .order_by(func.lower(Organisation.legal_name))
-        )
+def organisation_menu(chosen: int | None = None) -> Menu:
+    """Organisations that have reminders, for the filter (a capped menu: sharing/core/menus.py)."""
+    stmt = (
+        select(Organisation.id, Organisation.legal_name)
+        .where(exists().where(Reminder.organisation_id == Organisation.id))
+        .order_by(func.lower(Organisation.legal_name))
     )
+    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
 
 
 def object_labels(reminders: Sequence[Reminder]) -> dict[tuple[str, int], str]:

@@ -39,7 +39,7 @@ def reminders_page():
         page=page,
         filters=filters,
         kinds=queries.KIND_LABELS,
-        organisations=queries.organisation_choices(),
+        organisations=queries.organisation_menu(filters.organisation_id),
         names=queries.organisation_names(r.organisation_id for r in page.items),
         labels=queries.object_labels(page.items),
         delivery=queries.reminder_delivery(page.items),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
@@ -170,23 +171,21 @@ def staff_choices() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    """Organisations that appear in the log, for the filter's select."""
-    return list(
-        db.session.execute(
-            select(Organisation.id, Organisation.legal_name)
-            .where(Organisation.id.in_(select(Disclosure.organisation_id)))
-            .order_by(func.lower(Organisation.legal_name))
-        )
+def organisation_choices(chosen: int | None = None) -> Menu:
+    """Organisations that appear in the log, for the filter's menu."""
+    stmt = (
+        select(Organisation.id, Organisation.legal_name)
+        .where(Organisation.id.in_(select(Disclosure.organisation_id)))
+        .order_by(func.lower(Organisation.legal_name))
     )
+    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
 
 
-def flow_choices() -> list[tuple[int, str]]:
-    """Flows that appear in the log, for the filter's select."""
-    return list(
-        db.session.execute(
-            select(DataFlow.id, DataFlow.system_name)
-            .where(DataFlow.id.in_(select(Disclosure.flow_id)))
-            .order_by(func.lower(DataFlow.system_name))
-        )
+def flow_choices(chosen: int | None = None) -> Menu:
+    """Flows that appear in the log, for the filter's menu."""
+    stmt = (
+        select(DataFlow.id, DataFlow.system_name)
+        .where(DataFlow.id.in_(select(Disclosure.flow_id)))
+        .order_by(func.lower(DataFlow.system_name))
     )
+    return capped_menu(stmt, id_column=DataFlow.id, chosen=chosen)

@@ -34,8 +34,8 @@ def log_list():
         page=paginate(log_queries.disclosures_query(filters), *page_args()),
         filters=filters,
         sort=filters.sort,
-        organisations=log_queries.organisation_choices(),
-        flows=log_queries.flow_choices(),
+        organisations=log_queries.organisation_choices(filters.organisation_id),
+        flows=log_queries.flow_choices(filters.flow_id),
     )
 
 

@@ -107,3 +107,21 @@ def test_accounting_export_in_another_format_is_not_found(client, login_as, db):
     """Only xlsx and csv are offered."""
     login_as("privacy")
     assert client.get("/disclosures/accounting.json").status_code == 404
+
+
+def test_log_filter_menus_past_the_limit_keep_only_the_chosen_flow(
+    client, login_as, db, monkeypatch
+):
+    """With more flows than a menu lists, the log offers the chosen one and points to search."""
+    from sharing.core import menus
+
+    first, second = make_covered_flow(), make_covered_flow()
+    make_disclosure(first), make_disclosure(second)
+    monkeypatch.setattr(menus, "MENU_LIMIT", 1)
+    login_as("privacy")
+
+    page = client.get(f"/disclosures/log?flow={second.id}").get_data(as_text=True)
+
+    assert f'<option value="{second.id}" selected>{second.system_name}</option>' in page
+    assert f'<option value="{first.id}"' not in page
+    assert "Too many to list" in page

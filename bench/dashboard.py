@@ -37,7 +37,8 @@ COLD = "drawn anew"  # pages whose label ends so are timed with the drawing cach
 PASSWORD = "bench password 2026"
 
 
-def _app(url: str, workdir: Path):
+def bench_app(url: str, workdir: Path):
+    """A benchmark app over `url`: CSRF off and a cheap password hash, files in `workdir`."""
     from sharing import create_app
 
     return create_app(
@@ -145,7 +146,7 @@ def measure(scale: int, workdir: Path) -> tuple[dict[str, int], dict[str, float]
     from sharing.extensions import db
     from sharing.reports.charts import render_svg
 
-    app = _app(f"sqlite:///{workdir / f'dashboard-{scale}.db'}", workdir)
+    app = bench_app(f"sqlite:///{workdir / f'dashboard-{scale}.db'}", workdir)
     with app.app_context():
         upgrade()
         counts = populate(scale=scale)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
+from bench import dashboard
+
 SCALES = (1, 100)
 REPEATS = 5
 MAX_STATEMENTS = 15
@@ -98,18 +100,8 @@ class Result:
 
 
 def make_app(url: str, workdir: Path):
-    from sharing import create_app
-
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "DATABASE_URL": url,
-            "UPLOAD_DIR": str(workdir / "files"),
-            "WTF_CSRF_ENABLED": False,
-            "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
-        }
-    )
+    """The app over `url`, as the dashboard bench builds it (CSRF off, a cheap hash)."""
+    return dashboard.bench_app(url, workdir)
 
 
 def add_users(vendor_org: int) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -110,6 +111,11 @@ agreement_flows = Table(
 
 class Agreement(TimestampMixin, Base):
     __tablename__ = "agreements"
+    __table_args__ = (
+        # The list sorts by last change by default; the dashboard counts by status and expiry.
+        Index("ix_agreements_updated_at_id", "updated_at", "id"),
+        Index("ix_agreements_status_expiry_date", "status", "expiry_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

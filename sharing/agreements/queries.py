@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, case, func, or_, select
@@ -33,6 +33,7 @@ RENEWABLE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.E
 # In force, so that missing the cancel-by date matters.
 IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 EXPIRING_CHOICES = (30, 60, 90, 180, 365)
+MAX_NOTICE_DAYS = 365  # the most notice an agreement may require (services.TERM_BOUNDS)
 
 
 class days_before(FunctionElement):
@@ -63,10 +64,16 @@ def expiring_clause(today: date, days: int) -> ColumnElement[bool]:
 
 
 def past_cancel_by_clause(today: date) -> ColumnElement[bool]:
-    """In force, the cancel-by date (expiry minus notice days) passed, not yet expired."""
+    """In force, the cancel-by date (expiry minus notice days) passed, not yet expired.
+
+    Notice is at most MAX_NOTICE_DAYS, so such an agreement expires within that many days:
+    the bound on the expiry date changes no answer, and lets the (status, expiry date) index
+    find the few candidates."""
+    horizon = today + timedelta(days=MAX_NOTICE_DAYS)
     return (
         Agreement.status.in_(IN_FORCE)
         & (Agreement.expiry_date >= today)
+        & (Agreement.expiry_date < horizon)
         & (days_before(Agreement.expiry_date, Agreement.notice_days) < today)
     )
 

@@ -37,7 +37,7 @@ from sharing.agreements.models import (
     TemplateKind,
     agreement_flows,
 )
-from sharing.agreements.queries import RENEWABLE
+from sharing.agreements.queries import MAX_NOTICE_DAYS, RENEWABLE
 from sharing.audit import services as audit
 from sharing.auth.models import Department
 from sharing.core.models import utcnow
@@ -62,7 +62,11 @@ EDITABLE = frozenset({S.DRAFT, S.GENERATED})
 NUMBER_PREFIX = "DSA"
 ATTESTATION_PARAMETER = "attestation_interval_months"
 DEFAULT_ATTESTATION_MONTHS = 12
-TERM_BOUNDS = {"term_months": (1, 120), "renewal_term_months": (1, 60), "notice_days": (0, 365)}
+TERM_BOUNDS = {
+    "term_months": (1, 120),
+    "renewal_term_months": (1, 60),
+    "notice_days": (0, MAX_NOTICE_DAYS),
+}
 AUDITED_TERMS = (
     "title",
     "department_id",

@@ -77,8 +77,9 @@ def _organisation_choices(only: int | None = None) -> list[tuple[int, str]]:
 
 def _organisation_menu(chosen: int | None) -> Menu:
     label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
-    stmt = select(Organisation.id, label).order_by(Organisation.legal_name)
-    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
+    stmt = select(Organisation.id, label)
+    order = Organisation.legal_name
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
 
 
 def _attachment() -> tuple[AttestationRequest | None, str | None]:

@@ -35,7 +35,12 @@ class AttestationStatus(enum.StrEnum):
 
 class AttestationRequest(TimestampMixin, Base):
     __tablename__ = "attestation_requests"
-    __table_args__ = (UniqueConstraint("agreement_id", "due_date"),)
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "due_date"),
+        # The dashboard's overdue count and completion chart read these, not the table.
+        Index("ix_attestation_requests_status_due_date", "status", "due_date"),
+        Index("ix_attestation_requests_due_date_status", "due_date", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(

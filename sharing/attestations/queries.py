@@ -173,7 +173,6 @@ def requestable_agreements() -> list[tuple[int, str]]:
 
 def organisation_menu(chosen: int | None = None) -> Menu:
     """The organisation filter: every name while there are few (see sharing/core/menus.py)."""
-    stmt = select(Organisation.id, Organisation.legal_name).order_by(
-        func.lower(Organisation.legal_name)
-    )
-    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
+    stmt = select(Organisation.id, Organisation.legal_name)
+    order = func.lower(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)

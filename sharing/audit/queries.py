@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import city_timezone
 from sharing.core.csv_safety import csv_lines
+from sharing.core.menus import distinct_values
 from sharing.extensions import db
 
 CSV_HEADER = [
@@ -93,13 +94,11 @@ def events_query(filters: AuditFilters) -> Select:
 
 
 def known_actions() -> list[str]:
-    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    return list(db.session.scalars(stmt))
+    return distinct_values(AuditEvent.action)
 
 
 def known_object_types() -> list[str]:
-    stmt = select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
-    return list(db.session.scalars(stmt))
+    return distinct_values(AuditEvent.object_type)
 
 
 def csv_rows(stmt: Select, batch: int = 1000) -> Iterator[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 
 from sharing.extensions import db
 
@@ -24,12 +24,31 @@ class Menu:
     complete: bool  # False: too many to list, only the chosen value is offered
 
 
-def capped_menu(stmt: Select, *, id_column: Any, chosen: Any = None) -> Menu:
-    """`stmt` selects (id, label) rows in menu order; `chosen` is the value already picked."""
-    rows = [(row[0], row[1]) for row in db.session.execute(stmt.limit(MENU_LIMIT + 1))]
+def capped_menu(stmt: Select, *, id_column: Any, order: Any, chosen: Any = None) -> Menu:
+    """`stmt` selects (id, label) rows, unordered; `order` is the menu's sort expression and
+    `chosen` the value already picked.
+
+    The first MENU_LIMIT + 1 matches are taken unsorted, then sorted: a menu that will not be
+    shown in full never sorts the whole table, and the database may stop at the limit."""
+    first = stmt.add_columns(order.label("menu_order")).limit(MENU_LIMIT + 1).subquery("menu")
+    id_, label, key = list(first.c)
+    rows = [(row[0], row[1]) for row in db.session.execute(select(id_, label).order_by(key))]
     if len(rows) <= MENU_LIMIT:
         return Menu(rows, True)
     if chosen is None:
         return Menu([], False)
     picked = db.session.execute(stmt.where(id_column == chosen).limit(1))
     return Menu([(row[0], row[1]) for row in picked], False)
+
+
+def distinct_values(column: Any) -> list[Any]:
+    """The distinct non-null values of an indexed column, in order.
+
+    A loose index scan (a recursive query that asks the index for the next value above the
+    last one): one index seek per distinct value, where SELECT DISTINCT reads every row. An
+    audit trail of 200,000 events has a few dozen actions."""
+    seed = select(func.min(column).label("value")).cte("distinct_values", recursive=True)
+    following = select(func.min(column)).where(column > seed.c.value).scalar_subquery()
+    walk = seed.union_all(select(following).where(seed.c.value.is_not(None)))
+    stmt = select(walk.c.value).where(walk.c.value.is_not(None)).order_by(walk.c.value)
+    return list(db.session.scalars(stmt))

@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy import Select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
 
 from sharing.extensions import db
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
+# A list counts its rows up to this many (or ten pages past the one shown, if further): past
+# that it says "more than N", so a page of a list costs the same at any size of table.
+COUNT_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,41 @@ def page_args() -> tuple[int, int]:
     return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), MAX_PER_PAGE)
 
 
-def paginate(stmt: Select, page: int, per_page: int):
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+class BoundedPagination(SelectPagination):
+    """Flask-SQLAlchemy's pagination with a bounded count.
+
+    Counting every matching row costs as much as the table is large. The count here stops
+    at `count_limit` (COUNT_LIMIT, or ten pages past the current one when that is further):
+    `exact` is False when there are more, `total` is then the limit and `pages` the pages up
+    to it, and `has_next` stays True so the list can always be paged on."""
+
+    exact: bool = True
+
+    @property
+    def count_limit(self) -> int:
+        return max(COUNT_LIMIT, (self.page + 10) * self.per_page)
+
+    def _query_count(self) -> int:
+        limit = self.count_limit
+        select_ = self._query_args["select"]
+        bounded = select_.options(lazyload("*")).order_by(None).limit(limit + 1).subquery()
+        counted = (
+            self._query_args["session"]
+            .execute(select(func.count()).select_from(bounded))
+            .scalar_one()
+        )
+        self.exact = counted <= limit
+        return min(counted, limit)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or not self.exact
+
+
+def paginate(stmt: Select, page: int, per_page: int) -> BoundedPagination:
+    return BoundedPagination(
+        select=stmt, session=db.session, page=page, per_page=per_page, error_out=False
+    )
 
 
 MAX_ID = 2**31 - 1  # the largest value an integer key column holds on PostgreSQL

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.audit.models import AuditEvent
@@ -173,19 +173,17 @@ def staff_choices() -> list[tuple[int, str]]:
 
 def organisation_choices(chosen: int | None = None) -> Menu:
     """Organisations that appear in the log, for the filter's menu."""
-    stmt = (
-        select(Organisation.id, Organisation.legal_name)
-        .where(Organisation.id.in_(select(Disclosure.organisation_id)))
-        .order_by(func.lower(Organisation.legal_name))
+    stmt = select(Organisation.id, Organisation.legal_name).where(
+        exists().where(Disclosure.organisation_id == Organisation.id)
     )
-    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
+    order = func.lower(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
 
 
 def flow_choices(chosen: int | None = None) -> Menu:
     """Flows that appear in the log, for the filter's menu."""
-    stmt = (
-        select(DataFlow.id, DataFlow.system_name)
-        .where(DataFlow.id.in_(select(Disclosure.flow_id)))
-        .order_by(func.lower(DataFlow.system_name))
+    stmt = select(DataFlow.id, DataFlow.system_name).where(
+        exists().where(Disclosure.flow_id == DataFlow.id)
     )
-    return capped_menu(stmt, id_column=DataFlow.id, chosen=chosen)
+    order = func.lower(DataFlow.system_name)
+    return capped_menu(stmt, id_column=DataFlow.id, order=order, chosen=chosen)

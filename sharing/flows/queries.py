@@ -135,12 +135,13 @@ def filter_choices(*, organisation_id: int | None = None) -> dict:
     organisation menu lists at most MENU_LIMIT names; beyond that the search box finds them)."""
     from sharing.extensions import db
 
-    organisations = select(Organisation.id, Organisation.legal_name).order_by(
-        func.lower(Organisation.legal_name)
-    )
+    organisations = select(Organisation.id, Organisation.legal_name)
     return {
         "organisations": capped_menu(
-            organisations, id_column=Organisation.id, chosen=organisation_id
+            organisations,
+            id_column=Organisation.id,
+            order=func.lower(Organisation.legal_name),
+            chosen=organisation_id,
         ),
         "departments": list(
             db.session.execute(select(Department.id, Department.name).order_by(Department.name))

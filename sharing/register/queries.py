@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.auth.models import Department
-from sharing.core.menus import capped_menu
+from sharing.core.menus import MENU_LIMIT, capped_menu
 from sharing.core.pagination import positive_int
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
@@ -166,25 +166,36 @@ def arrangement_or_404(arrangement_id: int) -> DataFlow:
 def filter_choices(*, organisation: int | None = None) -> dict:
     """Only departments, organisations and categories that appear on the register. The
     organisation menu is capped (sharing/core/menus.py): the search box matches names."""
-    public_ids = select(DataFlow.id).where(public_clause())
+    # Each menu asks, per department, organisation or category, whether one public flow
+    # names it (EXISTS stops at the first), rather than listing every public flow.
     departments = db.session.execute(
         select(Department.id, Department.name)
-        .where(Department.id.in_(select(DataFlow.department_id).where(public_clause())))
+        .where(exists().where(DataFlow.department_id == Department.id, public_clause()))
         .order_by(Department.name)
     ).all()
     label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
     organisations = capped_menu(
-        select(Organisation.id, label)
-        .where(Organisation.id.in_(select(DataFlow.organisation_id).where(public_clause())))
-        .order_by(Organisation.legal_name),
+        # The organisations of the first MENU_LIMIT + 1 distinct public flows' owners: enough
+        # to tell a full menu from one too long to show.
+        select(Organisation.id, label).where(
+            Organisation.id.in_(
+                select(DataFlow.organisation_id)
+                .where(public_clause())
+                .distinct()
+                .limit(MENU_LIMIT + 1)
+            )
+        ),
         id_column=Organisation.id,
+        order=Organisation.legal_name,
         chosen=organisation,
     )
     categories = db.session.execute(
         select(DataCategory.id, DataCategory.name)
         .where(
-            DataCategory.id.in_(
-                select(FlowCategory.category_id).where(FlowCategory.flow_id.in_(public_ids))
+            exists().where(
+                FlowCategory.category_id == DataCategory.id,
+                FlowCategory.flow_id == DataFlow.id,
+                public_clause(),
             )
         )
         .order_by(DataCategory.name)

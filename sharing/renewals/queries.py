@@ -154,12 +154,11 @@ def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
 
 def organisation_menu(chosen: int | None = None) -> Menu:
     """Organisations that have reminders, for the filter (a capped menu: sharing/core/menus.py)."""
-    stmt = (
-        select(Organisation.id, Organisation.legal_name)
-        .where(exists().where(Reminder.organisation_id == Organisation.id))
-        .order_by(func.lower(Organisation.legal_name))
+    stmt = select(Organisation.id, Organisation.legal_name).where(
+        exists().where(Reminder.organisation_id == Organisation.id)
     )
-    return capped_menu(stmt, id_column=Organisation.id, chosen=chosen)
+    order = func.lower(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
 
 
 def object_labels(reminders: Sequence[Reminder]) -> dict[tuple[str, int], str]:

@@ -113,3 +113,20 @@ def test_list_page_runs_the_same_statements_for_3_and_30_organisations(client, l
     assert small == large <= 15
     filtered = "/vendors/?q=vendor&risk=medium&agreement=none&sort=-risk"
     assert _statements_for(client, db, filtered) == large
+
+
+def test_long_list_says_more_than_the_counted_rows(client, login_as, monkeypatch):
+    """A list longer than the count bound shows "More than N results" and a Next link, and no
+    last-page number it has not counted."""
+    from sharing.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    login_as("admin")
+    for n in range(13):
+        make_organisation(legal_name=f"Org {n:02d}")
+    html = client.get("/vendors/", query_string={"per_page": 1}).get_data(as_text=True)
+    assert "More than 11 results, page 1." in html
+    assert re.search(r'href="[^"]*page=2[^"]*"[^>]*>Next<', html)
+    assert ">11</a>" not in html  # the right edge is not offered as if it were the last page
+    exact = client.get("/vendors/", query_string={"per_page": 1, "page": 13})
+    assert "13 results, page 13 of 13." in exact.get_data(as_text=True)

@@ -115,6 +115,13 @@ class Agreement(TimestampMixin, Base):
         # The list sorts by last change by default; the dashboard counts by status and expiry.
         Index("ix_agreements_updated_at_id", "updated_at", "id"),
         Index("ix_agreements_status_expiry_date", "status", "expiry_date"),
+        # The procurement dashboard: a department's agreements out for signature, oldest first.
+        Index(
+            "ix_agreements_department_status_sent",
+            "department_id",
+            "status",
+            "sent_for_signature_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

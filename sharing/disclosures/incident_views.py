@@ -35,7 +35,7 @@ def incidents():
         filters=filters,
         sort=filters.sort,
         statuses=list(IncidentStatus),
-        organisations=queries.organisation_choices(),
+        organisations=queries.organisation_choices(filters.organisation_id),
         overdue={item.id for item in page.items if queries.is_overdue(item, now=moment)},
     )
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement
 from sharing.audit.models import AuditEvent
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import Sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
@@ -124,15 +125,14 @@ def history(incident: Incident) -> list[AuditEvent]:
     )
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    """Organisations that have reported incidents, for the filter's select."""
-    return list(
-        db.session.execute(
-            select(Organisation.id, Organisation.legal_name)
-            .where(Organisation.id.in_(select(Incident.organisation_id)))
-            .order_by(func.lower(Organisation.legal_name))
-        )
+def organisation_choices(chosen: int | None = None) -> Menu:
+    """Organisations that have reported incidents, for the filter's menu (capped:
+    sharing/core/menus.py)."""
+    stmt = select(Organisation.id, Organisation.legal_name).where(
+        exists().where(Incident.organisation_id == Organisation.id)
     )
+    order = func.lower(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
 
 
 # Choices for the staff report form ------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Indexes for pages at 100× data (issue 8): the agreements list's default sort (last
 changed first), and the dashboard's counts and charts, which read an index instead of the
 table (agreements by status and expiry, attestation requests by status and due date, flows by
-status and risk tier).
+risk tier and status; the oldest flows awaiting review), and the procurement dashboard's
+counts and lists for one department.
 
 Revision ID: 0009
 Revises: 0008
@@ -22,7 +23,14 @@ INDEXES = (
     ("ix_agreements_status_expiry_date", "agreements", ["status", "expiry_date"]),
     ("ix_attestation_requests_status_due_date", "attestation_requests", ["status", "due_date"]),
     ("ix_attestation_requests_due_date_status", "attestation_requests", ["due_date", "status"]),
-    ("ix_data_flows_status_risk_tier", "data_flows", ["status", "risk_tier"]),
+    ("ix_data_flows_risk_tier_status", "data_flows", ["risk_tier", "status"]),
+    ("ix_data_flows_status_submitted_at", "data_flows", ["status", "submitted_at"]),
+    ("ix_data_flows_department_status_updated", "data_flows", ["department_id", "status", "updated_at"]),
+    (
+        "ix_agreements_department_status_sent",
+        "agreements",
+        ["department_id", "status", "sent_for_signature_at"],
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.auth.invitations import invite
 from sharing.auth.models import Role, User
 from sharing.core.clock import now, today
 from sharing.demo.seed import demo_sign_ins, seed_demo
@@ -25,6 +26,8 @@ from sharing.register.queries import public_clause
 from sharing.vendors.models import Organisation
 from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
 from tests.fixtures.spreadsheets import ORG_HEADERS, csv_bytes, organisation_row
+from tests.services.test_disclosure_import import HEADERS as DISCLOSURE_HEADERS
+from tests.services.test_disclosure_import import row as disclosure_row
 
 
 def _first(statement):
@@ -55,8 +58,33 @@ def _ids() -> dict[str, int]:
             select(Agreement).where(Agreement.status == AgreementStatus.DRAFT)
         ).id,
     }
+    ids["invitation"] = _invitation_token(vendor.organisation_id)
+    covered = _first(select(DataFlow).where(public_clause()))
+    ids["disclosure_file"] = csv_bytes(
+        [
+            DISCLOSURE_HEADERS,
+            disclosure_row(covered, **{"Date disclosed": today().isoformat()}),
+            disclosure_row(covered, **{"Date disclosed": "not a date"}),
+        ]
+    )
     end_transaction()
     return ids
+
+
+def _invitation_token(organisation_id: int) -> str:
+    """A pending vendor invitation's one-time token, for the accept-invitation page."""
+    admin = _first(select(User).where(User.role == Role.ADMIN))
+    _, token = invite(
+        actor=admin,
+        email="new.vendor.user@example.org",
+        name="New Vendor User",
+        role="vendor",
+        organisation_id=organisation_id,
+        department_id=None,
+        now=now(),
+    )
+    db.session.commit()
+    return token
 
 
 @pytest.fixture
@@ -93,6 +121,7 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/audit/",
         "/auth/invitations",
         "/reports/accountability",
+        "/reports/imports/disclosures",
     ),
     "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
     "admin": ("/", "/auth/users", "/auth/invitations/new"),
@@ -104,7 +133,14 @@ VENDOR_PAGES = (
     "/attestations/evidence/new",
     "/portal/incidents/new",
 )
-PUBLIC_PAGES = ("/", "/register/", "/register/{public_flow}", "/register/changes", "/auth/sign-in")
+PUBLIC_PAGES = (
+    "/",
+    "/register/",
+    "/register/{public_flow}",
+    "/register/changes",
+    "/auth/sign-in",
+    "/auth/invitations/accept/{invitation}",
+)
 
 
 def _check(tab, paths: tuple[str, ...], ids: dict, screenshot: Callable, prefix: str) -> list:
@@ -129,6 +165,16 @@ def _upload_import(tab) -> None:
     assert "/reports/imports/" in tab.url, tab.url
 
 
+def _upload_disclosures(tab, data: bytes) -> None:
+    """Upload a disclosure file with one bad row, so its job page shows a preview and an error."""
+    tab.goto("/reports/imports/disclosures")
+    tab.set_input_files("#file", {"name": "log.csv", "mimeType": "text/csv", "buffer": data})
+    with tab.expect_navigation():
+        tab.locator("#disclosure-import-form [type=submit]").click()
+    assert "/reports/imports/" in tab.url and "disclosures" not in tab.url, tab.url
+    assert "not a date" in tab.content()
+
+
 def _report(found: list[str]) -> str:
     return "serious or critical axe violations:\n" + "\n".join(found)
 
@@ -145,6 +191,10 @@ def test_staff_pages_have_no_serious_accessibility_violations(demo, new_page, sc
             _upload_import(tab)
             found += serious_violations(tab)
             screenshot(tab, "procurement-import-preview")
+        if role == "privacy":
+            _upload_disclosures(tab, demo["ids"]["disclosure_file"])
+            found += serious_violations(tab)
+            screenshot(tab, "privacy-disclosure-import-preview")
     if found:
         pytest.fail(_report(found))
 

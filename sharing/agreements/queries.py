@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.functions import FunctionElement
 
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.vendors.models import Organisation
 
 STATUS_ORDER = case(
@@ -131,10 +131,7 @@ def agreements_query(filters: AgreementFilters, *, today: date) -> Select:
         stmt = stmt.where(expiring_clause(today, filters.expiring_within))
     if filters.past_cancel_by:
         stmt = stmt.where(past_cancel_by_clause(today))
-    column = SORTS[filters.sort.key]
-    if filters.sort.descending:
-        return stmt.order_by(column.desc(), Agreement.id.desc())
-    return stmt.order_by(column.asc(), Agreement.id.asc())
+    return apply_sort(stmt, filters.sort, SORTS, Agreement.id)
 
 
 def expiring_between(start: date, end: date) -> Select:

@@ -30,7 +30,7 @@ from sharing.attestations.models import (
 )
 from sharing.audit import services as audit
 from sharing.core.file_store import write_new
-from sharing.core.pagination import Sort, parse_sort
+from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -332,10 +332,7 @@ def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = No
     stmt = _state_filter(stmt, filters)
     if filters.expiring_soon:
         stmt = stmt.where(expiring_soon_clause(filters.today))
-    column = SORTS[filters.sort.key]
-    order = column.desc() if filters.sort.descending else column.asc()
-    tiebreak = EvidenceFile.id.desc() if filters.sort.descending else EvidenceFile.id.asc()
-    return stmt.order_by(order, tiebreak)
+    return apply_sort(stmt, filters.sort, SORTS, EvidenceFile.id)
 
 
 def _state_filter(stmt: Select, filters: EvidenceFilters) -> Select:

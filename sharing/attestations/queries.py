@@ -20,7 +20,7 @@ from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu, capped_menu
-from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
 
@@ -101,10 +101,7 @@ def requests_query(filters: RequestFilters, *, actor: Any, today: date) -> Selec
         stmt = stmt.where(overdue_clause(today))
     if filters.organisation_id:
         stmt = stmt.where(AttestationRequest.organisation_id == filters.organisation_id)
-    column = SORTS[filters.sort.key]
-    if filters.sort.descending:
-        return stmt.order_by(column.desc(), AttestationRequest.id.desc())
-    return stmt.order_by(column.asc(), AttestationRequest.id.asc())
+    return apply_sort(stmt, filters.sort, SORTS, AttestationRequest.id)
 
 
 def visible_request(request_id: int, actor: Any) -> AttestationRequest | None:

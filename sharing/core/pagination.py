@@ -47,9 +47,15 @@ def parse_sort(raw: str | None, allowed: Mapping[str, Any], default: str) -> Sor
     return Sort(key=key, descending=descending)
 
 
-def apply_sort(stmt: Select, sort: Sort, allowed: Mapping[str, Any], tiebreak: Any) -> Select:
+def apply_sort(
+    stmt: Select, sort: Sort, allowed: Mapping[str, Any], tiebreak: Any, *, nulls_last: bool = False
+) -> Select:
+    """Order by the chosen column, then `tiebreak` the same way (a stable order for paging);
+    with `nulls_last`, rows without a value come last in either direction."""
     column = allowed[sort.key]
     ordered = column.desc() if sort.descending else column.asc()
+    if nulls_last:
+        ordered = ordered.nulls_last()
     return stmt.order_by(ordered, tiebreak.desc() if sort.descending else tiebreak.asc())
 
 

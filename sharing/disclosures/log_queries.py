@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
 from sharing.core.menus import Menu, capped_menu
-from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
@@ -102,10 +102,7 @@ def disclosures_query(filters: DisclosureFilters) -> Select:
     ):
         if value:
             stmt = stmt.where(column.is_(value == "yes"))
-    column = SORTS[filters.sort.key]
-    if filters.sort.descending:
-        return stmt.order_by(column.desc().nulls_last(), Disclosure.id.desc())
-    return stmt.order_by(column.asc().nulls_last(), Disclosure.id.asc())
+    return apply_sort(stmt, filters.sort, SORTS, Disclosure.id, nulls_last=True)
 
 
 def disclosure(disclosure_id: int) -> Disclosure | None:

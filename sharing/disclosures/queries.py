@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from sharing.agreements.models import Agreement
 from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu, capped_menu
-from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
@@ -94,10 +94,7 @@ def incidents_query(filters: IncidentFilters, *, now: datetime) -> Select:
         stmt = stmt.where(Incident.organisation_id == filters.organisation_id)
     if filters.overdue:
         stmt = stmt.where(overdue_clause(now))
-    column = SORTS[filters.sort.key]
-    if filters.sort.descending:
-        return stmt.order_by(column.desc().nulls_last(), Incident.id.desc())
-    return stmt.order_by(column.asc().nulls_last(), Incident.id.asc())
+    return apply_sort(stmt, filters.sort, SORTS, Incident.id, nulls_last=True)
 
 
 def incident(incident_id: int) -> Incident | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
 from sharing.core.menus import capped_menu
-from sharing.core.pagination import Sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
 
@@ -116,10 +116,7 @@ def flows_query(filters: FlowFilters, *, actor: Any = None) -> Select:
                 FlowCategory.category_id == filters.category_id,
             )
         )
-    column = SORTS[filters.sort.key]
-    if filters.sort.descending:
-        return stmt.order_by(column.desc(), DataFlow.id.desc())
-    return stmt.order_by(column.asc(), DataFlow.id.asc())
+    return apply_sort(stmt, filters.sort, SORTS, DataFlow.id)
 
 
 def scope(stmt: Select, actor: Any) -> Select:

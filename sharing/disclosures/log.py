@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -230,9 +230,6 @@ def _apply(disclosure: Disclosure, flow: DataFlow, values: dict[str, Any]) -> No
     disclosure.retain_until = retention_until(flow, last)
 
 
-ENTRY_FIELDS = tuple(f.name for f in fields(DisclosureEntry))
-
-
 def add_disclosure(
     *,
     flow: DataFlow,
@@ -269,26 +266,9 @@ def add_disclosure(
 
 
 def record_disclosure(
-    *,
-    flow_id: int,
-    disclosed_on: date,
-    categories: list[int],
-    record_count: int | None,
-    purpose: str,
-    legal_authority: str,
-    requested_by: str,
-    authorized_by_id: int | None,
-    method: str,
-    is_recurring: bool,
-    frequency: str,
-    exempt: bool,
-    exempt_reason: str,
-    request_file: Upload | None,
-    actor: Any,
-    today: date,
+    *, entry: DisclosureEntry, request_file: Upload | None, actor: Any, today: date
 ) -> Disclosure:
     """Record one disclosure (or the first of a recurring series); flags are derived."""
-    entry = DisclosureEntry(**_entry_values(locals()))
     flow = db.session.get(DataFlow, entry.flow_id)
     chosen = _check(flow, entry, today=today)
     stored = store(request_file)
@@ -307,25 +287,14 @@ def record_disclosure(
 def edit_disclosure(
     *,
     disclosure: Disclosure,
-    disclosed_on: date,
-    categories: list[int],
-    record_count: int | None,
-    purpose: str,
-    legal_authority: str,
-    requested_by: str,
-    authorized_by_id: int | None,
-    method: str,
-    is_recurring: bool,
-    frequency: str,
-    exempt: bool,
-    exempt_reason: str,
+    entry: DisclosureEntry,
     request_file: Upload | None,
     actor: Any,
     today: date,
 ) -> Disclosure:
     """Correct an entry (its flow stays); a new request document replaces the old one."""
     flow = disclosure.flow
-    entry = DisclosureEntry(**_entry_values(locals() | {"flow_id": flow.id}))
+    entry = replace(entry, flow_id=flow.id)
     chosen = _check(flow, entry, today=today)
     before = audit.snapshot(disclosure, AUDIT_FIELDS) | {"categories": _ids(disclosure)}
     old_file = disclosure.request_file
@@ -395,11 +364,6 @@ def record_occurrence(
     )
     db.session.commit()
     return disclosure
-
-
-def _entry_values(arguments: dict[str, Any]) -> dict[str, Any]:
-    """The DisclosureEntry fields among a service's keyword arguments."""
-    return {name: arguments[name] for name in ENTRY_FIELDS}
 
 
 def _ids(disclosure: Disclosure) -> list[int]:

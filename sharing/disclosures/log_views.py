@@ -60,10 +60,9 @@ def _form(flow: DataFlow, obj: Disclosure | None = None) -> DisclosureForm:
     return form
 
 
-def _values(form: DisclosureForm) -> dict:
-    upload = form.request_file.data
-    has_file = upload is not None and getattr(upload, "filename", "")
-    return dict(
+def _entry(form: DisclosureForm, flow_id: int) -> log.DisclosureEntry:
+    return log.DisclosureEntry(
+        flow_id=flow_id,
         disclosed_on=form.disclosed_on.data,
         categories=list(form.categories.data or []),
         record_count=form.record_count.data,
@@ -76,16 +75,26 @@ def _values(form: DisclosureForm) -> dict:
         frequency=form.frequency.data or "",
         exempt=form.exempt.data,
         exempt_reason=form.exempt_reason.data or "",
-        request_file=log.Upload(upload.read(), upload.filename) if has_file else None,
-        actor=current_user,
-        today=today(),
     )
 
 
-def _call(form: DisclosureForm, service, **kwargs) -> Disclosure | None:
-    """Run the service; on refusal put the reason beside its field and return None."""
+def _upload(form: DisclosureForm) -> log.Upload | None:
+    upload = form.request_file.data
+    has_file = upload is not None and getattr(upload, "filename", "")
+    return log.Upload(upload.read(), upload.filename) if has_file else None
+
+
+def _call(form: DisclosureForm, service, flow_id: int, **kwargs) -> Disclosure | None:
+    """Run the service on the form's entry for `flow_id`; on refusal put the reason beside its
+    field and return None."""
     try:
-        return service(**kwargs, **_values(form))
+        return service(
+            entry=_entry(form, flow_id),
+            request_file=_upload(form),
+            actor=current_user,
+            today=today(),
+            **kwargs,
+        )
     except RejectedEvidence as error:
         form.request_file.errors = [*form.request_file.errors, error.message]
     except ValidationFailed as error:
@@ -105,7 +114,7 @@ def new_disclosure():
         return render_template("disclosures/log_pick_flow.html", picker=picker)
     form = _form(flow)
     if form.validate_on_submit():
-        created = _call(form, log.record_disclosure, flow_id=flow.id)
+        created = _call(form, log.record_disclosure, flow.id)
         if created is not None:
             flash(_saved_message(created, "Disclosure recorded"), _category(created))
             return redirect(url_for("disclosures.disclosure", disclosure_id=created.id))
@@ -118,7 +127,7 @@ def edit_disclosure(disclosure_id: int):
     entry = _entry_or_404(disclosure_id)
     form = _form(entry.flow, entry)
     if form.validate_on_submit():
-        saved = _call(form, log.edit_disclosure, disclosure=entry)
+        saved = _call(form, log.edit_disclosure, entry.flow_id, disclosure=entry)
         if saved is not None:
             flash(_saved_message(saved, "Disclosure updated"), _category(saved))
             return redirect(url_for("disclosures.disclosure", disclosure_id=saved.id))

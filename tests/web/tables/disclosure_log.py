@@ -50,18 +50,16 @@ def make_disclosure(
         "purpose": "Deliver the contracted service",
         "legal_authority": "Municipal code 12.4",
         "requested_by": "Vendor operations",
-        "authorized_by_id": None,
         "method": "sftp",
-        "is_recurring": False,
-        "frequency": "",
-        "exempt": False,
-        "exempt_reason": "",
-        "request_file": None,
-        "actor": actor or _system_user(),
-        "today": TODAY,
     }
+    request_file = overrides.pop("request_file", None)
     values.update(overrides)
-    return log.record_disclosure(**values)
+    return log.record_disclosure(
+        entry=log.DisclosureEntry(**values),
+        request_file=request_file,
+        actor=actor or _system_user(),
+        today=TODAY,
+    )
 
 
 def _system_user() -> User:

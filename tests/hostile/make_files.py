@@ -164,49 +164,39 @@ def _macros() -> list[HostileFile]:
 
 
 def _dtds() -> list[HostileFile]:
-    return [
-        HostileFile(
-            "docx_xxe",
-            "xxe.docx",
-            lambda: b.rezip(b.docx(), {DOCUMENT: b.with_doctype(b.XXE)}),
-            _each(REJECT, *OFFICE),
-            says="DOCTYPE",
-        ),
-        HostileFile(
-            "docx_billion_laughs",
-            "laughs.docx",
-            lambda: b.rezip(b.docx(), {DOCUMENT: b.with_doctype(b.LAUGHS)}),
-            _each(REJECT, *OFFICE),
-            says="DOCTYPE",
-        ),
-        HostileFile(
-            "docx_xxe_utf16",
-            "xxe16.docx",
-            lambda: b.rezip(b.docx(), {DOCUMENT: b.utf16}),
-            _each(REJECT, *OFFICE),
-            says="DOCTYPE",
-        ),
-        HostileFile(
+    """A DOCTYPE put into one part of a real package: each is refused by every upload target
+    of that kind of file."""
+    cases = (  # label, file name, package, its targets, part, change to the part
+        ("docx_xxe", "xxe.docx", b.docx, OFFICE, DOCUMENT, b.with_doctype(b.XXE)),
+        ("docx_billion_laughs", "laughs.docx", b.docx, OFFICE, DOCUMENT, b.with_doctype(b.LAUGHS)),
+        ("docx_xxe_utf16", "xxe16.docx", b.docx, OFFICE, DOCUMENT, b.utf16),
+        (
             "docx_content_types_dtd",
             "types.docx",
-            lambda: b.rezip(b.docx(), {CONTENT_TYPES: b.with_doctype(b.LAUGHS)}),
-            _each(REJECT, *OFFICE),
-            says="DOCTYPE",
+            b.docx,
+            OFFICE,
+            CONTENT_TYPES,
+            b.with_doctype(b.LAUGHS),
         ),
-        HostileFile(
-            "xlsx_xxe",
-            "xxe.xlsx",
-            lambda: b.rezip(b.xlsx(), {SHEET: b.with_doctype(b.XXE)}),
-            _each(REJECT, *SHEETS),
-            says="DOCTYPE",
-        ),
-        HostileFile(
+        ("xlsx_xxe", "xxe.xlsx", b.xlsx, SHEETS, SHEET, b.with_doctype(b.XXE)),
+        (
             "xlsx_billion_laughs",
             "laughs.xlsx",
-            lambda: b.rezip(b.xlsx(), {"xl/workbook.xml": b.with_doctype(b.LAUGHS)}),
-            _each(REJECT, *SHEETS),
-            says="DOCTYPE",
+            b.xlsx,
+            SHEETS,
+            "xl/workbook.xml",
+            b.with_doctype(b.LAUGHS),
         ),
+    )
+    return [
+        HostileFile(
+            label,
+            name,
+            lambda package=package, part=part, change=change: b.rezip(package(), {part: change}),
+            _each(REJECT, *targets),
+            says="DOCTYPE",
+        )
+        for label, name, package, targets, part, change in cases
     ]
 
 

@@ -100,6 +100,7 @@ def register_commands(app: Flask) -> None:
     from sharing.auth.cli import users_cli
     from sharing.backup.cli import backup_command, restore_command
     from sharing.demo.cli import demo_cli
+    from sharing.disclosures.cli import disclosures_cli
     from sharing.flows.cli import flows_cli
     from sharing.mail.cli import mail_cli
     from sharing.obligations.cli import obligations_cli
@@ -113,6 +114,7 @@ def register_commands(app: Flask) -> None:
         obligations_cli,
         agreements_cli,
         attestations_cli,
+        disclosures_cli,
         reminders_cli,
         backup_command,
         restore_command,

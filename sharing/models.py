@@ -20,7 +20,13 @@ from sharing.attestations.models import (  # noqa: F401
 from sharing.audit.models import AuditEvent  # noqa: F401
 from sharing.auth.models import Department, Invitation, Role, SignInFailure, User  # noqa: F401
 from sharing.core.models import Setting  # noqa: F401
-from sharing.disclosures.models import Disclosure, Incident, IncidentStatus  # noqa: F401
+from sharing.disclosures import tallies  # noqa: F401  - keeps the accounting tallies on flush
+from sharing.disclosures.models import (  # noqa: F401
+    Disclosure,
+    DisclosureDayTally,
+    Incident,
+    IncidentStatus,
+)
 from sharing.flows.models import (  # noqa: F401
     DataCategory,
     DataFlow,

@@ -83,7 +83,9 @@ class BoundedPagination(SelectPagination):
 
     def _query_count(self) -> int:
         limit = self.count_limit
-        select_ = self._query_args["select"]
+        select_ = self._query_args.get("count_select")
+        if select_ is None:
+            select_ = self._query_args["select"]
         bounded = select_.options(lazyload("*")).order_by(None).limit(limit + 1).subquery()
         counted = (
             self._query_args["session"]
@@ -98,9 +100,18 @@ class BoundedPagination(SelectPagination):
         return self.page < self.pages or not self.exact
 
 
-def paginate(stmt: Select, page: int, per_page: int) -> BoundedPagination:
+def paginate(
+    stmt: Select, page: int, per_page: int, *, count: Select | None = None
+) -> BoundedPagination:
+    """A page of `stmt`. `count`, when given, selects the same rows more cheaply (no joins
+    or loader options that cannot change which rows match) and is what gets counted."""
     return BoundedPagination(
-        select=stmt, session=db.session, page=page, per_page=per_page, error_out=False
+        select=stmt,
+        session=db.session,
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        count_select=count,
     )
 
 

@@ -10,6 +10,12 @@ Rules:
 - "By category" counts an entry under each of its categories, so its rows may add up to more
   than the number of entries.
 - Exports are formula-safe (sharing/reports/exporting.py) and dates are real date cells.
+
+On screen the report shows one view at a time (by organisation, by flow, by category, or the
+entries), a page at a time, so it costs the same whether the year holds two thousand entries
+or two hundred thousand: the totals and the category view come from the day tallies
+(tallies.py), and a grouped page counts only the organisations or flows it shows. The exports
+read every entry of the period by design.
 """
 
 from __future__ import annotations
@@ -18,10 +24,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from sharing.disclosures import tallies
 from sharing.disclosures.models import Disclosure, disclosure_categories
+from sharing.disclosures.tallies import Totals
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow
 from sharing.reports.columns import Column
@@ -74,18 +82,19 @@ class Period:
 
 
 def in_period(period: Period):
+    """The entries that overlap the period (and carry the chosen category): a condition each
+    row can check alone, so the pages below stop reading once they have their rows."""
     last = func.coalesce(Disclosure.last_disclosed_on, Disclosure.disclosed_on)
     clause = (Disclosure.disclosed_on <= period.end) & (last >= period.start)
     if period.category_id:
-        chosen = select(disclosure_categories.c.disclosure_id).where(
-            disclosure_categories.c.category_id == period.category_id
+        clause = clause & exists().where(
+            disclosure_categories.c.disclosure_id == Disclosure.id,
+            disclosure_categories.c.category_id == period.category_id,
         )
-        clause = clause & Disclosure.id.in_(chosen)
     return clause
 
 
-def rows_query(period: Period) -> Select:
-    """The entries of the period, by organisation then date, with what the rows show."""
+def _entries(period: Period) -> Select:
     return (
         select(Disclosure)
         .join(Disclosure.organisation)
@@ -97,8 +106,147 @@ def rows_query(period: Period) -> Select:
             selectinload(Disclosure.categories),
             selectinload(Disclosure.agreement),
         )
-        .order_by(func.lower(Organisation.legal_name), Disclosure.disclosed_on, Disclosure.id)
     )
+
+
+def rows_query(period: Period) -> Select:
+    """Every entry of the period, by organisation then date (the exports)."""
+    return _entries(period).order_by(
+        func.lower(Organisation.legal_name), Disclosure.disclosed_on, Disclosure.id
+    )
+
+
+def entries_query(period: Period) -> Select:
+    """The entries view: newest first, read down the dates index a page at a time (its order
+    exactly, so no day's entries need sorting)."""
+    return _entries(period).order_by(
+        Disclosure.disclosed_on.desc(), Disclosure.last_disclosed_on.desc(), Disclosure.id.desc()
+    )
+
+
+# -- on screen: totals from the tallies, and one view a page at a time ---------------------------
+
+VIEWS = {
+    "organisation": "By organisation",
+    "flow": "By flow",
+    "category": "By category",
+    "entries": "Entries",
+}
+DEFAULT_VIEW = "organisation"
+
+
+def chosen_view(raw: str | None) -> str:
+    return raw if raw in VIEWS else DEFAULT_VIEW
+
+
+def period_totals(period: Period) -> Totals:
+    """Entries, records and exempt entries in the period, from the tallies (tallies.py)."""
+    key = period.category_id or tallies.ALL
+    found = tallies.totals_by_category(period.start, period.end, category_ids=[key])
+    return found.get(key, Totals())
+
+
+def _has_entries(column, period: Period):
+    return exists().where(column, in_period(period))
+
+
+def organisations_query(period: Period) -> Select:
+    """The organisations that received data in the period, by name (the organisation and
+    flow views page through these)."""
+    has = _has_entries(Disclosure.organisation_id == Organisation.id, period)
+    return select(Organisation).where(has).order_by(Organisation.legal_name, Organisation.id)
+
+
+def organisations_count(period: Period) -> Select:
+    return select(Organisation.id).where(
+        _has_entries(Disclosure.organisation_id == Organisation.id, period)
+    )
+
+
+def entries_count(period: Period) -> Select:
+    """The period's entries without the joins the page shows (every entry has both)."""
+    return select(Disclosure.id).where(in_period(period))
+
+
+def counts_for(column, ids: list[int], period: Period) -> dict[int, Totals]:
+    """Entries, records and exempt entries in the period for the ids shown on one page."""
+    if not ids:
+        return {}
+    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
+    stmt = (
+        select(column, func.count(), func.coalesce(func.sum(Disclosure.record_count), 0), exempt)
+        .where(column.in_(ids), in_period(period))
+        .group_by(column)
+    )
+    return {
+        key: Totals(int(entries), int(records or 0), int(exempted or 0))
+        for key, entries, records, exempted in db.session.execute(stmt)
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a grouped view: what it names, where it links, what it counts."""
+
+    name: str
+    totals: Totals
+    organisation_id: int | None = None
+    flow_id: int | None = None
+
+
+def organisation_rows(organisations: list[Organisation], period: Period) -> list[Row]:
+    counts = counts_for(Disclosure.organisation_id, [o.id for o in organisations], period)
+    return [
+        Row(o.display_name, counts.get(o.id, Totals()), organisation_id=o.id) for o in organisations
+    ]
+
+
+def flow_rows(organisations: list[Organisation], period: Period) -> list[Row]:
+    """The flows that carried data in the period, for the organisations on one page: grouped
+    under their organisation in page order, then by flow name."""
+    ids = [o.id for o in organisations]
+    if not ids:
+        return []
+    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
+    stmt = (
+        select(
+            DataFlow.id,
+            DataFlow.organisation_id,
+            DataFlow.system_name,
+            func.count(),
+            func.coalesce(func.sum(Disclosure.record_count), 0),
+            exempt,
+        )
+        .join(Disclosure, Disclosure.flow_id == DataFlow.id)
+        .where(Disclosure.organisation_id.in_(ids), in_period(period))
+        .group_by(DataFlow.id, DataFlow.organisation_id, DataFlow.system_name)
+    )
+    names = {o.id: o.display_name for o in organisations}
+    place = {organisation_id: n for n, organisation_id in enumerate(ids)}
+    found = sorted(
+        db.session.execute(stmt),
+        key=lambda row: (place[row.organisation_id], row.system_name.lower(), row.id),
+    )
+    rows = []
+    for flow_id, organisation_id, system_name, entries, records, exempted in found:
+        totals = Totals(int(entries), int(records or 0), int(exempted or 0))
+        name = f"{names[organisation_id]} — {system_name}"
+        rows.append(Row(name, totals, organisation_id=organisation_id, flow_id=flow_id))
+    return rows
+
+
+def category_rows(period: Period) -> list[Row]:
+    """Every category with entries in the period, by name (a short, fixed vocabulary)."""
+    found = tallies.totals_by_category(
+        period.start, period.end, category_ids=[period.category_id] if period.category_id else None
+    )
+    names = dict(category_choices())
+    rows = [
+        Row(names[category_id], totals)
+        for category_id, totals in found.items()
+        if category_id != tallies.ALL and totals.entries and category_id in names
+    ]
+    return sorted(rows, key=lambda row: row.name.lower())
 
 
 @dataclass(frozen=True)
@@ -171,6 +319,7 @@ class Report:
 
 
 def build(period: Period) -> Report:
+    """Every group of the period at once, read from the entries (the XLSX export)."""
     return Report(
         by_organisation=_totals([Organisation.legal_name], period),
         by_category=_totals([DataCategory.name], period, join_categories=True),

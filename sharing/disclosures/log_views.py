@@ -208,12 +208,31 @@ def download_request(disclosure_id: int):
 @roles_required(*OFFICE)
 def accounting_report():
     period = accounting.Period.from_args(request.args, today=today())
-    report = accounting.build(period)
+    view = accounting.chosen_view(request.args.get("view"))
+    totals = accounting.period_totals(period)
+    page, rows = None, []
+    if view in ("organisation", "flow"):
+        page = paginate(
+            accounting.organisations_query(period),
+            *page_args(),
+            count=accounting.organisations_count(period),
+        )
+        grouped = accounting.organisation_rows if view == "organisation" else accounting.flow_rows
+        rows = grouped(list(page.items), period)
+    elif view == "category":
+        rows = accounting.category_rows(period)
+    else:
+        page = paginate(
+            accounting.entries_query(period), *page_args(), count=accounting.entries_count(period)
+        )
     return render_template(
         "disclosures/accounting.html",
         period=period,
-        report=report,
-        page=paginate(accounting.rows_query(period), *page_args()),
+        view=view,
+        views=accounting.VIEWS,
+        totals=totals,
+        page=page,
+        rows=rows,
         categories=accounting.category_choices(),
     )
 

@@ -120,3 +120,57 @@ def test_audit_triggers_exist_after_upgrade_and_go_with_downgrade(migration_app)
                 text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
             )
         assert triggers == 0
+
+
+def test_tallies_migration_counts_the_entries_already_in_the_log(migration_app):
+    """Migration 0010 fills the accounting tallies from existing entries, exactly as a
+    recount would (one-offs, a recurring series and an exempt entry, over two categories)."""
+    from datetime import date
+
+    from sharing.disclosures import tallies
+    from sharing.disclosures.models import Disclosure
+    from tests.factories import add_category, make_category, make_flow
+
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+    flow = make_flow()
+    first, second = make_category(), make_category()
+    add_category(flow, first)
+    add_category(flow, second)
+    for day, last, records, exempt, categories in (
+        (date(2026, 1, 5), None, 10, False, [first]),
+        (date(2026, 1, 5), date(2026, 3, 1), 25, True, [first, second]),
+        (date(2026, 2, 9), None, None, False, [second]),
+    ):
+        db.session.add(
+            Disclosure(
+                flow_id=flow.id,
+                organisation_id=flow.organisation_id,
+                disclosed_on=day,
+                last_disclosed_on=last,
+                record_count=records,
+                exempt=exempt,
+                purpose="Service delivery",
+                categories=categories,
+            )
+        )
+    db.session.commit()
+    db.session.remove()
+
+    def rows() -> list:
+        with db.engine.connect() as connection:
+            return connection.execute(
+                text("SELECT * FROM disclosure_day_tallies ORDER BY category_id, day")
+            ).all()
+
+    kept_on_write = rows()
+    downgrade(revision="0009")
+    upgrade()
+    backfilled = rows()
+    with db.engine.begin() as connection:
+        tallies.rebuild(connection)
+    assert backfilled == rows() == kept_on_write
+    assert len(backfilled) == 8  # every entry: 3 days; the first category 2; the second 3
+    if USING_POSTGRES:
+        downgrade(revision="base")  # leave no rows behind for the next tests

@@ -48,8 +48,47 @@ def test_accounting_report_totals_by_organisation_and_marks_exempt(client, login
     make_disclosure(flow, record_count=999, disclosed_on=date(2025, 6, 1))  # outside
     login_as("privacy")
     page = client.get(f"/disclosures/accounting?{PERIOD}").get_data(as_text=True)
-    assert "<strong>2</strong> disclosures, <strong>150</strong> records" in page
-    assert "Exempt</span> Public Records Act" in page
+    assert "<strong>2</strong> disclosures, <strong>150</strong> records (1 exempt entry)" in page
+    entries = client.get(f"/disclosures/accounting?view=entries&{PERIOD}").get_data(as_text=True)
+    assert "Exempt</span> Public Records Act" in entries
+
+
+def test_accounting_views_group_by_organisation_flow_and_category(client, login_as, db):
+    """Each view counts the period's entries its own way: per organisation, per flow, and
+    per category (an entry under each of its categories)."""
+    first, second = make_covered_flow(), make_covered_flow()
+    make_disclosure(first, record_count=10)
+    make_disclosure(first, record_count=5, disclosed_on=date(2026, 4, 1))
+    make_disclosure(second, record_count=7)
+    login_as("privacy")
+
+    def row(view: str, name: str) -> str:
+        page = client.get(f"/disclosures/accounting?view={view}&{PERIOD}").get_data(as_text=True)
+        table = page[page.index(f'id="by-{view}"') :]
+        line = table[table.index(name) :]
+        return " ".join(line[: line.index("</tr>")].split())
+
+    by_org = row("organisation", first.organisation.display_name)
+    assert '<td class="text-end">2</td> <td class="text-end">15</td>' in by_org
+    by_flow = row("flow", f"{second.organisation.display_name} — {second.system_name}")
+    assert '<td class="text-end">1</td> <td class="text-end">7</td>' in by_flow
+    by_category = row("category", first.categories[0].category.name)
+    assert '<td class="text-end">2</td> <td class="text-end">15</td>' in by_category
+
+
+def test_accounting_organisation_view_pages_through_organisations(client, login_as, db):
+    """The grouped views are paged: one organisation a page here, in name order."""
+    flows = sorted(
+        (make_covered_flow() for _ in range(3)), key=lambda flow: flow.organisation.legal_name
+    )
+    for flow in flows:
+        make_disclosure(flow)
+    login_as("privacy")
+    url = f"/disclosures/accounting?view=organisation&per_page=1&{PERIOD}"
+    second = client.get(url + "&page=2").get_data(as_text=True)
+    assert flows[1].organisation.display_name in second
+    assert flows[0].organisation.display_name not in second
+    assert "3 results, page 2 of 3." in second
 
 
 def test_accounting_by_category_answers_who_received_it(client, login_as, db):
@@ -71,7 +110,7 @@ def test_recurring_summary_counts_when_it_overlaps_the_period(client, login_as, 
     entry.last_disclosed_on = date(2026, 2, 1)
     db.session.commit()
     login_as("privacy")
-    page = client.get(f"/disclosures/accounting?{PERIOD}").get_data(as_text=True)
+    page = client.get(f"/disclosures/accounting?view=entries&{PERIOD}").get_data(as_text=True)
     assert f'id="accounting-{entry.id}"' in page
 
 

@@ -1,0 +1,242 @@
+"""Counts for the accounting report that stay cheap however long the log grows.
+
+An entry counts in a period [start, end] when its first date is on or before the end and its
+last date is on or after the start. Every entry whose last date is before the start also has
+its first date before the end, so
+
+    entries in the period = entries starting on or before the end − entries ending before the start
+
+and the same holds for records and exempt entries. `DisclosureDayTally` keeps, per category
+(0 = all) and day, what starts and what ends that day; a period's totals are then two sums
+over at most one row per category and day, whatever the number of entries.
+
+The tallies follow every ORM write of a `Disclosure` (add, correct, add an occurrence,
+delete): `before_flush` reads what the changed entries counted before, `after_flush` what
+they count now, and the difference is added in the same transaction with an upsert (rows in
+key order, so concurrent writers lock them in the same order). Bulk writes that bypass the
+ORM (the benchmark's data generator) call `rebuild()`, which is also
+`flask --app app disclosures retally` (sharing/disclosures/cli.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, case, delete, event, func, literal, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sharing.disclosures.models import Disclosure, DisclosureDayTally, disclosure_categories
+from sharing.extensions import db
+
+ALL = 0  # the category_id of the row that counts every entry once
+COUNTS = (
+    "started_entries",
+    "started_records",
+    "started_exempt",
+    "ended_entries",
+    "ended_records",
+    "ended_exempt",
+)
+_PENDING = "disclosure_tallies_before"
+
+Key = tuple[int, date]  # (category_id, day)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one entry adds to the tallies."""
+
+    first: date
+    last: date
+    records: int
+    exempt: int
+    categories: tuple[int, ...]
+
+    def deltas(self, sign: int) -> dict[Key, list[int]]:
+        out: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+        for category_id in (ALL, *self.categories):
+            start = out[(category_id, self.first)]
+            start[0] += sign
+            start[1] += sign * self.records
+            start[2] += sign * self.exempt
+            end = out[(category_id, self.last)]
+            end[3] += sign
+            end[4] += sign * self.records
+            end[5] += sign * self.exempt
+        return out
+
+
+def _counted(connection: Connection, ids: Iterable[int]) -> dict[int, Counted]:
+    """What the entries count as the database holds them now."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    categories: dict[int, list[int]] = defaultdict(list)
+    links = select(disclosure_categories.c.disclosure_id, disclosure_categories.c.category_id)
+    rows = select(
+        Disclosure.id,
+        Disclosure.disclosed_on,
+        Disclosure.last_disclosed_on,
+        Disclosure.record_count,
+        Disclosure.exempt,
+    )
+    found = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for disclosure_id, category_id in connection.execute(
+            links.where(disclosure_categories.c.disclosure_id.in_(chunk))
+        ):
+            categories[disclosure_id].append(category_id)
+        found.update(
+            {row.id: row for row in connection.execute(rows.where(Disclosure.id.in_(chunk)))}
+        )
+    return {
+        disclosure_id: Counted(
+            first=row.disclosed_on,
+            last=row.last_disclosed_on or row.disclosed_on,
+            records=row.record_count or 0,
+            exempt=1 if row.exempt else 0,
+            categories=tuple(sorted(categories[disclosure_id])),
+        )
+        for disclosure_id, row in found.items()
+    }
+
+
+def _touched(session: Session, *, include_new: bool) -> list[int]:
+    groups = [session.dirty, session.deleted] + ([session.new] if include_new else [])
+    return [
+        obj.id
+        for group in groups
+        for obj in group
+        if isinstance(obj, Disclosure) and obj.id is not None
+    ]
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_before(session: Session, flush_context, instances) -> None:
+    ids = _touched(session, include_new=False)
+    if ids:
+        session.info.setdefault(_PENDING, {}).update(_counted(session.connection(), ids))
+
+
+@event.listens_for(Session, "after_flush")
+def _apply_after(session: Session, flush_context) -> None:
+    before: dict[int, Counted] = session.info.pop(_PENDING, {})
+    ids = _touched(session, include_new=True)
+    if not ids and not before:
+        return
+    connection = session.connection()
+    after = _counted(connection, ids)
+    total: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for counted, sign in [(c, -1) for c in before.values()] + [(c, 1) for c in after.values()]:
+        for key, values in counted.deltas(sign).items():
+            total[key] = [a + b for a, b in zip(total[key], values, strict=True)]
+    add(connection, {key: values for key, values in total.items() if any(values)})
+
+
+def add(connection: Connection, deltas: dict[Key, list[int]]) -> None:
+    """Add the deltas to their rows, creating rows as needed (in key order)."""
+    if not deltas:
+        return
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    table = DisclosureDayTally.__table__
+    for (category_id, day), values in sorted(deltas.items()):
+        stmt = insert(table).values(
+            category_id=category_id, day=day, **dict(zip(COUNTS, values, strict=True))
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.category_id, table.c.day],
+            set_={name: table.c[name] + stmt.excluded[name] for name in COUNTS},
+        )
+        connection.execute(stmt)
+
+
+def _sources():
+    """Each entry's start and end, once for every entry (category 0) and once per category."""
+    records = func.coalesce(Disclosure.record_count, 0)
+    exempt = case((Disclosure.exempt.is_(True), 1), else_=0)
+    last = func.coalesce(Disclosure.last_disclosed_on, Disclosure.disclosed_on)
+
+    def sides(category, *joins):
+        started = select(
+            category.label("category_id"),
+            Disclosure.disclosed_on.label("day"),
+            literal(1).label("started_entries"),
+            records.label("started_records"),
+            exempt.label("started_exempt"),
+            literal(0).label("ended_entries"),
+            literal(0).label("ended_records"),
+            literal(0).label("ended_exempt"),
+        )
+        ended = select(
+            category.label("category_id"),
+            last.label("day"),
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(1),
+            records,
+            exempt,
+        )
+        for target, on in joins:
+            started, ended = started.join(target, on), ended.join(target, on)
+        return [started, ended]
+
+    link = (disclosure_categories, disclosure_categories.c.disclosure_id == Disclosure.id)
+    return union_all(
+        *sides(literal(ALL)), *sides(disclosure_categories.c.category_id, link)
+    ).subquery("sides")
+
+
+def rebuild(connection: Connection) -> int:
+    """Recount every tally from the log itself; returns the number of rows written."""
+    table = DisclosureDayTally.__table__
+    connection.execute(delete(table))
+    sides = _sources()
+    grouped = select(
+        sides.c.category_id,
+        sides.c.day,
+        *(func.sum(sides.c[name]) for name in COUNTS),
+    ).group_by(sides.c.category_id, sides.c.day)
+    result = connection.execute(
+        table.insert().from_select(["category_id", "day", *COUNTS], grouped)
+    )
+    return result.rowcount
+
+
+@dataclass(frozen=True)
+class Totals:
+    entries: int = 0
+    records: int = 0
+    exempt: int = 0
+
+
+def totals_by_category(start: date, end: date, *, category_ids: Iterable[int] | None = None):
+    """{category_id: Totals} for the period; `category_ids` None means every category and ALL."""
+    t = DisclosureDayTally
+
+    def net(started, ended):
+        return func.sum(case((t.day <= end, started), else_=0)) - func.sum(
+            case((t.day < start, ended), else_=0)
+        )
+
+    stmt = (
+        select(
+            t.category_id,
+            net(t.started_entries, t.ended_entries),
+            net(t.started_records, t.ended_records),
+            net(t.started_exempt, t.ended_exempt),
+        )
+        .where(t.day <= end)
+        .group_by(t.category_id)
+    )
+    if category_ids is not None:
+        stmt = stmt.where(t.category_id.in_(list(category_ids)))
+    return {
+        category_id: Totals(int(entries or 0), int(records or 0), int(exempt or 0))
+        for category_id, entries, records, exempt in db.session.execute(stmt)
+    }

@@ -202,10 +202,9 @@ def rebuild(connection: Connection) -> int:
         sides.c.day,
         *(func.sum(sides.c[name]) for name in COUNTS),
     ).group_by(sides.c.category_id, sides.c.day)
-    result = connection.execute(
-        table.insert().from_select(["category_id", "day", *COUNTS], grouped)
-    )
-    return result.rowcount
+    connection.execute(table.insert().from_select(["category_id", "day", *COUNTS], grouped))
+    # Counted, not taken from the cursor: drivers need not report an INSERT … SELECT's rows.
+    return connection.scalar(select(func.count()).select_from(table))
 
 
 @dataclass(frozen=True)

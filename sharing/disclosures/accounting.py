@@ -146,21 +146,23 @@ def period_totals(period: Period) -> Totals:
     return found.get(key, Totals())
 
 
-def _has_entries(column, period: Period):
-    return exists().where(column, in_period(period))
+def _received(period: Period):
+    """The organisation received data in the period (EXISTS: stops at its first entry)."""
+    return exists().where(Disclosure.organisation_id == Organisation.id, in_period(period))
 
 
 def organisations_query(period: Period) -> Select:
     """The organisations that received data in the period, by name (the organisation and
     flow views page through these)."""
-    has = _has_entries(Disclosure.organisation_id == Organisation.id, period)
-    return select(Organisation).where(has).order_by(Organisation.legal_name, Organisation.id)
+    return (
+        select(Organisation)
+        .where(_received(period))
+        .order_by(Organisation.legal_name, Organisation.id)
+    )
 
 
 def organisations_count(period: Period) -> Select:
-    return select(Organisation.id).where(
-        _has_entries(Disclosure.organisation_id == Organisation.id, period)
-    )
+    return select(Organisation.id).where(_received(period))
 
 
 def entries_count(period: Period) -> Select:
@@ -168,20 +170,18 @@ def entries_count(period: Period) -> Select:
     return select(Disclosure.id).where(in_period(period))
 
 
+def _tallied() -> tuple:
+    """Entries, records and exempt entries of the grouped rows, in `Totals.of`'s order."""
+    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
+    return func.count(), func.coalesce(func.sum(Disclosure.record_count), 0), exempt
+
+
 def counts_for(column, ids: list[int], period: Period) -> dict[int, Totals]:
     """Entries, records and exempt entries in the period for the ids shown on one page."""
     if not ids:
         return {}
-    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
-    stmt = (
-        select(column, func.count(), func.coalesce(func.sum(Disclosure.record_count), 0), exempt)
-        .where(column.in_(ids), in_period(period))
-        .group_by(column)
-    )
-    return {
-        key: Totals(int(entries), int(records or 0), int(exempted or 0))
-        for key, entries, records, exempted in db.session.execute(stmt)
-    }
+    stmt = select(column, *_tallied()).where(column.in_(ids), in_period(period)).group_by(column)
+    return {key: Totals.of(*counts) for key, *counts in db.session.execute(stmt)}
 
 
 @dataclass(frozen=True)
@@ -207,16 +207,8 @@ def flow_rows(organisations: list[Organisation], period: Period) -> list[Row]:
     ids = [o.id for o in organisations]
     if not ids:
         return []
-    exempt = func.sum(case((Disclosure.exempt.is_(True), 1), else_=0))
     stmt = (
-        select(
-            DataFlow.id,
-            DataFlow.organisation_id,
-            DataFlow.system_name,
-            func.count(),
-            func.coalesce(func.sum(Disclosure.record_count), 0),
-            exempt,
-        )
+        select(DataFlow.id, DataFlow.organisation_id, DataFlow.system_name, *_tallied())
         .join(Disclosure, Disclosure.flow_id == DataFlow.id)
         .where(Disclosure.organisation_id.in_(ids), in_period(period))
         .group_by(DataFlow.id, DataFlow.organisation_id, DataFlow.system_name)
@@ -227,20 +219,24 @@ def flow_rows(organisations: list[Organisation], period: Period) -> list[Row]:
         db.session.execute(stmt),
         key=lambda row: (place[row.organisation_id], row.system_name.lower(), row.id),
     )
-    rows = []
-    for flow_id, organisation_id, system_name, entries, records, exempted in found:
-        totals = Totals(int(entries), int(records or 0), int(exempted or 0))
-        name = f"{names[organisation_id]} — {system_name}"
-        rows.append(Row(name, totals, organisation_id=organisation_id, flow_id=flow_id))
-    return rows
+    return [
+        Row(
+            f"{names[organisation_id]} — {system_name}",
+            Totals.of(*counts),
+            organisation_id=organisation_id,
+            flow_id=flow_id,
+        )
+        for flow_id, organisation_id, system_name, *counts in found
+    ]
 
 
-def category_rows(period: Period) -> list[Row]:
-    """Every category with entries in the period, by name (a short, fixed vocabulary)."""
+def category_rows(period: Period, categories: list[tuple[int, str]]) -> list[Row]:
+    """Every category with entries in the period, by name (a short, fixed vocabulary);
+    `categories` is `category_choices()`, which the page has already read for its form."""
     found = tallies.totals_by_category(
         period.start, period.end, category_ids=[period.category_id] if period.category_id else None
     )
-    names = dict(category_choices())
+    names = dict(categories)
     rows = [
         Row(names[category_id], totals)
         for category_id, totals in found.items()

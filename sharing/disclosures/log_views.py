@@ -210,6 +210,7 @@ def accounting_report():
     period = accounting.Period.from_args(request.args, today=today())
     view = accounting.chosen_view(request.args.get("view"))
     totals = accounting.period_totals(period)
+    categories = accounting.category_choices()
     page, rows = None, []
     if view in ("organisation", "flow"):
         page = paginate(
@@ -220,7 +221,7 @@ def accounting_report():
         grouped = accounting.organisation_rows if view == "organisation" else accounting.flow_rows
         rows = grouped(list(page.items), period)
     elif view == "category":
-        rows = accounting.category_rows(period)
+        rows = accounting.category_rows(period, categories)
     else:
         page = paginate(
             accounting.entries_query(period), *page_args(), count=accounting.entries_count(period)
@@ -233,7 +234,7 @@ def accounting_report():
         totals=totals,
         page=page,
         rows=rows,
-        categories=accounting.category_choices(),
+        categories=categories,
     )
 
 

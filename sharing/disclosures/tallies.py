@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, case, delete, event, func, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -213,6 +214,11 @@ class Totals:
     records: int = 0
     exempt: int = 0
 
+    @classmethod
+    def of(cls, entries: Any, records: Any, exempt: Any) -> Totals:
+        """From SQL sums, which may be NULL (no rows) or Decimal (PostgreSQL's bigint sums)."""
+        return cls(int(entries or 0), int(records or 0), int(exempt or 0))
+
 
 def totals_by_category(start: date, end: date, *, category_ids: Iterable[int] | None = None):
     """{category_id: Totals} for the period; `category_ids` None means every category and ALL."""
@@ -235,7 +241,4 @@ def totals_by_category(start: date, end: date, *, category_ids: Iterable[int] | 
     )
     if category_ids is not None:
         stmt = stmt.where(t.category_id.in_(list(category_ids)))
-    return {
-        category_id: Totals(int(entries or 0), int(records or 0), int(exempt or 0))
-        for category_id, entries, records, exempt in db.session.execute(stmt)
-    }
+    return {category_id: Totals.of(*counts) for category_id, *counts in db.session.execute(stmt)}

@@ -57,18 +57,14 @@ class Counted:
     exempt: int
     categories: tuple[int, ...]
 
-    def deltas(self, sign: int) -> dict[Key, list[int]]:
-        out: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    def add_to(self, deltas: dict[Key, list[int]], sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) this entry's counts, in COUNTS' order."""
+        counts = (sign, sign * self.records, sign * self.exempt)
         for category_id in (ALL, *self.categories):
-            start = out[(category_id, self.first)]
-            start[0] += sign
-            start[1] += sign * self.records
-            start[2] += sign * self.exempt
-            end = out[(category_id, self.last)]
-            end[3] += sign
-            end[4] += sign * self.records
-            end[5] += sign * self.exempt
-        return out
+            started, ended = deltas[(category_id, self.first)], deltas[(category_id, self.last)]
+            for n, value in enumerate(counts):
+                started[n] += value  # started_entries, started_records, started_exempt
+                ended[3 + n] += value  # ended_entries, ended_records, ended_exempt
 
 
 def _counted(connection: Connection, ids: Iterable[int]) -> dict[int, Counted]:
@@ -132,11 +128,12 @@ def _apply_after(session: Session, flush_context) -> None:
         return
     connection = session.connection()
     after = _counted(connection, ids)
-    total: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
-    for counted, sign in [(c, -1) for c in before.values()] + [(c, 1) for c in after.values()]:
-        for key, values in counted.deltas(sign).items():
-            total[key] = [a + b for a, b in zip(total[key], values, strict=True)]
-    add(connection, {key: values for key, values in total.items() if any(values)})
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for counted in before.values():
+        counted.add_to(deltas, -1)
+    for counted in after.values():
+        counted.add_to(deltas, 1)
+    add(connection, {key: values for key, values in deltas.items() if any(values)})
 
 
 def add(connection: Connection, deltas: dict[Key, list[int]]) -> None:

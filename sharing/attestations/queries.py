@@ -19,9 +19,10 @@ from sharing.attestations.models import (
 from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
-from sharing.core.menus import Menu, capped_menu
+from sharing.core.menus import Menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.extensions import db
+from sharing.vendors import queries as vendor_queries
 from sharing.vendors.models import Organisation
 
 S = AttestationStatus
@@ -170,6 +171,4 @@ def requestable_agreements() -> list[tuple[int, str]]:
 
 def organisation_menu(chosen: int | None = None) -> Menu:
     """The organisation filter: every name while there are few (see sharing/core/menus.py)."""
-    stmt = select(Organisation.id, Organisation.legal_name)
-    order = func.lower(Organisation.legal_name)
-    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
+    return vendor_queries.organisation_menu(chosen)

@@ -17,6 +17,7 @@ from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 from sharing.vendors.models import Organisation
+from sharing.vendors.queries import organisation_menu
 
 SORTS: dict[str, Any] = {
     "date": Disclosure.disclosed_on,
@@ -170,11 +171,7 @@ def staff_choices() -> list[tuple[int, str]]:
 
 def organisation_choices(chosen: int | None = None) -> Menu:
     """Organisations that appear in the log, for the filter's menu."""
-    stmt = select(Organisation.id, Organisation.legal_name).where(
-        exists().where(Disclosure.organisation_id == Organisation.id)
-    )
-    order = func.lower(Organisation.legal_name)
-    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
+    return organisation_menu(chosen, named_by=Disclosure.organisation_id)
 
 
 def flow_choices(chosen: int | None = None) -> Menu:

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement
 from sharing.audit.models import AuditEvent
-from sharing.core.menus import Menu, capped_menu
+from sharing.core.menus import Menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
 from sharing.vendors.models import Organisation
+from sharing.vendors.queries import organisation_menu
 
 # An incident waits for its notices until it is marked notified or closed.
 AWAITING_NOTICE = (IncidentStatus.REPORTED, IncidentStatus.INVESTIGATING)
@@ -125,11 +126,7 @@ def history(incident: Incident) -> list[AuditEvent]:
 def organisation_choices(chosen: int | None = None) -> Menu:
     """Organisations that have reported incidents, for the filter's menu (capped:
     sharing/core/menus.py)."""
-    stmt = select(Organisation.id, Organisation.legal_name).where(
-        exists().where(Incident.organisation_id == Organisation.id)
-    )
-    order = func.lower(Organisation.legal_name)
-    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
+    return organisation_menu(chosen, named_by=Incident.organisation_id)
 
 
 # Choices for the staff report form ------------------------------------------------------------

@@ -9,10 +9,10 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
-from sharing.core.menus import capped_menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
+from sharing.vendors.queries import organisation_menu
 
 RISK_ORDER = case(
     {tier.value: rank for rank, tier in enumerate(RiskTier)}, value=DataFlow.risk_tier, else_=-1
@@ -132,14 +132,8 @@ def filter_choices(*, organisation_id: int | None = None) -> dict:
     organisation menu lists at most MENU_LIMIT names; beyond that the search box finds them)."""
     from sharing.extensions import db
 
-    organisations = select(Organisation.id, Organisation.legal_name)
     return {
-        "organisations": capped_menu(
-            organisations,
-            id_column=Organisation.id,
-            order=func.lower(Organisation.legal_name),
-            chosen=organisation_id,
-        ),
+        "organisations": organisation_menu(organisation_id),
         "departments": list(
             db.session.execute(select(Department.id, Department.name).order_by(Department.name))
         ),

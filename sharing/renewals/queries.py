@@ -11,13 +11,14 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest, EvidenceFile
-from sharing.core.menus import Menu, capped_menu
+from sharing.core.menus import Menu
 from sharing.core.pagination import positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.mail.models import Notification
 from sharing.renewals.models import Reminder
 from sharing.renewals.reminders import message_key
+from sharing.vendors import queries as vendor_queries
 from sharing.vendors.models import Organisation
 
 KINDS = ("renewal", "attestation", "evidence", "incident")
@@ -154,11 +155,7 @@ def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
 
 def organisation_menu(chosen: int | None = None) -> Menu:
     """Organisations that have reminders, for the filter (a capped menu: sharing/core/menus.py)."""
-    stmt = select(Organisation.id, Organisation.legal_name).where(
-        exists().where(Reminder.organisation_id == Organisation.id)
-    )
-    order = func.lower(Organisation.legal_name)
-    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)
+    return vendor_queries.organisation_menu(chosen, named_by=Reminder.organisation_id)
 
 
 def object_labels(reminders: Sequence[Reminder]) -> dict[tuple[str, int], str]:

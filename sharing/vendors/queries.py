@@ -12,6 +12,7 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationRequest
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
+from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
@@ -232,3 +233,15 @@ def history(organisation: Organisation, limit: int = HISTORY_LIMIT) -> list[Audi
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def organisation_menu(chosen: int | None = None, *, named_by: Any = None) -> Menu:
+    """Organisations by name for a list's filter (a capped menu: sharing/core/menus.py).
+
+    With `named_by`, a column of organisation ids such as `Incident.organisation_id`, only
+    the organisations it names (a correlated EXISTS, which stops at the first row)."""
+    stmt = select(Organisation.id, Organisation.legal_name)
+    if named_by is not None:
+        stmt = stmt.where(exists().where(named_by == Organisation.id))
+    order = func.lower(Organisation.legal_name)
+    return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)

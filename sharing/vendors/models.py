@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
+import string
 import unicodedata
 
 from sqlalchemy import ForeignKey, Integer, String, Text
@@ -54,10 +56,44 @@ _LEGAL_SUFFIXES = re.compile(
 )
 
 
+_LATIN = frozenset(string.ascii_letters + string.digits)
+
+
+@functools.cache
+def _latin_prototypes() -> dict[str, str]:
+    """Each non-ASCII letter or digit whose Unicode (UTS #39) prototype is Latin: "а" → "a".
+
+    The package's data pairs every confusable with its prototype in both directions; a
+    non-ASCII letter is paired with at most one run of ASCII letters and digits, its own
+    prototype. Plain ASCII is left out, so existing names keep their keys (UTS #39 would turn
+    "m" into "rn" and "I" into "l"). A capital whose prototype is "l" looks like "I".
+    """
+    from confusable_homoglyphs.utils import load  # here: it imports urllib.request
+
+    prototypes = {}
+    for char, pairs in load("confusables.json").items():
+        if len(char) != 1 or char.isascii() or unicodedata.category(char)[0] not in "LN":
+            continue
+        latin = [p["c"] for p in pairs if set(p["c"]) <= _LATIN]
+        if latin:
+            prototypes[char] = "I" if latin[0] == "l" and char.isupper() else latin[0]
+    return prototypes
+
+
+def _fold_lookalike_word(word: str) -> str:
+    """The word in Latin letters if every letter of it looks Latin; otherwise unchanged."""
+    prototypes = _latin_prototypes()
+    latin = [c if c.isascii() else prototypes.get(c) for c in word]
+    return word if None in latin else "".join(latin)
+
+
 def normalise_name(name: str) -> str:
-    """A comparison key for duplicate detection: accents, case, punctuation and suffixes dropped."""
+    """A comparison key for duplicate detection: accents, case, punctuation and suffixes dropped,
+    and look-alike letters (Cyrillic "а", Greek "ο") read as the Latin ones they imitate."""
     text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # Word by word, so that a name in another script keeps no half-Latin remains.
+    text = re.sub(r"\w+", lambda word: _fold_lookalike_word(word.group()), text).lower()
     text = text.replace("&", " and ")
     text = _LEGAL_SUFFIXES.sub(" ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)

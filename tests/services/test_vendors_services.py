@@ -9,7 +9,13 @@ from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors import services
-from sharing.vendors.models import Contact, Organisation, OrganisationKind, OrganisationStatus
+from sharing.vendors.models import (
+    Contact,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    normalise_name,
+)
 from tests.factories import make_contact, make_organisation, make_user
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -109,6 +115,30 @@ def test_duplicates_match_on_the_normalised_name():
     existing = make_organisation(legal_name="Northwind Mobility, Incorporated")
     assert services.find_duplicates(legal_name="NORTHWIND MOBILITY LLC") == [existing]
     assert services.find_duplicates(legal_name="Northwind Transit") == []
+
+
+def test_cyrillic_lookalike_name_gets_the_latin_key():
+    """Look-alike letters (Cyrillic "А" and "а", Greek "ο") key as the Latin letters they
+    imitate, so the look-alike name is found as a duplicate of the Latin one."""
+    existing = make_organisation(legal_name="Acme Data Inc.")
+    lookalike = "\u0410cme D\u0430ta Inc."  # Cyrillic capital and small A
+    assert normalise_name(lookalike) == existing.normalised_name == "acme data"
+    assert normalise_name("Inf\u03bf Systems") == "info systems"  # Greek small omicron
+    assert services.find_duplicates(legal_name=lookalike) == [existing]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Rn Mill 10 Ltd", "rn mill 10"),  # UTS #39 would read "m" as "rn", "I" and "1" as "l"
+        ("Ríoverde & Sons", "rioverde and sons"),
+        ("\u0414\u0430\u043d\u043d\u044b\u0435 Holdings", "holdings"),  # Cyrillic "Данные"
+    ],
+)
+def test_lookalike_folding_leaves_latin_names_and_other_scripts_as_before(name, key):
+    """Plain Latin letters and digits keep their keys; a word that does not look Latin
+    throughout is dropped as before, not turned into a half-Latin key."""
+    assert normalise_name(name) == key
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,21 @@ def test_possible_duplicate_warns_and_links_to_the_match(
     assert organisation_count(db) == 1
 
 
+def test_cyrillic_lookalike_of_a_registered_name_shows_the_duplicate_warning(client, login_as, db):
+    """ "Сloudy Hosting" typed with a Cyrillic "С" is warned about as "Cloudy Hosting"."""
+    login_as("procurement")
+    match = make_organisation(legal_name="Cloudy Hosting")
+    lookalike = "\u0421loudy Hosting"
+    response = client.post_form("/vendors/new", organisation_form(legal_name=lookalike))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="possible-duplicates"' in html
+    assert f'href="/vendors/{match.id}">Cloudy Hosting</a>' in html
+    assert "same name" in html
+    assert f'value="{lookalike}"' in html
+    assert organisation_count(db) == 1
+
+
 def test_save_anyway_registers_a_distinct_organisation(client, login_as, db):
     login_as("procurement")
     make_organisation(legal_name="Harbour Analytics, Inc.")

@@ -22,10 +22,11 @@ Which objects get which reminders:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Row, Select, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -105,10 +106,7 @@ def plan_reminders(*, today: date, now: datetime) -> list[Due]:
     """The reminders due on `today` (and, for incidents, at `now`) that were never queued,
     sorted by dedupe key. Reads the database; writes nothing."""
     candidates = [
-        *_renewals(today),
-        *_attestations(today),
-        *_evidence(today),
-        *_incidents(now),
+        candidate for planner in PLANNERS for candidate in _candidates(planner, today, now)
     ]
     if not candidates:
         return []
@@ -120,6 +118,37 @@ def plan_reminders(*, today: date, now: datetime) -> list[Due]:
         for due, department_id in fresh
     ]
     return sorted(planned, key=lambda due: due.dedupe_key)
+
+
+@dataclass(frozen=True)
+class Planner:
+    """One kind of reminder: the statement that reads its candidate rows, and the reminder a
+    row is due (None when no window is open). Each row has `id`, `organisation_id`,
+    `department_id`, `common_name` and `legal_name`."""
+
+    rows: Callable[[date, datetime], Select]
+    due: Callable[[Row, date, datetime], Due | None]
+
+
+def _candidates(planner: Planner, today: date, now: datetime) -> list[tuple[Due, int | None]]:
+    found = []
+    for row in db.session.execute(planner.rows(today, now)):
+        due = planner.due(row, today, now)
+        if due is not None:
+            found.append((due, row.department_id))
+    return found
+
+
+def _due(
+    row: Row, object_type: str, kind: str, window: str, target_date: date, label: str,
+    deadline_name: str, deadline_text: str,
+) -> Due:  # fmt: skip
+    """A row's Due: the parts every kind shares come from the row itself."""
+    name = row.common_name or row.legal_name
+    return Due(
+        object_type, row.id, kind, window, target_date, row.organisation_id, label, name,
+        deadline_name, deadline_text,
+    )  # fmt: skip
 
 
 def _with_recipients(due: Due, directory: Directory, *, department_id: int | None) -> Due:
@@ -139,12 +168,8 @@ def _existing_keys(keys: list[str]) -> set[str]:
     return found
 
 
-def _name(common: str | None, legal: str) -> str:
-    return common or legal
-
-
-def _renewals(today: date) -> list[tuple[Due, int | None]]:
-    rows = db.session.execute(
+def _renewal_rows(today: date, now: datetime) -> Select:
+    return (
         select(
             Agreement.id,
             Agreement.number,
@@ -163,25 +188,23 @@ def _renewals(today: date) -> list[tuple[Due, int | None]]:
             Agreement.successor_id.is_(None),
         )
     )
-    found = []
-    for row in rows:
-        deadline = dates.renewal_deadline(
-            expiry=row.expiry_date, notice_days=row.notice_days, auto_renew=row.auto_renew
-        )
-        window = dates.renewal_window(deadline, row.notice_days, today=today)
-        if window is None or deadline is None:
-            continue
-        due = Due(
-            "agreement", row.id, "renewal", window, deadline, row.organisation_id, row.number,
-            _name(row.common_name, row.legal_name),
-            "cancel-by date" if row.auto_renew else "expiry date", deadline.isoformat(),
-        )  # fmt: skip
-        found.append((due, row.department_id))
-    return found
 
 
-def _attestations(today: date) -> list[tuple[Due, int | None]]:
-    rows = db.session.execute(
+def _renewal_due(row: Row, today: date, now: datetime) -> Due | None:
+    deadline = dates.renewal_deadline(
+        expiry=row.expiry_date, notice_days=row.notice_days, auto_renew=row.auto_renew
+    )
+    window = dates.renewal_window(deadline, row.notice_days, today=today)
+    if window is None or deadline is None:
+        return None
+    return _due(
+        row, "agreement", "renewal", window, deadline, row.number,
+        "cancel-by date" if row.auto_renew else "expiry date", deadline.isoformat(),
+    )  # fmt: skip
+
+
+def _attestation_rows(today: date, now: datetime) -> Select:
+    return (
         select(
             AttestationRequest.id,
             AttestationRequest.organisation_id,
@@ -199,21 +222,19 @@ def _attestations(today: date) -> list[tuple[Due, int | None]]:
             <= today + timedelta(days=max(dates.ATTESTATION_DAYS_BEFORE)),
         )
     )
-    found = []
-    for row in rows:
-        window = dates.attestation_window(row.due_date, today=today)
-        if window is None:
-            continue
-        due = Due(
-            "attestation", row.id, "attestation", window, row.due_date, row.organisation_id,
-            f"{row.number} attestation", _name(row.common_name, row.legal_name),
-            "due date", row.due_date.isoformat(),
-        )  # fmt: skip
-        found.append((due, row.department_id))
-    return found
 
 
-def _evidence(today: date) -> list[tuple[Due, int | None]]:
+def _attestation_due(row: Row, today: date, now: datetime) -> Due | None:
+    window = dates.attestation_window(row.due_date, today=today)
+    if window is None:
+        return None
+    return _due(
+        row, "attestation", "attestation", window, row.due_date, f"{row.number} attestation",
+        "due date", row.due_date.isoformat(),
+    )  # fmt: skip
+
+
+def _evidence_rows(today: date, now: datetime) -> Select:
     newer = aliased(EvidenceFile)
     superseded = exists().where(
         newer.organisation_id == EvidenceFile.organisation_id,
@@ -221,7 +242,7 @@ def _evidence(today: date) -> list[tuple[Due, int | None]]:
         newer.id != EvidenceFile.id,
         or_(newer.valid_until.is_(None), newer.valid_until > EvidenceFile.valid_until),
     )
-    rows = db.session.execute(
+    return (
         select(
             EvidenceFile.id,
             EvidenceFile.organisation_id,
@@ -240,24 +261,22 @@ def _evidence(today: date) -> list[tuple[Due, int | None]]:
             or_(EvidenceFile.evidence_type == EvidenceType.OTHER, ~superseded),
         )
     )
-    found = []
-    for row in rows:
-        window = dates.evidence_window(row.valid_until, today=today)
-        if window is None:
-            continue
-        kind_name = row.evidence_type.value.replace("_", " ").upper()
-        due = Due(
-            "evidence", row.id, "evidence", window, row.valid_until, row.organisation_id,
-            f"{kind_name} evidence (file {row.id})", _name(row.common_name, row.legal_name),
-            "valid-until date", row.valid_until.isoformat(),
-        )  # fmt: skip
-        found.append((due, row.department_id))
-    return found
 
 
-def _incidents(now: datetime) -> list[tuple[Due, int | None]]:
+def _evidence_due(row: Row, today: date, now: datetime) -> Due | None:
+    window = dates.evidence_window(row.valid_until, today=today)
+    if window is None:
+        return None
+    kind_name = row.evidence_type.value.replace("_", " ").upper()
+    return _due(
+        row, "evidence", "evidence", window, row.valid_until,
+        f"{kind_name} evidence (file {row.id})", "valid-until date", row.valid_until.isoformat(),
+    )  # fmt: skip
+
+
+def _incident_rows(today: date, now: datetime) -> Select:
     horizon = now + timedelta(hours=max(dates.INCIDENT_HOURS_BEFORE))
-    rows = db.session.execute(
+    return (
         select(
             Incident.id,
             Incident.reference,
@@ -275,18 +294,26 @@ def _incidents(now: datetime) -> list[tuple[Due, int | None]]:
             and_(Incident.notice_deadline.is_not(None), Incident.notice_deadline <= horizon),
         )
     )
-    found = []
-    for row in rows:
-        window = dates.incident_window(row.notice_deadline, now=now)
-        if window is None:
-            continue
-        due = Due(
-            "incident", row.id, "incident", window, dates.city_date(row.notice_deadline),
-            row.organisation_id, row.reference, _name(row.common_name, row.legal_name),
-            "notice deadline", local(row.notice_deadline).strftime("%Y-%m-%d %H:%M %Z"),
-        )  # fmt: skip
-        found.append((due, row.department_id))
-    return found
+
+
+def _incident_due(row: Row, today: date, now: datetime) -> Due | None:
+    window = dates.incident_window(row.notice_deadline, now=now)
+    if window is None:
+        return None
+    return _due(
+        row, "incident", "incident", window, dates.city_date(row.notice_deadline),
+        row.reference, "notice deadline",
+        local(row.notice_deadline).strftime("%Y-%m-%d %H:%M %Z"),
+    )  # fmt: skip
+
+
+# One statement a kind, read in this order on every run.
+PLANNERS = (
+    Planner(_renewal_rows, _renewal_due),
+    Planner(_attestation_rows, _attestation_due),
+    Planner(_evidence_rows, _evidence_due),
+    Planner(_incident_rows, _incident_due),
+)
 
 
 # Sending --------------------------------------------------------------------------------------

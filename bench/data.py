@@ -21,6 +21,7 @@ from sharing.auth.models import Department, Role, User
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.flows.vocabulary import ensure_vocabulary
+from sharing.reports import tallies as status_tallies
 from sharing.vendors.models import (
     Contact,
     Organisation,
@@ -201,6 +202,7 @@ def populate(
         )
     _insert(DataFlow, flows)
     _insert(FlowCategory, links)
+    status_tallies.rebuild(db.session.connection())  # bulk inserts bypass the flush events
     if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
         for table in ("organisations", "data_flows"):
             db.session.execute(

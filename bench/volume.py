@@ -44,6 +44,7 @@ def _publish(flows: dict[int, list[int]], agreements: dict[int, list[int]]) -> d
     from sharing.agreements.models import agreement_flows
     from sharing.extensions import db
     from sharing.flows.models import DataFlow, FlowStatus
+    from sharing.register.changelog import sync_listing
     from sharing.register.models import RegisterChange, RegisterChangeKind
 
     links = [
@@ -78,7 +79,13 @@ def _publish(flows: dict[int, list[int]], agreements: dict[int, list[int]]) -> d
             for flow_id in published
         ],
     )
-    return {"agreement links": len(links), "published flows": len(published)}
+    # Bulk writes bypass the lifecycle steps that keep the register's listing.
+    listed, _ = sync_listing()
+    return {
+        "agreement links": len(links),
+        "published flows": len(published),
+        "register entries": listed,
+    }
 
 
 def _attestations(agreements: dict[int, list[int]], today: date) -> dict[str, int]:
@@ -245,6 +252,7 @@ def build(*, scale: int = 1, today: date | None = None) -> dict[str, int]:
     from sharing.agreements.models import Agreement
     from sharing.extensions import db
     from sharing.flows.models import DataCategory, DataFlow
+    from sharing.reports import tallies as status_tallies
 
     today = today or date.today()
     counts = populate(
@@ -261,5 +269,6 @@ def build(*, scale: int = 1, today: date | None = None) -> dict[str, int]:
     counts.update(_attestations(agreements, today))
     counts["disclosures"] = _disclosures(flows, agreements, categories)
     counts.update(_incidents_and_reminders(flows, agreements, today))
+    status_tallies.rebuild(db.session.connection())  # bulk writes bypass the flush events
     db.session.commit()
     return counts

@@ -105,6 +105,7 @@ def register_commands(app: Flask) -> None:
     from sharing.mail.cli import mail_cli
     from sharing.obligations.cli import obligations_cli
     from sharing.renewals.cli import reminders_cli
+    from sharing.reports.cli import reports_cli
 
     for group in (
         users_cli,
@@ -116,6 +117,7 @@ def register_commands(app: Flask) -> None:
         attestations_cli,
         disclosures_cli,
         reminders_cli,
+        reports_cli,
         backup_command,
         restore_command,
     ):

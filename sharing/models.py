@@ -38,7 +38,8 @@ from sharing.flows.models import (  # noqa: F401
 )
 from sharing.mail.models import Notification  # noqa: F401
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
-from sharing.register.models import RegisterChange  # noqa: F401
+from sharing.register.models import RegisterChange, RegisterEntry  # noqa: F401
 from sharing.renewals.models import Reminder  # noqa: F401
-from sharing.reports.models import ImportJob, ImportRow  # noqa: F401
+from sharing.reports import tallies as status_tallies  # noqa: F401  - the dashboard's counts
+from sharing.reports.models import ImportJob, ImportRow, StatusTally  # noqa: F401
 from sharing.vendors.models import Contact, Organisation, OrganisationKind  # noqa: F401

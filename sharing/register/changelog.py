@@ -1,5 +1,6 @@
-"""The register's changelog kept in step with the register: the one writer of RegisterChange
-rows, called inside every transaction that can put an arrangement on or take it off."""
+"""The register's listing and changelog kept in step with the rule for what the register
+shows: the one writer of RegisterEntry and RegisterChange rows, called inside every
+transaction that can put an arrangement on or take it off."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from sharing.agreements.models import agreement_flows
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
-from sharing.register.models import RegisterChange, RegisterChangeKind
+from sharing.register.models import RegisterChange, RegisterChangeKind, RegisterEntry
 from sharing.register.queries import public_clause
 
 MAX_SUMMARY = 300
+CHUNK = 500  # ids per DELETE … IN (…), well under every driver's parameter limit
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,31 @@ AGREEMENT_STEPS: dict[str, Cause] = {
 }
 
 
+def public_flows() -> dict[int, int]:
+    """The revisions that belong on the register now, by id, with their lineage: one
+    statement."""
+    stmt = select(DataFlow.id, DataFlow.lineage_id).where(public_clause())
+    return {flow_id: lineage for flow_id, lineage in db.session.execute(stmt)}
+
+
 def public_lineages() -> set[int]:
     """The lineages the register shows now, in one statement."""
-    stmt = select(DataFlow.lineage_id).where(public_clause()).distinct()
-    return {lineage for lineage in db.session.scalars(stmt) if lineage is not None}
+    return {lineage for lineage in public_flows().values() if lineage is not None}
+
+
+def sync_listing(flow_ids: Collection[int] | None = None) -> tuple[int, int]:
+    """Make the register's listing (RegisterEntry rows) hold exactly the revisions that
+    belong on it (`flow_ids`, or worked out here): inserts and deletes only the difference.
+    Returns how many rows were (added, removed). Flushes; the caller's transaction commits."""
+    wanted = set(public_flows() if flow_ids is None else flow_ids)
+    listed = set(db.session.scalars(select(RegisterEntry.flow_id)))
+    added, removed = sorted(wanted - listed), sorted(listed - wanted)
+    for begin in range(0, len(removed), CHUNK):
+        chunk = removed[begin : begin + CHUNK]
+        db.session.execute(delete(RegisterEntry).where(RegisterEntry.flow_id.in_(chunk)))
+    db.session.add_all(RegisterEntry(flow_id=flow_id) for flow_id in added)
+    db.session.flush()
+    return len(added), len(removed)
 
 
 def recorded_lineages() -> set[int]:
@@ -78,11 +101,15 @@ def recorded_lineages() -> set[int]:
 
 
 def sync_changes(*, today: date, causes: Sequence[Cause] = ()) -> list[RegisterChange]:
-    """Write an addition for each lineage now on the register that the changelog does not
-    show as added, and a removal for each it shows as added that is no longer there.
-    Idempotent; flushes but does not commit, so it belongs to the caller's transaction."""
+    """Bring the register's listing up to date, then write an addition for each lineage now
+    on the register that the changelog does not show as added, and a removal for each it
+    shows as added that is no longer there. Idempotent; flushes but does not commit, so it
+    belongs to the caller's transaction."""
     db.session.flush()
-    now_public, on_record = public_lineages(), recorded_lineages()
+    flows = public_flows()
+    sync_listing(flows)
+    now_public = {lineage for lineage in flows.values() if lineage is not None}
+    on_record = recorded_lineages()
     differences = {lineage: RegisterChangeKind.ADDED for lineage in now_public - on_record}
     differences.update({lineage: RegisterChangeKind.REMOVED for lineage in on_record - now_public})
     if not differences:

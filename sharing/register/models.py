@@ -1,4 +1,5 @@
-"""The public register's changelog: when an arrangement was added or removed."""
+"""The public register's listing (the revisions it shows) and its changelog (when an
+arrangement was added or removed)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,16 @@ class RegisterChange(Base):
     kind: Mapped[RegisterChangeKind] = mapped_column(enum_type(RegisterChangeKind))
     changed_on: Mapped[date] = mapped_column(Date, index=True)
     summary: Mapped[str] = mapped_column(String(300), default="")
+
+
+class RegisterEntry(Base):
+    """A revision the public register shows. The rule for what belongs on the register is
+    `register.queries.public_clause`; `register.changelog.sync_changes` writes these rows from
+    it in the same transaction as every step that can change its answer, so the public pages
+    read a short indexed list instead of deciding membership flow by flow."""
+
+    __tablename__ = "register_entries"
+
+    flow_id: Mapped[int] = mapped_column(
+        ForeignKey("data_flows.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -17,7 +17,7 @@ from sharing.core.menus import MENU_LIMIT, capped_menu
 from sharing.core.pagination import positive_int
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
-from sharing.register.models import RegisterChange
+from sharing.register.models import RegisterChange, RegisterEntry
 from sharing.vendors.models import Organisation
 
 IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
@@ -90,23 +90,57 @@ def public_clause() -> Any:
     )
 
 
+def listed_clause() -> Any:
+    """The flow is on the register's listing: what the public pages show. The listing holds
+    the flows `public_clause` selects, written by register.changelog.sync_changes at every
+    step that can change them, so the pages need not decide membership flow by flow."""
+    return DataFlow.id.in_(select(RegisterEntry.flow_id))
+
+
 def is_public(flow: DataFlow) -> bool:
     """True when the flow's lineage currently shows on the register."""
-    stmt = select(DataFlow.id).where(DataFlow.lineage_id == flow.lineage_id, public_clause())
+    stmt = select(DataFlow.id).where(DataFlow.lineage_id == flow.lineage_id, listed_clause())
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def _loaded() -> tuple:
+    """What a record shows, loaded with the page's flows."""
+    return (
+        selectinload(DataFlow.organisation),
+        selectinload(DataFlow.department),
+        selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+    )
+
+
 def arrangements_query(filters: RegisterFilters) -> Select:
-    stmt = (
-        select(DataFlow)
-        .join(Organisation, Organisation.id == DataFlow.organisation_id)
-        .join(Department, Department.id == DataFlow.department_id)
-        .where(public_clause())
-        .options(
-            selectinload(DataFlow.organisation),
-            selectinload(DataFlow.department),
-            selectinload(DataFlow.categories).selectinload(FlowCategory.category),
+    """The listed flows matching the search and filters, with what a record shows."""
+    return _matching(select(DataFlow), filters).options(*_loaded())
+
+
+def arrangement_ids_query(filters: RegisterFilters) -> Select:
+    """The same flows' ids only: what a page sorts and counts. Sorting narrow rows, then
+    loading the page's flows by id, keeps the register's wide rows out of the sort."""
+    return _matching(select(DataFlow.id), filters)
+
+
+def arrangements_by_id(ids: list[int]) -> list[DataFlow]:
+    """These flows, loaded with what a record shows, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {
+        f.id: f
+        for f in db.session.scalars(
+            arrangements_query(RegisterFilters()).where(DataFlow.id.in_(ids))
         )
+    }
+    return [found[flow_id] for flow_id in ids if flow_id in found]
+
+
+def _matching(stmt: Select, filters: RegisterFilters) -> Select:
+    stmt = (
+        stmt.join(Organisation, Organisation.id == DataFlow.organisation_id)
+        .join(Department, Department.id == DataFlow.department_id)
+        .where(listed_clause())
     )
     if filters.q:
         like = f"%{filters.q.lower()}%"
@@ -138,15 +172,18 @@ def agreements_for(flows: list[DataFlow]) -> dict[int, Agreement]:
     if not lineages:
         return {}
     revision = _revisions()
+    # Every agreement naming a revision of these lineages (a few each), sorted out here: with
+    # the status in the WHERE clause a planner without statistics starts from every
+    # agreement in force instead of from the lineages.
     rows = db.session.execute(
         select(revision.lineage_id, revision.organisation_id, Agreement)
         .join(agreement_flows, agreement_flows.c.flow_id == revision.id)
         .join(Agreement, Agreement.id == agreement_flows.c.agreement_id)
-        .where(revision.lineage_id.in_(lineages), Agreement.status.in_(IN_FORCE))
+        .where(revision.lineage_id.in_(lineages))
     ).all()
     chosen: dict[int, Agreement] = {}
     for lineage_id, organisation_id, agreement in rows:
-        if agreement.organisation_id != organisation_id:
+        if agreement.status not in IN_FORCE or agreement.organisation_id != organisation_id:
             continue
         current = chosen.get(lineage_id)
         if current is None or (agreement.expiry_date or _FAR) > (current.expiry_date or _FAR):
@@ -166,11 +203,11 @@ def arrangement_or_404(arrangement_id: int) -> DataFlow:
 def filter_choices(*, organisation: int | None = None) -> dict:
     """Only departments, organisations and categories that appear on the register. The
     organisation menu is capped (sharing/core/menus.py): the search box matches names."""
-    # Each menu asks, per department, organisation or category, whether one public flow
-    # names it (EXISTS stops at the first), rather than listing every public flow.
+    # Each menu asks, per department, organisation or category, whether one listed flow
+    # names it (EXISTS stops at the first), rather than listing every listed flow.
     departments = db.session.execute(
         select(Department.id, Department.name)
-        .where(exists().where(DataFlow.department_id == Department.id, public_clause()))
+        .where(exists().where(DataFlow.department_id == Department.id, listed_clause()))
         .order_by(Department.name)
     ).all()
     label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
@@ -180,7 +217,7 @@ def filter_choices(*, organisation: int | None = None) -> dict:
         select(Organisation.id, label).where(
             Organisation.id.in_(
                 select(DataFlow.organisation_id)
-                .where(public_clause())
+                .where(listed_clause())
                 .distinct()
                 .limit(MENU_LIMIT + 1)
             )
@@ -194,8 +231,7 @@ def filter_choices(*, organisation: int | None = None) -> dict:
         .where(
             exists().where(
                 FlowCategory.category_id == DataCategory.id,
-                FlowCategory.flow_id == DataFlow.id,
-                public_clause(),
+                FlowCategory.flow_id.in_(select(RegisterEntry.flow_id)),
             )
         )
         .order_by(DataCategory.name)

@@ -30,12 +30,12 @@ def _records(flows: list[DataFlow]) -> list[dict]:
 def index():
     filters = queries.RegisterFilters.from_args(request.args)
     sort = parse_sort(request.args.get("sort"), queries.SORTS, "organisation")
-    stmt = apply_sort(queries.arrangements_query(filters), sort, queries.SORTS, DataFlow.id)
+    stmt = apply_sort(queries.arrangement_ids_query(filters), sort, queries.SORTS, DataFlow.id)
     page = paginate(stmt, *page_args())
     return render_template(
         "register/index.html",
         page=page,
-        records=_records(list(page.items)),
+        records=_records(queries.arrangements_by_id(list(page.items))),
         filters=filters,
         sort=sort,
         choices=queries.filter_choices(organisation=filters.organisation),

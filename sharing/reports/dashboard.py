@@ -13,14 +13,16 @@ from sqlalchemy import ColumnElement, func, select
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import expiring_clause, past_cancel_by_clause
 from sharing.attestations.evidence import expiring_soon_clause
-from sharing.attestations.models import AttestationRequest, AttestationStatus, EvidenceFile
-from sharing.attestations.queries import overdue_clause
+from sharing.attestations.models import AttestationStatus, EvidenceFile
+from sharing.attestations.workflow import OPEN_FOR_ANSWERS
 from sharing.auth.models import Department
 from sharing.disclosures.models import Incident
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
 from sharing.renewals.dates import quarter, quarter_bounds
+from sharing.reports import tallies
+from sharing.reports.models import StatusTally
 from sharing.vendors.models import Organisation
 
 EXPIRY_WINDOWS = (30, 60, 90)
@@ -28,7 +30,6 @@ OLDEST_LIMIT = 5
 LIST_LIMIT = 10
 QUARTERS = 4  # the current quarter and the three before it
 S = AttestationStatus
-OPEN_ANSWERS = (S.PENDING, S.IN_PROGRESS, S.RETURNED)
 COMPLETION = (
     ("accepted", "Accepted"),
     ("submitted", "Submitted, awaiting review"),
@@ -58,18 +59,22 @@ class PrivacyDashboard:
 
 
 def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
-    """Every count on the privacy dashboard, in one statement."""
+    """Every count on the privacy dashboard, in one statement. Counts over every flow or
+    request come from the running tallies (sharing/reports/tallies.py), with the same rule as
+    the list each links to; counts within a window of days read the rows' indexes."""
+    t = StatusTally
     columns = [
-        _count(DataFlow, DataFlow.status == FlowStatus.SUBMITTED).label("awaiting_review"),
+        tallies.total("flow", t.status == FlowStatus.SUBMITTED).label("awaiting_review"),
         *(
             _count(Agreement, expiring_clause(today, days)).label(f"expiring_{days}")
             for days in EXPIRY_WINDOWS
         ),
         _count(Agreement, past_cancel_by_clause(today)).label("past_cancel_by"),
-        _count(AttestationRequest, overdue_clause(today)).label("overdue_attestations"),
-        _count(AttestationRequest, AttestationRequest.status == S.RETURNED).label(
-            "returned_attestations"
-        ),
+        # As attestations.queries.overdue_clause: waiting for answers, due date passed.
+        tallies.total(
+            "attestation", t.status.in_(OPEN_FOR_ANSWERS), t.day < today, t.day > tallies.NO_DAY
+        ).label("overdue_attestations"),
+        tallies.total("attestation", t.status == S.RETURNED).label("returned_attestations"),
         _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
     ]
@@ -116,21 +121,16 @@ def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
 
 def agreements_by_status() -> list[tuple[AgreementStatus, int]]:
     """Every agreement status in lifecycle order, with how many agreements have it."""
-    stmt = select(Agreement.status, func.count()).group_by(Agreement.status)
-    found = dict(db.session.execute(stmt).all())
-    return [(status, found.get(status, 0)) for status in AgreementStatus]
+    found = dict(tallies.grouped("agreement", StatusTally.status))
+    return [(status, found.get(status.value, 0)) for status in AgreementStatus]
 
 
 def flows_by_risk() -> list[tuple[RiskTier | None, int]]:
     """Flows in the register (not superseded revisions, as the flow list) by risk tier;
     None is "not assessed yet"."""
-    stmt = (
-        select(DataFlow.risk_tier, func.count())
-        .where(DataFlow.status != FlowStatus.SUPERSEDED)
-        .group_by(DataFlow.risk_tier)
-    )
-    found = dict(db.session.execute(stmt).all())
-    return [(tier, found.get(tier, 0)) for tier in (*RiskTier, None)]
+    t = StatusTally
+    found = dict(tallies.grouped("flow", t.detail, where=[t.status != FlowStatus.SUPERSEDED]))
+    return [(tier, found.get(tier.value if tier else "", 0)) for tier in (*RiskTier, None)]
 
 
 def recent_quarters(today: date, count: int = QUARTERS) -> list[str]:
@@ -148,17 +148,13 @@ def attestation_completion(*, today: date) -> list[tuple[str, dict[str, int]]]:
     due, and overdue (open past the due date) requests."""
     quarters = recent_quarters(today)
     start, end = quarter_bounds(quarters[0])[0], quarter_bounds(quarters[-1])[1]
-    # Grouped on the plain columns, in the order of their index (due date, status): the
-    # database counts from the index alone, and the quarters and states are worked out here
-    # from at most a few rows per day of the year.
-    stmt = (
-        select(AttestationRequest.due_date, AttestationRequest.status, func.count())
-        .where(AttestationRequest.due_date.between(start, end))
-        .group_by(AttestationRequest.due_date, AttestationRequest.status)
-    )
+    # The running tallies hold at most one row per status and due date: the quarters and
+    # states are worked out here from at most a few rows per day of the year.
+    t = StatusTally
+    rows = tallies.grouped("attestation", t.day, t.status, where=[t.day.between(start, end)])
     table = {label: {key: 0 for key, _ in COMPLETION} for label in quarters}
-    for due, status, n in db.session.execute(stmt):
-        table[quarter(due)][_completion_state(status, due, today)] += n
+    for due, status, n in rows:
+        table[quarter(due)][_completion_state(S(status), due, today)] += n
     return list(table.items())
 
 

@@ -1,12 +1,13 @@
-"""Spreadsheet import jobs: the upload, its stage and progress, and each row's planned action."""
+"""Spreadsheet import jobs (the upload, its stage and progress, and each row's planned action),
+and the running counts behind the privacy office's dashboard."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sharing.core.models import Base, JSONType, TimestampMixin, UTCDateTime, enum_type
@@ -132,3 +133,21 @@ class ImportRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     # [{"column": ..., "reason": ...}]
     errors: Mapped[list[dict]] = mapped_column(JSONType, default=list)
+
+
+class StatusTally(Base):
+    """How many agreements, attestation requests or data flows share a status (and a detail
+    and a day), kept on write by sharing/reports/tallies.py so the privacy office's
+    dashboard sums a few rows instead of counting the whole population.
+
+    `subject` names what is counted; `detail` and `day` are "" and tallies.NO_DAY when the
+    subject does not use them (flows keep their risk tier as the detail; attestation
+    requests their due date as the day)."""
+
+    __tablename__ = "status_tallies"
+
+    subject: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(40), primary_key=True)
+    detail: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -174,3 +174,69 @@ def test_tallies_migration_counts_the_entries_already_in_the_log(migration_app):
     assert len(backfilled) == 8  # every entry: 3 days; the first category 2; the second 3
     if USING_POSTGRES:
         downgrade(revision="base")  # leave no rows behind for the next tests
+
+
+def test_confusable_names_migration_gives_old_rows_the_new_key(migration_app):
+    """Migration 0011 recomputes stored name keys, so an organisation registered with a
+    Cyrillic look-alike name gets its Latin key; the downgrade puts the old key back."""
+    from tests.factories import make_organisation
+
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+    lookalike = make_organisation(legal_name="\u0421loudy Hosting")  # Cyrillic "С"
+    latin = make_organisation(legal_name="Cloudy Hosting")
+    ids = (lookalike.id, latin.id)
+    db.session.remove()
+
+    def keys() -> list[str]:
+        with db.engine.connect() as connection:
+            sql = text("SELECT normalised_name FROM organisations WHERE id IN (:a, :b) ORDER BY id")
+            return list(connection.scalars(sql, {"a": ids[0], "b": ids[1]}))
+
+    downgrade(revision="0010")
+    assert keys() == ["loudy hosting", "cloudy hosting"]  # the key as 0010 stored it
+    upgrade(revision="0011")
+    assert keys() == ["cloudy hosting", "cloudy hosting"]
+    if USING_POSTGRES:
+        downgrade(revision="base")  # leave no rows behind for the next tests
+
+
+def test_listing_and_status_tallies_migrations_fill_from_the_rows_already_there(migration_app):
+    """Migrations 0012 and 0013 list the flows already on the register and count the
+    agreements, attestation requests and flows already there, exactly as keeping them on
+    write did."""
+    from sharing.attestations.models import AttestationStatus
+    from sharing.flows.models import FlowStatus, RiskTier
+    from tests.factories import make_flow
+    from tests.web.tables.attestations import make_request
+    from tests.web.tables.register import make_arrangement
+
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+    make_arrangement()
+    make_arrangement(published=False, publication_exemption="Critical")
+    make_flow(status=FlowStatus.SUBMITTED, risk_tier=RiskTier.HIGH)
+    make_request(status=AttestationStatus.RETURNED)
+    db.session.commit()
+    db.session.remove()
+
+    def rows() -> tuple[list, list]:
+        with db.engine.connect() as connection:
+            listed = connection.execute(text("SELECT flow_id FROM register_entries")).all()
+            counted = connection.execute(
+                text(
+                    "SELECT subject, status, detail, day, n FROM status_tallies WHERE n <> 0 "
+                    "ORDER BY subject, status, detail, day"
+                )
+            ).all()
+        return listed, counted
+
+    kept_on_write = rows()
+    assert len(kept_on_write[0]) == 1 and kept_on_write[1]
+    downgrade(revision="0011")
+    upgrade()
+    assert rows() == kept_on_write
+    if USING_POSTGRES:
+        downgrade(revision="base")  # leave no rows behind for the next tests

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from sharing.agreements import lifecycle
 from sharing.agreements.models import AgreementStatus
@@ -16,7 +16,7 @@ from sharing.flows import services as flows
 from sharing.flows import workflow
 from sharing.flows.models import FlowStatus
 from sharing.register import changelog, services
-from sharing.register.models import RegisterChange, RegisterChangeKind
+from sharing.register.models import RegisterChange, RegisterChangeKind, RegisterEntry
 from tests.factories import make_approved_flow, make_category, make_organisation, make_user
 from tests.web.tables.agreement_lifecycle import make_agreement
 from tests.web.tables.flows import flow_in, make_ready_flow
@@ -262,3 +262,53 @@ def test_the_demo_seed_records_each_public_arrangement_once_as_added(app, db):
     assert all(c.changed_on <= DAY for c in changes)
     assert any(c.changed_on < DAY for c in changes)
     assert changelog.sync_changes(today=DAY) == []
+
+
+def _listed() -> set[int]:
+    return set(db.session.scalars(select(RegisterEntry.flow_id)))
+
+
+def test_the_listing_follows_every_step_that_moves_a_flow_on_or_off_the_register(db):
+    """The public pages read the listing: after each lifecycle step it holds exactly the
+    revisions the register's rule selects, the new revision replacing the superseded one."""
+    approved = flow_in(FlowStatus.APPROVED)
+    approved.published = True
+    agreement = make_agreement(
+        S.EXECUTED, organisation_id=approved.organisation_id, flows=[approved], effective_date=DAY
+    )
+    assert _listed() == set()
+    lifecycle.roll_agreements(today=DAY)
+    assert _listed() == {approved.id} == set(changelog.public_flows())
+    procurement, privacy = make_user("procurement"), make_user("privacy")
+    revision = flows.update_flow(
+        actor=procurement,
+        flow=approved,
+        values={"retention_days": 60},
+        categories=None,
+        expected_version=None,
+    )
+    for actor, action in ((procurement, "submit"), (privacy, "start_review"), (privacy, "approve")):
+        workflow.transition_flow(actor=actor, flow=revision, action=action, expected_version=None)
+    assert _listed() == {revision.id} == set(changelog.public_flows())
+    services.set_publication(
+        flow=revision, published=False, exemption="Critical", actor=privacy, today=DAY
+    )
+    assert _listed() == set()
+    services.set_publication(flow=revision, published=True, exemption="", actor=privacy, today=DAY)
+    assert _listed() == {revision.id}
+    _step(agreement, "terminate", reason="Vendor breach")
+    assert _listed() == set() == set(changelog.public_flows())
+
+
+def test_sync_listing_repairs_a_listing_that_drifted_from_the_rule(db):
+    """Bulk writes that bypass the lifecycle are repaired by one sync: missing rows added,
+    stray rows removed, and a second run changes nothing."""
+    listed = make_arrangement()
+    missing = make_arrangement()
+    stray = _published_flow()
+    db.session.execute(delete(RegisterEntry).where(RegisterEntry.flow_id == missing.id))
+    db.session.add(RegisterEntry(flow_id=stray.id))
+    db.session.flush()
+    assert changelog.sync_listing() == (1, 1)
+    assert _listed() == {listed.id, missing.id}
+    assert changelog.sync_listing() == (0, 0)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
-from sharing.audit import services as audit
-from sharing.extensions import db
+from sharing.core.recount import recount
 from sharing.reports import tallies
 from sharing.reports.models import StatusTally
 
@@ -19,14 +17,10 @@ def retally() -> None:
     """Count the dashboard's status tallies again from the agreements, attestation requests
     and flows (after a bulk load or a repair made outside the app); the dashboard's figures
     do not change when they were right."""
-    before = db.session.scalar(select(func.count()).select_from(StatusTally))
-    written = tallies.rebuild(db.session.connection())
-    audit.record(
-        actor=audit.SYSTEM,
+    before, written = recount(
+        StatusTally,
+        tallies.rebuild,
         action="report.tallies_recounted",
-        object_type="status_tallies",
-        changes={"rows": {"before": before, "after": written}},
-        summary=f"Dashboard tallies counted again: {written} rows",
+        summary="Dashboard tallies counted again",
     )
-    db.session.commit()
     click.echo(f"Counted the dashboard tallies again: {written} rows (there were {before}).")

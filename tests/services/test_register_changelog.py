@@ -47,6 +47,21 @@ def _published_flow(**overrides):
     return make_approved_flow(organisation, (make_category(),), **overrides)
 
 
+def _approve_new_revision(approved):
+    """Revise an approved flow and take the revision through review to approval."""
+    procurement, privacy = make_user("procurement"), make_user("privacy")
+    revision = flows.update_flow(
+        actor=procurement,
+        flow=approved,
+        values={"retention_days": 60},
+        categories=None,
+        expected_version=None,
+    )
+    for actor, action in ((procurement, "submit"), (privacy, "start_review"), (privacy, "approve")):
+        workflow.transition_flow(actor=actor, flow=revision, action=action, expected_version=None)
+    return revision
+
+
 def _step(agreement, action, **kwargs):
     return lifecycle.transition_agreement(
         actor=make_user("admin"),
@@ -166,16 +181,7 @@ def test_approving_a_new_revision_of_a_public_flow_writes_nothing(db):
     approved = flow_in(FlowStatus.APPROVED)
     make_agreement(S.ACTIVE, organisation_id=approved.organisation_id, flows=[approved])
     changelog.sync_changes(today=DAY)
-    procurement, privacy = make_user("procurement"), make_user("privacy")
-    revision = flows.update_flow(
-        actor=procurement,
-        flow=approved,
-        values={"retention_days": 60},
-        categories=None,
-        expected_version=None,
-    )
-    for actor, action in ((procurement, "submit"), (privacy, "start_review"), (privacy, "approve")):
-        workflow.transition_flow(actor=actor, flow=revision, action=action, expected_version=None)
+    _approve_new_revision(approved)
     db.session.expire_all()
     assert approved.status == FlowStatus.SUPERSEDED
     assert _kinds() == [ADDED]
@@ -279,16 +285,8 @@ def test_the_listing_follows_every_step_that_moves_a_flow_on_or_off_the_register
     assert _listed() == set()
     lifecycle.roll_agreements(today=DAY)
     assert _listed() == {approved.id} == set(changelog.public_flows())
-    procurement, privacy = make_user("procurement"), make_user("privacy")
-    revision = flows.update_flow(
-        actor=procurement,
-        flow=approved,
-        values={"retention_days": 60},
-        categories=None,
-        expected_version=None,
-    )
-    for actor, action in ((procurement, "submit"), (privacy, "start_review"), (privacy, "approve")):
-        workflow.transition_flow(actor=actor, flow=revision, action=action, expected_version=None)
+    revision = _approve_new_revision(approved)
+    privacy = make_user("privacy")
     assert _listed() == {revision.id} == set(changelog.public_flows())
     services.set_publication(
         flow=revision, published=False, exemption="Critical", actor=privacy, today=DAY

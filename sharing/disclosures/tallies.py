@@ -13,7 +13,8 @@ over at most one row per category and day, whatever the number of entries.
 The tallies follow every ORM write of a `Disclosure` (add, correct, add an occurrence,
 delete): `before_flush` reads what the changed entries counted before, `after_flush` what
 they count now, and the difference is added in the same transaction with an upsert (rows in
-key order, so concurrent writers lock them in the same order). Bulk writes that bypass the
+key order, so concurrent writers lock them in the same order; sharing/core/tallies.py has
+the mechanics both kinds of tallies share). Bulk writes that bypass the
 ORM (the benchmark's data generator) call `rebuild()`, which is also
 `flask --app app disclosures retally` (sharing/disclosures/cli.py).
 """
@@ -27,9 +28,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, case, delete, event, func, literal, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from sharing.core.tallies import add_to_rows, row_count, touched_ids
 from sharing.disclosures.models import Disclosure, DisclosureDayTally, disclosure_categories
 from sharing.extensions import db
 
@@ -103,19 +104,9 @@ def _counted(connection: Connection, ids: Iterable[int]) -> dict[int, Counted]:
     }
 
 
-def _touched(session: Session, *, include_new: bool) -> list[int]:
-    groups = [session.dirty, session.deleted] + ([session.new] if include_new else [])
-    return [
-        obj.id
-        for group in groups
-        for obj in group
-        if isinstance(obj, Disclosure) and obj.id is not None
-    ]
-
-
 @event.listens_for(Session, "before_flush")
 def _remember_before(session: Session, flush_context, instances) -> None:
-    ids = _touched(session, include_new=False)
+    ids = touched_ids(session, Disclosure, include_new=False)
     if ids:
         session.info.setdefault(_PENDING, {}).update(_counted(session.connection(), ids))
 
@@ -123,7 +114,7 @@ def _remember_before(session: Session, flush_context, instances) -> None:
 @event.listens_for(Session, "after_flush")
 def _apply_after(session: Session, flush_context) -> None:
     before: dict[int, Counted] = session.info.pop(_PENDING, {})
-    ids = _touched(session, include_new=True)
+    ids = touched_ids(session, Disclosure, include_new=True)
     if not ids and not before:
         return
     connection = session.connection()
@@ -137,20 +128,10 @@ def _apply_after(session: Session, flush_context) -> None:
 
 
 def add(connection: Connection, deltas: dict[Key, list[int]]) -> None:
-    """Add the deltas to their rows, creating rows as needed (in key order)."""
-    if not deltas:
-        return
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    """Add the deltas (in COUNTS' order) to their rows, creating rows as needed."""
     table = DisclosureDayTally.__table__
-    for (category_id, day), values in sorted(deltas.items()):
-        stmt = insert(table).values(
-            category_id=category_id, day=day, **dict(zip(COUNTS, values, strict=True))
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.category_id, table.c.day],
-            set_={name: table.c[name] + stmt.excluded[name] for name in COUNTS},
-        )
-        connection.execute(stmt)
+    counts = {key: dict(zip(COUNTS, values, strict=True)) for key, values in deltas.items()}
+    add_to_rows(connection, table, ("category_id", "day"), counts)
 
 
 def _sources():
@@ -201,8 +182,7 @@ def rebuild(connection: Connection) -> int:
         *(func.sum(sides.c[name]) for name in COUNTS),
     ).group_by(sides.c.category_id, sides.c.day)
     connection.execute(table.insert().from_select(["category_id", "day", *COUNTS], grouped))
-    # Counted, not taken from the cursor: drivers need not report an INSERT … SELECT's rows.
-    return connection.scalar(select(func.count()).select_from(table))
+    return row_count(connection, table)
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,11 @@ def public_flows() -> dict[int, int]:
     return {flow_id: lineage for flow_id, lineage in db.session.execute(stmt)}
 
 
-def public_lineages() -> set[int]:
-    """The lineages the register shows now, in one statement."""
-    return {lineage for lineage in public_flows().values() if lineage is not None}
+def public_lineages(flows: dict[int, int] | None = None) -> set[int]:
+    """The lineages the register shows now (of `flows`, as `public_flows` gives them, or
+    read here in one statement)."""
+    flows = public_flows() if flows is None else flows
+    return {lineage for lineage in flows.values() if lineage is not None}
 
 
 def sync_listing(flow_ids: Collection[int] | None = None) -> tuple[int, int]:
@@ -108,8 +110,7 @@ def sync_changes(*, today: date, causes: Sequence[Cause] = ()) -> list[RegisterC
     db.session.flush()
     flows = public_flows()
     sync_listing(flows)
-    now_public = {lineage for lineage in flows.values() if lineage is not None}
-    on_record = recorded_lineages()
+    now_public, on_record = public_lineages(flows), recorded_lineages()
     differences = {lineage: RegisterChangeKind.ADDED for lineage in now_public - on_record}
     differences.update({lineage: RegisterChangeKind.REMOVED for lineage in on_record - now_public})
     if not differences:

@@ -127,12 +127,8 @@ def arrangements_by_id(ids: list[int]) -> list[DataFlow]:
     """These flows, loaded with what a record shows, in the order of `ids`."""
     if not ids:
         return []
-    found = {
-        f.id: f
-        for f in db.session.scalars(
-            arrangements_query(RegisterFilters()).where(DataFlow.id.in_(ids))
-        )
-    }
+    stmt = select(DataFlow).where(DataFlow.id.in_(ids)).options(*_loaded())
+    found = {flow.id: flow for flow in db.session.scalars(stmt)}
     return [found[flow_id] for flow_id in ids if flow_id in found]
 
 

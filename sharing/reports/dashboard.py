@@ -14,7 +14,7 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import expiring_clause, past_cancel_by_clause
 from sharing.attestations.evidence import expiring_soon_clause
 from sharing.attestations.models import AttestationStatus, EvidenceFile
-from sharing.attestations.workflow import OPEN_FOR_ANSWERS
+from sharing.attestations.queries import overdue_clause
 from sharing.auth.models import Department
 from sharing.disclosures.models import Incident
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
@@ -70,10 +70,9 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
             for days in EXPIRY_WINDOWS
         ),
         _count(Agreement, past_cancel_by_clause(today)).label("past_cancel_by"),
-        # As attestations.queries.overdue_clause: waiting for answers, due date passed.
-        tallies.total(
-            "attestation", t.status.in_(OPEN_FOR_ANSWERS), t.day < today, t.day > tallies.NO_DAY
-        ).label("overdue_attestations"),
+        tallies.total("attestation", overdue_clause(today, status=t.status, due=t.day)).label(
+            "overdue_attestations"
+        ),
         tallies.total("attestation", t.status == S.RETURNED).label("returned_attestations"),
         _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),

@@ -17,17 +17,17 @@ call `rebuild()`, which is also `flask --app app reports retally`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Select, String, delete, event, func, literal, select, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest
+from sharing.core.tallies import add_to_rows, row_count, touched_ids
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.reports.models import StatusTally
@@ -45,17 +45,17 @@ class Subject:
 
     name: str
     model: Any
-    detail: Callable[[], Any] | None = None  # the column kept as the detail, if any
-    day: Callable[[], Any] | None = None  # the column kept as the day, if any
+    detail: Any = None  # the column kept as the detail, if any
+    day: Any = None  # the column kept as the day, if any
 
     def columns(self) -> tuple[Any, Any, Any]:
         """(status, detail, day) as SQL expressions, with the placeholders for unused ones."""
         # Compared and stored as the plain text of the enum's value (no enum conversion).
         status = type_coerce(self.model.status, String)
-        detail = (
-            func.coalesce(type_coerce(self.detail(), String), "") if self.detail else literal("")
-        )
-        day = func.coalesce(self.day(), NO_DAY) if self.day else literal(NO_DAY)
+        detail = literal("")
+        if self.detail is not None:
+            detail = func.coalesce(type_coerce(self.detail, String), "")
+        day = literal(NO_DAY) if self.day is None else func.coalesce(self.day, NO_DAY)
         return status, detail, day
 
     def keys(self, connection: Connection, ids: Iterable[int]) -> Counter[Key]:
@@ -68,7 +68,7 @@ class Subject:
             for row_status, row_detail, row_day in connection.execute(
                 stmt.where(self.model.id.in_(chunk))
             ):
-                found[(self.name, str(row_status), str(row_detail), _as_date(row_day))] += 1
+                found[(self.name, str(row_status), str(row_detail), row_day)] += 1
         return found
 
     def grouped(self) -> Select:
@@ -81,30 +81,15 @@ class Subject:
 
 SUBJECTS = (
     Subject("agreement", Agreement),
-    Subject("attestation", AttestationRequest, day=lambda: AttestationRequest.due_date),
-    Subject("flow", DataFlow, detail=lambda: DataFlow.risk_tier),
+    Subject("attestation", AttestationRequest, day=AttestationRequest.due_date),
+    Subject("flow", DataFlow, detail=DataFlow.risk_tier),
 )
-
-
-def _as_date(value: Any) -> date:
-    """SQLite hands back a literal date as text."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _touched(session: Session, subject: Subject, *, include_new: bool) -> list[int]:
-    groups = [session.dirty, session.deleted] + ([session.new] if include_new else [])
-    return [
-        obj.id
-        for group in groups
-        for obj in group
-        if isinstance(obj, subject.model) and obj.id is not None
-    ]
 
 
 def _keys(session: Session, *, include_new: bool) -> Counter[Key]:
     found: Counter[Key] = Counter()
     for subject in SUBJECTS:
-        ids = _touched(session, subject, include_new=include_new)
+        ids = touched_ids(session, subject.model, include_new=include_new)
         if ids:
             found.update(subject.keys(session.connection(), ids))
     return found
@@ -125,16 +110,9 @@ def _apply_after(session: Session, flush_context) -> None:
 
 
 def add(connection: Connection, deltas: dict[Key, int]) -> None:
-    """Add the deltas to their rows, creating rows as needed (in key order)."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    table = StatusTally.__table__
-    for (subject, status, detail, day), n in sorted(deltas.items()):
-        stmt = insert(table).values(subject=subject, status=status, detail=detail, day=day, n=n)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.subject, table.c.status, table.c.detail, table.c.day],
-            set_={"n": table.c.n + stmt.excluded.n},
-        )
-        connection.execute(stmt)
+    """Add the deltas to their rows, creating rows as needed."""
+    counts = {key: {"n": n} for key, n in deltas.items()}
+    add_to_rows(connection, StatusTally.__table__, ("subject", "status", "detail", "day"), counts)
 
 
 def rebuild(connection: Connection) -> int:
@@ -147,8 +125,7 @@ def rebuild(connection: Connection) -> int:
                 ["subject", "status", "detail", "day", "n"], subject.grouped()
             )
         )
-    # Counted, not taken from the cursor: drivers need not report an INSERT … SELECT's rows.
-    return connection.scalar(select(func.count()).select_from(table))
+    return row_count(connection, table)
 
 
 # -- reading --------------------------------------------------------------------------------

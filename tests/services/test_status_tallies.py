@@ -36,7 +36,7 @@ def recounted() -> dict:
     tallies.rebuild(connection)
     rows = connection.execute(select(StatusTally.__table__)).all()
     savepoint.rollback()
-    return {(r.subject, r.status, r.detail, tallies._as_date(r.day)): r.n for r in rows}
+    return {(r.subject, r.status, r.detail, r.day): r.n for r in rows}
 
 
 def _count(model, *where) -> int:

@@ -16,6 +16,7 @@ by design: they are fetched once, without a warm-up, and have no goal.
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import statistics
 import sys
@@ -24,6 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, select
 
@@ -172,19 +174,31 @@ def signed_in_clients(app) -> dict:
     return clients
 
 
+def _timed_get(client, path: str) -> tuple[float, Any]:
+    """One request, timed as timeit does: garbage collected before, collector off during.
+
+    A full collection walks every object the process holds (this one holds the data
+    builder's leftovers as well as the app) and lands on whichever request happens to
+    trigger it, which made the medians jump between runs by more than the data changed."""
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        response = client.get(path)
+        response.get_data()  # a streamed export runs its queries while the body is read
+        return (time.perf_counter() - started) * 1000, response
+    finally:
+        gc.enable()
+
+
 def measure_page(client, path: str, counter: dict, repeats: int, *, warm: bool = True) -> Result:
     if warm:
         client.get(path).get_data()  # warm-up: caches, first-use imports, session look-ups
     counter["n"] = 0
-    started = time.perf_counter()
-    response = client.get(path)
-    response.get_data()  # a streamed export runs its queries while the body is read
+    first, response = _timed_get(client, path)
     statements, status = counter["n"], response.status_code
-    runs = [(time.perf_counter() - started) * 1000] if not warm else []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        client.get(path).get_data()
-        runs.append((time.perf_counter() - started) * 1000)
+    runs = [first] if not warm else []
+    runs += [_timed_get(client, path)[0] for _ in range(repeats)]
     return Result(statements, statistics.median(runs), status)
 
 

@@ -64,6 +64,8 @@ class Disclosure(TimestampMixin, Base):
             "last_disclosed_on",
         ),
         Index("ix_disclosures_flow_dates", "flow_id", "disclosed_on", "last_disclosed_on"),
+        # The log's default order (newest first, then id): its first page reads 25 entries.
+        Index("ix_disclosures_disclosed_on_id", "disclosed_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

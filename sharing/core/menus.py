@@ -41,14 +41,28 @@ def capped_menu(stmt: Select, *, id_column: Any, order: Any, chosen: Any = None)
     return Menu([(row[0], row[1]) for row in picked], False)
 
 
-def distinct_values(column: Any) -> list[Any]:
-    """The distinct non-null values of an indexed column, in order.
-
-    A loose index scan (a recursive query that asks the index for the next value above the
-    last one): one index seek per distinct value, where SELECT DISTINCT reads every row. An
-    audit trail of 200,000 events has a few dozen actions."""
+def _walk(column: Any) -> Any:
+    """The distinct non-null values of an indexed column, smallest first, as a recursive
+    query that asks the index for the next value above the last one (a loose index scan):
+    one index seek per value, where SELECT DISTINCT reads every row."""
     seed = select(func.min(column).label("value")).cte("distinct_values", recursive=True)
     following = select(func.min(column)).where(column > seed.c.value).scalar_subquery()
-    walk = seed.union_all(select(following).where(seed.c.value.is_not(None)))
+    return seed.union_all(select(following).where(seed.c.value.is_not(None)))
+
+
+def distinct_values(column: Any) -> list[Any]:
+    """The distinct non-null values of an indexed column, in order. An audit trail of
+    200,000 events has a few dozen actions: a few dozen index seeks."""
+    walk = _walk(column)
     stmt = select(walk.c.value).where(walk.c.value.is_not(None)).order_by(walk.c.value)
     return list(db.session.scalars(stmt))
+
+
+def first_distinct(column: Any, limit: int | None = None) -> Select:
+    """The `limit` smallest distinct values of an indexed column (by default MENU_LIMIT + 1,
+    as many as a capped menu takes), as a subquery for IN. Both
+    SQLite and PostgreSQL stop the walk once the limit is reached, so it costs `limit` index
+    seeks however many rows name each value, and however few of a large table's ids appear."""
+    walk = _walk(column)
+    stmt = select(walk.c.value).where(walk.c.value.is_not(None))
+    return stmt.limit(MENU_LIMIT + 1 if limit is None else limit)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import lazyload
 
 from sharing.extensions import db
@@ -54,9 +54,16 @@ def apply_sort(
     with `nulls_last`, rows without a value come last in either direction."""
     column = allowed[sort.key]
     ordered = column.desc() if sort.descending else column.asc()
-    if nulls_last:
+    if nulls_last and _nullable(column):
         ordered = ordered.nulls_last()
     return stmt.order_by(ordered, tiebreak.desc() if sort.descending else tiebreak.asc())
+
+
+def _nullable(column: Any) -> bool:
+    """False only for a table column declared NOT NULL (an ORM attribute or a Column): there
+    NULLS LAST changes nothing, and leaving it out lets PostgreSQL read the order from an index
+    scanned backwards. Expressions such as lower(name) count as nullable."""
+    return getattr(getattr(column, "expression", column), "nullable", True) is not False
 
 
 def page_args() -> tuple[int, int]:
@@ -86,7 +93,8 @@ class BoundedPagination(SelectPagination):
         select_ = self._query_args.get("count_select")
         if select_ is None:
             select_ = self._query_args["select"]
-        bounded = select_.options(lazyload("*")).order_by(None).limit(limit + 1).subquery()
+        bounded = _narrowed(select_.options(lazyload("*"))).order_by(None).limit(limit + 1)
+        bounded = bounded.subquery()
         counted = (
             self._query_args["session"]
             .execute(select(func.count()).select_from(bounded))
@@ -98,6 +106,15 @@ class BoundedPagination(SelectPagination):
     @property
     def has_next(self) -> bool:
         return self.page < self.pages or not self.exact
+
+
+def _narrowed(stmt: Select) -> Select:
+    """The same rows with a constant for columns: a count needs only how many rows there are,
+    and the database then builds no row of the wide columns a page shows. Kept whole when
+    DISTINCT or GROUP BY make the columns decide which rows there are."""
+    if stmt._distinct or stmt._group_by_clauses:
+        return stmt
+    return stmt.with_only_columns(literal_column("1"), maintain_column_froms=True)
 
 
 def paginate(

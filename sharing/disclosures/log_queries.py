@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
-from sharing.core.menus import Menu, capped_menu
+from sharing.core.menus import Menu, capped_menu, first_distinct
 from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
@@ -177,7 +177,7 @@ def organisation_choices(chosen: int | None = None) -> Menu:
 def flow_choices(chosen: int | None = None) -> Menu:
     """Flows that appear in the log, for the filter's menu."""
     stmt = select(DataFlow.id, DataFlow.system_name).where(
-        exists().where(Disclosure.flow_id == DataFlow.id)
+        DataFlow.id.in_(first_distinct(Disclosure.flow_id))
     )
     order = func.lower(DataFlow.system_name)
     return capped_menu(stmt, id_column=DataFlow.id, order=order, chosen=chosen)

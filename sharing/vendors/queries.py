@@ -12,7 +12,7 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationRequest
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
-from sharing.core.menus import Menu, capped_menu
+from sharing.core.menus import Menu, capped_menu, first_distinct
 from sharing.core.pagination import apply_sort, parse_sort, positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
@@ -238,10 +238,12 @@ def history(organisation: Organisation, limit: int = HISTORY_LIMIT) -> list[Audi
 def organisation_menu(chosen: int | None = None, *, named_by: Any = None) -> Menu:
     """Organisations by name for a list's filter (a capped menu: sharing/core/menus.py).
 
-    With `named_by`, a column of organisation ids such as `Incident.organisation_id`, only
-    the organisations it names (a correlated EXISTS, which stops at the first row)."""
+    With `named_by`, an indexed column of organisation ids such as `Incident.organisation_id`,
+    only the organisations it names: the first MENU_LIMIT + 1 of them, found by walking that
+    column's index (`first_distinct`), which is all a capped menu needs to tell a full menu
+    from one too long to show."""
     stmt = select(Organisation.id, Organisation.legal_name)
     if named_by is not None:
-        stmt = stmt.where(exists().where(named_by == Organisation.id))
+        stmt = stmt.where(Organisation.id.in_(first_distinct(named_by)))
     order = func.lower(Organisation.legal_name)
     return capped_menu(stmt, id_column=Organisation.id, order=order, chosen=chosen)

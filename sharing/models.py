@@ -38,6 +38,7 @@ from sharing.flows.models import (  # noqa: F401
 )
 from sharing.mail.models import Notification  # noqa: F401
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
+from sharing.register import changelog  # noqa: F401  - keeps the listing's keys on renames
 from sharing.register.models import RegisterChange, RegisterEntry  # noqa: F401
 from sharing.renewals.models import Reminder  # noqa: F401
 from sharing.reports import tallies as status_tallies  # noqa: F401  - the dashboard's counts

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, delete, event, func, insert, inspect, literal, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from sharing.agreements.models import agreement_flows
+from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.models import RegisterChange, RegisterChangeKind, RegisterEntry
 from sharing.register.queries import public_clause
+from sharing.vendors.models import Organisation
 
 MAX_SUMMARY = 300
 CHUNK = 500  # ids per DELETE … IN (…), well under every driver's parameter limit
@@ -78,19 +80,153 @@ def public_lineages(flows: dict[int, int] | None = None) -> set[int]:
     return {lineage for lineage in flows.values() if lineage is not None}
 
 
-def sync_listing(flow_ids: Collection[int] | None = None) -> tuple[int, int]:
+# What a listing row keeps of its flow, its organisation and its department, so the register
+# page filters, sorts and searches RegisterEntry alone (its indexes are on the model).
+KEYS = (
+    "organisation_id",
+    "department_id",
+    "organisation_name",
+    "department_name",
+    "system_name",
+    "search_text",
+)
+SEARCHED = (
+    DataFlow.system_name,
+    DataFlow.purposes,
+    Organisation.legal_name,
+    Organisation.common_name,
+    Department.name,
+)
+SEPARATOR = "\n"
+
+
+def current_keys() -> tuple:
+    """KEYS as SQL over a flow joined to its organisation and department (`_with_names`).
+    The search text is lower-cased by the database, as the search compared it before the
+    listing kept it, so it matches exactly what it did then."""
+    search = func.lower(SEARCHED[0])
+    for column in SEARCHED[1:]:
+        search = search + literal(SEPARATOR) + func.lower(column)
+    return (
+        DataFlow.organisation_id,
+        DataFlow.department_id,
+        Organisation.legal_name,
+        Department.name,
+        DataFlow.system_name,
+        search,
+    )
+
+
+def _with_names(stmt: Select, *, isouter: bool = False) -> Select:
+    """`stmt` over flows, joined to their organisation and department."""
+    return stmt.join(
+        Organisation, Organisation.id == DataFlow.organisation_id, isouter=isouter
+    ).join(Department, Department.id == DataFlow.department_id, isouter=isouter)
+
+
+def sync_listing(
+    flow_ids: Collection[int] | None = None, *, repair_keys: bool = True
+) -> tuple[int, int]:
     """Make the register's listing (RegisterEntry rows) hold exactly the revisions that
-    belong on it (`flow_ids`, or worked out here): inserts and deletes only the difference.
-    Returns how many rows were (added, removed). Flushes; the caller's transaction commits."""
+    belong on it (`flow_ids`, or worked out here), each with its current KEYS: inserts and
+    deletes only the difference and, with `repair_keys`, rewrites the keys of rows that
+    drifted from their flow (the flush listener below keeps them on every ORM write, so the
+    workflow steps leave this to the daily roll and to bulk writers).
+    Returns how many rows were (added, removed). Writes through the session; the caller's
+    transaction commits."""
     wanted = set(public_flows() if flow_ids is None else flow_ids)
-    listed = set(db.session.scalars(select(RegisterEntry.flow_id)))
+    if repair_keys:
+        # The rows listed, each with its keys as stored and as they are now, in one
+        # statement (outer joins: a row whose flow is gone is still seen, and removed).
+        stored = [getattr(RegisterEntry, name) for name in KEYS]
+        listing = select(RegisterEntry.flow_id, *stored, *current_keys())
+        listing = listing.select_from(RegisterEntry).outerjoin(
+            DataFlow, DataFlow.id == RegisterEntry.flow_id
+        )
+        rows = db.session.execute(_with_names(listing, isouter=True)).all()
+    else:
+        rows = db.session.execute(select(RegisterEntry.flow_id)).all()
+    listed = {row[0] for row in rows}
     added, removed = sorted(wanted - listed), sorted(listed - wanted)
     for begin in range(0, len(removed), CHUNK):
         chunk = removed[begin : begin + CHUNK]
         db.session.execute(delete(RegisterEntry).where(RegisterEntry.flow_id.in_(chunk)))
-    db.session.add_all(RegisterEntry(flow_id=flow_id) for flow_id in added)
-    db.session.flush()
+    for begin in range(0, len(added), CHUNK):
+        chunk = added[begin : begin + CHUNK]
+        keys = _with_names(select(DataFlow.id, *current_keys())).where(DataFlow.id.in_(chunk))
+        db.session.execute(insert(RegisterEntry).from_select(["flow_id", *KEYS], keys))
+    drifted = _drifted(rows, wanted) if repair_keys else []
+    if drifted:
+        db.session.execute(update(RegisterEntry), drifted)
     return len(added), len(removed)
+
+
+def _drifted(rows: Sequence[Any], wanted: set[int]) -> list[dict[str, Any]]:
+    """The kept rows (flow id, stored keys…, current keys…) whose stored keys differ, as
+    the current values to write back by flow id."""
+    width = len(KEYS)
+    drifted = []
+    for flow_id, *values in rows:
+        stored, current = values[:width], values[width:]
+        if flow_id in wanted and stored != current:
+            drifted.append({"flow_id": flow_id, **dict(zip(KEYS, current, strict=True))})
+    return drifted
+
+
+# Attributes whose change alters a listed flow's KEYS, by model; relationships included
+# because assigning one sets its id column only during the flush.
+RENAMES: dict[type, tuple[str, ...]] = {
+    Organisation: ("legal_name", "common_name"),
+    Department: ("name",),
+    DataFlow: (
+        "system_name",
+        "purposes",
+        "organisation_id",
+        "department_id",
+        "organisation",
+        "department",
+    ),
+}
+
+
+def _renamed(session: Session, model: type) -> list[int]:
+    """The ids of the `model` rows whose listed keys this flush changed."""
+    names = RENAMES[model]
+    return [
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, model)
+        and obj.id is not None
+        and any(inspect(obj).attrs[name].history.has_changes() for name in names)
+    ]
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_renames(session: Session, flush_context) -> None:
+    """Rewrite the keys of the listing rows a rename touched, in the same transaction: an
+    organisation's or department's name, or a listed flow's, changed through the ORM (bulk
+    writes call sync_listing). The history still shows the flush's changes here."""
+    organisations = _renamed(session, Organisation)
+    departments = _renamed(session, Department)
+    flows = _renamed(session, DataFlow)
+    if not (organisations or departments or flows):
+        return
+    entries = RegisterEntry.__table__
+    keys = dict(zip(KEYS, current_keys(), strict=True))
+    session.connection().execute(
+        update(entries)
+        .where(
+            DataFlow.id == entries.c.flow_id,
+            Organisation.id == DataFlow.organisation_id,
+            Department.id == DataFlow.department_id,
+            or_(
+                entries.c.organisation_id.in_(organisations),
+                entries.c.department_id.in_(departments),
+                entries.c.flow_id.in_(flows),
+            ),
+        )
+        .values(**keys)
+    )
 
 
 def recorded_lineages() -> set[int]:
@@ -102,14 +238,16 @@ def recorded_lineages() -> set[int]:
     return set(db.session.scalars(stmt))
 
 
-def sync_changes(*, today: date, causes: Sequence[Cause] = ()) -> list[RegisterChange]:
-    """Bring the register's listing up to date, then write an addition for each lineage now
-    on the register that the changelog does not show as added, and a removal for each it
-    shows as added that is no longer there. Idempotent; flushes but does not commit, so it
-    belongs to the caller's transaction."""
+def sync_changes(
+    *, today: date, causes: Sequence[Cause] = (), repair_keys: bool = False
+) -> list[RegisterChange]:
+    """Bring the register's listing up to date (`repair_keys`: see sync_listing), then write
+    an addition for each lineage now on the register that the changelog does not show as
+    added, and a removal for each it shows as added that is no longer there. Idempotent;
+    flushes but does not commit, so it belongs to the caller's transaction."""
     db.session.flush()
     flows = public_flows()
-    sync_listing(flows)
+    sync_listing(flows, repair_keys=repair_keys)
     now_public, on_record = public_lineages(flows), recorded_lineages()
     differences = {lineage: RegisterChangeKind.ADDED for lineage in now_public - on_record}
     differences.update({lineage: RegisterChangeKind.REMOVED for lineage in on_record - now_public})
@@ -143,13 +281,14 @@ def sync_after_agreement_steps(
     *, steps: Iterable[tuple[Any, str]], today: date, always: bool = False
 ) -> list[RegisterChange]:
     """After agreement steps (agreement, action): the lineages each covers may move. With
-    `always`, reconcile even when no step could change the register (the daily roll)."""
+    `always`, reconcile even when no step could change the register, and repair the
+    listing's keys (the daily roll)."""
     steps = [(agreement, action) for agreement, action in steps if action in AGREEMENT_STEPS]
     if not steps and not always:
         return []
     covered = _lineages_of({agreement.id for agreement, _ in steps})
     causes = [AGREEMENT_STEPS[action].about(covered.get(a.id, ())) for a, action in steps]
-    return sync_changes(today=today, causes=causes)
+    return sync_changes(today=today, causes=causes, repair_keys=always)
 
 
 def audit_changes(rows: Sequence[RegisterChange]) -> dict[str, Any]:

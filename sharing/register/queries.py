@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
@@ -23,11 +23,14 @@ from sharing.vendors.models import Organisation
 IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 _FAR = date.max
 
+# The listing keeps each sort key with an index that ends in the flow id, the tiebreak
+# (register.changelog.KEYS).
 SORTS: dict[str, Any] = {
-    "organisation": Organisation.legal_name,
-    "department": Department.name,
-    "service": DataFlow.system_name,
+    "organisation": RegisterEntry.organisation_name,
+    "department": RegisterEntry.department_name,
+    "service": RegisterEntry.system_name,
 }
+TIEBREAK = RegisterEntry.flow_id
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,15 @@ def _loaded() -> tuple:
 
 def arrangements_query(filters: RegisterFilters) -> Select:
     """The listed flows matching the search and filters, with what a record shows."""
-    return _matching(select(DataFlow), filters).options(*_loaded())
+    listed = select(DataFlow).join(RegisterEntry, RegisterEntry.flow_id == DataFlow.id)
+    return _matching(listed, filters).options(*_loaded())
 
 
 def arrangement_ids_query(filters: RegisterFilters) -> Select:
-    """The same flows' ids only: what a page sorts and counts. Sorting narrow rows, then
-    loading the page's flows by id, keeps the register's wide rows out of the sort."""
-    return _matching(select(DataFlow.id), filters)
+    """The same flows' ids only, from the listing alone: what a page sorts and counts. In
+    the order of one of the listing's indexes (SORTS, then TIEBREAK), a page reads its rows
+    and stops; it then loads those flows by id."""
+    return _matching(select(RegisterEntry.flow_id), filters)
 
 
 def arrangements_by_id(ids: list[int]) -> list[DataFlow]:
@@ -133,30 +138,20 @@ def arrangements_by_id(ids: list[int]) -> list[DataFlow]:
 
 
 def _matching(stmt: Select, filters: RegisterFilters) -> Select:
-    stmt = (
-        stmt.join(Organisation, Organisation.id == DataFlow.organisation_id)
-        .join(Department, Department.id == DataFlow.department_id)
-        .where(listed_clause())
-    )
+    """`stmt` (over RegisterEntry) narrowed by the search and filters, reading the keys the
+    listing keeps rather than the flows, organisations and departments."""
     if filters.q:
-        like = f"%{filters.q.lower()}%"
-        stmt = stmt.where(
-            or_(
-                db.func.lower(DataFlow.system_name).like(like),
-                db.func.lower(DataFlow.purposes).like(like),
-                db.func.lower(Organisation.legal_name).like(like),
-                db.func.lower(Organisation.common_name).like(like),
-                db.func.lower(Department.name).like(like),
-            )
-        )
+        # The search text is lower-cased already; % and _ in the search match themselves.
+        stmt = stmt.where(RegisterEntry.search_text.contains(filters.q.lower(), autoescape=True))
     if filters.department:
-        stmt = stmt.where(DataFlow.department_id == filters.department)
+        stmt = stmt.where(RegisterEntry.department_id == filters.department)
     if filters.organisation:
-        stmt = stmt.where(DataFlow.organisation_id == filters.organisation)
+        stmt = stmt.where(RegisterEntry.organisation_id == filters.organisation)
     if filters.category:
         stmt = stmt.where(
             exists().where(
-                FlowCategory.flow_id == DataFlow.id, FlowCategory.category_id == filters.category
+                FlowCategory.flow_id == RegisterEntry.flow_id,
+                FlowCategory.category_id == filters.category,
             )
         )
     return stmt
@@ -203,7 +198,7 @@ def filter_choices(*, organisation: int | None = None) -> dict:
     # names it (EXISTS stops at the first), rather than listing every listed flow.
     departments = db.session.execute(
         select(Department.id, Department.name)
-        .where(exists().where(DataFlow.department_id == Department.id, listed_clause()))
+        .where(exists().where(RegisterEntry.department_id == Department.id))
         .order_by(Department.name)
     ).all()
     label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
@@ -212,10 +207,7 @@ def filter_choices(*, organisation: int | None = None) -> dict:
         # to tell a full menu from one too long to show.
         select(Organisation.id, label).where(
             Organisation.id.in_(
-                select(DataFlow.organisation_id)
-                .where(listed_clause())
-                .distinct()
-                .limit(MENU_LIMIT + 1)
+                select(RegisterEntry.organisation_id).distinct().limit(MENU_LIMIT + 1)
             )
         ),
         id_column=Organisation.id,

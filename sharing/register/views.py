@@ -30,7 +30,7 @@ def _records(flows: list[DataFlow]) -> list[dict]:
 def index():
     filters = queries.RegisterFilters.from_args(request.args)
     sort = parse_sort(request.args.get("sort"), queries.SORTS, "organisation")
-    stmt = apply_sort(queries.arrangement_ids_query(filters), sort, queries.SORTS, DataFlow.id)
+    stmt = apply_sort(queries.arrangement_ids_query(filters), sort, queries.SORTS, queries.TIEBREAK)
     page = paginate(stmt, *page_args())
     return render_template(
         "register/index.html",

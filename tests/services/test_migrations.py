@@ -240,3 +240,51 @@ def test_listing_and_status_tallies_migrations_fill_from_the_rows_already_there(
     assert rows() == kept_on_write
     if USING_POSTGRES:
         downgrade(revision="base")  # leave no rows behind for the next tests
+
+
+def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app):
+    """Migration 0015 gives the rows already listed the sort keys, filter ids and search text
+    that keeping them on write gives (register/changelog.py), and its downgrade removes them."""
+    from tests.factories import make_department, make_organisation
+    from tests.web.tables.register import make_arrangement
+
+    if USING_POSTGRES:
+        downgrade(revision="base")
+    upgrade()
+    organisation = make_organisation(legal_name="Cloudy Hosting LLC", common_name="Cloudy")
+    department = make_department(name="Parks & Recreation")
+    make_arrangement(
+        organisation=organisation,
+        department_id=department.id,
+        system_name="Pool Bookings",
+        purposes="Book swimming\nlessons",
+    )
+    make_arrangement(system_name="Parking Permits")
+    db.session.remove()
+
+    def rows() -> list:
+        with db.engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT flow_id, organisation_id, department_id, organisation_name, "
+                    "department_name, system_name, search_text FROM register_entries "
+                    "ORDER BY flow_id"
+                )
+            ).all()
+
+    kept_on_write = rows()
+    assert len(kept_on_write) == 2
+    assert kept_on_write[0][3:] == (
+        "Cloudy Hosting LLC",
+        "Parks & Recreation",
+        "Pool Bookings",
+        "pool bookings\nbook swimming\nlessons\ncloudy hosting llc\ncloudy\nparks & recreation",
+    )
+    downgrade(revision="0014")
+    columns = {c["name"] for c in inspect(db.engine).get_columns("register_entries")}
+    assert columns == {"flow_id"}
+    upgrade()
+    assert rows() == kept_on_write
+    assert schema_differences() == []
+    if USING_POSTGRES:
+        downgrade(revision="base")  # leave no rows behind for the next tests

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, insert, select, update
 
 from sharing.agreements import lifecycle
 from sharing.agreements.models import AgreementStatus
@@ -17,7 +17,13 @@ from sharing.flows import workflow
 from sharing.flows.models import FlowStatus
 from sharing.register import changelog, services
 from sharing.register.models import RegisterChange, RegisterChangeKind, RegisterEntry
-from tests.factories import make_approved_flow, make_category, make_organisation, make_user
+from tests.factories import (
+    make_approved_flow,
+    make_category,
+    make_department,
+    make_organisation,
+    make_user,
+)
 from tests.web.tables.agreement_lifecycle import make_agreement
 from tests.web.tables.flows import flow_in, make_ready_flow
 from tests.web.tables.register import flow_agreements, make_arrangement
@@ -298,15 +304,96 @@ def test_the_listing_follows_every_step_that_moves_a_flow_on_or_off_the_register
     assert _listed() == set() == set(changelog.public_flows())
 
 
+STALE_KEYS = {
+    "organisation_id": 0,
+    "department_id": 0,
+    "organisation_name": "Stale",
+    "department_name": "Stale",
+    "system_name": "Stale",
+    "search_text": "stale",
+}
+
+
+def _entry_keys(flow_id: int) -> tuple:
+    """The keys the listing row of this flow holds, in changelog.KEYS order."""
+    columns = [getattr(RegisterEntry, name) for name in changelog.KEYS]
+    return tuple(db.session.execute(select(*columns).where(RegisterEntry.flow_id == flow_id)).one())
+
+
+def _flow_keys(flow) -> tuple:
+    """The keys a listing row of this flow should hold, from its flow, organisation and
+    department as they are now."""
+    organisation, department = flow.organisation, flow.department
+    searched = (
+        flow.system_name,
+        flow.purposes,
+        organisation.legal_name,
+        organisation.common_name,
+        department.name,
+    )
+    return (
+        flow.organisation_id,
+        flow.department_id,
+        organisation.legal_name,
+        department.name,
+        flow.system_name,
+        "\n".join(text.lower() for text in searched),
+    )
+
+
 def test_sync_listing_repairs_a_listing_that_drifted_from_the_rule(db):
-    """Bulk writes that bypass the lifecycle are repaired by one sync: missing rows added,
-    stray rows removed, and a second run changes nothing."""
+    """Bulk writes that bypass the lifecycle are repaired by one sync: missing rows added
+    with their keys, stray rows removed, and a second run changes nothing."""
     listed = make_arrangement()
-    missing = make_arrangement()
+    missing = make_arrangement(system_name="Missing Service")
     stray = _published_flow()
     db.session.execute(delete(RegisterEntry).where(RegisterEntry.flow_id == missing.id))
-    db.session.add(RegisterEntry(flow_id=stray.id))
-    db.session.flush()
+    db.session.execute(insert(RegisterEntry).values(flow_id=stray.id, **STALE_KEYS))
     assert changelog.sync_listing() == (1, 1)
     assert _listed() == {listed.id, missing.id}
+    assert _entry_keys(missing.id) == _flow_keys(missing)
     assert changelog.sync_listing() == (0, 0)
+
+
+def test_sync_listing_rewrites_keys_that_drifted_from_their_flow(db):
+    """A listing row whose sort keys, filter ids or search text were altered by hand (or by
+    a bulk write that bypassed the rename listener) gets its flow's values back from one
+    sync, without being added or removed; rows that did not drift keep theirs."""
+    drifted = make_arrangement(system_name="Parking Permits", purposes="Issue PERMITS")
+    untouched = make_arrangement()
+    db.session.execute(
+        update(RegisterEntry)
+        .where(RegisterEntry.flow_id == drifted.id)
+        .values({**STALE_KEYS, "organisation_id": untouched.organisation_id})
+    )
+    assert _entry_keys(drifted.id) != _flow_keys(drifted)
+    assert changelog.sync_listing() == (0, 0)
+    assert _entry_keys(drifted.id) == _flow_keys(drifted)
+    assert _entry_keys(drifted.id)[-1].startswith("parking permits\nissue permits\n")
+    assert _entry_keys(untouched.id) == _flow_keys(untouched)
+
+
+def test_a_listed_flow_changed_in_place_keeps_its_listing_keys(db):
+    """The rename listener follows a listed flow's own columns too (a write through the ORM
+    outside the review workflow): its service, purposes and department, in the same flush."""
+    flow = make_arrangement(system_name="Parking permits")
+    other = make_department(name="Roads")
+    flow.system_name, flow.purposes, flow.department_id = "Pothole reports", "Fix roads", other.id
+    db.session.commit()
+    db.session.refresh(flow)
+    assert _entry_keys(flow.id) == _flow_keys(flow)
+    assert _entry_keys(flow.id)[1] == other.id
+
+
+def test_the_daily_roll_repairs_listing_keys_but_a_review_step_leaves_them(db):
+    """Workflow steps sync only which flows are listed (the rename listener keeps the keys);
+    the daily roll also rewrites keys that drifted outside the ORM."""
+    drifted = make_arrangement(system_name="Parking Permits")
+    db.session.execute(
+        update(RegisterEntry).where(RegisterEntry.flow_id == drifted.id).values(**STALE_KEYS)
+    )
+    changelog.sync_changes(today=DAY)
+    assert _entry_keys(drifted.id) != _flow_keys(drifted)
+
+    lifecycle.roll_agreements(today=DAY)
+    assert _entry_keys(drifted.id) == _flow_keys(drifted)

@@ -10,11 +10,13 @@ from datetime import date
 from sharing.agreements.lifecycle import transition_agreement
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
+from sharing.auth import services as auth
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.fields import FIELD_NAMES
 from sharing.register.models import RegisterChange, RegisterChangeKind
-from tests.factories import make_category, make_department, make_user
+from sharing.vendors import services as vendors
+from tests.factories import make_category, make_department, make_organisation, make_user
 from tests.web.tables.register import flow_agreements, make_arrangement
 
 
@@ -243,3 +245,86 @@ def test_the_feeds_honour_the_register_search_and_filters(client):
     assert len(client.get("/register/register.json").get_json()["arrangements"]) == 2
     page = _text(client, f"/register/?department={roads.id}")
     assert f"/register/register.csv?department={roads.id}" in page
+
+
+def _in_order(page: str, *names: str) -> bool:
+    """True when each name first appears on the page after the one before it."""
+    places = [page.index(name) for name in names]
+    return places == sorted(places)
+
+
+def test_the_register_sorts_by_organisation_and_department_in_both_directions(client):
+    """The default sort (organisation), ?sort=department and their reverses order the rows
+    by the names, and rows with the same name by arrangement, reversed with them."""
+    aardvark, zebra = (
+        make_organisation(legal_name="Aardvark Ltd"),
+        make_organisation(legal_name="Zebra Ltd"),
+    )
+    archives, zoning = make_department(name="Archives"), make_department(name="Zoning")
+    make_arrangement(system_name="First service", organisation=zebra, department_id=archives.id)
+    make_arrangement(system_name="Second service", organisation=aardvark, department_id=zoning.id)
+    make_arrangement(system_name="Third service", organisation=aardvark, department_id=zoning.id)
+    orders = {
+        "/register/": ("Second service", "Third service", "First service"),
+        "/register/?sort=organisation": ("Second service", "Third service", "First service"),
+        "/register/?sort=-organisation": ("First service", "Third service", "Second service"),
+        "/register/?sort=department": ("First service", "Second service", "Third service"),
+        "/register/?sort=-department": ("Third service", "Second service", "First service"),
+    }
+    for url, names in orders.items():
+        assert _in_order(_text(client, url), *names), url
+
+
+def test_renaming_an_organisation_reorders_the_register_and_its_search(client):
+    """The register sorts and searches by the organisation's names as they are now: after
+    a rename through the vendor service, the next request sorts and finds it by the new."""
+    aardvark = make_organisation(legal_name="Aardvark Ltd", common_name="")
+    make_arrangement(system_name="Moved service", organisation=aardvark)
+    make_arrangement(
+        system_name="Staying service", organisation=make_organisation(legal_name="Badger Ltd")
+    )
+    assert _in_order(_text(client, "/register/"), "Moved service", "Staying service")
+    vendors.update_organisation(
+        actor=make_user("procurement"),
+        organisation=aardvark,
+        values={"legal_name": "Zebra Ltd", "common_name": "Stripes"},
+        expected_version=None,
+    )
+    assert _in_order(_text(client, "/register/"), "Staying service", "Moved service")
+    for found in ("zebra", "STRIPES"):
+        page = _text(client, f"/register/?q={found}")
+        assert "Moved service" in page and "Staying service" not in page
+    assert "No arrangement matches" in _text(client, "/register/?q=aardvark")
+
+
+def test_renaming_a_department_reorders_the_register_and_its_search(client):
+    """The same for a department renamed through the admin service: ?sort=department and
+    the search follow the new name at once."""
+    archives = make_department(name="Archives")
+    make_arrangement(system_name="Moved service", department_id=archives.id)
+    make_arrangement(
+        system_name="Staying service", department_id=make_department(name="Buildings").id
+    )
+    sorted_url = "/register/?sort=department"
+    assert _in_order(_text(client, sorted_url), "Moved service", "Staying service")
+    auth.update_department(
+        actor=make_user("admin"),
+        department_id=archives.id,
+        name="Zoning",
+        code=archives.code,
+        active=True,
+    )
+    assert _in_order(_text(client, sorted_url), "Staying service", "Moved service")
+    page = _text(client, "/register/?q=zoning")
+    assert "Moved service" in page and "Staying service" not in page
+    assert "No arrangement matches" in _text(client, "/register/?q=archives")
+
+
+def test_a_search_matches_percent_and_underscore_literally(client):
+    """% and _ in the search box are the characters themselves, not LIKE wildcards."""
+    make_arrangement(system_name="100% recycled paper")
+    make_arrangement(system_name="Parking permits")
+    page = _text(client, "/register/?q=%25")
+    assert "100% recycled paper" in page and "Parking permits" not in page
+    assert "No arrangement matches" in _text(client, "/register/?q=g_p")
+    assert "Parking permits" in _text(client, "/register/?q=g+p")

@@ -32,7 +32,7 @@ from sqlalchemy import event, select
 from bench import dashboard
 
 SCALES = (1, 100)
-REPEATS = 9
+REPEATS = 21
 MAX_STATEMENTS = 15
 MAX_RATIO = 1.5
 PASSWORD = "bench password 2026"

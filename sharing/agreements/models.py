@@ -158,8 +158,9 @@ class Agreement(TimestampMixin, Base):
     signed_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_on: Mapped[date | None] = mapped_column(Date)
     signed_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Indexed: an agreement's page looks up the one it renewed (successor_id = its id).
     successor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agreements.id", ondelete="SET NULL")
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
     )
     # A renewal amendment names the agreement it renews; that one links back via successor.
     renews_id: Mapped[int | None] = mapped_column(

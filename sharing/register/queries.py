@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.auth.models import Department
-from sharing.core.menus import MENU_LIMIT, capped_menu
+from sharing.core.menus import capped_menu, first_distinct
 from sharing.core.pagination import positive_int
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
@@ -203,12 +203,10 @@ def filter_choices(*, organisation: int | None = None) -> dict:
     ).all()
     label = func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name)
     organisations = capped_menu(
-        # The organisations of the first MENU_LIMIT + 1 distinct public flows' owners: enough
-        # to tell a full menu from one too long to show.
+        # The first MENU_LIMIT + 1 organisations the listing names, from a walk of its
+        # organisation index: enough to tell a full menu from one too long to show.
         select(Organisation.id, label).where(
-            Organisation.id.in_(
-                select(RegisterEntry.organisation_id).distinct().limit(MENU_LIMIT + 1)
-            )
+            Organisation.id.in_(first_distinct(RegisterEntry.organisation_id))
         ),
         id_column=Organisation.id,
         order=Organisation.legal_name,

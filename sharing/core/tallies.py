@@ -13,13 +13,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def touched_ids(session: Session, model: Any, *, include_new: bool) -> list[int]:
-    """The ids of the `model` rows this flush changes or deletes (and, after the flush, the
-    ones it inserted: new rows have no id before)."""
+def touched_by_model(session: Session, models: Sequence[Any], *, include_new: bool) -> dict:
+    """Per model, the ids of its rows this flush changes or deletes (and, after the flush,
+    the ones it inserted: new rows have no id before), in one pass over the session."""
+    found: dict[Any, list[int]] = {model: [] for model in models}
     groups = [session.dirty, session.deleted] + ([session.new] if include_new else [])
-    return [
-        obj.id for group in groups for obj in group if isinstance(obj, model) and obj.id is not None
-    ]
+    for group in groups:
+        for obj in group:
+            for model in models:
+                if isinstance(obj, model) and obj.id is not None:
+                    found[model].append(obj.id)
+    return found
+
+
+def touched_ids(session: Session, model: Any, *, include_new: bool) -> list[int]:
+    """The ids of the `model` rows this flush changes or deletes (see touched_by_model)."""
+    return touched_by_model(session, (model,), include_new=include_new)[model]
 
 
 def add_to_rows(

@@ -189,16 +189,17 @@ RENAMES: dict[type, tuple[str, ...]] = {
 }
 
 
-def _renamed(session: Session, model: type) -> list[int]:
-    """The ids of the `model` rows whose listed keys this flush changed."""
-    names = RENAMES[model]
-    return [
-        obj.id
-        for obj in session.dirty
-        if isinstance(obj, model)
-        and obj.id is not None
-        and any(inspect(obj).attrs[name].history.has_changes() for name in names)
-    ]
+def _renamed(session: Session) -> dict[type, list[int]]:
+    """Per model of RENAMES, the ids of its rows whose listed keys this flush changed, in one
+    pass over the session's changed objects."""
+    found: dict[type, list[int]] = {model: [] for model in RENAMES}
+    for obj in session.dirty:
+        for model, names in RENAMES.items():
+            if isinstance(obj, model) and obj.id is not None:
+                state = inspect(obj)
+                if any(state.attrs[name].history.has_changes() for name in names):
+                    found[model].append(obj.id)
+    return found
 
 
 @event.listens_for(Session, "after_flush")
@@ -206,10 +207,8 @@ def _follow_renames(session: Session, flush_context) -> None:
     """Rewrite the keys of the listing rows a rename touched, in the same transaction: an
     organisation's or department's name, or a listed flow's, changed through the ORM (bulk
     writes call sync_listing). The history still shows the flush's changes here."""
-    organisations = _renamed(session, Organisation)
-    departments = _renamed(session, Department)
-    flows = _renamed(session, DataFlow)
-    if not (organisations or departments or flows):
+    renamed = _renamed(session)
+    if not any(renamed.values()):
         return
     entries = RegisterEntry.__table__
     keys = dict(zip(KEYS, current_keys(), strict=True))
@@ -220,9 +219,9 @@ def _follow_renames(session: Session, flush_context) -> None:
             Organisation.id == DataFlow.organisation_id,
             Department.id == DataFlow.department_id,
             or_(
-                entries.c.organisation_id.in_(organisations),
-                entries.c.department_id.in_(departments),
-                entries.c.flow_id.in_(flows),
+                entries.c.organisation_id.in_(renamed[Organisation]),
+                entries.c.department_id.in_(renamed[Department]),
+                entries.c.flow_id.in_(renamed[DataFlow]),
             ),
         )
         .values(**keys)

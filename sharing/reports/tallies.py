@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest
-from sharing.core.tallies import add_to_rows, row_count, touched_ids
+from sharing.core.tallies import add_to_rows, row_count, touched_by_model
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.reports.models import StatusTally
@@ -88,10 +88,11 @@ SUBJECTS = (
 
 def _keys(session: Session, *, include_new: bool) -> Counter[Key]:
     found: Counter[Key] = Counter()
+    models = [subject.model for subject in SUBJECTS]
+    touched = touched_by_model(session, models, include_new=include_new)
     for subject in SUBJECTS:
-        ids = touched_ids(session, subject.model, include_new=include_new)
-        if ids:
-            found.update(subject.keys(session.connection(), ids))
+        if touched[subject.model]:
+            found.update(subject.keys(session.connection(), touched[subject.model]))
     return found
 
 

@@ -84,11 +84,11 @@ TRANSITIONS: dict[str, Transition] = {
         "Mark as expiring", frozenset({S.ACTIVE}), S.EXPIRING, frozenset(), "agreement.expiring"
     ),
     "expire": Transition(
-        "Expire", frozenset({S.ACTIVE, S.EXPIRING}), S.EXPIRED, frozenset(), "agreement.expired"
+        "Expire", frozenset(S.IN_FORCE), S.EXPIRED, frozenset(), "agreement.expired"
     ),
     "renew": Transition(
         "Record the renewal",
-        frozenset({S.ACTIVE, S.EXPIRING}),
+        frozenset(S.IN_FORCE),
         S.RENEWED,
         OFFICE,
         "agreement.renewed",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -87,9 +88,21 @@ class AgreementStatus(enum.StrEnum):
     RENEWED = "renewed"
     TERMINATED = "terminated"
 
+    # Groups of statuses, each named once and set just below the class (an enumeration's
+    # body cannot refer to its own members).
+    IN_FORCE: ClassVar[tuple[AgreementStatus, ...]]
+    RENEWABLE: ClassVar[tuple[AgreementStatus, ...]]
+
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+# In force: active, or active and approaching its expiry.
+AgreementStatus.IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+# Signed and not ended: in force, or executed and waiting for its effective date. A renewal
+# amendment, an attestation and the calendar feed concern these.
+AgreementStatus.RENEWABLE = (AgreementStatus.EXECUTED, *AgreementStatus.IN_FORCE)
 
 
 agreement_flows = Table(

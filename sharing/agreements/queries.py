@@ -28,10 +28,6 @@ SORTS: dict[str, Any] = {
     "updated": Agreement.updated_at,
 }
 DEFAULT_SORT = "-updated"
-# Agreements a renewal amendment can be generated for: in force, or executed and starting.
-RENEWABLE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXECUTED)
-# In force, so that missing the cancel-by date matters.
-IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 EXPIRING_CHOICES = (30, 60, 90, 180, 365)
 MAX_NOTICE_DAYS = 365  # the most notice an agreement may require (services.TERM_BOUNDS)
 
@@ -60,7 +56,8 @@ def _days_before_sqlite(element, compiler, **kw) -> str:
 def expiring_clause(today: date, days: int) -> ColumnElement[bool]:
     """In force (or executed and starting) and ending within `days` days from today."""
     end = date.fromordinal(today.toordinal() + days)
-    return Agreement.status.in_(RENEWABLE) & Agreement.expiry_date.between(today, end)
+    renewable = Agreement.status.in_(AgreementStatus.RENEWABLE)
+    return renewable & Agreement.expiry_date.between(today, end)
 
 
 def past_cancel_by_clause(today: date) -> ColumnElement[bool]:
@@ -71,7 +68,7 @@ def past_cancel_by_clause(today: date) -> ColumnElement[bool]:
     find the few candidates."""
     horizon = today + timedelta(days=MAX_NOTICE_DAYS)
     return (
-        Agreement.status.in_(IN_FORCE)
+        Agreement.status.in_(AgreementStatus.IN_FORCE)
         & (Agreement.expiry_date >= today)
         & (Agreement.expiry_date < horizon)
         & (days_before(Agreement.expiry_date, Agreement.notice_days) < today)
@@ -140,6 +137,9 @@ def expiring_between(start: date, end: date) -> Select:
         select(Agreement)
         .join(Agreement.organisation)
         .options(contains_eager(Agreement.organisation))
-        .where(Agreement.status.in_(RENEWABLE), Agreement.expiry_date.between(start, end))
+        .where(
+            Agreement.status.in_(AgreementStatus.RENEWABLE),
+            Agreement.expiry_date.between(start, end),
+        )
         .order_by(Agreement.expiry_date, Agreement.id)
     )

@@ -37,7 +37,7 @@ from sharing.agreements.models import (
     TemplateKind,
     agreement_flows,
 )
-from sharing.agreements.queries import MAX_NOTICE_DAYS, RENEWABLE
+from sharing.agreements.queries import MAX_NOTICE_DAYS
 from sharing.audit import services as audit
 from sharing.auth.models import Department
 from sharing.core.models import utcnow
@@ -151,7 +151,7 @@ def renewable_agreements(organisation: Organisation) -> list[Agreement]:
     """Agreements of the organisation a renewal amendment may renew."""
     stmt = (
         select(Agreement)
-        .where(Agreement.organisation_id == organisation.id, Agreement.status.in_(RENEWABLE))
+        .where(Agreement.organisation_id == organisation.id, Agreement.status.in_(S.RENEWABLE))
         .order_by(Agreement.expiry_date, Agreement.id)
     )
     return list(db.session.scalars(stmt))

@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from sharing.agreements.models import Agreement
+from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import (
     AnswerReview,
     AttestationRequest,
     AttestationStatus,
 )
-from sharing.attestations.services import REQUESTABLE
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu
@@ -166,7 +165,7 @@ def requestable_agreements() -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Agreement.id, Agreement.number, Agreement.title, Organisation.legal_name)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .where(Agreement.status.in_(REQUESTABLE))
+        .where(Agreement.status.in_(AgreementStatus.RENEWABLE))
         .order_by(func.lower(Organisation.legal_name), Agreement.number)
     )
     return [(id_, f"{number} — {org} ({title})") for id_, number, title, org in rows]

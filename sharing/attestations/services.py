@@ -36,8 +36,6 @@ from sharing.renewals.recipients import Directory
 STALE_MESSAGE = "This attestation changed since you opened it. Reload the page and try again."
 
 S = AttestationStatus
-IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
-REQUESTABLE = (AgreementStatus.EXECUTED, *IN_FORCE)
 INTERVAL_PARAMETER = "attestation_interval_months"
 DEFAULT_INTERVAL = 12
 MAX_TEXT = 5000
@@ -127,7 +125,9 @@ def schedule_attestations(
     """Create the request each agreement in force is due within `lead_days`; idempotent."""
     agreements = db.session.scalars(
         select(Agreement)
-        .where(Agreement.status.in_(IN_FORCE), Agreement.effective_date.is_not(None))
+        .where(
+            Agreement.status.in_(AgreementStatus.IN_FORCE), Agreement.effective_date.is_not(None)
+        )
         .options(selectinload(Agreement.policy_version).selectinload(PolicyVersion.obligations))
         .order_by(Agreement.id)
     ).all()
@@ -157,7 +157,7 @@ def request_attestation(
     *, actor: Any, agreement: Agreement, due_date: date | None, today: date
 ) -> AttestationRequest:
     """A request made by hand by the privacy office, outside the schedule."""
-    if agreement.status not in REQUESTABLE:
+    if agreement.status not in AgreementStatus.RENEWABLE:
         raise ValidationFailed(
             {"agreement_id": "Choose an agreement that is executed or in force."}
         )

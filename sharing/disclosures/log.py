@@ -55,7 +55,6 @@ from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 log = logging.getLogger(__name__)
 
 RETENTION_YEARS = 5
-IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 NO_AGREEMENT = "No agreement in force"
 OUTSIDE_PURPOSE = "Purpose outside the agreed purposes"
 AUDIT_FIELDS = (
@@ -103,7 +102,7 @@ def agreement_in_force(flow: DataFlow, on: date) -> Agreement | None:
         select(Agreement)
         .where(
             Agreement.organisation_id == flow.organisation_id,
-            Agreement.status.in_(IN_FORCE),
+            Agreement.status.in_(AgreementStatus.IN_FORCE),
             Agreement.id.in_(covered),
             (Agreement.effective_date.is_(None)) | (Agreement.effective_date <= on),
             (Agreement.expiry_date.is_(None)) | (Agreement.expiry_date >= on),

@@ -35,7 +35,6 @@ from sharing.obligations.rules import evaluate
 OBLIGATION_FIELDS = ENTRY_FIELDS
 EDITABLE_FIELDS = tuple(name for name in ENTRY_FIELDS if name != "code")
 VERSION_FIELDS = ("label", "status", "effective_date", "notes", "based_on_id")
-IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 COMPARED = ("title", "clause_template", "parameters", "applicability", "attestation_question")
 
 
@@ -273,7 +272,7 @@ def impact_of(version: PolicyVersion) -> list[AgreementImpact]:
     agreements = db.session.scalars(
         select(Agreement)
         .join(PolicyVersion, Agreement.policy_version_id == PolicyVersion.id)
-        .where(Agreement.status.in_(IN_FORCE), PolicyVersion.id < version.id)
+        .where(Agreement.status.in_(AgreementStatus.IN_FORCE), PolicyVersion.id < version.id)
         .options(
             selectinload(Agreement.organisation),
             selectinload(Agreement.policy_version).selectinload(PolicyVersion.obligations),

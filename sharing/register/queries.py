@@ -20,7 +20,6 @@ from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatu
 from sharing.register.models import RegisterChange, RegisterEntry
 from sharing.vendors.models import Organisation
 
-IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 _FAR = date.max
 
 # The listing keeps each sort key with an index that ends in the flow id, the tiebreak
@@ -78,7 +77,7 @@ def covered_clause() -> Any:
         .join(agreement_flows, agreement_flows.c.agreement_id == Agreement.id)
         .join(revision, revision.id == agreement_flows.c.flow_id)
         .where(
-            Agreement.status.in_(IN_FORCE),
+            Agreement.status.in_(AgreementStatus.IN_FORCE),
             Agreement.organisation_id == DataFlow.organisation_id,
             revision.lineage_id == DataFlow.lineage_id,
         )
@@ -174,7 +173,10 @@ def agreements_for(flows: list[DataFlow]) -> dict[int, Agreement]:
     ).all()
     chosen: dict[int, Agreement] = {}
     for lineage_id, organisation_id, agreement in rows:
-        if agreement.status not in IN_FORCE or agreement.organisation_id != organisation_id:
+        if (
+            agreement.status not in AgreementStatus.IN_FORCE
+            or agreement.organisation_id != organisation_id
+        ):
             continue
         current = chosen.get(lineage_id)
         if current is None or (agreement.expiry_date or _FAR) > (current.expiry_date or _FAR):

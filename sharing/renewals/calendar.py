@@ -33,7 +33,6 @@ MAX_TOKEN_LENGTH = 128  # token_urlsafe(32) is 43 characters; anything much long
 # The feed covers a year back (recent history) and three years ahead (a full agreement term).
 DAYS_BACK = 366
 DAYS_AHEAD = 3 * 366
-FEED_AGREEMENTS = (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 PRODID = "-//City privacy office//sharing register//EN"
 CALENDAR_NAME = "Data-sharing register"
 REFRESH = "PT12H"
@@ -194,7 +193,7 @@ def _agreement_events(organisation_id: int | None, start: date) -> list[FeedEven
             Organisation.legal_name,
         )
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .where(Agreement.status.in_(FEED_AGREEMENTS), Agreement.expiry_date >= start),
+        .where(Agreement.status.in_(AgreementStatus.RENEWABLE), Agreement.expiry_date >= start),
         Agreement.organisation_id,
         organisation_id,
     )

@@ -49,7 +49,6 @@ from sharing.renewals.models import Reminder
 from sharing.renewals.recipients import Directory, Recipients
 from sharing.vendors.models import Organisation
 
-RENEWABLE = (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 OPEN_ATTESTATIONS = (
     AttestationStatus.PENDING,
     AttestationStatus.IN_PROGRESS,
@@ -183,7 +182,7 @@ def _renewal_rows(today: date, now: datetime) -> Select:
         )
         .join(Organisation, Organisation.id == Agreement.organisation_id)
         .where(
-            Agreement.status.in_(RENEWABLE),
+            Agreement.status.in_(AgreementStatus.RENEWABLE),
             Agreement.expiry_date >= today,
             Agreement.successor_id.is_(None),
         )

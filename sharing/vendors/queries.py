@@ -25,8 +25,6 @@ from sharing.vendors.models import (
     OrganisationStatus,
 )
 
-# An agreement in force: active, or active and approaching its expiry.
-AGREEMENT_IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 # Flows counted on the list: every current revision (superseded ones are history).
 LISTED_FLOW = DataFlow.status != FlowStatus.SUPERSEDED
 # Flows whose risk counts: current and not retired.
@@ -162,7 +160,7 @@ def organisations_query(filters: OrganisationFilters, *, viewer=None) -> Select:
     if filters.agreement:
         in_force = exists().where(
             Agreement.organisation_id == Organisation.id,
-            Agreement.status.in_(AGREEMENT_IN_FORCE),
+            Agreement.status.in_(AgreementStatus.IN_FORCE),
         )
         stmt = stmt.where(in_force if filters.agreement == "active" else ~in_force)
     sort = parse_sort(filters.sort, SORTS, DEFAULT_SORT)

@@ -20,6 +20,7 @@ from sharing.agreements.dates import tacit_renewal, term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
+from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, Forbidden, ValidationFailed
@@ -31,8 +32,6 @@ STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the pag
 S = AgreementStatus
 MAX_COMMENT = 5000
 MAX_REASON = 2000
-EDITORS = frozenset({"procurement", "privacy", "admin"})
-OFFICE = frozenset({"privacy", "admin"})
 # What a step may change, shown before and after in its audit event.
 AUDITED_FIELDS = (
     "status",
@@ -65,20 +64,20 @@ TRANSITIONS: dict[str, Transition] = {
         "Mark as sent for signature",
         frozenset({S.GENERATED}),
         S.SENT_FOR_SIGNATURE,
-        EDITORS,
+        frozenset(Role.STAFF),
         "agreement.sent_for_signature",
     ),
     "execute": Transition(
         "Record the signed agreement",
         frozenset({S.SENT_FOR_SIGNATURE}),
         S.EXECUTED,
-        EDITORS,
+        frozenset(Role.STAFF),
         "agreement.executed",
         style="success",
         page="agreements.execute",
     ),
     "activate": Transition(
-        "Activate", frozenset({S.EXECUTED}), S.ACTIVE, OFFICE, "agreement.activated"
+        "Activate", frozenset({S.EXECUTED}), S.ACTIVE, frozenset(Role.OFFICE), "agreement.activated"
     ),
     "mark_expiring": Transition(
         "Mark as expiring", frozenset({S.ACTIVE}), S.EXPIRING, frozenset(), "agreement.expiring"
@@ -90,7 +89,7 @@ TRANSITIONS: dict[str, Transition] = {
         "Record the renewal",
         frozenset(S.IN_FORCE),
         S.RENEWED,
-        OFFICE,
+        frozenset(Role.OFFICE),
         "agreement.renewed",
         page="agreements.renew",
     ),
@@ -98,7 +97,7 @@ TRANSITIONS: dict[str, Transition] = {
         "Terminate",
         frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING}),
         S.TERMINATED,
-        OFFICE,
+        frozenset(Role.OFFICE),
         "agreement.terminated",
         confirm="Terminate this agreement? The data sharing it covers must stop.",
         style="outline-danger",

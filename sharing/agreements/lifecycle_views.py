@@ -19,12 +19,12 @@ from sharing.agreements.lifecycle_forms import (
 )
 from sharing.agreements.models import Agreement
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 
-STAFF = ("admin", "procurement", "privacy")
 T = lifecycle.TRANSITIONS
 
 
@@ -46,7 +46,7 @@ def _blocked(agreement: Agreement, action: str):
 
 
 @bp.post("/<int:agreement_id>/step/<action>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def step(agreement_id: int, action: str):
     agreement = db.get_or_404(Agreement, agreement_id)
     if action not in T:
@@ -196,7 +196,7 @@ def _renew_page(form: RenewForm, agreement: Agreement, candidates: dict):
 
 
 @bp.get("/<int:agreement_id>/signed.pdf")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def signed_copy(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if not files.exists(agreement.signed_file):

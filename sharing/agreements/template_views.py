@@ -13,18 +13,15 @@ from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersio
 from sharing.agreements.template_checks import TemplateRejected
 from sharing.agreements.template_forms import KIND_LABELS, ActiveForm, TemplateForm, VersionForm
 from sharing.auth.decorators import roles_required
-from sharing.auth.models import User
+from sharing.auth.models import Role, User
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
-STAFF = ("admin", "procurement", "privacy")
-EDITORS = ("admin", "privacy")
-
 
 def _may_edit() -> bool:
-    return current_user.role.value in EDITORS
+    return current_user.role in Role.OFFICE
 
 
 def _limits() -> dict:
@@ -41,7 +38,7 @@ def _rejected(form, error: TemplateRejected) -> list[str]:
 
 
 @bp.get("/templates")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def templates():
     stmt = (
         select(AgreementTemplate)
@@ -58,7 +55,7 @@ def templates():
 
 
 @bp.get("/templates/<int:template_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def template(template_id: int):
     template = db.get_or_404(AgreementTemplate, template_id)
     versions = sorted(template.versions, key=lambda v: v.number, reverse=True)
@@ -79,7 +76,7 @@ def template(template_id: int):
 
 
 @bp.route("/templates/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def new_template():
     form, details = TemplateForm(), []
     if form.validate_on_submit():
@@ -108,7 +105,7 @@ def new_template():
 
 
 @bp.route("/templates/<int:template_id>/versions/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def add_template_version(template_id: int):
     template = db.get_or_404(AgreementTemplate, template_id)
     form, details = VersionForm(), []
@@ -138,7 +135,7 @@ def add_template_version(template_id: int):
 
 
 @bp.post("/templates/<int:template_id>/active")
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def set_template_active(template_id: int):
     template = db.get_or_404(AgreementTemplate, template_id)
     form = ActiveForm()
@@ -156,7 +153,7 @@ def set_template_active(template_id: int):
 
 
 @bp.get("/templates/versions/<int:version_id>/download")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def download_template_version(version_id: int):
     version = db.get_or_404(AgreementTemplateVersion, version_id)
     path = library.version_path(version)

@@ -41,7 +41,7 @@ from sharing.agreements.forms import (
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.audit.models import AuditEvent
 from sharing.auth.decorators import roles_required
-from sharing.auth.models import Department
+from sharing.auth.models import Department, Role
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
@@ -52,19 +52,17 @@ from sharing.vendors.models import Organisation
 
 __all__ = ["bp"]
 
-STAFF = ("admin", "procurement", "privacy")
-# The privacy office drafts and generates agreements; procurement follows them.
-AUTHORS = ("admin", "privacy")
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HISTORY_LIMIT = 50
 
 
 def _may_author() -> bool:
-    return current_user.role.value in AUTHORS
+    """The privacy office drafts and generates agreements; procurement follows them."""
+    return current_user.role in Role.OFFICE
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def agreements():
     filters = queries.AgreementFilters.from_args(request.args)
     stmt = queries.agreements_query(filters, today=today())
@@ -78,7 +76,7 @@ def agreements():
 
 
 @bp.get("/<int:agreement_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def agreement(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     current = today()
@@ -104,7 +102,7 @@ def agreement(agreement_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*AUTHORS)
+@roles_required(*Role.OFFICE)
 def new_agreement():
     chooser = OrganisationChoiceForm(request.args)
     chooser.organisation.choices = [("", "Choose…")] + [
@@ -142,7 +140,7 @@ def new_agreement():
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
-@roles_required(*AUTHORS)
+@roles_required(*Role.OFFICE)
 def edit_agreement(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if agreement.status not in services.EDITABLE:
@@ -183,7 +181,7 @@ def edit_agreement(agreement_id: int):
 
 
 @bp.route("/<int:agreement_id>/parameters", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def parameters(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     plan = services.plan_agreement(agreement)
@@ -220,7 +218,7 @@ def parameters(agreement_id: int):
 
 
 @bp.get("/<int:agreement_id>/preview")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def preview(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     plan = services.plan_agreement(agreement)
@@ -236,7 +234,7 @@ def preview(agreement_id: int):
 
 
 @bp.post("/<int:agreement_id>/generate")
-@roles_required(*AUTHORS)
+@roles_required(*Role.OFFICE)
 def generate(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = GenerateForm()
@@ -260,7 +258,7 @@ def generate(agreement_id: int):
 
 
 @bp.get("/<int:agreement_id>/agreement.docx")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def download_docx(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if not files.exists(agreement.generated_file):
@@ -274,7 +272,7 @@ def download_docx(agreement_id: int):
 
 
 @bp.get("/<int:agreement_id>/agreement.pdf")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def download_pdf(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if not files.exists(agreement.generated_file):
@@ -299,7 +297,7 @@ def download_pdf(agreement_id: int):
 
 
 @bp.route("/renewals", methods=["GET", "POST"])
-@roles_required(*AUTHORS)
+@roles_required(*Role.OFFICE)
 def bulk_renewals():
     form = BulkRenewalForm(request.args) if request.method == "GET" else BulkRenewalForm()
     due = []

@@ -19,6 +19,7 @@ from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
 from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
@@ -27,9 +28,6 @@ from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
-
-EVERYONE = ("admin", "procurement", "privacy", "vendor")
-UPLOADERS = ("admin", "privacy", "vendor")
 
 
 def _vendor_org() -> int | None:
@@ -45,7 +43,7 @@ def _visible_or_404(evidence_id: int) -> EvidenceFile:
 
 
 @bp.get("/evidence", endpoint="evidence")
-@roles_required(*EVERYONE)
+@roles_required(*Role.EVERYONE)
 def evidence_list():
     filters = evidence.EvidenceFilters.from_args(request.args, today=today())
     scope = _vendor_org()
@@ -59,7 +57,7 @@ def evidence_list():
         menu=None if _is_vendor() else _organisation_menu(filters.organisation_id),
         today=filters.today,
         delete_form=ConfirmForm(),
-        may_upload=current_user.role.value in UPLOADERS,
+        may_upload=current_user.role in Role.EVIDENCE_UPLOADERS,
     )
 
 
@@ -95,7 +93,7 @@ def _attachment() -> tuple[AttestationRequest | None, str | None]:
 
 
 @bp.route("/evidence/new", methods=["GET", "POST"])
-@roles_required(*UPLOADERS)
+@roles_required(*Role.EVIDENCE_UPLOADERS)
 def upload_evidence():
     attestation, code = _attachment()
     form = EvidenceForm()
@@ -143,7 +141,7 @@ def _save(form: EvidenceForm, attestation, code) -> EvidenceFile | None:
 
 
 @bp.get("/evidence/<int:evidence_id>/download")
-@roles_required(*EVERYONE)
+@roles_required(*Role.EVERYONE)
 def download_evidence(evidence_id: int):
     item = _visible_or_404(evidence_id)
     try:
@@ -164,7 +162,7 @@ def download_evidence(evidence_id: int):
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")
-@roles_required(*UPLOADERS)
+@roles_required(*Role.EVIDENCE_UPLOADERS)
 def delete_evidence(evidence_id: int):
     item = _visible_or_404(evidence_id)
     name = item.original_name

@@ -23,14 +23,13 @@ from sharing.attestations.forms import (
 )
 from sharing.attestations.models import AttestationRequest, AttestationStatus
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
-VIEWERS = ("admin", "procurement", "privacy", "vendor")
-OFFICE = ("admin", "privacy")
 NEW_REQUEST_LEAD_DAYS = 30
 
 
@@ -52,7 +51,7 @@ def _detail(attestation: AttestationRequest):
 
 
 @bp.get("/")
-@roles_required(*VIEWERS)
+@roles_required(*Role.EVERYONE)
 def requests():
     filters = queries.RequestFilters.from_args(request.args)
     stmt = queries.requests_query(filters, actor=current_user, today=today())
@@ -71,7 +70,7 @@ def requests():
 
 
 @bp.get("/<int:request_id>", endpoint="request")
-@roles_required(*VIEWERS)
+@roles_required(*Role.EVERYONE)
 def show_request(request_id: int):
     attestation = _load(request_id)
     return render_template(
@@ -95,7 +94,7 @@ def _rounds(attestation: AttestationRequest) -> list[tuple[int, list]]:
 
 
 @bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
-@roles_required("vendor")
+@roles_required(Role.VENDOR)
 def answer(request_id: int):
     attestation = _load(request_id)
     codes = services.answerable_codes(attestation)
@@ -146,7 +145,7 @@ def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
 
 
 @bp.route("/<int:request_id>/submit", methods=["GET", "POST"])
-@roles_required("vendor")
+@roles_required(Role.VENDOR)
 def submit(request_id: int):
     attestation = _load(request_id)
     if attestation.status not in workflow.OPEN_FOR_ANSWERS:
@@ -197,7 +196,7 @@ def _submit_page(attestation: AttestationRequest, form: SubmitForm, problems: di
 
 
 @bp.route("/<int:request_id>/review", methods=["GET", "POST"])
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def review(request_id: int):
     attestation = _load(request_id)
     if attestation.status != AttestationStatus.SUBMITTED:
@@ -244,7 +243,7 @@ def _review_page(attestation: AttestationRequest, form, rows: list):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def new_request():
     form = NewRequestForm()
     form.agreement_id.choices = [("", "Choose an agreement…"), *queries.requestable_agreements()]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.auth.models import Role
 from sharing.errors import Conflict, Forbidden
 
 S = AttestationStatus
@@ -28,7 +29,7 @@ TRANSITIONS: dict[str, Transition] = {
         "Answer the questions",
         OPEN_FOR_ANSWERS,
         frozenset({S.IN_PROGRESS, S.RETURNED}),
-        frozenset({"vendor"}),
+        frozenset({Role.VENDOR}),
         "attestations.answer",
         style="outline-primary",
     ),
@@ -36,14 +37,14 @@ TRANSITIONS: dict[str, Transition] = {
         "Sign and submit",
         OPEN_FOR_ANSWERS,
         frozenset({S.SUBMITTED}),
-        frozenset({"vendor"}),
+        frozenset({Role.VENDOR}),
         "attestations.submit",
     ),
     "review": Transition(
         "Review the answers",
         frozenset({S.SUBMITTED}),
         frozenset({S.ACCEPTED, S.RETURNED}),
-        frozenset({"privacy", "admin"}),
+        frozenset(Role.OFFICE),
         "attestations.review",
     ),
 }

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 
 from sharing.audit import queries
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.core.pagination import page_args, paginate
 
@@ -13,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("/")
-@roles_required("admin", "privacy")
+@roles_required(*Role.OFFICE)
 def events():
     filters = queries.AuditFilters.from_args(request.args)
     page = paginate(queries.events_query(filters), *page_args())
@@ -27,7 +28,7 @@ def events():
 
 
 @bp.get("/export.csv")
-@roles_required("admin", "privacy")
+@roles_required(*Role.OFFICE)
 def export_csv():
     filters = queries.AuditFilters.from_args(request.args)
     rows = queries.csv_rows(queries.events_query(filters))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
+from sharing.auth.models import Role
 from sharing.extensions import login_manager
 
 
@@ -31,4 +32,4 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-signed_in_required = roles_required("admin", "procurement", "privacy", "vendor")
+signed_in_required = roles_required(*Role.EVERYONE)

@@ -21,9 +21,9 @@ from sharing.vendors.models import Organisation
 
 # Who may invite (or revoke an invitation for) each role.
 INVITERS: dict[Role, frozenset[Role]] = {
-    Role.VENDOR: frozenset({Role.ADMIN, Role.PROCUREMENT}),
-    Role.PROCUREMENT: frozenset({Role.ADMIN, Role.PRIVACY}),
-    Role.PRIVACY: frozenset({Role.ADMIN, Role.PRIVACY}),
+    Role.VENDOR: frozenset(Role.REGISTRY_EDITORS),
+    Role.PROCUREMENT: frozenset(Role.OFFICE),
+    Role.PRIVACY: frozenset(Role.OFFICE),
     Role.ADMIN: frozenset({Role.ADMIN}),
 }
 

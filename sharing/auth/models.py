@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -26,8 +27,25 @@ class Role(enum.StrEnum):
             "vendor": "Vendor user",
         }[self.value]
 
+    # Groups of roles, each named once and set just below the class (an enumeration's body
+    # cannot refer to its own members).
+    EVERYONE: ClassVar[tuple[Role, ...]]
+    STAFF: ClassVar[tuple[Role, ...]]
+    OFFICE: ClassVar[tuple[Role, ...]]
+    REGISTRY_EDITORS: ClassVar[tuple[Role, ...]]
+    EVIDENCE_UPLOADERS: ClassVar[tuple[Role, ...]]
 
-STAFF_ROLES = (Role.ADMIN, Role.PROCUREMENT, Role.PRIVACY)
+
+# Every signed-in user.
+Role.EVERYONE = (Role.ADMIN, Role.PROCUREMENT, Role.PRIVACY, Role.VENDOR)
+# The city's own people: everyone but vendor users.
+Role.STAFF = (Role.ADMIN, Role.PROCUREMENT, Role.PRIVACY)
+# The privacy office, with administrators: reviews flows, drafts agreements, keeps the policy.
+Role.OFFICE = (Role.ADMIN, Role.PRIVACY)
+# Procurement, with administrators: registers organisations and their data flows.
+Role.REGISTRY_EDITORS = (Role.ADMIN, Role.PROCUREMENT)
+# Those who answer for evidence: the privacy office and vendor users.
+Role.EVIDENCE_UPLOADERS = (Role.ADMIN, Role.PRIVACY, Role.VENDOR)
 
 
 def normalise_email(value: str) -> str:
@@ -107,7 +125,7 @@ class User(TimestampMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return self.role in Role.STAFF
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
-from sharing.auth.models import STAFF_ROLES, Department, Role, SignInFailure, User, normalise_email
+from sharing.auth.models import Department, Role, SignInFailure, User, normalise_email
 from sharing.auth.passwords import hash_password, needs_rehash, verify_password
 from sharing.errors import (
     Conflict,
@@ -134,7 +134,7 @@ def update_user(
     before = audit.snapshot(user, USER_FIELDS)
     user.name = name.strip()
     user.role = new_role
-    user.department_id = department_id if new_role in STAFF_ROLES else None
+    user.department_id = department_id if new_role in Role.STAFF else None
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     action = "user.role_changed" if "role" in changes else "user.updated"
     audit.record(actor=actor, action=action, object_type="user", object_id=user.id, changes=changes)
@@ -148,7 +148,7 @@ def _check_user_change(*, actor: User, user: User, role: Role, department_id: in
         raise ValidationFailed({"role": "A vendor user cannot become staff, or the reverse."})
     if user.id == actor.id and role != Role.ADMIN:
         raise ValidationFailed({"role": "You cannot remove your own administrator role."})
-    if role in STAFF_ROLES and department_id not in (None, user.department_id):
+    if role in Role.STAFF and department_id not in (None, user.department_id):
         # A user may keep a department that was since deactivated, but not move into one.
         department = db.session.get(Department, department_id)
         if department is None or not department.active:

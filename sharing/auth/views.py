@@ -105,7 +105,7 @@ USER_SORTS = {
 
 
 @bp.get("/users")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def users():
     sort = parse_sort(request.args.get("sort"), USER_SORTS, "name")
     stmt = services.users_query(
@@ -120,7 +120,7 @@ def users():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
@@ -148,13 +148,13 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def deactivate_user(user_id: int):
     return _set_active(user_id, active=False)
 
 
 @bp.post("/users/<int:user_id>/activate")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def activate_user(user_id: int):
     return _set_active(user_id, active=True)
 
@@ -177,14 +177,14 @@ def _set_active(user_id: int, *, active: bool):
 
 
 @bp.get("/departments")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def departments():
     rows = db.session.scalars(select(Department).order_by(Department.name)).all()
     return render_template("auth/departments.html", departments=rows)
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def new_department():
     form = DepartmentForm()
     if form.validate_on_submit():
@@ -199,7 +199,7 @@ def new_department():
 
 
 @bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def edit_department(department_id: int):
     department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
@@ -230,7 +230,7 @@ INVITATION_SORTS = {
 
 
 @bp.get("/invitations")
-@roles_required("admin", "procurement", "privacy")
+@roles_required(*Role.STAFF)
 def invitations():
     sort = parse_sort(request.args.get("sort"), INVITATION_SORTS, "-created")
     stmt = invitation_service.invitations_query(
@@ -246,7 +246,7 @@ def invitations():
 
 
 @bp.route("/invitations/new", methods=["GET", "POST"])
-@roles_required("admin", "procurement", "privacy")
+@roles_required(*Role.STAFF)
 def new_invitation():
     form = InvitationForm()
     form.set_choices(
@@ -274,7 +274,7 @@ def new_invitation():
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
-@roles_required("admin", "procurement", "privacy")
+@roles_required(*Role.STAFF)
 def revoke_invitation(invitation_id: int):
     if not ConfirmForm().validate_on_submit():
         flash("Please confirm the change.", "danger")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-STAFF = ("admin", "procurement", "privacy")
-OFFICE = ("admin", "privacy")
+from sharing.auth.models import Role
+
 FLAT_LIMIT = 6  # at most this many links: no drop-down menus
 
 
@@ -17,34 +17,34 @@ FLAT_LIMIT = 6  # at most this many links: no drop-down menus
 class NavItem:
     label: str
     endpoint: str
-    roles: tuple[str, ...]
+    roles: tuple[Role, ...]
     group: str = ""
 
 
 NAV_ITEMS = (
-    NavItem("Home", "core.home", STAFF),
-    NavItem("Home", "portal.home", ("vendor",)),
-    NavItem("Organisations", "vendors.organisations", STAFF, "Register"),
-    NavItem("Data flows", "flows.flows", STAFF, "Register"),
-    NavItem("Data categories", "flows.categories", STAFF, "Register"),
-    NavItem("Policy", "obligations.versions", STAFF, "Register"),
-    NavItem("Agreements", "agreements.agreements", STAFF, "Oversight"),
-    NavItem("Attestations", "attestations.requests", (*STAFF, "vendor"), "Oversight"),
-    NavItem("Evidence", "attestations.evidence", (*STAFF, "vendor"), "Oversight"),
-    NavItem("Incidents", "disclosures.incidents", OFFICE, "Oversight"),
-    NavItem("Record an incident", "disclosures.new_incident", STAFF, "Oversight"),
-    NavItem("Disclosure log", "disclosures.log", STAFF, "Oversight"),
-    NavItem("Accounting of disclosures", "disclosures.accounting", OFFICE, "Oversight"),
-    NavItem("Reminders", "renewals.reminders", OFFICE, "Oversight"),
-    NavItem("Accountability report", "reports.accountability", OFFICE, "Oversight"),
-    NavItem("Calendar feed", "renewals.calendar", (*STAFF, "vendor"), "Oversight"),
-    NavItem("Imports", "reports.imports", ("admin", "procurement"), "Administration"),
-    NavItem("Invitations", "auth.invitations", STAFF, "Administration"),
-    NavItem("Users", "auth.users", ("admin",), "Administration"),
-    NavItem("Departments", "auth.departments", ("admin",), "Administration"),
-    NavItem("Audit trail", "audit.events", OFFICE, "Administration"),
-    NavItem("Outbox", "mail.outbox", ("admin",), "Administration"),
-    NavItem("Public register", "register.index", (*STAFF, "vendor")),
+    NavItem("Home", "core.home", Role.STAFF),
+    NavItem("Home", "portal.home", (Role.VENDOR,)),
+    NavItem("Organisations", "vendors.organisations", Role.STAFF, "Register"),
+    NavItem("Data flows", "flows.flows", Role.STAFF, "Register"),
+    NavItem("Data categories", "flows.categories", Role.STAFF, "Register"),
+    NavItem("Policy", "obligations.versions", Role.STAFF, "Register"),
+    NavItem("Agreements", "agreements.agreements", Role.STAFF, "Oversight"),
+    NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
+    NavItem("Evidence", "attestations.evidence", Role.EVERYONE, "Oversight"),
+    NavItem("Incidents", "disclosures.incidents", Role.OFFICE, "Oversight"),
+    NavItem("Record an incident", "disclosures.new_incident", Role.STAFF, "Oversight"),
+    NavItem("Disclosure log", "disclosures.log", Role.STAFF, "Oversight"),
+    NavItem("Accounting of disclosures", "disclosures.accounting", Role.OFFICE, "Oversight"),
+    NavItem("Reminders", "renewals.reminders", Role.OFFICE, "Oversight"),
+    NavItem("Accountability report", "reports.accountability", Role.OFFICE, "Oversight"),
+    NavItem("Calendar feed", "renewals.calendar", Role.EVERYONE, "Oversight"),
+    NavItem("Imports", "reports.imports", Role.REGISTRY_EDITORS, "Administration"),
+    NavItem("Invitations", "auth.invitations", Role.STAFF, "Administration"),
+    NavItem("Users", "auth.users", (Role.ADMIN,), "Administration"),
+    NavItem("Departments", "auth.departments", (Role.ADMIN,), "Administration"),
+    NavItem("Audit trail", "audit.events", Role.OFFICE, "Administration"),
+    NavItem("Outbox", "mail.outbox", (Role.ADMIN,), "Administration"),
+    NavItem("Public register", "register.index", Role.EVERYONE),
 )
 
 

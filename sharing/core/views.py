@@ -6,13 +6,12 @@ from flask import Blueprint, abort, make_response, redirect, render_template, ur
 from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import now, today
 from sharing.core.database import database_answers
 from sharing.core.summary import CHART_NAMES, chart_svg, charts, home_dashboard, privacy_tiles
 
 bp = Blueprint("core", __name__)
-
-STAFF = ("admin", "procurement", "privacy")
 
 
 @bp.get("/")
@@ -35,7 +34,7 @@ def home():
 
 
 @bp.get("/charts/<name>.svg")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def chart(name: str):
     if name not in CHART_NAMES:
         abort(404)

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate, positive_int
@@ -19,12 +20,9 @@ from sharing.disclosures.forms import IncidentStepForm, StaffIncidentForm
 from sharing.disclosures.models import IncidentStatus
 from sharing.errors import DomainError, ValidationFailed
 
-OFFICE = ("admin", "privacy")
-REPORTERS = ("admin", "privacy", "procurement")
-
 
 @bp.get("/incidents")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def incidents():
     filters = queries.IncidentFilters.from_args(request.args)
     moment = now()
@@ -41,7 +39,7 @@ def incidents():
 
 
 @bp.get("/incidents/<int:incident_id>")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def incident(incident_id: int):
     found = queries.incident(incident_id)
     if found is None:
@@ -57,7 +55,7 @@ def incident(incident_id: int):
 
 
 @bp.route("/incidents/new", methods=["GET", "POST"])
-@roles_required(*REPORTERS)
+@roles_required(*Role.STAFF)
 def new_incident():
     form = StaffIncidentForm()
     chosen = _chosen_organisation(form)
@@ -73,14 +71,14 @@ def new_incident():
             flash(
                 f"Incident {reported.reference} is recorded; the privacy office is told.", "success"
             )
-            if current_user.role.value in OFFICE:
+            if current_user.role in Role.OFFICE:
                 return redirect(url_for("disclosures.incident", incident_id=reported.id))
             return redirect(url_for("core.home"))
     return render_template("disclosures/incident_form.html", form=form, chosen=chosen)
 
 
 @bp.post("/incidents/<int:incident_id>/<step>")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def incident_step(incident_id: int, step: str):
     found = queries.incident(incident_id)
     if found is None or step not in workflow.TRANSITIONS:

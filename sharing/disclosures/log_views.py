@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from sharing.attestations.evidence_checks import RejectedEvidence
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
@@ -21,12 +22,9 @@ from sharing.disclosures.models import Disclosure
 from sharing.errors import Conflict, ValidationFailed
 from sharing.flows.models import DataFlow
 
-STAFF = ("admin", "privacy", "procurement")
-OFFICE = ("admin", "privacy")
-
 
 @bp.get("/log", endpoint="log")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def log_list():
     filters = log_queries.DisclosureFilters.from_args(request.args)
     return render_template(
@@ -105,7 +103,7 @@ def _call(form: DisclosureForm, service, flow_id: int, **kwargs) -> Disclosure |
 
 
 @bp.route("/log/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def new_disclosure():
     flow = log_queries.approved_flow(request.args.get("flow", type=int))
     if flow is None:
@@ -122,7 +120,7 @@ def new_disclosure():
 
 
 @bp.route("/log/<int:disclosure_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def edit_disclosure(disclosure_id: int):
     entry = _entry_or_404(disclosure_id)
     form = _form(entry.flow, entry)
@@ -145,7 +143,7 @@ def _category(entry: Disclosure) -> str:
 
 
 @bp.get("/log/<int:disclosure_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def disclosure(disclosure_id: int):
     entry = _entry_or_404(disclosure_id)
     return render_template(
@@ -158,7 +156,7 @@ def disclosure(disclosure_id: int):
 
 
 @bp.post("/log/<int:disclosure_id>/occurrences")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def record_occurrence(disclosure_id: int):
     entry = _entry_or_404(disclosure_id)
     form = OccurrenceForm()
@@ -182,7 +180,7 @@ def record_occurrence(disclosure_id: int):
 
 
 @bp.get("/log/<int:disclosure_id>/request")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def download_request(disclosure_id: int):
     entry = _entry_or_404(disclosure_id)
     if not entry.request_file:
@@ -205,7 +203,7 @@ def download_request(disclosure_id: int):
 
 
 @bp.get("/accounting", endpoint="accounting")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def accounting_report():
     period = accounting.Period.from_args(request.args, today=today())
     view = accounting.chosen_view(request.args.get("view"))
@@ -239,7 +237,7 @@ def accounting_report():
 
 
 @bp.get("/accounting.<fmt>")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def accounting_export(fmt: str):
     if fmt not in accounting.FORMATS:
         abort(404)

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sharing.audit import services as audit
+from sharing.auth.models import Role
 from sharing.core.clock import local
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
 
 S = IncidentStatus
-OFFICE = frozenset({"privacy", "admin"})
 MAX_NOTE = 5000
 
 
@@ -58,7 +58,7 @@ AUDITED = (
 
 def available_steps(incident: Incident, role: str) -> list[tuple[str, Step]]:
     """The steps this role may take on this incident now, in table order."""
-    if role not in OFFICE:
+    if role not in Role.OFFICE:
         return []
     return [(name, step) for name, step in TRANSITIONS.items() if incident.status in step.sources]
 
@@ -78,7 +78,7 @@ def step_incident(
     move = TRANSITIONS.get(step)
     if move is None:
         raise Conflict("That is not a step of the incident workflow.")
-    if _role(actor) not in OFFICE:
+    if _role(actor) not in Role.OFFICE:
         raise Forbidden("Only the privacy office moves incidents through their workflow.")
     if incident.status not in move.sources:
         raise Conflict(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
+from sharing.auth.models import Role
 from sharing.auth.services import active_departments
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
@@ -30,13 +31,9 @@ from sharing.vendors.models import Organisation
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
 
-STAFF = ("admin", "procurement", "privacy")
-EDITORS = ("admin", "procurement")
-VOCABULARY_EDITORS = ("admin", "privacy")
-
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def flows():
     filters = queries.FlowFilters.from_args(request.args)
     page = paginate(queries.flows_query(filters, actor=current_user), *page_args())
@@ -52,7 +49,7 @@ def flows():
 
 
 @bp.get("/<int:flow_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def flow(flow_id: int):
     flow = db.get_or_404(
         DataFlow,
@@ -75,13 +72,13 @@ def flow(flow_id: int):
 
 
 def _may_edit(flow: DataFlow) -> bool:
-    if current_user.role.value not in EDITORS:
+    if current_user.role not in Role.REGISTRY_EDITORS:
         return False
     return flow.status in services.EDITABLE_IN_PLACE or flow.status == FlowStatus.APPROVED
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def new_flow():
     form = FlowForm()
     if request.method == "GET":
@@ -104,7 +101,7 @@ def new_flow():
 
 
 @bp.route("/<int:flow_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def edit_flow(flow_id: int):
     flow = db.get_or_404(DataFlow, flow_id)
     blocked = _edit_blocked(flow)
@@ -187,7 +184,7 @@ def _int(value) -> int | None:
 
 
 @bp.post("/<int:flow_id>/actions/<action>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def transition(flow_id: int, action: str):
     flow = db.get_or_404(DataFlow, flow_id)
     if action not in workflow.TRANSITIONS:
@@ -218,7 +215,7 @@ def transition(flow_id: int, action: str):
 
 
 @bp.post("/<int:flow_id>/comments")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def comment(flow_id: int):
     flow = db.get_or_404(DataFlow, flow_id)
     form = CommentForm()
@@ -235,7 +232,7 @@ def comment(flow_id: int):
 
 
 @bp.get("/<int:flow_id>/compare")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def compare(flow_id: int):
     flow = db.get_or_404(DataFlow, flow_id)
     revisions = services.lineage(flow)
@@ -276,10 +273,10 @@ def _comparison(older: DataFlow, newer: DataFlow) -> list[dict]:
 
 
 @bp.get("/categories")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def categories():
     rows = db.session.scalars(select(DataCategory).order_by(DataCategory.name)).all()
-    may_edit = current_user.role.value in VOCABULARY_EDITORS
+    may_edit = current_user.role in Role.OFFICE
     return render_template(
         "flows/categories.html",
         categories=rows,
@@ -290,7 +287,7 @@ def categories():
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
-@roles_required(*VOCABULARY_EDITORS)
+@roles_required(*Role.OFFICE)
 def new_category():
     form = CategoryForm()
     if form.validate_on_submit():
@@ -307,7 +304,7 @@ def new_category():
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
-@roles_required(*VOCABULARY_EDITORS)
+@roles_required(*Role.OFFICE)
 def edit_category(category_id: int):
     category = db.get_or_404(DataCategory, category_id)
     form = CategoryForm(obj=category if request.method == "GET" else None)
@@ -334,7 +331,7 @@ def edit_category(category_id: int):
 
 
 @bp.post("/categories/install")
-@roles_required(*VOCABULARY_EDITORS)
+@roles_required(*Role.OFFICE)
 def install_vocabulary():
     if not ConfirmForm().validate_on_submit():
         flash("The form expired. Please try again.", "danger")

@@ -41,16 +41,16 @@ TRANSITIONS: dict[str, Transition] = {
         "Submit for review",
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
         S.SUBMITTED,
-        frozenset({"procurement", "admin"}),
+        frozenset(Role.REGISTRY_EDITORS),
     ),
     "start_review": Transition(
-        "Start review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset({"privacy", "admin"})
+        "Start review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset(Role.OFFICE)
     ),
     "approve": Transition(
         "Approve",
         frozenset({S.IN_REVIEW}),
         S.APPROVED,
-        frozenset({"privacy", "admin"}),
+        frozenset(Role.OFFICE),
         confirm="Approve this revision? It comes into force and replaces any earlier one.",
         style="success",
     ),
@@ -58,7 +58,7 @@ TRANSITIONS: dict[str, Transition] = {
         "Request changes",
         frozenset({S.IN_REVIEW}),
         S.CHANGES_REQUESTED,
-        frozenset({"privacy", "admin"}),
+        frozenset(Role.OFFICE),
         comment_required=True,
         style="warning",
     ),
@@ -66,7 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
         "Retire",
         frozenset({S.APPROVED}),
         S.RETIRED,
-        frozenset({"procurement", "privacy", "admin"}),
+        frozenset(Role.STAFF),
         confirm="Retire this flow? The data sharing it describes must stop.",
         style="outline-danger",
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.pagination import page_args, paginate
 from sharing.extensions import db
 from sharing.mail import services
@@ -14,7 +15,7 @@ bp = Blueprint("mail", __name__, url_prefix="/mail")
 
 
 @bp.get("/outbox")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def outbox():
     stmt = services.outbox_query(
         state=request.args.get("state", ""), search=request.args.get("q", "")
@@ -27,7 +28,7 @@ def outbox():
 
 
 @bp.get("/outbox/<int:notification_id>")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def message(notification_id: int):
     notification = db.get_or_404(Notification, notification_id)
     return render_template("mail/message.html", message=notification)

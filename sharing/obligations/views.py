@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
+from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
@@ -21,16 +22,13 @@ from sharing.obligations.rules import describe
 
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
 
-STAFF = ("admin", "procurement", "privacy")
-EDITORS = ("admin", "privacy")
-
 
 def _may_edit() -> bool:
-    return current_user.role.value in EDITORS
+    return current_user.role in Role.OFFICE
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def versions():
     stmt = select(PolicyVersion).order_by(PolicyVersion.id.desc())
     return render_template(
@@ -43,7 +41,7 @@ def versions():
 
 
 @bp.get("/<int:version_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def version(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
     return render_template(
@@ -56,7 +54,7 @@ def version(version_id: int):
 
 
 @bp.get("/obligation/<int:obligation_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def obligation(obligation_id: int):
     obligation = db.get_or_404(Obligation, obligation_id)
     preview = render_clause_html(obligation, default_parameters(obligation))
@@ -72,7 +70,7 @@ def obligation(obligation_id: int):
 
 
 @bp.route("/new-draft", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def new_draft():
     form = DraftForm()
     if form.validate_on_submit():
@@ -92,7 +90,7 @@ def new_draft():
 
 
 @bp.route("/obligation/<int:obligation_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def edit_obligation(obligation_id: int):
     obligation = db.get_or_404(Obligation, obligation_id)
     if obligation.policy_version.status != PolicyStatus.DRAFT:
@@ -119,7 +117,7 @@ def edit_obligation(obligation_id: int):
 
 
 @bp.route("/<int:version_id>/obligations/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def new_obligation(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
     if version.status != PolicyStatus.DRAFT:
@@ -144,7 +142,7 @@ def new_obligation(version_id: int):
 
 
 @bp.post("/obligation/<int:obligation_id>/remove")
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def remove_obligation(obligation_id: int):
     obligation = db.get_or_404(Obligation, obligation_id)
     version_id, code = obligation.policy_version_id, obligation.code
@@ -161,7 +159,7 @@ def remove_obligation(obligation_id: int):
 
 
 @bp.route("/<int:version_id>/publish", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.OFFICE)
 def publish(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
     if version.status != PolicyStatus.DRAFT:
@@ -187,7 +185,7 @@ def publish(version_id: int):
 
 
 @bp.get("/<int:version_id>/impact")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def impact(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
     return render_template(

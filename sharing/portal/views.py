@@ -23,6 +23,7 @@ from flask_login import current_user
 from sharing.agreements import files
 from sharing.attestations.queries import open_requests
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors
 from sharing.disclosures import queries as incident_queries
@@ -34,7 +35,6 @@ from sharing.portal import queries
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-VENDOR = ("vendor",)
 # What a vendor may read about a flow: what is shared, why, and how it is kept.
 FLOW_DETAILS = (
     "description",
@@ -58,7 +58,7 @@ def _org() -> int:
 
 
 @bp.get("/")
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def home():
     org = _org()
     evidence_total, evidence = queries.latest_evidence(organisation_id=org)
@@ -80,7 +80,7 @@ def home():
 
 
 @bp.get("/agreements/<int:agreement_id>")
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def agreement(agreement_id: int):
     found = queries.agreement(organisation_id=_org(), agreement_id=agreement_id)
     if found is None:
@@ -91,7 +91,7 @@ def agreement(agreement_id: int):
 
 
 @bp.get("/agreements/<int:agreement_id>/signed.pdf")
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def signed_copy(agreement_id: int):
     found = queries.agreement(organisation_id=_org(), agreement_id=agreement_id)
     if found is None or not found.signed_sha256 or not files.exists(found.signed_file):
@@ -115,7 +115,7 @@ def _safe(number: str) -> str:
 
 
 @bp.get("/flows/<int:flow_id>")
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def flow(flow_id: int):
     found = queries.flow(organisation_id=_org(), flow_id=flow_id)
     if found is None:
@@ -126,7 +126,7 @@ def flow(flow_id: int):
 
 
 @bp.route("/incidents/new", methods=["GET", "POST"])
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def report_incident():
     form = PortalIncidentForm()
     form.set_agreements(queries.agreements(organisation_id=_org()))
@@ -154,7 +154,7 @@ def report_incident():
 
 
 @bp.get("/incidents/<int:incident_id>")
-@roles_required(*VENDOR)
+@roles_required(Role.VENDOR)
 def incident(incident_id: int):
     found = queries.incident(organisation_id=_org(), incident_id=incident_id)
     if found is None:

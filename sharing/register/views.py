@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
@@ -89,7 +90,7 @@ def changes_json():
 
 
 @bp.route("/flows/<int:flow_id>/publication", methods=["GET", "POST"])
-@roles_required("privacy", "admin")
+@roles_required(*Role.OFFICE)
 def publication(flow_id: int):
     flow = db.get_or_404(DataFlow, flow_id)
     form = PublicationForm(

@@ -8,13 +8,12 @@ from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
-from sharing.auth.models import User
+from sharing.auth.models import Role, User
 from sharing.core.clock import now, today
 from sharing.errors import DomainError
 from sharing.renewals import calendar as feeds
 from sharing.renewals.blueprint import bp
 
-EVERYONE = ("admin", "procurement", "privacy", "vendor")
 # The new URL waits in the session for the one page view that shows it, then is gone.
 NEW_URL_KEY = "calendar_feed_url"
 
@@ -25,7 +24,7 @@ def _me() -> User:
 
 
 @bp.get("/calendar", endpoint="calendar")
-@roles_required(*EVERYONE)
+@roles_required(*Role.EVERYONE)
 def calendar_page():
     new_url = session.pop(NEW_URL_KEY, None)
     start, end = feeds.feed_window(today())
@@ -41,7 +40,7 @@ def calendar_page():
 
 
 @bp.post("/calendar/rotate")
-@roles_required(*EVERYONE)
+@roles_required(*Role.EVERYONE)
 def rotate_calendar():
     if not ConfirmForm().validate_on_submit():
         flash("Please confirm the change.", "danger")
@@ -53,7 +52,7 @@ def rotate_calendar():
 
 
 @bp.post("/calendar/revoke")
-@roles_required(*EVERYONE)
+@roles_required(*Role.EVERYONE)
 def revoke_calendar():
     if not ConfirmForm().validate_on_submit():
         flash("Please confirm the change.", "danger")

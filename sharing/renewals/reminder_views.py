@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.pagination import page_args, paginate
 from sharing.renewals import queries
 from sharing.renewals.blueprint import bp
 from sharing.renewals.models import Reminder
 
-OFFICE = ("admin", "privacy")
 # Where each kind of object is shown to staff; evidence has no page of its own, so its link
 # opens the organisation's evidence list.
 OBJECT_PAGES = {
@@ -30,7 +30,7 @@ def object_url(reminder: Reminder) -> str | None:
 
 
 @bp.get("/reminders", endpoint="reminders")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def reminders_page():
     filters = queries.ReminderFilters.from_args(request.args)
     page = paginate(queries.reminders_query(filters), *page_args())

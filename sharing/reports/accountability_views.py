@@ -9,13 +9,12 @@ from flask import Response, abort, render_template, request
 from wtforms import Form, SelectField
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import today
 from sharing.reports import accountability as report
 from sharing.reports.accountability_sheets import FIRST_YEAR, report_years
 from sharing.reports.blueprint import bp
 from sharing.reports.exporting import CSV_MIMETYPE, XLSX_MIMETYPE
-
-OFFICE = ("admin", "privacy")
 
 
 class YearForm(Form):
@@ -25,7 +24,7 @@ class YearForm(Form):
 
 
 @bp.get("/accountability")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def accountability():
     day = today()
     years = report_years(today=day)
@@ -44,7 +43,7 @@ def accountability():
 
 
 @bp.get("/accountability/<int:year>.xlsx")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def accountability_workbook(year: int):
     body = report.accountability_workbook(
         report.accountability_frames(year=_year(year), today=today())
@@ -53,7 +52,7 @@ def accountability_workbook(year: int):
 
 
 @bp.get("/accountability/<int:year>/<sheet>.csv")
-@roles_required(*OFFICE)
+@roles_required(*Role.OFFICE)
 def accountability_sheet(year: int, sheet: str):
     if sheet not in report.SHEETS:
         abort(404)

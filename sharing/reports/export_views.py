@@ -6,14 +6,13 @@ from flask import Response, abort, request, stream_with_context
 from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.reports import exporting, workbook_template
 from sharing.reports.blueprint import bp
 
-STAFF = ("admin", "procurement", "privacy")
-
 
 @bp.get("/export/organisations.<fmt>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def export_organisations(fmt: str):
     if fmt not in exporting.FORMATS:
         abort(404)
@@ -21,7 +20,7 @@ def export_organisations(fmt: str):
 
 
 @bp.get("/export/flows.<fmt>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def export_flows(fmt: str):
     if fmt not in exporting.FORMATS:
         abort(404)
@@ -29,7 +28,7 @@ def export_flows(fmt: str):
 
 
 @bp.get("/import-template.xlsx")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def import_template():
     return _download(workbook_template.template_export())
 

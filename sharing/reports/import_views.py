@@ -6,6 +6,7 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_login import current_user
 
 from sharing.auth.decorators import roles_required
+from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.csv_safety import csv_lines
 from sharing.core.forms import populate_errors
@@ -17,9 +18,6 @@ from sharing.reports.blueprint import bp
 from sharing.reports.forms import ConfirmForm, DisclosureUploadForm, UploadForm
 from sharing.reports.models import ImportStatus, RowAction
 
-IMPORTERS = importing.REGISTRY_IMPORTERS
-# Staff who may record disclosures may import them, and follow their own import jobs.
-JOB_VIEWERS = ("admin", "procurement", "privacy")
 ERROR_REPORT_HEADER = ["Sheet", "Row", "Column", "Problem"]
 
 
@@ -29,13 +27,13 @@ def _imports_page(form: UploadForm, status: int = 200):
 
 
 @bp.get("/imports")
-@roles_required(*IMPORTERS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def imports():
     return _imports_page(UploadForm())
 
 
 @bp.post("/imports")
-@roles_required(*IMPORTERS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
@@ -51,8 +49,9 @@ def upload():
     return redirect(url_for("reports.import_job", job_id=job.id))
 
 
+# Any staff member may import disclosures, so any may follow their own import jobs.
 @bp.get("/imports/<int:job_id>")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def import_job(job_id: int):
     job = importing.get_job(job_id, current_user)
     action = request.args.get("action", "")
@@ -74,13 +73,13 @@ def import_job(job_id: int):
 
 
 @bp.get("/imports/<int:job_id>/status.json")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def import_status(job_id: int):
     return importing.status_of(importing.get_job(job_id, current_user))
 
 
 @bp.post("/imports/<int:job_id>/confirm")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def confirm_import(job_id: int):
     job = importing.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
@@ -107,7 +106,7 @@ def _flash_outcome(job) -> None:
 
 
 @bp.post("/imports/<int:job_id>/cancel")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def cancel_import(job_id: int):
     job = importing.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
@@ -125,7 +124,7 @@ def cancel_import(job_id: int):
 
 
 @bp.get("/imports/<int:job_id>/errors.csv")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def import_errors(job_id: int):
     job = importing.get_job(job_id, current_user)
     rows = csv_lines(ERROR_REPORT_HEADER, importing.error_report_rows(job))
@@ -152,13 +151,13 @@ def _disclosure_page(form: DisclosureUploadForm):
 
 
 @bp.get("/imports/disclosures")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def disclosure_imports():
     return _disclosure_page(DisclosureUploadForm())
 
 
 @bp.post("/imports/disclosures")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def upload_disclosures():
     form = DisclosureUploadForm()
     if not form.validate_on_submit():
@@ -179,7 +178,7 @@ def upload_disclosures():
 
 
 @bp.get("/imports/disclosures/template.csv")
-@roles_required(*JOB_VIEWERS)
+@roles_required(*Role.STAFF)
 def disclosure_template():
     columns = log_columns.DISCLOSURE_COLUMNS
     rows = csv_lines([c.header for c in columns], [])

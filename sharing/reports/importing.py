@@ -25,7 +25,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
-from sharing.auth.models import User
+from sharing.auth.models import Role, User
 from sharing.core.clock import now as clock_now
 from sharing.core.clock import today as clock_today
 from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
@@ -44,7 +44,6 @@ ROW_BATCH = 1_000
 KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclosures"}
 REGISTRY = ("organisations", "flows")
 DISCLOSURES = "disclosures"
-REGISTRY_IMPORTERS = ("admin", "procurement")
 
 # Background threads by job id, so that tests (and shutdown) can wait for them.
 THREADS: dict[int, threading.Thread] = {}
@@ -528,7 +527,7 @@ def get_job(job_id: int, viewer: Any) -> ImportJob:
     job = db.session.get(ImportJob, job_id)
     if job is None or not (viewer.role.value == "admin" or job.uploaded_by_id == viewer.id):
         raise NotFound("That import does not exist.")
-    if viewer.role.value not in REGISTRY_IMPORTERS and not holds_disclosures(job):
+    if viewer.role not in Role.REGISTRY_EDITORS and not holds_disclosures(job):
         raise NotFound("That import does not exist.")
     return job
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from sharing.auth.decorators import roles_required
-from sharing.auth.models import Department
+from sharing.auth.models import Department, Role
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate, parse_sort
 from sharing.errors import ValidationFailed
@@ -25,16 +25,13 @@ from sharing.vendors.models import (
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
-STAFF = ("admin", "procurement", "privacy")
-EDITORS = ("admin", "procurement")
-
 
 def can_edit() -> bool:
-    return current_user.role.value in EDITORS
+    return current_user.role in Role.REGISTRY_EDITORS
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def organisations():
     filters = queries.OrganisationFilters.from_args(request.args)
     page = paginate(queries.organisations_query(filters, viewer=current_user), *page_args())
@@ -54,7 +51,7 @@ def organisations():
 
 
 @bp.get("/<int:organisation_id>")
-@roles_required(*STAFF)
+@roles_required(*Role.STAFF)
 def organisation(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     return render_template(
@@ -68,13 +65,13 @@ def organisation(organisation_id: int):
         history=queries.history(org),
         history_limit=queries.HISTORY_LIMIT,
         can_edit=can_edit(),
-        can_read_audit=current_user.role.value in ("admin", "privacy"),
+        can_read_audit=current_user.role in Role.OFFICE,
         delete_form=DeleteForm(),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def new_organisation():
     form = OrganisationForm()
     form.set_parent_choices(queries.parent_choices())
@@ -97,7 +94,7 @@ def new_organisation():
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def edit_organisation(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm()
@@ -150,7 +147,7 @@ def _contact_or_404(organisation_id: int, contact_id: int) -> Contact:
 
 
 @bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def new_contact(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     form = ContactForm()
@@ -170,7 +167,7 @@ def new_contact(organisation_id: int):
 
 
 @bp.route("/<int:organisation_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def edit_contact(organisation_id: int, contact_id: int):
     contact = _contact_or_404(organisation_id, contact_id)
     form = ContactForm(obj=contact if request.method == "GET" else None)
@@ -192,7 +189,7 @@ def edit_contact(organisation_id: int, contact_id: int):
 
 
 @bp.post("/<int:organisation_id>/contacts/<int:contact_id>/delete")
-@roles_required(*EDITORS)
+@roles_required(*Role.REGISTRY_EDITORS)
 def delete_contact(organisation_id: int, contact_id: int):
     contact = _contact_or_404(organisation_id, contact_id)
     target = url_for("vendors.organisation", organisation_id=organisation_id) + "#contacts"

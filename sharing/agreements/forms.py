@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,13 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sharing.agreements.services import TERM_BOUNDS, Terms
-
-
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+from sharing.core.forms import optional_int
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -44,7 +36,7 @@ class OrganisationChoiceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    organisation = SelectField("Organisation", coerce=_optional_int, validate_choice=False)
+    organisation = SelectField("Organisation", coerce=optional_int, validate_choice=False)
 
 
 class AgreementForm(FlaskForm):
@@ -53,16 +45,16 @@ class AgreementForm(FlaskForm):
         coerce=int,
         description="Only approved flows (the revisions in force) can be covered.",
     )
-    template = SelectField("Template", coerce=_optional_int, validate_choice=False)
+    template = SelectField("Template", coerce=optional_int, validate_choice=False)
     renews = SelectField(
         "Renews agreement",
-        coerce=_optional_int,
+        coerce=optional_int,
         validate_choice=False,
         description="Only for a renewal amendment: the agreement whose term it extends.",
     )
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     department = SelectField(
-        "Lead department", coerce=_optional_int, validate_choice=False, validators=[Optional()]
+        "Lead department", coerce=optional_int, validate_choice=False, validators=[Optional()]
     )
     effective_date = DateField(
         "Effective date",

@@ -10,14 +10,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from sharing.agreements.lifecycle import MAX_COMMENT, MAX_REASON
 
 
-def version_of(form: FlaskForm) -> int | None:
-    """The agreement version the form was opened on, for the optimistic lock."""
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
-
-
 class StepForm(FlaskForm):
     """A one-click step: the CSRF token, the version it was shown at, an optional comment."""
 

@@ -10,18 +10,12 @@ from flask_login import current_user
 
 from sharing.agreements import files, lifecycle
 from sharing.agreements.blueprint import bp
-from sharing.agreements.lifecycle_forms import (
-    ExecuteForm,
-    RenewForm,
-    StepForm,
-    TerminateForm,
-    version_of,
-)
+from sharing.agreements.lifecycle_forms import ExecuteForm, RenewForm, StepForm, TerminateForm
 from sharing.agreements.models import Agreement
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import today
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, version_of
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 

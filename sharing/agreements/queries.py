@@ -12,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.functions import FunctionElement
 
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.vendors.models import Organisation
 
 STATUS_ORDER = case(

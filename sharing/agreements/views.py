@@ -43,7 +43,7 @@ from sharing.audit.models import AuditEvent
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Department, Role
 from sharing.core.clock import today
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
@@ -163,7 +163,7 @@ def edit_agreement(agreement_id: int):
                 flows=_chosen_flows(form),
                 template=db.session.get(AgreementTemplate, form.template.data or 0),
                 terms=form.terms(),
-                expected_version=_int(form.version.data),
+                expected_version=version_of(form),
             )
         except ValidationFailed as error:
             populate_errors(form, error)
@@ -198,7 +198,7 @@ def parameters(agreement_id: int):
                 actor=current_user,
                 agreement=agreement,
                 values=values,
-                expected_version=_int(form.version.data),
+                expected_version=version_of(form),
             )
         except ValidationFailed as error:
             populate_errors(form, error)
@@ -245,7 +245,7 @@ def generate(agreement_id: int):
             actor=current_user,
             agreement=agreement,
             today=today(),
-            expected_version=_int(form.version.data),
+            expected_version=version_of(form),
         )
     except ValidationFailed as error:
         flash(" ".join(error.errors.values()), "danger")
@@ -323,13 +323,6 @@ def bulk_renewals():
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
 
 
 def _organisations_with_approved_flows() -> list[Organisation]:

@@ -31,6 +31,7 @@ from sharing.attestations.models import (
 from sharing.audit import services as audit
 from sharing.core.file_store import write_new
 from sharing.core.pagination import Sort, apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -287,7 +288,7 @@ class EvidenceFilters:
             today=today,
             q=(args.get("q") or "").strip()[:200],
             evidence_type=kind if kind in {t.value for t in EvidenceType} else "",
-            organisation_id=args.get("organisation", type=int) or None,
+            organisation_id=positive_int(args.get("organisation")),
             state=state if state in STATES else "",
             expiring_soon=(args.get("expiring") or "") in ("1", "on", "yes", "true"),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from sharing.attestations.models import EvidenceType
+from sharing.core.forms import optional_int
 
 TYPE_LABELS = {
     EvidenceType.SOC2: "SOC 2 report",
@@ -23,17 +22,10 @@ MAX_DESCRIPTION = 2000
 ACCEPT = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 
 
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class EvidenceForm(FlaskForm):
     organisation_id = SelectField(
         "Organisation",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message="Choose the organisation the evidence belongs to.")],
     )
     file = FileField(

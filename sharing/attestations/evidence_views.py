@@ -25,6 +25,7 @@ from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -82,7 +83,7 @@ def _organisation_menu(chosen: int | None) -> Menu:
 
 def _attachment() -> tuple[AttestationRequest | None, str | None]:
     """The request and question named by `?request=&code=`, or 404 if the file may not go there."""
-    request_id = request.args.get("request", type=int)
+    request_id = positive_int(request.args.get("request"))
     code = (request.args.get("code") or "").strip()
     if request_id is None and not code:
         return None, None
@@ -103,7 +104,7 @@ def upload_evidence():
         only = attestation.organisation_id if attestation else None
         form.organisation_id.choices = [(None, "Choose…"), *_organisation_choices(only)]
         if request.method == "GET":
-            form.organisation_id.data = only or request.args.get("organisation", type=int)
+            form.organisation_id.data = only or positive_int(request.args.get("organisation"))
     if form.validate_on_submit() and (created := _save(form, attestation, code)) is not None:
         flash(f"Uploaded {created.original_name}.", "success")
         if attestation is not None:

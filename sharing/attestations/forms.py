@@ -27,6 +27,7 @@ from sharing.attestations.services import (
     decision_field,
     explanation_field,
 )
+from sharing.core.forms import optional_int
 
 ANSWER_CHOICES = [
     (AnswerValue.YES.value, "Yes"),
@@ -41,14 +42,6 @@ STATEMENT = (
     "I attest that, to the best of my knowledge, the answers in this questionnaire are true "
     "and complete, and that I am authorised to make this attestation for my organisation."
 )
-
-
-def version_of(form: FlaskForm) -> int | None:
-    """The request version the form was opened on, for the optimistic lock."""
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
 
 
 class _AnswerForm(FlaskForm):
@@ -130,7 +123,7 @@ def review_form(codes: list[str], **kwargs) -> _ReviewForm:
 class NewRequestForm(FlaskForm):
     agreement_id = SelectField(
         "Agreement",
-        coerce=lambda v: int(v) if str(v or "").isdigit() else None,
+        coerce=optional_int,
         validators=[InputRequired("Choose the agreement.")],
         description="Only agreements that are executed or in force are listed.",
     )

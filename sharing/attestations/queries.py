@@ -19,7 +19,8 @@ from sharing.attestations.models import (
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS, role_of
 from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu
-from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.extensions import db
 from sharing.vendors import queries as vendor_queries
 from sharing.vendors.models import Organisation

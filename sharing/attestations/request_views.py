@@ -19,14 +19,14 @@ from sharing.attestations.forms import (
     SubmitForm,
     answer_form,
     review_form,
-    version_of,
 )
 from sharing.attestations.models import AttestationRequest, AttestationStatus
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import now, today
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
@@ -248,7 +248,7 @@ def new_request():
     form = NewRequestForm()
     form.agreement_id.choices = [("", "Choose an agreement…"), *queries.requestable_agreements()]
     if request.method == "GET":
-        form.agreement_id.data = request.args.get("agreement", type=int)
+        form.agreement_id.data = positive_int(request.args.get("agreement"))
         form.due_date.data = today() + timedelta(days=NEW_REQUEST_LEAD_DAYS)
     if form.validate_on_submit():
         agreement = db.get_or_404(Agreement, form.agreement_id.data)

@@ -15,10 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from sharing.auth.models import Role
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from sharing.core.forms import optional_int
 
 
 class SignInForm(FlaskForm):
@@ -65,13 +62,13 @@ class InvitationForm(FlaskForm):
     role = SelectField("Role", validators=[DataRequired()])
     organisation_id = SelectField(
         "Organisation",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description="Required for vendor users: they will see only this organisation.",
     )
     department_id = SelectField(
         "Department",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description="For staff: the department they work in.",
     )
@@ -86,7 +83,7 @@ class InvitationForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
-    department_id = SelectField("Department", coerce=_optional_int, validators=[Optional()])
+    department_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
     version = HiddenField()
     submit = SubmitField("Save")
 

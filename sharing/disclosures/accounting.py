@@ -27,6 +27,7 @@ from datetime import date
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from sharing.core.query_args import positive_int
 from sharing.disclosures import tallies
 from sharing.disclosures.models import Disclosure, disclosure_categories
 from sharing.disclosures.tallies import Totals
@@ -65,10 +66,7 @@ class Period:
         """Defaults to this calendar year so far; a reversed range is refused with a message."""
         start = _date(args.get("start")) or date(today.year, 1, 1)
         end = _date(args.get("end")) or today
-        try:
-            category_id = int(args.get("category") or 0) or None
-        except ValueError:
-            category_id = None
+        category_id = positive_int(args.get("category"))
         if start > end:
             return cls(date(today.year, 1, 1), today, category_id, "The start is after the end.")
         return cls(start, end, category_id)

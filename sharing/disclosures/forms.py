@@ -20,13 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from sharing.core.clock import city_timezone
-
-
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+from sharing.core.forms import optional_int
 
 
 def _plausible_year(form, field) -> None:
@@ -74,7 +68,7 @@ class IncidentReportForm(FlaskForm):
     )
     agreement_id = SelectField(
         "Related agreement",
-        coerce=_optional_int,
+        coerce=optional_int,
         validate_choice=False,
         validators=[Optional()],
     )
@@ -140,7 +134,7 @@ class StaffIncidentForm(AffectedMixin, IncidentReportForm):
 
     organisation_id = SelectField(
         "Organisation",
-        coerce=_optional_int,
+        coerce=optional_int,
         validate_choice=False,
         validators=[DataRequired(message="Choose an organisation.")],
     )
@@ -176,4 +170,4 @@ class IncidentStepForm(FlaskForm):
     )
 
     def expected_version(self) -> int | None:
-        return _optional_int(self.version.data)
+        return optional_int(self.version.data)

@@ -13,7 +13,8 @@ from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
-from sharing.core.pagination import page_args, paginate, positive_int
+from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.disclosures import queries, services, workflow
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.forms import IncidentStepForm, StaffIncidentForm

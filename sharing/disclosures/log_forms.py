@@ -4,7 +4,6 @@ log.py decide what an entry means: flags, agreement, retention)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from sharing.attestations.evidence_forms import ACCEPT
+from sharing.core.forms import optional_int
 from sharing.flows.models import Frequency, TransferMethod
 
 OTHER = "__other__"
@@ -38,13 +38,6 @@ def _not_before(earliest: date):
     return check
 
 
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class FlowPickerForm(FlaskForm):
     """Step one of a new entry: which approved flow (a GET form, no CSRF)."""
 
@@ -53,7 +46,7 @@ class FlowPickerForm(FlaskForm):
 
     flow = SelectField(
         "Data flow",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message="Choose the approved data flow.")],
         description="Only approved flows can carry disclosures.",
     )
@@ -90,7 +83,7 @@ class DisclosureForm(FlaskForm):
     requested_by = StringField(
         "Requested by", validators=[Optional(), Length(max=200)], description="Person or office."
     )
-    authorized_by_id = SelectField("Authorized by", coerce=_optional_int)
+    authorized_by_id = SelectField("Authorized by", coerce=optional_int)
     method = SelectField(
         "Method", choices=[(m.value, m.label) for m in TransferMethod], default="sftp"
     )

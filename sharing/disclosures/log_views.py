@@ -15,6 +15,7 @@ from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.disclosures import accounting, log, log_queries
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.log_forms import DisclosureForm, FlowPickerForm, OccurrenceForm
@@ -105,7 +106,7 @@ def _call(form: DisclosureForm, service, flow_id: int, **kwargs) -> Disclosure |
 @bp.route("/log/new", methods=["GET", "POST"])
 @roles_required(*Role.STAFF)
 def new_disclosure():
-    flow = log_queries.approved_flow(request.args.get("flow", type=int))
+    flow = log_queries.approved_flow(positive_int(request.args.get("flow")))
     if flow is None:
         picker = FlowPickerForm(request.args)
         picker.flow.choices = [(None, "Choose…"), *log_queries.approved_flows()]

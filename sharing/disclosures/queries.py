@@ -13,7 +13,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from sharing.agreements.models import Agreement
 from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu
-from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory

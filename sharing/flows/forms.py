@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from sharing.core.forms import optional_int
 from sharing.flows.models import (
     DataCategory,
     DataFlow,
@@ -32,13 +33,6 @@ from sharing.flows.rules import FLOW_FIELDS, MAX_RETENTION_DAYS
 
 BLANK_SUBPROCESSOR_ROWS = 3
 COUNTRY_CODE = Regexp(r"^[A-Za-z]{2}$", message="Use a two-letter code such as US or CA.")
-
-
-def _optional_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _enum_choices(enum_cls) -> list[tuple[str, str]]:
@@ -62,12 +56,12 @@ class CategoryChoiceForm(Form):
 class FlowForm(FlaskForm):
     organisation_id = SelectField(
         "Organisation",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message="Choose the organisation.")],
     )
     department_id = SelectField(
         "Department",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(message="Choose the department.")],
     )
     system_name = StringField("System or service", validators=[DataRequired(), Length(max=200)])
@@ -169,7 +163,7 @@ class FlowForm(FlaskForm):
     def chosen_categories(self) -> list[tuple[int, str]]:
         chosen = []
         for entry in self.categories:
-            category_id = _optional_int(entry.category_id.data)
+            category_id = optional_int(entry.category_id.data)
             if entry.selected.data and category_id:
                 chosen.append((category_id, entry.justification.data or ""))
         return chosen

@@ -9,7 +9,8 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
-from sharing.core.pagination import Sort, apply_sort, parse_sort, positive_int
+from sharing.core.pagination import Sort, apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
 from sharing.vendors.queries import organisation_menu

@@ -11,8 +11,9 @@ from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import Role
 from sharing.auth.services import active_departments
-from sharing.core.forms import populate_errors
+from sharing.core.forms import optional_int, populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.flows import categories as category_service
@@ -82,7 +83,7 @@ def _may_edit(flow: DataFlow) -> bool:
 def new_flow():
     form = FlowForm()
     if request.method == "GET":
-        form.organisation_id.data = request.args.get("organisation_id", type=int)
+        form.organisation_id.data = positive_int(request.args.get("organisation_id"))
         form.fill_rows(None, _vocabulary(None))
     _set_choices(form, None)
     if form.validate_on_submit():
@@ -119,7 +120,7 @@ def edit_flow(flow_id: int):
                 flow=flow,
                 values=form.flow_values(),
                 categories=form.chosen_categories(),
-                expected_version=_int(form.version.data),
+                expected_version=version_of(form),
             )
         except ValidationFailed as error:
             populate_errors(form, error)
@@ -173,14 +174,9 @@ def _vocabulary(flow: DataFlow | None) -> list[DataCategory]:
 
 def _form_page(form: FlowForm, flow: DataFlow | None):
     lookup = {c.id: c for c in db.session.scalars(select(DataCategory))}
-    return render_template("flows/flow_form.html", form=form, flow=flow, lookup=lookup, int=_int)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return render_template(
+        "flows/flow_form.html", form=form, flow=flow, lookup=lookup, int=optional_int
+    )
 
 
 @bp.post("/<int:flow_id>/actions/<action>")
@@ -199,7 +195,7 @@ def transition(flow_id: int, action: str):
             flow=flow,
             action=action,
             comment=form.comment.data or "",
-            expected_version=_int(form.version.data),
+            expected_version=version_of(form),
         )
     except ValidationFailed as error:
         for reason in error.errors.values():
@@ -237,7 +233,7 @@ def compare(flow_id: int):
     flow = db.get_or_404(DataFlow, flow_id)
     revisions = services.lineage(flow)
     others = [r for r in revisions if r.id != flow.id]
-    other_id = request.args.get("other", type=int)
+    other_id = positive_int(request.args.get("other"))
     other = next((r for r in others if r.id == other_id), None)
     if other_id is not None and other is None:
         abort(404)

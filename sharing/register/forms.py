@@ -26,11 +26,3 @@ class PublicationForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Save the decision")
-
-
-def version_of(form: FlaskForm) -> int | None:
-    """The flow version the form was opened on, for the optimistic lock."""
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.auth.models import Department
 from sharing.core.menus import capped_menu, first_distinct
-from sharing.core.pagination import positive_int
+from sharing.core.query_args import positive_int
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.register.models import RegisterChange, RegisterEntry

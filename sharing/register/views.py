@@ -9,7 +9,7 @@ from flask_login import current_user
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import today
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
@@ -17,7 +17,7 @@ from sharing.flows.models import DataFlow
 from sharing.register import feed, queries, services
 from sharing.register.blueprint import bp
 from sharing.register.fields import PUBLIC_FIELDS, arrangement_record, change_record
-from sharing.register.forms import PublicationForm, version_of
+from sharing.register.forms import PublicationForm
 
 __all__ = ["bp"]
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest, EvidenceFile
 from sharing.core.menus import Menu
-from sharing.core.pagination import positive_int
+from sharing.core.query_args import positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.mail.models import Notification

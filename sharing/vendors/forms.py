@@ -16,17 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from sharing.core.forms import optional_int
 from sharing.vendors.models import ContactRole, OrganisationKind, OrganisationStatus
 from sharing.vendors.rules import CONTACT_FIELDS, ORGANISATION_FIELDS
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _optional(limit: int) -> list:
@@ -42,7 +34,7 @@ class OrganisationForm(FlaskForm):
     status = SelectField("Status", choices=[(s.value, s.label) for s in OrganisationStatus])
     parent_id = SelectField(
         "Parent organisation",
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description="The group this organisation belongs to, if any.",
     )

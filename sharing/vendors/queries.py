@@ -13,7 +13,8 @@ from sharing.attestations.models import AttestationRequest
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Role, User
 from sharing.core.menus import Menu, capped_menu, first_distinct
-from sharing.core.pagination import apply_sort, parse_sort, positive_int
+from sharing.core.pagination import apply_sort, parse_sort
+from sharing.core.query_args import positive_int
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sharing.core.pagination import MAX_ID, positive_int
+from sharing.core.query_args import MAX_ID, positive_int
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from sharing.attestations.models import AttestationRequest, AttestationStatus
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import now, today
-from sharing.core.forms import populate_errors, version_of
+from sharing.core.forms import populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, ValidationFailed
@@ -252,13 +252,14 @@ def new_request():
         form.due_date.data = today() + timedelta(days=NEW_REQUEST_LEAD_DAYS)
     if form.validate_on_submit():
         agreement = db.get_or_404(Agreement, form.agreement_id.data)
-        try:
-            created = services.request_attestation(
+        done = redirect_after(
+            form,
+            lambda: services.request_attestation(
                 actor=current_user, agreement=agreement, due_date=form.due_date.data, today=today()
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Attestation requested from {agreement.organisation.display_name}.", "success")
-            return _detail(created)
+            ),
+            message=lambda _: f"Attestation requested from {agreement.organisation.display_name}.",
+            to=lambda created: url_for("attestations.request", request_id=created.id),
+        )
+        if done is not None:
+            return done
     return render_template("attestations/request_form.html", form=form)

@@ -22,7 +22,7 @@ from sharing.auth.forms import (
 )
 from sharing.auth.models import Department, Invitation, Role, User
 from sharing.core.clock import now
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
 from sharing.errors import DomainError, ValidationFailed
 from sharing.extensions import db
@@ -130,20 +130,21 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.role.data, form.version.data = user.role.value, services.user_version(user)
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        done = redirect_after(
+            form,
+            lambda: services.update_user(
                 actor=current_user,
                 user_id=user.id,
                 name=form.name.data,
                 role=form.role.data,
                 department_id=form.department_id.data,
                 version=form.version.data,
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Saved {user.email}.", "success")
-            return redirect(url_for("auth.users"))
+            ),
+            message=f"Saved {user.email}.",
+            to=url_for("auth.users"),
+        )
+        if done is not None:
+            return done
     return render_template("auth/user_form.html", form=form, user=user, confirm=ConfirmForm())
 
 
@@ -188,13 +189,16 @@ def departments():
 def new_department():
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            services.create_department(actor=current_user, name=form.name.data, code=form.code.data)
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Department {form.name.data} created.", "success")
-            return redirect(url_for("auth.departments"))
+        done = redirect_after(
+            form,
+            lambda: services.create_department(
+                actor=current_user, name=form.name.data, code=form.code.data
+            ),
+            message=f"Department {form.name.data} created.",
+            to=url_for("auth.departments"),
+        )
+        if done is not None:
+            return done
     return render_template("auth/department_form.html", form=form, department=None)
 
 
@@ -204,19 +208,20 @@ def edit_department(department_id: int):
     department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
-        try:
-            services.update_department(
+        done = redirect_after(
+            form,
+            lambda: services.update_department(
                 actor=current_user,
                 department_id=department.id,
                 name=form.name.data,
                 code=form.code.data,
                 active=form.active.data,
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash("Department saved.", "success")
-            return redirect(url_for("auth.departments"))
+            ),
+            message="Department saved.",
+            to=url_for("auth.departments"),
+        )
+        if done is not None:
+            return done
     return render_template("auth/department_form.html", form=form, department=department)
 
 
@@ -255,8 +260,9 @@ def new_invitation():
         services.active_departments(),
     )
     if form.validate_on_submit():
-        try:
-            invitation, _token = invitation_service.invite(
+        done = redirect_after(
+            form,
+            lambda: invitation_service.invite(
                 actor=current_user,
                 email=form.email.data,
                 name=form.name.data or "",
@@ -264,12 +270,12 @@ def new_invitation():
                 organisation_id=form.organisation_id.data,
                 department_id=form.department_id.data,
                 now=now(),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Invitation sent to {invitation.email}.", "success")
-            return redirect(url_for("auth.invitations"))
+            ),
+            message=lambda issued: f"Invitation sent to {issued[0].email}.",
+            to=url_for("auth.invitations"),
+        )
+        if done is not None:
+            return done
     return render_template("auth/invitation_form.html", form=form)
 
 

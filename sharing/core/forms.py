@@ -1,13 +1,18 @@
-"""Helpers shared by every form: reading ids and versions, putting service errors on fields."""
+"""Helpers shared by every form: reading ids and versions, putting service errors on fields,
+and the flash and redirect that end a successful submission."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import flash
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from sharing.errors import ValidationFailed
+
+T = TypeVar("T")
 
 
 def optional_int(value: Any) -> int | None:
@@ -37,3 +42,23 @@ def populate_errors(form: FlaskForm, error: ValidationFailed) -> None:
             flash(reason, "danger")
     if not error.errors:
         flash(error.message, "danger")
+
+
+def redirect_after(
+    form: FlaskForm,
+    service: Callable[[], T],
+    *,
+    message: str | Callable[[T], str],
+    to: str | Callable[[T], str],
+) -> Response | None:
+    """Call `service`. When it succeeds, flash `message` and redirect to `to`; either may be
+    a function of what the service returned (a message naming the saved record, or its page).
+    When it raises ValidationFailed, put each reason on its field and return None, so that
+    the view shows the form again."""
+    try:
+        result = service()
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return None
+    flash(message(result) if callable(message) else message, "success")
+    return redirect(to(result) if callable(to) else to)

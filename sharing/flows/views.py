@@ -11,7 +11,7 @@ from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import Role
 from sharing.auth.services import active_departments
-from sharing.core.forms import optional_int, populate_errors, version_of
+from sharing.core.forms import optional_int, populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.errors import Conflict, DomainError, ValidationFailed
@@ -87,17 +87,18 @@ def new_flow():
         form.fill_rows(None, _vocabulary(None))
     _set_choices(form, None)
     if form.validate_on_submit():
-        try:
-            created = services.create_flow(
+        done = redirect_after(
+            form,
+            lambda: services.create_flow(
                 actor=current_user,
                 values=form.flow_values(),
                 categories=form.chosen_categories(),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Draft saved: {created.system_name}.", "success")
-            return redirect(url_for("flows.flow", flow_id=created.id))
+            ),
+            message=lambda created: f"Draft saved: {created.system_name}.",
+            to=lambda created: url_for("flows.flow", flow_id=created.id),
+        )
+        if done is not None:
+            return done
     return _form_page(form, None)
 
 
@@ -287,15 +288,16 @@ def categories():
 def new_category():
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
-            created = category_service.create_category(
+        done = redirect_after(
+            form,
+            lambda: category_service.create_category(
                 actor=current_user, values=form.category_values()
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Category added: {created.name}.", "success")
-            return redirect(url_for("flows.categories"))
+            ),
+            message=lambda created: f"Category added: {created.name}.",
+            to=url_for("flows.categories"),
+        )
+        if done is not None:
+            return done
     return render_template("flows/category_form.html", form=form, category=None)
 
 

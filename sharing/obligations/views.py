@@ -10,7 +10,7 @@ from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import Role
 from sharing.core.clock import now
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
@@ -99,15 +99,16 @@ def edit_obligation(obligation_id: int):
     form = ObligationForm(obj=obligation) if request.method == "GET" else ObligationForm()
     del form.code  # agreements cite the code, so it stays
     if form.validate_on_submit():
-        try:
-            services.update_obligation(
+        done = redirect_after(
+            form,
+            lambda: services.update_obligation(
                 actor=current_user, obligation=obligation, values=form.obligation_values()
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"{obligation.code} saved.", "success")
-            return redirect(url_for("obligations.obligation", obligation_id=obligation.id))
+            ),
+            message=f"{obligation.code} saved.",
+            to=url_for("obligations.obligation", obligation_id=obligation.id),
+        )
+        if done is not None:
+            return done
     return render_template(
         "obligations/obligation_form.html",
         form=form,
@@ -127,15 +128,16 @@ def new_obligation(version_id: int):
     if request.method == "GET":
         form.parameters.data, form.applicability.data = [], {"rule": "always"}
     if form.validate_on_submit():
-        try:
-            added = services.add_obligation(
+        done = redirect_after(
+            form,
+            lambda: services.add_obligation(
                 actor=current_user, version=version, values=form.obligation_values()
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"{added.code} added to draft {version.label}.", "success")
-            return redirect(url_for("obligations.obligation", obligation_id=added.id))
+            ),
+            message=lambda added: f"{added.code} added to draft {version.label}.",
+            to=lambda added: url_for("obligations.obligation", obligation_id=added.id),
+        )
+        if done is not None:
+            return done
     return render_template(
         "obligations/obligation_form.html", form=form, version=version, obligation=None
     )
@@ -167,18 +169,19 @@ def publish(version_id: int):
         return redirect(url_for("obligations.version", version_id=version.id))
     form = PublishForm()
     if form.validate_on_submit():
-        try:
-            services.publish_policy(
+        done = redirect_after(
+            form,
+            lambda: services.publish_policy(
                 actor=current_user,
                 version=version,
                 effective_date=form.effective_date.data,
                 now=now(),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Policy {version.label} published. It can no longer change.", "success")
-            return redirect(url_for("obligations.impact", version_id=version.id))
+            ),
+            message=lambda _: f"Policy {version.label} published. It can no longer change.",
+            to=url_for("obligations.impact", version_id=version.id),
+        )
+        if done is not None:
+            return done
     return render_template(
         "obligations/publish.html", form=form, version=version, impacts=services.impact_of(version)
     )

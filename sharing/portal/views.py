@@ -12,8 +12,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     send_file,
     url_for,
@@ -25,11 +23,10 @@ from sharing.attestations.queries import open_requests
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import now, today
-from sharing.core.forms import populate_errors
+from sharing.core.forms import redirect_after
 from sharing.disclosures import queries as incident_queries
 from sharing.disclosures import services as incidents
 from sharing.disclosures.forms import PortalIncidentForm
-from sharing.errors import ValidationFailed
 from sharing.flows.rules import FIELD_LABELS
 from sharing.portal import queries
 
@@ -135,21 +132,18 @@ def report_incident():
         incident_queries.organisation_categories(_org()),
     )
     if form.validate_on_submit():
-        try:
-            reported = incidents.report_incident(
-                actor=current_user,
-                organisation_id=_org(),
-                now=now(),
-                **form.report_values(),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(
-                f"Incident {reported.reference} is reported. The privacy office has been told.",
-                "success",
-            )
-            return redirect(url_for("portal.incident", incident_id=reported.id))
+        done = redirect_after(
+            form,
+            lambda: incidents.report_incident(
+                actor=current_user, organisation_id=_org(), now=now(), **form.report_values()
+            ),
+            message=lambda reported: (
+                f"Incident {reported.reference} is reported. The privacy office has been told."
+            ),
+            to=lambda reported: url_for("portal.incident", incident_id=reported.id),
+        )
+        if done is not None:
+            return done
     return render_template("portal/incident_form.html", form=form)
 
 

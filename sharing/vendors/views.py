@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Department, Role
-from sharing.core.forms import populate_errors
+from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate, parse_sort
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
@@ -154,15 +154,16 @@ def new_contact(organisation_id: int):
     if request.method == "GET":
         form.role.data = ContactRole.PRIVACY.value
     if form.validate_on_submit():
-        try:
-            contact = services.add_contact(
+        done = redirect_after(
+            form,
+            lambda: services.add_contact(
                 actor=current_user, organisation=org, values=form.values()
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Added {contact.name} to the contacts.", "success")
-            return redirect(url_for("vendors.organisation", organisation_id=org.id) + "#contacts")
+            ),
+            message=lambda contact: f"Added {contact.name} to the contacts.",
+            to=url_for("vendors.organisation", organisation_id=org.id) + "#contacts",
+        )
+        if done is not None:
+            return done
     return render_template("vendors/contact_form.html", form=form, organisation=org, contact=None)
 
 
@@ -174,15 +175,16 @@ def edit_contact(organisation_id: int, contact_id: int):
     if request.method == "GET":
         form.role.data = contact.role.value
     if form.validate_on_submit():
-        try:
-            services.update_contact(actor=current_user, contact=contact, values=form.values())
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        else:
-            flash(f"Saved {contact.name}.", "success")
-            return redirect(
-                url_for("vendors.organisation", organisation_id=organisation_id) + "#contacts"
-            )
+        done = redirect_after(
+            form,
+            lambda: services.update_contact(
+                actor=current_user, contact=contact, values=form.values()
+            ),
+            message=lambda _: f"Saved {contact.name}.",
+            to=url_for("vendors.organisation", organisation_id=organisation_id) + "#contacts",
+        )
+        if done is not None:
+            return done
     return render_template(
         "vendors/contact_form.html", form=form, organisation=contact.organisation, contact=contact
     )

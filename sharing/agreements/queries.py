@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.functions import FunctionElement
@@ -14,6 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.vendors.models import Organisation
 
 STATUS_ORDER = case(
@@ -30,7 +31,7 @@ SORTS: dict[str, Any] = {
 }
 DEFAULT_SORT = "-updated"
 EXPIRING_CHOICES = (30, 60, 90, 180, 365)
-MAX_NOTICE_DAYS = 365  # the most notice an agreement may require (services.TERM_BOUNDS)
+MAX_NOTICE_DAYS = 365  # the most notice an agreement may require (drafting.TERM_BOUNDS)
 
 
 class days_before(FunctionElement):
@@ -110,13 +111,13 @@ def agreements_query(filters: AgreementFilters, *, today: date) -> Select:
         .options(contains_eager(Agreement.organisation))
     )
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(Agreement.number).contains(text, autoescape=True),
-                func.lower(Agreement.title).contains(text, autoescape=True),
-                func.lower(Organisation.legal_name).contains(text, autoescape=True),
-                func.lower(Organisation.common_name).contains(text, autoescape=True),
+            contains_text(
+                filters.q,
+                Agreement.number,
+                Agreement.title,
+                Organisation.legal_name,
+                Organisation.common_name,
             )
         )
     if filters.status:

@@ -32,6 +32,7 @@ from sharing.audit import services as audit
 from sharing.core.file_store import write_new
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -302,12 +303,9 @@ class EvidenceFilters:
 
 
 def organisations_named(text: str) -> Select:
-    """The ids of organisations whose legal or common name contains `text` (lower case)."""
+    """The ids of organisations whose legal or common name contains `text`, in any case."""
     return select(Organisation.id).where(
-        or_(
-            func.lower(Organisation.legal_name).contains(text, autoescape=True),
-            func.lower(Organisation.common_name).contains(text, autoescape=True),
-        )
+        contains_text(text, Organisation.legal_name, Organisation.common_name)
     )
 
 
@@ -320,13 +318,9 @@ def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = No
     if filters.organisation_id:
         stmt = stmt.where(EvidenceFile.organisation_id == filters.organisation_id)
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(EvidenceFile.original_name).contains(text, autoescape=True),
-                func.lower(EvidenceFile.description).contains(text, autoescape=True),
-                EvidenceFile.organisation_id.in_(organisations_named(text)),
-            )
+            contains_text(filters.q, EvidenceFile.original_name, EvidenceFile.description)
+            | EvidenceFile.organisation_id.in_(organisations_named(filters.q))
         )
     if filters.evidence_type:
         stmt = stmt.where(EvidenceFile.evidence_type == EvidenceType(filters.evidence_type))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
@@ -21,6 +21,7 @@ from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.extensions import db
 from sharing.vendors import queries as vendor_queries
 from sharing.vendors.models import Organisation
@@ -91,12 +92,9 @@ def requests_query(filters: RequestFilters, *, actor: Any, today: date) -> Selec
     )
     stmt = scope(stmt, actor)
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(Organisation.legal_name).contains(text, autoescape=True),
-                func.lower(Organisation.common_name).contains(text, autoescape=True),
-                func.lower(Agreement.number).contains(text, autoescape=True),
+            contains_text(
+                filters.q, Organisation.legal_name, Organisation.common_name, Agreement.number
             )
         )
     if filters.status:

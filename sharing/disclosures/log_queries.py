@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.audit.models import AuditEvent
@@ -14,6 +14,7 @@ from sharing.auth.models import Role, User
 from sharing.core.menus import Menu, capped_menu, first_distinct
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
@@ -83,14 +84,14 @@ def disclosures_query(filters: DisclosureFilters) -> Select:
         )
     )
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(Disclosure.purpose).contains(text, autoescape=True),
-                func.lower(Disclosure.requested_by).contains(text, autoescape=True),
-                func.lower(DataFlow.system_name).contains(text, autoescape=True),
-                func.lower(Organisation.legal_name).contains(text, autoescape=True),
-                func.lower(Organisation.common_name).contains(text, autoescape=True),
+            contains_text(
+                filters.q,
+                Disclosure.purpose,
+                Disclosure.requested_by,
+                DataFlow.system_name,
+                Organisation.legal_name,
+                Organisation.common_name,
             )
         )
     if filters.organisation_id:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement
@@ -15,6 +15,7 @@ from sharing.audit.models import AuditEvent
 from sharing.core.menus import Menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
@@ -81,13 +82,13 @@ def incidents_query(filters: IncidentFilters, *, now: datetime) -> Select:
         select(Incident).join(Incident.organisation).options(contains_eager(Incident.organisation))
     )
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(Incident.reference).contains(text, autoescape=True),
-                func.lower(Incident.title).contains(text, autoescape=True),
-                func.lower(Organisation.legal_name).contains(text, autoescape=True),
-                func.lower(Organisation.common_name).contains(text, autoescape=True),
+            contains_text(
+                filters.q,
+                Incident.reference,
+                Incident.title,
+                Organisation.legal_name,
+                Organisation.common_name,
             )
         )
     if filters.status:

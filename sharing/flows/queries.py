@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.auth.models import Department
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
 from sharing.vendors.models import Organisation
 from sharing.vendors.queries import organisation_menu
@@ -91,13 +92,13 @@ def flows_query(filters: FlowFilters, *, actor: Any = None) -> Select:
     )
     stmt = scope(stmt, actor)
     if filters.q:
-        text = filters.q.lower()
         stmt = stmt.where(
-            or_(
-                func.lower(DataFlow.system_name).contains(text, autoescape=True),
-                func.lower(Organisation.legal_name).contains(text, autoescape=True),
-                func.lower(Organisation.common_name).contains(text, autoescape=True),
-                func.lower(DataFlow.purposes).contains(text, autoescape=True),
+            contains_text(
+                filters.q,
+                DataFlow.system_name,
+                Organisation.legal_name,
+                Organisation.common_name,
+                DataFlow.purposes,
             )
         )
     if filters.status:

@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from sharing.agreements.models import Agreement
 from sharing.attestations.models import AttestationRequest, EvidenceFile
 from sharing.core.menus import Menu
 from sharing.core.query_args import positive_int
+from sharing.core.search import contains_text
 from sharing.disclosures.models import Incident
 from sharing.extensions import db
 from sharing.mail.models import Notification
@@ -112,12 +113,9 @@ def _search(q: str):
     text = q.lower()
     organisation = exists().where(
         Organisation.id == Reminder.organisation_id,
-        or_(
-            func.lower(Organisation.legal_name).contains(text, autoescape=True),
-            func.lower(Organisation.common_name).contains(text, autoescape=True),
-        ),
+        contains_text(text, Organisation.legal_name, Organisation.common_name),
     )
-    number = func.lower(Agreement.number).contains(text, autoescape=True)
+    number = contains_text(text, Agreement.number)
     agreement = and_(
         Reminder.object_type == "agreement",
         exists().where(Agreement.id == Reminder.object_id, number),
@@ -134,7 +132,7 @@ def _search(q: str):
         Reminder.object_type == "incident",
         exists().where(
             Incident.id == Reminder.object_id,
-            func.lower(Incident.reference).contains(text, autoescape=True),
+            contains_text(text, Incident.reference),
         ),
     )
     key = Reminder.dedupe_key.contains(text, autoescape=True)

@@ -4,7 +4,7 @@ Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANC
 
 - Generation: an organisation with 1, 50 and 1,000 approved flows (2-3 categories, a
   subprocessor or two, a department each) and a draft over all of them with the shipped vendor
-  DPA template. "End to end" is `services.generate_agreement` on a fresh session: the plan,
+  DPA template. "End to end" is `generation.generate_agreement` on a fresh session: the plan,
   the context from the database, the sandboxed render, the deterministic zip, storing the file,
   the audit event and the commit. "Raw" renders the same template bytes with the same context
   (built once, outside the timing) through docxtpl's defaults: `DocxTemplate(...).render(
@@ -187,7 +187,7 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
 
 def draft_over(organisation_id: int, flow_ids: list[int], *, title: str) -> int:
     """A vendor DPA draft over the given flows, through the service; returns its id."""
-    from sharing.agreements import services, template_library
+    from sharing.agreements import drafting, template_library
     from sharing.agreements.models import TemplateKind
     from sharing.auth.models import User
     from sharing.extensions import db
@@ -196,12 +196,12 @@ def draft_over(organisation_id: int, flow_ids: list[int], *, title: str) -> int:
 
     actor = db.session.scalar(select(User))
     flows = list(db.session.scalars(select(DataFlow).where(DataFlow.id.in_(flow_ids))))
-    agreement = services.draft_agreement(
+    agreement = drafting.draft_agreement(
         actor=actor,
         organisation=db.session.get(Organisation, organisation_id),
         flows=flows,
         template=template_library.active_templates(TemplateKind.VENDOR_DPA)[0],
-        terms=services.Terms(title=title, effective_date=TODAY, department_id=None),
+        terms=drafting.Terms(title=title, effective_date=TODAY, department_id=None),
         today=TODAY,
     )
     return agreement.id
@@ -223,10 +223,10 @@ class StatementCounter:
 
 STEPS = (
     # (module, attribute, label); rendering's steps nest inside render_docx
-    ("sharing.agreements.services", "_check_flows_in_force", "check the flows are in force"),
-    ("sharing.agreements.services", "covered_flows", "read flows, categories, departments"),
-    ("sharing.agreements.services", "plan_agreement", "plan: rules and clause text"),
-    ("sharing.agreements.services", "build_context", "context from the rows"),
+    ("sharing.agreements.generation", "_check_flows_in_force", "check the flows are in force"),
+    ("sharing.agreements.generation", "covered_flows", "read flows, categories, departments"),
+    ("sharing.agreements.generation", "plan_agreement", "plan: rules and clause text"),
+    ("sharing.agreements.generation", "build_context", "context from the rows"),
     ("sharing.agreements.template_library", "read_version", "read the template file"),
     ("sharing.agreements.rendering", "render_docx", "render_docx, of which:"),
     ("sharing.agreements.rendering", "plain_context", "· plain_context copy"),
@@ -273,7 +273,7 @@ class StepTimer:
 def generate_once(agreement_id: int, steps: dict[str, float] | None = None) -> float:
     """One regeneration as a request makes it: a fresh session, the agreement loaded by id.
     With `steps`, the seconds of each step are added to it."""
-    from sharing.agreements import services
+    from sharing.agreements import generation
     from sharing.agreements.models import Agreement
     from sharing.auth.models import User
     from sharing.extensions import db
@@ -284,7 +284,7 @@ def generate_once(agreement_id: int, steps: dict[str, float] | None = None) -> f
     with timer if steps is not None else _nothing():
         started = time.perf_counter()
         agreement = db.session.get(Agreement, agreement_id)
-        services.generate_agreement(
+        generation.generate_agreement(
             actor=actor, agreement=agreement, today=TODAY, expected_version=None
         )
         total = time.perf_counter() - started
@@ -303,13 +303,13 @@ class _nothing:
 
 def raw_inputs(agreement_id: int) -> tuple[bytes, dict]:
     """The agreement's template bytes and its complete context, as generation builds them."""
-    from sharing.agreements import services, template_library
+    from sharing.agreements import plans, template_library
     from sharing.agreements.models import Agreement
     from sharing.extensions import db
 
     agreement = db.session.get(Agreement, agreement_id)
     data = template_library.read_version(agreement.template_version)
-    return data, services.build_context(agreement, generated_on=TODAY)
+    return data, plans.build_context(agreement, generated_on=TODAY)
 
 
 def raw_once(template: bytes, context: dict) -> float:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sharing.agreements import files, services, template_library
+from sharing.agreements import files, template_library
+from sharing.agreements.drafting import Terms
+from sharing.agreements.generation import generate_renewal
 from sharing.agreements.models import Agreement, AgreementTemplate, TemplateKind
 from sharing.agreements.queries import expiring_between
 from sharing.core.csv_safety import safe_cell
@@ -88,7 +90,7 @@ def renewal_zip(*, actor: Any, job: RenewalJob, today: date) -> Iterator[bytes]:
                 message = " ".join(reason.values()) if reason else error.message
                 summary.append([original.number, original.organisation.legal_name, "", message])
                 continue
-            name = f"{FOLDER}{services.file_name(amendment, '.docx')}"
+            name = f"{FOLDER}{files.file_name(amendment, '.docx')}"
             info = zipfile.ZipInfo(name, date_time=today.timetuple()[:6])
             info.compress_type = zipfile.ZIP_STORED  # a .docx is already compressed
             archive.writestr(info, files.read(amendment.generated_file))
@@ -103,7 +105,7 @@ def renewal_zip(*, actor: Any, job: RenewalJob, today: date) -> Iterator[bytes]:
 def renew_one(*, actor: Any, original: Agreement, template_id: int, today: date) -> Agreement:
     """Generate (or regenerate) the renewal amendment of one agreement: it starts the day
     after the original expires and runs for the original's renewal term."""
-    terms = services.Terms(
+    terms = Terms(
         title=f"Renewal amendment: {original.title}"[:200],
         effective_date=original.expiry_date + timedelta(days=1),
         term_months=original.renewal_term_months,
@@ -112,7 +114,7 @@ def renew_one(*, actor: Any, original: Agreement, template_id: int, today: date)
         notice_days=original.notice_days,
         department_id=original.department_id,
     )
-    return services.generate_renewal(
+    return generate_renewal(
         actor=actor,
         original=original,
         template=db.session.get(AgreementTemplate, template_id),

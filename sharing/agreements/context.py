@@ -8,8 +8,12 @@ contract ("July 1, 2026"), so templates never need filters or method calls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sharing.agreements.covered import CoveredFlow
 
 # name -> (what it is, its fields). Lists describe the fields of each item.
 VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -187,12 +191,12 @@ def agreement_context(
     *,
     clauses: list[dict[str, Any]],
     schedule: list[dict[str, Any]],
-    flows: Any,
+    flows: Sequence[CoveredFlow],
     city: dict[str, str],
     generated_on: date,
 ) -> dict[str, Any]:
     """The template context for `agreement`, from its rows; `clauses` and `schedule` come from
-    the generation plan, `flows` are the covered flows (rows or records of them), `city` comes
+    the generation plan, `flows` are the covered flows, `city` comes
     from configuration. Dates are formatted here."""
     renews = agreement.renews
     return {
@@ -228,7 +232,7 @@ def agreement_context(
     }
 
 
-def exhibit_a(flows: Any) -> list[dict[str, Any]]:
+def exhibit_a(flows: Sequence[CoveredFlow]) -> list[dict[str, Any]]:
     """Exhibit A: one row per covered flow, by system name."""
     ordered = sorted(flows, key=lambda flow: (flow.system_name.casefold(), flow.id))
     return [flow_context(flow) for flow in ordered]
@@ -258,7 +262,7 @@ def partner_context(organisation: Any) -> dict[str, Any]:
     }
 
 
-def flow_context(flow: Any) -> dict[str, Any]:
+def flow_context(flow: CoveredFlow) -> dict[str, Any]:
     """One row of Exhibit A."""
     categories = sorted(link.category.name for link in flow.categories)
     if flow.retention_days:

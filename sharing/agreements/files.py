@@ -1,4 +1,5 @@
-"""Agreement files on disk (generated .docx, signed PDFs), and the signed-PDF check by content.
+"""Agreement files on disk (generated .docx, signed PDFs), their download names, and the
+signed-PDF check by content.
 
 Files live under UPLOAD_DIR/agreements with random names; the database keeps the name and the
 SHA-256. Nothing here trusts a file name or a browser's content type.
@@ -8,12 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from sharing.core.file_store import write_new
 from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
 from sharing.errors import DomainError
+
+if TYPE_CHECKING:
+    from sharing.agreements.models import Agreement
 
 DEFAULT_MAX_SIGNED_BYTES = 20 * 1024 * 1024
 HEADER_WINDOW = 1024  # the PDF header may follow a little junk, within the first kilobyte
@@ -76,6 +81,12 @@ def exists(stored_name: str | None) -> bool:
 def remove(stored_name: str | None) -> None:
     if stored_name:
         path_of(stored_name).unlink(missing_ok=True)
+
+
+def file_name(agreement: Agreement, suffix: str) -> str:
+    """A download name such as `DSA-2026-0042-parkpay-llc.docx`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", agreement.organisation.display_name.casefold()).strip("-")
+    return f"{agreement.number}-{slug[:60] or 'agreement'}{suffix}"
 
 
 def max_signed_bytes() -> int:

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from sharing.agreements.services import TERM_BOUNDS, Terms
+from sharing.agreements.drafting import TERM_BOUNDS, Terms
 from sharing.core.forms import optional_int
 
 

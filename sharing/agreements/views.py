@@ -21,16 +21,21 @@ from sqlalchemy import select
 
 from sharing.agreements import (
     bulk,
+    drafting,
     files,
+    generation,
     lifecycle,
     lifecycle_views,  # noqa: F401 - its routes join bp
     pdf,
+    pdf_cache,
+    plans,
     queries,
-    services,
     template_library,
     template_views,  # noqa: F401 - its routes join bp
 )
 from sharing.agreements.blueprint import bp
+from sharing.agreements.context import exhibit_a
+from sharing.agreements.covered import covered_flows
 from sharing.agreements.forms import (
     AgreementForm,
     BulkRenewalForm,
@@ -92,7 +97,7 @@ def agreement(agreement_id: int):
         agreement=agreement,
         today=current,
         lifecycle_actions=lifecycle.available_actions(agreement, current_user, today=current),
-        may_author=_may_author() and agreement.status in services.EDITABLE,
+        may_author=_may_author() and agreement.status in drafting.EDITABLE,
         pdf_available=pdf.pdf_available(current_app.config["SOFFICE_BINARY"]),
         generated_exists=files.exists(agreement.generated_file),
         predecessor=predecessor,
@@ -115,10 +120,10 @@ def new_agreement():
     _set_choices(form, organisation)
     if request.method == "GET" and not form.title.data:
         form.title.data = _default_title(organisation)
-        form.flows.data = [f.id for f in services.eligible_flows(organisation)]
+        form.flows.data = [f.id for f in drafting.eligible_flows(organisation)]
     if form.validate_on_submit():
         try:
-            agreement = services.draft_agreement(
+            agreement = drafting.draft_agreement(
                 actor=current_user,
                 organisation=organisation,
                 flows=_chosen_flows(form),
@@ -143,7 +148,7 @@ def new_agreement():
 @roles_required(*Role.OFFICE)
 def edit_agreement(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    if agreement.status not in services.EDITABLE:
+    if agreement.status not in drafting.EDITABLE:
         flash("Only a draft or a generated agreement not yet sent can be edited.", "warning")
         return redirect(url_for("agreements.agreement", agreement_id=agreement.id))
     form = AgreementForm(obj=agreement) if request.method == "GET" else AgreementForm()
@@ -157,7 +162,7 @@ def edit_agreement(agreement_id: int):
         form.department.data = agreement.department_id
     if form.validate_on_submit():
         try:
-            services.update_draft(
+            drafting.update_draft(
                 actor=current_user,
                 agreement=agreement,
                 flows=_chosen_flows(form),
@@ -184,8 +189,8 @@ def edit_agreement(agreement_id: int):
 @roles_required(*Role.STAFF)
 def parameters(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    plan = services.plan_agreement(agreement)
-    editable = _may_author() and agreement.status in services.EDITABLE
+    plan = plans.plan_agreement(agreement)
+    editable = _may_author() and agreement.status in drafting.EDITABLE
     form = parameters_form(plan, request.form if request.method == "POST" else None)
     if request.method == "POST" and not editable:
         abort(403)
@@ -194,7 +199,7 @@ def parameters(agreement_id: int):
             name: field.data for name, field in form._fields.items() if name in plan.parameters
         }
         try:
-            services.set_parameters(
+            drafting.set_parameters(
                 actor=current_user,
                 agreement=agreement,
                 values=values,
@@ -221,14 +226,15 @@ def parameters(agreement_id: int):
 @roles_required(*Role.STAFF)
 def preview(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    plan = services.plan_agreement(agreement)
+    flows = covered_flows(agreement)
+    plan = plans.plan_agreement(agreement, flows=flows)
     return render_template(
         "agreements/preview.html",
         agreement=agreement,
         plan=plan,
-        schedule=services.attestation_schedule(agreement, plan),
-        exhibit=services.exhibit_rows(agreement),
-        may_generate=_may_author() and agreement.status in services.EDITABLE,
+        schedule=plans.attestation_schedule(agreement, plan),
+        exhibit=exhibit_a(flows),
+        may_generate=_may_author() and agreement.status in drafting.EDITABLE,
         generate_form=GenerateForm(version=agreement.version),
     )
 
@@ -241,7 +247,7 @@ def generate(agreement_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.generate_agreement(
+        generation.generate_agreement(
             actor=current_user,
             agreement=agreement,
             today=today(),
@@ -267,7 +273,7 @@ def download_docx(agreement_id: int):
         files.path_of(agreement.generated_file),
         mimetype=DOCX_MIMETYPE,
         as_attachment=True,
-        download_name=services.file_name(agreement, ".docx"),
+        download_name=files.file_name(agreement, ".docx"),
     )
 
 
@@ -279,7 +285,7 @@ def download_pdf(agreement_id: int):
         abort(404)
     config = current_app.config
     try:
-        data = services.agreement_pdf(
+        data = pdf_cache.agreement_pdf(
             agreement,
             binary=config["SOFFICE_BINARY"],
             timeout=config["AGREEMENT_PDF_TIMEOUT_SECONDS"],
@@ -291,7 +297,7 @@ def download_pdf(agreement_id: int):
         data,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{services.file_name(agreement, ".pdf")}"'
+            "Content-Disposition": f'attachment; filename="{files.file_name(agreement, ".pdf")}"'
         },
     )
 
@@ -337,10 +343,10 @@ def _organisations_with_approved_flows() -> list[Organisation]:
 
 
 def _set_choices(form: AgreementForm, organisation: Organisation, current=None) -> None:
-    flows = services.eligible_flows(organisation)
+    flows = drafting.eligible_flows(organisation)
     if current is not None:  # keep showing flows the draft covers, even if no longer in force
         flows += [f for f in current.flows if f not in flows]
-    renewable = [a for a in services.renewable_agreements(organisation) if a is not current]
+    renewable = [a for a in drafting.renewable_agreements(organisation) if a is not current]
     form.set_choices(
         flows=flows,
         templates=template_library.active_templates(),

@@ -8,8 +8,9 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from sharing.agreements import files, services
+from sharing.agreements import files
 from sharing.agreements.dates import add_months, term_end
+from sharing.agreements.generation import render_agreement, store_document
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.auth.models import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
@@ -119,8 +120,8 @@ def _template_kind(kind: OrganisationKind, renews: Agreement | None) -> Template
 def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
     """Render the agreement's .docx as the generation service would, and keep the file."""
     generated_on = agreement.generated_at.date() if agreement.generated_at else ctx.today
-    data, _ = services.render_agreement(agreement, generated_on=generated_on)
-    ctx.stored_agreement_files.append(services.store_document(agreement, data))
+    data, _ = render_agreement(agreement, generated_on=generated_on)
+    ctx.stored_agreement_files.append(store_document(agreement, data))
     ctx.count("agreement_files")
 
 

@@ -87,7 +87,7 @@ def _invitation_page(maker: Maker) -> tuple[str, dict]:
 
 def _pdf(maker: Maker) -> tuple[str, dict]:
     """A generated agreement whose PDF is already in the cache, so LibreOffice never runs."""
-    from sharing.agreements.services import pdf_cache_dir
+    from sharing.agreements.pdf_cache import pdf_cache_dir
     from tests.web.tables.agreement_lifecycle import SAMPLE_PDF
     from tests.web.tables.agreements import draft
 

@@ -10,10 +10,10 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from sharing.agreements import files, services
+from sharing.agreements import drafting, files, generation, plans
+from sharing.agreements.drafting import Terms
 from sharing.agreements.models import AgreementStatus, TemplateKind
 from sharing.agreements.rendering import docx_text
-from sharing.agreements.services import Terms
 from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
@@ -87,7 +87,7 @@ def setting(db):
 
 
 def _draft(setting, flows, **terms):
-    return services.draft_agreement(
+    return drafting.draft_agreement(
         actor=setting["actor"],
         organisation=setting["organisation"],
         flows=flows,
@@ -98,7 +98,7 @@ def _draft(setting, flows, **terms):
 
 
 def _generate(setting, agreement, today=TODAY):
-    return services.generate_agreement(
+    return generation.generate_agreement(
         actor=setting["actor"], agreement=agreement, today=today, expected_version=None
     )
 
@@ -123,7 +123,7 @@ def test_every_conditional_obligation_appears_when_its_rule_applies(setting):
     text = docx_text(files.read(agreement.generated_file))
 
     assert _codes_in(text) == ALWAYS | CONDITIONAL
-    plan = services.plan_agreement(agreement)
+    plan = plans.plan_agreement(agreement)
     for clause in plan.clauses:  # the clause text itself, with its parameters filled in
         assert clause.text in text
     reasons = {c.obligation.code: c.reason for c in plan.clauses}
@@ -183,7 +183,7 @@ def test_changed_parameter_appears_in_the_clause_and_changes_the_hash(setting):
     agreement = _generate(setting, _draft(setting, [_plain_flow(setting["organisation"])]))
     before = agreement.generated_sha256
 
-    services.set_parameters(
+    drafting.set_parameters(
         actor=setting["actor"],
         agreement=agreement,
         values={"breach_notice_hours": "48"},
@@ -202,7 +202,7 @@ def test_parameter_outside_its_bounds_is_refused_and_nothing_changes(setting):
     agreement = _draft(setting, [_plain_flow(setting["organisation"])])
 
     with pytest.raises(ValidationFailed) as caught:
-        services.set_parameters(
+        drafting.set_parameters(
             actor=setting["actor"],
             agreement=agreement,
             values={"breach_notice_hours": "500", "retention_days": "ten"},
@@ -223,7 +223,7 @@ def test_escaping_corpus_round_trips_through_the_generated_document(setting):
                            purposes=value)
         for value in ESCAPING_CORPUS
     ]  # fmt: skip
-    agreement = services.draft_agreement(
+    agreement = drafting.draft_agreement(
         actor=setting["actor"],
         organisation=organisation,
         flows=flows,
@@ -292,7 +292,7 @@ def test_renewal_amendment_must_name_the_agreement_it_renews(setting):
     flow = _plain_flow(setting["organisation"])
 
     with pytest.raises(ValidationFailed) as caught:
-        services.draft_agreement(
+        drafting.draft_agreement(
             actor=setting["actor"],
             organisation=setting["organisation"],
             flows=[flow],
@@ -309,7 +309,7 @@ def test_renewal_amendment_cites_the_original_agreement(setting):
     original = _draft(setting, [flow])
     renewal = make_template_version(TemplateKind.RENEWAL_AMENDMENT)
 
-    amendment = services.draft_agreement(
+    amendment = drafting.draft_agreement(
         actor=setting["actor"],
         organisation=setting["organisation"],
         flows=[flow],
@@ -343,7 +343,7 @@ def test_stale_version_is_refused(setting):
     agreement = _draft(setting, [_plain_flow(setting["organisation"])])
 
     with pytest.raises(Conflict):
-        services.generate_agreement(
+        generation.generate_agreement(
             actor=setting["actor"],
             agreement=agreement,
             today=TODAY,
@@ -372,7 +372,7 @@ def test_numbers_count_up_within_the_year(setting):
 def test_editing_the_flows_recomputes_obligations_and_keeps_chosen_parameters(setting):
     plain = _plain_flow(setting["organisation"])
     agreement = _draft(setting, [plain])
-    services.set_parameters(
+    drafting.set_parameters(
         actor=setting["actor"],
         agreement=agreement,
         values={"breach_notice_hours": "36"},
@@ -380,7 +380,7 @@ def test_editing_the_flows_recomputes_obligations_and_keeps_chosen_parameters(se
     )
     rich = _everything_flow(setting["organisation"])
 
-    services.update_draft(
+    drafting.update_draft(
         actor=setting["actor"],
         agreement=agreement,
         flows=[plain, rich],

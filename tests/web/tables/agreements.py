@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sharing.agreements import services, template_library
+from sharing.agreements import drafting, generation, template_library
+from sharing.agreements.drafting import Terms
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
-from sharing.agreements.services import Terms
 from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
@@ -45,7 +45,7 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
     actor = make_user("privacy")
     values = {"title": "Data protection agreement", "effective_date": date(2027, 1, 1)}
     values.update(terms)
-    agreement = services.draft_agreement(
+    agreement = drafting.draft_agreement(
         actor=actor,
         organisation=organisation,
         flows=[flow],
@@ -54,7 +54,7 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
         today=today(),
     )
     if generated:
-        services.generate_agreement(
+        generation.generate_agreement(
             actor=actor, agreement=agreement, today=today(), expected_version=None
         )
     return agreement

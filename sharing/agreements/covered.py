@@ -1,0 +1,108 @@
+"""The flows an agreement covers, read as typed records of what the obligation rules and
+Exhibit A read (not ORM objects: at a thousand flows, building and tracking ORM objects was
+most of the cost of a generation)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import select
+
+from sharing.agreements.models import Agreement, agreement_flows
+from sharing.auth.models import Department
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, Sensitivity
+
+
+@dataclass(frozen=True)
+class CoveredCategory:
+    """A data category a covered flow shares: its name, sensitivity and special flags
+    (DataCategory.SPECIAL_FLAGS, which the rules read by name)."""
+
+    name: str
+    sensitivity: Sensitivity
+    is_minors: bool
+    is_health: bool
+    is_biometric: bool
+    is_precise_location: bool
+    is_licence_plate: bool
+    is_ssn: bool
+    is_financial: bool
+    is_criminal_justice: bool
+
+
+@dataclass(frozen=True)
+class CategoryLink:
+    """A flow's link to a category, shaped like FlowCategory (`link.category`)."""
+
+    category: CoveredCategory
+
+
+@dataclass(frozen=True)
+class DepartmentName:
+    name: str
+
+
+@dataclass(frozen=True)
+class CoveredFlow:
+    """A covered flow: the fields the rules (obligations.rules.FLOW_FIELDS among them) and
+    Exhibit A (context.flow_context) read, its department and its category links."""
+
+    id: int
+    system_name: str
+    status: FlowStatus
+    revision: int
+    purposes: str
+    retention_days: int | None
+    disposal_method: str
+    storage_location: str
+    storage_country: str
+    subprocessors: list[dict[str, Any]]
+    automated_decisions: bool
+    includes_minors: bool
+    includes_vulnerable: bool
+    notice_given: bool
+    department: DepartmentName | None = None
+    categories: tuple[CategoryLink, ...] = ()
+
+
+# The columns read for each record: its fields, less the two read from other tables.
+FLOW_FACTS = tuple(
+    f.name for f in fields(CoveredFlow) if f.name not in ("department", "categories")
+)
+CATEGORY_FACTS = tuple(f.name for f in fields(CoveredCategory))
+
+
+def covered_flows(agreement: Agreement) -> list[CoveredFlow]:
+    """The agreement's flows as CoveredFlow records, in two statements."""
+    covered = agreement_flows.c.agreement_id == agreement.id
+    connection = db.session.connection()
+    flow_rows = connection.execute(
+        select(*(getattr(DataFlow, name) for name in FLOW_FACTS), Department.name)
+        .join(agreement_flows, agreement_flows.c.flow_id == DataFlow.id)
+        .outerjoin(Department, Department.id == DataFlow.department_id)
+        .where(covered)
+    ).all()
+    category_rows = connection.execute(
+        select(FlowCategory.flow_id, *(getattr(DataCategory, name) for name in CATEGORY_FACTS))
+        .join(DataCategory, DataCategory.id == FlowCategory.category_id)
+        .join(agreement_flows, agreement_flows.c.flow_id == FlowCategory.flow_id)
+        .where(covered)
+    )
+    links: dict[int, list[CategoryLink]] = defaultdict(list)
+    for flow_id, *values in category_rows:
+        category = CoveredCategory(**dict(zip(CATEGORY_FACTS, values, strict=True)))
+        links[flow_id].append(CategoryLink(category))
+    flows = []
+    for *values, department in flow_rows:
+        facts = dict(zip(FLOW_FACTS, values, strict=True))
+        flows.append(
+            CoveredFlow(
+                **facts,
+                department=DepartmentName(department) if department is not None else None,
+                categories=tuple(links[facts["id"]]),
+            )
+        )
+    return flows

@@ -30,6 +30,7 @@ def register_extensions(app: Flask) -> None:
     from sharing.auth.session import init_login
     from sharing.core.database import init_database
     from sharing.extensions import bootstrap, csrf, migrate
+    from sharing.reports.import_runner import init_import_runner
 
     init_database(app)
     import sharing.models  # noqa: F401  - every model registered before migrations run
@@ -39,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     init_login(app)
+    init_import_runner(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,7 +13,7 @@ from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.disclosures import log_columns
 from sharing.errors import DomainError, ValidationFailed
-from sharing.reports import importing
+from sharing.reports import import_jobs, importing
 from sharing.reports.blueprint import bp
 from sharing.reports.forms import ConfirmForm, DisclosureUploadForm, UploadForm
 from sharing.reports.models import ImportStatus, RowAction
@@ -22,7 +22,7 @@ ERROR_REPORT_HEADER = ["Sheet", "Row", "Column", "Problem"]
 
 
 def _imports_page(form: UploadForm, status: int = 200):
-    page = paginate(importing.jobs_query(current_user), *page_args())
+    page = paginate(import_jobs.jobs_query(current_user), *page_args())
     return render_template("reports/imports.html", form=form, page=page), status
 
 
@@ -53,21 +53,21 @@ def upload():
 @bp.get("/imports/<int:job_id>")
 @roles_required(*Role.STAFF)
 def import_job(job_id: int):
-    job = importing.get_job(job_id, current_user)
+    job = import_jobs.get_job(job_id, current_user)
     action = request.args.get("action", "")
     page = None
     if job.status in (ImportStatus.READY, ImportStatus.COMMITTED):
-        page = paginate(importing.rows_query(job, action), *page_args())
+        page = paginate(import_jobs.rows_query(job, action), *page_args())
     return render_template(
         "reports/import_job.html",
         job=job,
         page=page,
         action=action,
         actions=list(RowAction),
-        status=importing.status_of(job),
+        status=import_jobs.status_of(job),
         form=ConfirmForm(),
         can_commit=job.can_commit,
-        disclosures=importing.holds_disclosures(job),
+        disclosures=import_jobs.holds_disclosures(job),
         expired=job.expires_at is not None and job.expires_at <= now(),
     )
 
@@ -75,13 +75,13 @@ def import_job(job_id: int):
 @bp.get("/imports/<int:job_id>/status.json")
 @roles_required(*Role.STAFF)
 def import_status(job_id: int):
-    return importing.status_of(importing.get_job(job_id, current_user))
+    return import_jobs.status_of(import_jobs.get_job(job_id, current_user))
 
 
 @bp.post("/imports/<int:job_id>/confirm")
 @roles_required(*Role.STAFF)
 def confirm_import(job_id: int):
-    job = importing.get_job(job_id, current_user)
+    job = import_jobs.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
         flash("Please confirm the import again.", "danger")
         return redirect(url_for("reports.import_job", job_id=job_id))
@@ -108,7 +108,7 @@ def _flash_outcome(job) -> None:
 @bp.post("/imports/<int:job_id>/cancel")
 @roles_required(*Role.STAFF)
 def cancel_import(job_id: int):
-    job = importing.get_job(job_id, current_user)
+    job = import_jobs.get_job(job_id, current_user)
     if not ConfirmForm().validate_on_submit():
         flash("Please confirm the cancellation again.", "danger")
         return redirect(url_for("reports.import_job", job_id=job_id))
@@ -118,7 +118,7 @@ def cancel_import(job_id: int):
         flash(error.message, "danger")
     else:
         flash("The import was cancelled and the uploaded file deleted.", "info")
-    if importing.holds_disclosures(job):
+    if import_jobs.holds_disclosures(job):
         return redirect(url_for("reports.disclosure_imports"))
     return redirect(url_for("reports.imports"))
 
@@ -126,8 +126,8 @@ def cancel_import(job_id: int):
 @bp.get("/imports/<int:job_id>/errors.csv")
 @roles_required(*Role.STAFF)
 def import_errors(job_id: int):
-    job = importing.get_job(job_id, current_user)
-    rows = csv_lines(ERROR_REPORT_HEADER, importing.error_report_rows(job))
+    job = import_jobs.get_job(job_id, current_user)
+    rows = csv_lines(ERROR_REPORT_HEADER, import_jobs.error_report_rows(job))
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
@@ -146,7 +146,7 @@ def _disclosure_page(form: DisclosureUploadForm):
         "reports/import_disclosures.html",
         form=form,
         columns=log_columns.DISCLOSURE_COLUMNS,
-        page=paginate(importing.jobs_query(current_user), *page_args()),
+        page=paginate(import_jobs.jobs_query(current_user), *page_args()),
     )
 
 

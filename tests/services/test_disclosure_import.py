@@ -15,7 +15,7 @@ from sharing.disclosures import log
 from sharing.disclosures.models import Disclosure
 from sharing.errors import Conflict
 from sharing.extensions import db
-from sharing.reports import importing
+from sharing.reports import import_jobs, importing
 from sharing.reports.models import ImportJob, ImportStatus
 from tests.factories import make_user
 from tests.fixtures.spreadsheets import csv_bytes, xlsx_bytes
@@ -89,7 +89,7 @@ def events(action: str) -> int:
 def preview(job: ImportJob) -> list[tuple]:
     return [
         (r.row_number, r.action.value, r.detail, [(e["column"], e["reason"]) for e in r.errors])
-        for r in db.session.scalars(importing.rows_query(job))
+        for r in db.session.scalars(import_jobs.rows_query(job))
     ]
 
 
@@ -265,8 +265,8 @@ def test_a_privacy_officer_cannot_open_a_registry_import(app):
     flow = make_covered_flow()
     job = upload(user, [row(flow)], disclosures=False)
     with pytest.raises(Exception, match="does not exist"):
-        importing.get_job(job.id, user)
-    assert importing.get_job(upload(user, [row(flow)]).id, user).id != job.id
+        import_jobs.get_job(job.id, user)
+    assert import_jobs.get_job(upload(user, [row(flow)]).id, user).id != job.id
 
 
 def test_entry_problems_is_the_check_hand_entry_uses(app):

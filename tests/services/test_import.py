@@ -15,7 +15,7 @@ from sharing.core.clock import now
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
-from sharing.reports import importing, writing
+from sharing.reports import import_jobs, importing, writing
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus
 from sharing.vendors import services as vendor_services
 from sharing.vendors.models import Organisation
@@ -51,7 +51,7 @@ def count(model) -> int:
 
 
 def rows(job: ImportJob, action: str = "") -> list[ImportRow]:
-    return list(db.session.scalars(importing.rows_query(job, action)))
+    return list(db.session.scalars(import_jobs.rows_query(job, action)))
 
 
 def errors_of(job: ImportJob) -> list[tuple]:
@@ -190,7 +190,7 @@ def test_error_report_lists_file_level_and_row_problems(setting):
     """The downloadable report holds one line per problem, file-level ones first."""
     data = xlsx_bytes({"Flows": [["System name", "Purposes"], ["Parking", "Pay"]]})
     job = upload(setting["user"], data)
-    report = list(importing.error_report_rows(job))
+    report = list(import_jobs.error_report_rows(job))
     assert report[0][2] in ("Organisation", "Department")
     assert all("missing" in line[3] for line in report)
     assert job.error_count == len(report) == 2

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
-from sharing.reports import importing
+from sharing.reports import import_runner
 from sharing.reports.models import ImportJob, ImportStatus
 from sharing.vendors.models import Organisation
 from tests.factories import make_category, make_department, make_flow, make_organisation
@@ -111,7 +111,7 @@ def test_large_imports_run_in_the_background_with_progress(client, login_as, dep
     login_as("procurement")
     response = post_file(client, registry_workbook(20, 60, "DOT", ["Full name"]))
     job = job_id(response)
-    importing.wait_for(job)
+    import_runner.wait_for(job)
     status = client.get(f"/reports/imports/{job}/status.json").get_json()
     assert status["status"] == "ready" and status["total"] == 80 and status["progress"] == 80
     assert status["working"] is False
@@ -119,7 +119,7 @@ def test_large_imports_run_in_the_background_with_progress(client, login_as, dep
     assert db.session.get(ImportJob, job).count("flows", "create") == 60
     url = f"/reports/imports/{job}"
     assert client.post_form(f"{url}/confirm", from_url=url).status_code == 302
-    importing.wait_for(job)
+    import_runner.wait_for(job)
     assert client.get(f"{url}/status.json").get_json()["status"] == "committed"
     assert (count(Organisation), count(DataFlow)) == (20, 60)
 

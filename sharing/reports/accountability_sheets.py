@@ -21,7 +21,7 @@ from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 from sharing.renewals.dates import city_date, quarter
-from sharing.reports.columns import FLOW_COLUMNS
+from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.vendors.models import Organisation
 
 SIGNED = {

@@ -1,8 +1,9 @@
 """Exporting the organisation and flow lists as CSV or XLSX, safe to open in a spreadsheet.
 
-Both formats use the columns of `columns.py`, so an export can be imported again. Text is
-escaped against formula injection with a leading apostrophe (`escape_cell`), which the import
-reader removes again (`unescape_cell`): the two are exact inverses.
+Both formats use the sheets' columns (`organisation_columns.py`, `flow_columns.py`), so an
+export can be imported again. Text is escaped against formula injection with a leading
+apostrophe (`escape_cell`), which the import reader removes again (`unescape_cell`): the two
+are exact inverses.
 """
 
 from __future__ import annotations
@@ -33,12 +34,10 @@ from sharing.errors import NotFound
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory
 from sharing.flows.queries import FlowFilters, flows_query
-from sharing.reports.columns import (
-    FLOW_COLUMNS,
-    ORGANISATION_COLUMNS,
-    Column,
-    export_loaders,
-)
+from sharing.reports.columns import Column
+from sharing.reports.flow_columns import FLOW_COLUMNS
+from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
+from sharing.reports.sheets import export_loaders
 from sharing.vendors.queries import OrganisationFilters, organisations_query
 
 FORMATS = ("csv", "xlsx")
@@ -180,7 +179,7 @@ def export_flows(args: Mapping[str, str], fmt: str, *, viewer: Any = None) -> Ex
     """The data flow list, with the list page's filters and sort, as CSV or XLSX."""
     stmt = flows_query(FlowFilters.from_args(args), actor=viewer)
     # flows_query already joins and loads organisation and department (the selectinload of
-    # columns.export_loaders would conflict with its contains_eager): the categories remain.
+    # sheets.export_loaders would conflict with its contains_eager): the categories remain.
     stmt = stmt.options(selectinload(DataFlow.categories).selectinload(FlowCategory.category))
     return _export("flows", "Flows", FLOW_COLUMNS, stmt, fmt)
 

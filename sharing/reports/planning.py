@@ -22,8 +22,10 @@ from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
-from sharing.reports.columns import FLOW_COLUMNS, ORGANISATION_COLUMNS, Column
+from sharing.reports.columns import Column
+from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
+from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
 from sharing.reports.reading import ReadResult, Table
 from sharing.vendors.models import Organisation, OrganisationKind, normalise_name
 from sharing.vendors.rules import (

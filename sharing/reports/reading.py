@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
-from sharing.reports.columns import SHEETS, Column, normalise_header
+from sharing.reports.cells import normalise_header
+from sharing.reports.columns import Column
 from sharing.reports.exporting import unescape_cell
 from sharing.reports.files import FileKind, csv_encoding
+from sharing.reports.sheets import SHEETS
 
 SHEET_NAMES = {
     "organisations": {"organisations", "organisation", "orgs", "vendors", "vendor", "suppliers"},

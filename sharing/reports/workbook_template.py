@@ -1,6 +1,7 @@
 """The downloadable import template: one sheet per record kind, pick lists, and instructions.
 
-Everything is built from `columns.py`, so the template always matches what the import reads.
+Everything is built from the sheets' columns (`sheets.py`), so the template always matches what
+the import reads.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sharing.reports.columns import SHEETS, Column
+from sharing.reports.columns import Column
 from sharing.reports.exporting import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.reports.sheets import SHEETS
 
 FILENAME = "sharing-import-template.xlsx"
 TITLES = {"organisations": "Organisations", "flows": "Flows"}

@@ -14,13 +14,14 @@ from sqlalchemy import event
 from sharing.core.clock import today
 from sharing.errors import NotFound
 from sharing.flows.models import FlowStatus, RiskTier
-from sharing.reports.columns import FLOW_COLUMNS, ORGANISATION_COLUMNS
 from sharing.reports.exporting import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     export_flows,
     export_organisations,
 )
+from sharing.reports.flow_columns import FLOW_COLUMNS
+from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
 from sharing.vendors.models import OrganisationKind
 from tests.factories import (
     add_category,

@@ -12,10 +12,10 @@ import pytest
 from sharing.core.clock import now
 from sharing.flows.models import FlowStatus, RiskTier
 from sharing.reports import importing
-from sharing.reports.columns import SHEETS
 from sharing.reports.exporting import csv_value, export_flows, export_organisations, unescape_cell
 from sharing.reports.files import check_upload
 from sharing.reports.reading import read_upload
+from sharing.reports.sheets import SHEETS
 from sharing.vendors.models import OrganisationKind, OrganisationStatus
 from tests.factories import (
     add_category,

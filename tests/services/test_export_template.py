@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from sharing.reports.columns import SHEETS
 from sharing.reports.files import FileKind, check_upload
+from sharing.reports.sheets import SHEETS
 from sharing.reports.workbook_template import (
     FILENAME,
     TITLES,

@@ -6,15 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from sharing.reports.columns import (
-    FLOW_COLUMNS,
-    ORGANISATION_COLUMNS,
-    Column,
-    join_list,
-    parse_date,
-    split_list,
-)
+from sharing.reports.cells import join_list, parse_date, split_list
+from sharing.reports.columns import Column
 from sharing.reports.files import FileKind
+from sharing.reports.flow_columns import FLOW_COLUMNS
+from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
 from sharing.reports.reading import match_headers, read_upload
 from tests.fixtures.spreadsheets import csv_bytes, xlsx_bytes
 

@@ -23,8 +23,8 @@ from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus, Frequency
+from sharing.reports.decisions import Decision, _chunks, _parse
 from sharing.reports.models import RowAction
-from sharing.reports.planning import Decision, _chunks, _parse
 from sharing.reports.reading import ReadResult, Table
 from sharing.vendors.models import Organisation, normalise_name
 

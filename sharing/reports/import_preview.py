@@ -16,10 +16,11 @@ from sharing.disclosures.log_import import DisclosurePlanner
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
+from sharing.reports.decisions import Decision, digest
 from sharing.reports.import_jobs import DISCLOSURES, ROW_BATCH, holds_disclosures
 from sharing.reports.import_store import discard, save_rows, upload_path
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus
-from sharing.reports.planning import Decision, Planner, digest
+from sharing.reports.planning import Planner
 from sharing.reports.reading import Issue, ReadResult, read_upload
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
+from sharing.reports.decisions import digest
 from sharing.reports.import_jobs import DISCLOSURES
 from sharing.reports.import_preview import (
     fail,
@@ -37,7 +38,6 @@ from sharing.reports.import_preview import (
 from sharing.reports.import_runner import runner
 from sharing.reports.import_store import discard, load_rows, store_upload
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus
-from sharing.reports.planning import digest
 from sharing.reports.writing import Writer
 
 log = logging.getLogger(__name__)

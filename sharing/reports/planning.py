@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -22,7 +20,8 @@ from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
-from sharing.reports.columns import Column
+from sharing.reports.decisions import Decision, _chunks, _parse, changed_columns
+from sharing.reports.flow_checks import check_categories, check_department, flow_action
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
@@ -35,63 +34,12 @@ from sharing.vendors.rules import (
 )
 
 CHUNK = 500
-IN_CHUNK = 500  # values per IN (...) list
 OPEN = (FlowStatus.DRAFT, FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW, FlowStatus.CHANGES_REQUESTED)
 EDITABLE = (FlowStatus.DRAFT, FlowStatus.CHANGES_REQUESTED)
-LOCKED = (FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW)
 IDENTIFIERS = (("ein", "EIN"), ("duns", "DUNS"), ("state_registration", "state registration"))
 # Flow columns that name other records rather than hold a DataFlow field.
 REFERENCE_FIELDS = ("organisation", "organisation_ein", "department", "categories")
 FLOW_HEADERS = {"organisation_id": "organisation", "department_id": "department"}
-
-
-@dataclass
-class Decision:
-    """The plan for one row: its action, the record it touches, and every problem found."""
-
-    kind: str  # "organisation" or "flow"
-    sheet: str
-    row: int
-    label: str = ""
-    action: RowAction = RowAction.ERROR
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
-    detail: str = ""
-    target: Any = None  # the Organisation or DataFlow updated (or revised)
-    values: dict[str, Any] = field(default_factory=dict)
-    categories: list[tuple[DataCategory, str]] | None = None
-    org_key: tuple[str, str] | None = None  # a flow of an organisation this file creates
-    revision: bool = False  # an approved flow: the update starts a new revision
-    keys: list[tuple[str, str]] = field(default_factory=list)  # a new organisation's keys
-    organisation_id: int | None = None  # a flow's registered organisation
-    signature: tuple = ()  # the row's organisation cells, to spot repeats on a one-sheet file
-
-    @property
-    def target_id(self) -> int | None:
-        return self.target.id if self.target is not None else None
-
-    @property
-    def target_version(self) -> int | None:
-        return self.target.version if self.target is not None else None
-
-    def fingerprint(self) -> str:
-        parts = (self.kind, self.sheet, self.row, self.action, self.target_id, self.target_version)
-        return "|".join(str(part) for part in parts)
-
-
-def digest(fingerprints: list[str]) -> str:
-    return hashlib.sha256("\n".join(fingerprints).encode()).hexdigest()
-
-
-def _parse(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
-    values, errors = {}, {}
-    for column in columns:
-        if column.read_only or column.field in skip or column.field not in raw:
-            continue
-        try:
-            values[column.field] = column.parse(raw[column.field])
-        except ValueError as error:
-            errors[column.field] = str(error)
-    return values, errors
 
 
 def _org_keys(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -110,11 +58,6 @@ def _name_keys(legal_name: str) -> list[tuple[str, str]]:
     if name:
         return [("name", name)]
     return [("legal", legal_name.strip())] if legal_name.strip() else []
-
-
-def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class Planner:
@@ -234,7 +177,7 @@ class Planner:
             errors.update(check_organisation(merged))
             changes = _organisation_changes(target, cleaned)
             decision.action = RowAction.UPDATE if changes else RowAction.UNCHANGED
-            decision.detail = _changed(table, "organisations", changes)
+            decision.detail = changed_columns(table, "organisations", changes)
         return self._finish_org(decision, table, errors)
 
     def _finish_org(self, decision: Decision, table: Table, errors: dict) -> Decision:
@@ -363,8 +306,8 @@ class Planner:
             if len(matches) > 1:
                 decision.errors.append(("", "Several current flows have this system name."))
             target = matches[0] if len(matches) == 1 else None
-        department = self._department(table, raw, target, decision)
-        chosen = self._categories(table, raw, target, decision, errors)
+        department = check_department(table, raw, target, decision, self.departments)
+        chosen = check_categories(table, raw, target, decision, errors, self.categories)
         base = _flow_values(target) if target is not None else {}
         merged = {**base, **values}
         merged["organisation_id"] = org.id if org is not None else (1 if org_key else None)
@@ -383,110 +326,7 @@ class Planner:
             decision.errors.append((table.header_of("flows", FLOW_HEADERS.get(key, key)), reason))
         clean.pop("organisation_id", None)
         decision.values, decision.categories, decision.target = clean, chosen, target
-        return self._flow_action(decision, table)
-
-    def _flow_action(self, decision: Decision, table: Table) -> Decision:
-        target = decision.target
-        if decision.errors:
-            decision.action = RowAction.ERROR
-            return decision
-        if target is None:
-            decision.action = RowAction.CREATE
-            return decision
-        changed = [f for f in decision.values if decision.values[f] != getattr(target, f)]
-        if decision.categories is not None:
-            wanted = {c.id: reason for c, reason in decision.categories}
-            if wanted != {fc.category_id: fc.justification for fc in target.categories}:
-                changed.append("categories")
-        if not changed:
-            decision.action = RowAction.UNCHANGED
-            return decision
-        decision.detail = _changed(table, "flows", changed)
-        if target.status == FlowStatus.RETIRED:
-            decision.errors.append(
-                (
-                    "",
-                    f"This flow was retired (revision {target.revision}) and cannot be changed. "
-                    "Remove the row, or give a new flow its own system name.",
-                )
-            )
-            decision.action = RowAction.ERROR
-            return decision
-        if target.status in LOCKED:
-            decision.errors.append(
-                (
-                    "",
-                    f"Revision {target.revision} is {target.status.label.lower()} and locked "
-                    "while under review; wait for the decision, then import again.",
-                )
-            )
-            decision.action = RowAction.ERROR
-            return decision
-        decision.action = RowAction.UPDATE
-        if target.status == FlowStatus.APPROVED:
-            decision.revision = True
-            decision.detail += (
-                f" Starts a new revision; revision {target.revision} stays in force until the "
-                "new one is approved."
-            )
-        return decision
-
-    def _department(self, table: Table, raw: dict, target, decision: Decision):
-        text = raw.get("department", "")
-        header = table.header_of("flows", "department")
-        if not text:
-            if target is not None:
-                return target.department
-            decision.errors.append((header, "Enter the department's code or name."))
-            return None
-        department = self.departments.get(text.casefold())
-        if department is None:
-            decision.errors.append((header, f"No department has the code or name “{text}”."))
-        elif not department.active and (target is None or target.department_id != department.id):
-            decision.errors.append((header, f"The department {department.name} is not active."))
-        return department
-
-    def _categories(self, table: Table, raw: dict, target, decision: Decision, errors: dict):
-        if "categories" not in raw:
-            return None
-        header = table.header_of("flows", "categories")
-        reasons = {}
-        if "category_justifications" in raw:
-            try:
-                reasons = FLOW_COLUMNS_BY_FIELD["category_justifications"].parse(
-                    raw["category_justifications"]
-                )
-            except ValueError as error:
-                errors["category_justifications"] = str(error)
-        had = {fc.category_id for fc in target.categories} if target is not None else set()
-        chosen, seen = [], set()
-        for name in FLOW_COLUMNS_BY_FIELD["categories"].parse(raw["categories"]):
-            category = self.categories.get(name.casefold())
-            if category is None:
-                decision.errors.append((header, f"“{name}” is not in the category vocabulary."))
-            elif category.id in seen:
-                decision.errors.append((header, f"“{name}” is listed twice."))
-            elif not category.active and category.id not in had:
-                decision.errors.append((header, f"“{name}” is no longer in use."))
-            else:
-                seen.add(category.id)
-                reason = reasons.pop(category.name.casefold(), None)
-                if reason is None:
-                    reason = next(
-                        (v for k, v in reasons.items() if k.casefold() == name.casefold()), ""
-                    )
-                chosen.append((category, reason.strip()))
-        listed = {c.name.casefold() for c, _ in chosen}
-        extra = [k for k in reasons if k.casefold() not in listed]
-        if extra:
-            justified = table.header_of("flows", "category_justifications")
-            decision.errors.append(
-                (justified, f"Justified but not listed in the categories: {', '.join(extra)}.")
-            )
-        return chosen
-
-
-FLOW_COLUMNS_BY_FIELD = {column.field: column for column in FLOW_COLUMNS}
+        return flow_action(decision, table)
 
 
 def _has(decision: Decision, table: Table, field_name: str) -> bool:
@@ -503,8 +343,3 @@ def _organisation_changes(target: Organisation, cleaned: dict[str, Any]) -> dict
     before = audit.snapshot(target, ORGANISATION_FIELDS)
     after = {**before, **{k: audit.jsonable(v) for k, v in cleaned.items()}}
     return audit.diff(before, after)
-
-
-def _changed(table: Table, kind: str, names) -> str:
-    headers = [table.header_of(kind, name) for name in names]
-    return "Changes: " + ", ".join(headers) + "." if headers else ""

@@ -24,8 +24,8 @@ from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 from sharing.flows.risk import assess_risk
 from sharing.flows.rules import FLOW_FIELDS
 from sharing.flows.services import snapshot as flow_snapshot
+from sharing.reports.decisions import Decision
 from sharing.reports.models import RowAction
-from sharing.reports.planning import Decision
 from sharing.vendors import services as vendor_services
 from sharing.vendors.models import Organisation, OrganisationStatus
 from sharing.vendors.rules import ORGANISATION_FIELDS

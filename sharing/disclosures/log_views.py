@@ -16,7 +16,7 @@ from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
-from sharing.disclosures import accounting, log, log_queries
+from sharing.disclosures import accounting, accounting_sheets, log, log_queries
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.log_forms import DisclosureForm, FlowPickerForm, OccurrenceForm
 from sharing.disclosures.models import Disclosure
@@ -240,10 +240,10 @@ def accounting_report():
 @bp.get("/accounting.<fmt>")
 @roles_required(*Role.OFFICE)
 def accounting_export(fmt: str):
-    if fmt not in accounting.FORMATS:
+    if fmt not in accounting_sheets.FORMATS:
         abort(404)
     period = accounting.Period.from_args(request.args, today=today())
-    export = accounting.export(period, fmt)
+    export = accounting_sheets.export(period, fmt)
     return send_file(
         io.BytesIO(export.body),
         mimetype=export.mimetype,

@@ -19,14 +19,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from sharing.attestations.models import AnswerReview, AnswerValue
-from sharing.attestations.services import (
+from sharing.attestations.answers import (
     MAX_TEXT,
     answer_field,
     comment_field,
     decision_field,
     explanation_field,
 )
+from sharing.attestations.models import AnswerReview, AnswerValue
 from sharing.core.forms import optional_int
 
 ANSWER_CHOICES = [

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.agreements.models import Agreement
-from sharing.attestations import queries, services, workflow
+from sharing.attestations import answers, queries, services, workflow
 from sharing.attestations.blueprint import bp
 from sharing.attestations.evidence import evidence_for_request
 from sharing.attestations.forms import (
@@ -76,7 +76,7 @@ def show_request(request_id: int):
     return render_template(
         "attestations/request.html",
         attestation=attestation,
-        current=services.current_answers(attestation),
+        current=answers.current_answers(attestation),
         rounds=_rounds(attestation),
         evidence=evidence_for_request(attestation.id),
         events=queries.history(attestation),
@@ -97,11 +97,11 @@ def _rounds(attestation: AttestationRequest) -> list[tuple[int, list]]:
 @roles_required(Role.VENDOR)
 def answer(request_id: int):
     attestation = _load(request_id)
-    codes = services.answerable_codes(attestation)
+    codes = answers.answerable_codes(attestation)
     form = answer_form(codes, data=_saved(attestation, codes) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.save_answers(
+            answers.save_answers(
                 actor=current_user,
                 request=attestation,
                 answers=form.answers(),
@@ -124,8 +124,8 @@ def _saved(attestation: AttestationRequest, codes: list[str]) -> dict:
     rows = {a.obligation_code: a for a in attestation.answers if a.round == attestation.round}
     for code in codes:
         row = rows.get(code)
-        data[services.answer_field(code)] = row.answer.value if row and row.answer else None
-        data[services.explanation_field(code)] = row.explanation if row else ""
+        data[answers.answer_field(code)] = row.answer.value if row and row.answer else None
+        data[answers.explanation_field(code)] = row.explanation if row else ""
     return data
 
 
@@ -135,11 +135,11 @@ def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
         attestation=attestation,
         form=form,
         codes=set(codes),
-        current=services.current_answers(attestation),
+        current=answers.current_answers(attestation),
         evidence=evidence_for_request(attestation.id),
         editable=attestation.status in workflow.OPEN_FOR_ANSWERS,
         returned=queries.returned_notes(attestation),
-        fields=services,
+        fields=answers,
         today=today(),
     )
 
@@ -155,7 +155,7 @@ def submit(request_id: int):
     problems: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            services.submit_attestation(
+            answers.submit_attestation(
                 actor=current_user,
                 request=attestation,
                 signer_name=form.signer_name.data or "",
@@ -188,10 +188,10 @@ def _submit_page(attestation: AttestationRequest, form: SubmitForm, problems: di
         attestation=attestation,
         form=form,
         problems=problems,
-        codes=set(services.answerable_codes(attestation)),
-        current=services.current_answers(attestation),
+        codes=set(answers.answerable_codes(attestation)),
+        current=answers.current_answers(attestation),
         statement=STATEMENT,
-        fields=services,
+        fields=answers,
     )
 
 
@@ -209,7 +209,7 @@ def review(request_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.review_attestation(
+            answers.review_attestation(
                 actor=current_user,
                 request=attestation,
                 decisions=form.decisions(),
@@ -238,7 +238,7 @@ def _review_page(attestation: AttestationRequest, form, rows: list):
         form=form,
         rows={a.obligation_code: a for a in rows},
         evidence=evidence_for_request(attestation.id),
-        fields=services,
+        fields=answers,
     )
 
 

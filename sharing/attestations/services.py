@@ -1,13 +1,13 @@
-"""Attestation use cases: scheduling and requesting, answering, submitting and reviewing.
+"""Attestation use cases: scheduling and requesting (answering, submitting and reviewing are
+in answers.py).
 
 Each request carries a snapshot of its questions, taken when it is created, so that later
-policy versions never change what an organisation was asked. Answers are kept per round:
-a returned question gets a fresh answer in the next round, and earlier rounds stay as history.
+policy versions never change what an organisation was asked.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,13 +17,9 @@ from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations import notices
 from sharing.attestations.models import (
-    AnswerReview,
-    AnswerValue,
-    AttestationAnswer,
     AttestationRequest,
     AttestationStatus,
 )
-from sharing.attestations.workflow import check_step
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
 from sharing.core.database import commit_or_conflict
@@ -38,35 +34,7 @@ STALE_MESSAGE = "This attestation changed since you opened it. Reload the page a
 S = AttestationStatus
 INTERVAL_PARAMETER = "attestation_interval_months"
 DEFAULT_INTERVAL = 12
-MAX_TEXT = 5000
-NEEDS_EXPLANATION = (AnswerValue.NO, AnswerValue.NOT_APPLICABLE)
 REQUEST_FIELDS = ("status", "round", "due_date", "signer_name", "signer_title", "attested")
-
-Answers = dict[str, tuple[AnswerValue | None, str]]
-Decisions = dict[str, tuple[AnswerReview | None, str]]
-
-
-# Field names: each question's inputs, so that a reason shows beside its question -----------
-
-
-def _slug(code: str) -> str:
-    return code.lower().replace("-", "_").replace(".", "_")
-
-
-def answer_field(code: str) -> str:
-    return f"answer_{_slug(code)}"
-
-
-def explanation_field(code: str) -> str:
-    return f"explanation_{_slug(code)}"
-
-
-def decision_field(code: str) -> str:
-    return f"decision_{_slug(code)}"
-
-
-def comment_field(code: str) -> str:
-    return f"comment_{_slug(code)}"
 
 
 # Questionnaires and schedules ---------------------------------------------------------------
@@ -145,7 +113,7 @@ def schedule_attestations(
             continue
         request = _new_request(agreement, due, months, requested_by=None, fallback=fallback)
         summary = f"Scheduled for {agreement.number}"
-        _record(actor, request, "attestation.scheduled", summary, _created(request))
+        record(actor, request, "attestation.scheduled", summary, _created(request))
         notices.mail_requested(request, directory)
         created.append(request)
     if created:
@@ -177,7 +145,7 @@ def request_attestation(
         )
     request = _new_request(agreement, due_date, interval_months(agreement), requested_by=actor)
     summary = f"Requested for {agreement.number}"
-    _record(actor, request, "attestation.requested", summary, _created(request))
+    record(actor, request, "attestation.requested", summary, _created(request))
     notices.mail_requested(request, Directory.load([request.organisation_id]))
     commit_or_conflict(STALE_MESSAGE)
     return request
@@ -214,9 +182,10 @@ def _created(request: AttestationRequest) -> dict[str, Any]:
     return audit.created(after)
 
 
-def _record(
+def record(
     actor: Any, request: AttestationRequest, action: str, summary: str, changes: dict
 ) -> None:
+    """The audit event of a step on the request (answers.py records its steps here too)."""
     audit.record(
         actor=actor,
         action=action,
@@ -226,191 +195,3 @@ def _record(
         changes=changes,
         summary=f"{summary}, due {request.due_date.isoformat()}",
     )
-
-
-# Answering ----------------------------------------------------------------------------------
-
-
-def current_answers(request: AttestationRequest) -> dict[str, AttestationAnswer]:
-    """The latest answer to each question, whatever round it was given in."""
-    latest: dict[str, AttestationAnswer] = {}
-    for answer in sorted(request.answers, key=lambda a: (a.round, a.id or 0)):
-        latest[answer.obligation_code] = answer
-    return latest
-
-
-def answerable_codes(request: AttestationRequest) -> list[str]:
-    """Round 1 asks every question; later rounds only those returned in the round before."""
-    codes = [q["code"] for q in request.questionnaire]
-    if request.round <= 1:
-        return codes
-    returned = {
-        a.obligation_code
-        for a in request.answers
-        if a.round == request.round - 1 and a.review == AnswerReview.RETURNED
-    }
-    return [code for code in codes if code in returned]
-
-
-def _answers_snapshot(request: AttestationRequest) -> dict[str, Any]:
-    return {
-        a.obligation_code: {"answer": audit.jsonable(a.answer), "explanation": a.explanation}
-        for a in request.answers
-        if a.round == request.round
-    }
-
-
-def save_answers(
-    *,
-    actor: Any,
-    request: AttestationRequest,
-    answers: Answers,
-    expected_version: int | None,
-    now: datetime,
-) -> AttestationRequest:
-    """Save a draft (it may be incomplete); only this round's questions can change."""
-    check_step(actor, request, "save", expected_version)
-    errors = {
-        explanation_field(code): f"Use at most {MAX_TEXT} characters."
-        for code, (_, text) in answers.items()
-        if len(text or "") > MAX_TEXT
-    }
-    if errors:
-        raise ValidationFailed(errors)
-    before = _answers_snapshot(request)
-    status, version = request.status, request.version
-    rows = {a.obligation_code: a for a in request.answers if a.round == request.round}
-    for code in answerable_codes(request):
-        if code not in answers:
-            continue
-        value, text = answers[code]
-        row = rows.get(code)
-        if row is None:
-            row = AttestationAnswer(obligation_code=code, round=request.round)
-            request.answers.append(row)
-        row.answer, row.explanation = value, (text or "").strip()
-        row.answered_by_id, row.answered_at = actor.id, now
-    if request.status == S.PENDING:
-        request.status = S.IN_PROGRESS
-    request.updated_at = now  # moves the version on, so a stale page is caught
-    changes = audit.diff({"answers": before}, {"answers": _answers_snapshot(request)})
-    changes["status"] = {"before": status.value, "after": request.status.value}
-    changes["version"] = {"before": version, "after": version + 1}
-    _record(actor, request, "attestation.saved", "Saved draft answers", changes)
-    commit_or_conflict(STALE_MESSAGE)
-    return request
-
-
-def submission_problems(request: AttestationRequest) -> dict[str, str]:
-    """Reasons, per question field, why this round's answers cannot be submitted yet."""
-    rows = {a.obligation_code: a for a in request.answers if a.round == request.round}
-    problems = {}
-    for code in answerable_codes(request):
-        row = rows.get(code)
-        if row is None or row.answer is None:
-            problems[answer_field(code)] = "Answer this question: yes, no or not applicable."
-        elif row.answer in NEEDS_EXPLANATION and not row.explanation.strip():
-            problems[explanation_field(code)] = "Explain why the answer is no or not applicable."
-    return problems
-
-
-def submit_attestation(
-    *,
-    actor: Any,
-    request: AttestationRequest,
-    signer_name: str,
-    signer_title: str,
-    attested: bool,
-    expected_version: int | None,
-    now: datetime,
-) -> AttestationRequest:
-    """Sign and submit this round's answers; from then on they are read-only."""
-    check_step(actor, request, "submit", expected_version)
-    signer_name, signer_title = (signer_name or "").strip(), (signer_title or "").strip()
-    errors = submission_problems(request)
-    if not signer_name:
-        errors["signer_name"] = "Enter the name of the person who signs."
-    if not signer_title:
-        errors["signer_title"] = "Enter the signer's title."
-    if len(signer_name) > 120 or len(signer_title) > 120:
-        errors.setdefault("signer_name", "Use at most 120 characters.")
-    if not attested:
-        errors["attested"] = "Tick the statement to attest to the answers."
-    if errors:
-        raise ValidationFailed(errors, "The attestation cannot be submitted yet.")
-    before = audit.snapshot(request, REQUEST_FIELDS)
-    request.signer_name, request.signer_title, request.attested = signer_name, signer_title, True
-    request.submitted_at, request.submitted_by_id = now, actor.id
-    request.status = S.SUBMITTED
-    changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
-    changes["version"] = {"before": request.version, "after": request.version + 1}
-    _record(actor, request, "attestation.submitted", f"Submitted round {request.round}", changes)
-    commit_or_conflict(STALE_MESSAGE)
-    return request
-
-
-# Review ---------------------------------------------------------------------------------------
-
-
-def review_attestation(
-    *,
-    actor: Any,
-    request: AttestationRequest,
-    decisions: Decisions,
-    comment: str,
-    expected_version: int | None,
-    now: datetime,
-) -> AttestationRequest:
-    """Accept the round, or return some questions with comments for the vendor to answer."""
-    check_step(actor, request, "review", expected_version)
-    rows = [a for a in request.answers if a.round == request.round]
-    comment = (comment or "").strip()
-    _check_decisions(rows, decisions, comment)
-    returned = []
-    for row in rows:
-        decision, note = decisions[row.obligation_code]
-        row.review, row.review_comment = decision, (note or "").strip()
-        if decision == AnswerReview.RETURNED:
-            returned.append(row.obligation_code)
-    before = audit.snapshot(request, REQUEST_FIELDS)
-    request.reviewed_at, request.reviewed_by_id, request.review_comment = now, actor.id, comment
-    if returned:
-        notices.mail_returned(request, submitter_id=request.submitted_by_id)
-        _start_round(request, returned)
-    else:
-        request.status = S.ACCEPTED
-    changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
-    changes["returned"] = {"before": None, "after": returned}
-    changes["version"] = {"before": request.version, "after": request.version + 1}
-    action = "attestation.returned" if returned else "attestation.accepted"
-    summary = f"Returned {', '.join(returned)}" if returned else "Accepted the attestation"
-    _record(actor, request, action, summary, changes)
-    commit_or_conflict(STALE_MESSAGE)
-    return request
-
-
-def _check_decisions(rows: list[AttestationAnswer], decisions: Decisions, comment: str) -> None:
-    errors = {}
-    for row in rows:
-        decision, note = decisions.get(row.obligation_code, (None, ""))
-        if decision not in (AnswerReview.ACCEPTED, AnswerReview.RETURNED):
-            errors[decision_field(row.obligation_code)] = "Accept or return this answer."
-        elif decision == AnswerReview.RETURNED and not (note or "").strip():
-            errors[comment_field(row.obligation_code)] = "Say what needs to change."
-        if len(note or "") > MAX_TEXT:
-            errors[comment_field(row.obligation_code)] = f"Use at most {MAX_TEXT} characters."
-    if len(comment) > MAX_TEXT:
-        errors["comment"] = f"Use at most {MAX_TEXT} characters."
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _start_round(request: AttestationRequest, returned: list[str]) -> None:
-    """The next round asks the returned questions again; the signature is for a new round."""
-    request.status = S.RETURNED
-    request.round += 1
-    for code in returned:
-        request.answers.append(AttestationAnswer(obligation_code=code, round=request.round))
-    request.submitted_at = request.submitted_by_id = None
-    request.signer_name = request.signer_title = ""
-    request.attested = False

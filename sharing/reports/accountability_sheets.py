@@ -14,8 +14,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.answers import current_answers
 from sharing.attestations.models import AnswerReview, AnswerValue, AttestationRequest, EvidenceFile
-from sharing.attestations.services import current_answers
 from sharing.core.clock import city_timezone
 from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
 from sharing.extensions import db

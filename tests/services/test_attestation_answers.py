@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from sharing.attestations.models import AnswerReview, AnswerValue, AttestationStatus
-from sharing.attestations.services import (
+from sharing.attestations.answers import (
     answer_field,
     answerable_codes,
     comment_field,
@@ -19,6 +18,7 @@ from sharing.attestations.services import (
     save_answers,
     submit_attestation,
 )
+from sharing.attestations.models import AnswerReview, AnswerValue, AttestationStatus
 from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from tests.factories import make_user

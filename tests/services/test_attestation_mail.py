@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from sharing.attestations.answers import review_attestation
 from sharing.attestations.models import AnswerReview, AttestationStatus
-from sharing.attestations.services import request_attestation, review_attestation
+from sharing.attestations.services import request_attestation
 from sharing.core.clock import now, today
 from sharing.mail.models import Notification
 from tests.factories import make_user

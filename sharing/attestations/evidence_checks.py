@@ -3,8 +3,9 @@ we may keep, and say why not.
 
 Nothing here trusts the file name or the browser's content type; the name is only checked so
 that it can be shown and offered as a download name, and it must agree with the content.
-Zip archives are judged from their central directory before anything is decompressed (see
-sharing/core/ooxml.py). PDFs are scanned like pdfid does: names are read with their `#xx`
+Word and Excel files are judged from their zip's central directory before anything is
+decompressed (evidence_office.py); the kinds and the refusal are in evidence_kinds.py. PDFs are
+scanned like pdfid does: names are read with their `#xx`
 escapes decoded, and every Flate stream (object streams can hide dictionaries) is inflated in
 bounded steps and scanned too. Refused in PDFs: /JavaScript, /JS, /Launch, /EmbeddedFile and
 /RichMedia (an attached file or Flash can carry anything, and evidence is the document itself),
@@ -13,7 +14,6 @@ and /Encrypt (an encrypted PDF cannot be scanned).
 
 from __future__ import annotations
 
-import enum
 import io
 import re
 import unicodedata
@@ -25,28 +25,23 @@ from pathlib import PurePosixPath
 
 from PIL import Image
 
-from sharing.core import ooxml
+from sharing.attestations.evidence_kinds import (
+    KINDS,
+    Kind,
+    RejectedEvidence,
+    megabytes,
+    not_allowed,
+    polyglot,
+)
+from sharing.attestations.evidence_office import office_kind
 from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
-from sharing.errors import DomainError
 
 HEAD_WINDOW = 1024  # a PDF header may follow a little junk; polyglots hide in the first KB
 EOF_WINDOW = 1024
-MAX_MEMBERS = 2000
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200
 MAX_INFLATED_PDF = 256 * 1024 * 1024  # inflated stream bytes scanned per PDF, at most
 INFLATE_STEP = 1024 * 1024
 MAX_NAME_LENGTH = 255
 
-DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MACRO_MARKERS = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
-LIMITS = ooxml.PackageLimits(MAX_MEMBERS, MAX_TOTAL_UNCOMPRESSED, MAX_RATIO, MACRO_MARKERS)
-OTHER_OFFICE = {
-    "presentationml": "a PowerPoint presentation",
-    "wordprocessingml.template": "a Word template (.dotx)",
-    "spreadsheetml.template": "an Excel template (.xltx)",
-}
 ACTIVE_PDF_NAMES = {
     b"JavaScript": "JavaScript",
     b"JS": "JavaScript",
@@ -67,45 +62,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class Kind(enum.StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
-    XLSX = "xlsx"
-    PNG = "png"
-    JPEG = "jpeg"
-
-
-# kind: (content type, stored suffix, described, name extensions that agree with the content)
-KINDS: dict[Kind, tuple[str, str, str, tuple[str, ...]]] = {
-    Kind.PDF: ("application/pdf", ".pdf", "a PDF document", (".pdf",)),
-    Kind.DOCX: (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-        "a Word document",
-        (".docx",),
-    ),
-    Kind.XLSX: (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".xlsx",
-        "an Excel workbook",
-        (".xlsx",),
-    ),
-    Kind.PNG: ("image/png", ".png", "a PNG image", (".png",)),
-    Kind.JPEG: ("image/jpeg", ".jpg", "a JPEG image", (".jpg", ".jpeg")),
-}
-ALLOWED = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
-
-
-class RejectedEvidence(DomainError):
-    """The upload is not evidence we keep; `message` tells the user why, `code` names the rule."""
-
-    status_code = 400
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 @dataclass(frozen=True)
 class CheckedFile:
     kind: Kind
@@ -123,7 +79,7 @@ def check_evidence(
         raise RejectedEvidence("The file is empty. Choose the file again and retry.", code="empty")
     if len(data) > max_bytes:
         raise RejectedEvidence(
-            f"The file is larger than the {_mb(max_bytes)} limit for evidence. "
+            f"The file is larger than the {megabytes(max_bytes)} limit for evidence. "
             "Compress it or split it into several files.",
             code="too_large",
         )
@@ -182,14 +138,14 @@ def sniff(data: bytes) -> Kind:
         return Kind.JPEG
     if data.startswith(ZIP_MAGIC):
         if b"%PDF-" in head:
-            raise _polyglot()
-        return _office_kind(data)
+            raise polyglot()
+        return office_kind(data)
     header = _PDF_HEADER.search(head)
     if header is not None:
         if _MARKUP.search(head[: header.start()]) or head[: header.start()].startswith(ZIP_MAGIC):
-            raise _polyglot()
+            raise polyglot()
         return Kind.PDF
-    raise _not_allowed(_describe(head))
+    raise not_allowed(_describe(head))
 
 
 def _describe(head: bytes) -> str:
@@ -213,7 +169,7 @@ def _check_pdf(data: bytes, _max_pixels: int) -> None:
             code="truncated",
         )
     if _is_zip(data):
-        raise _polyglot()
+        raise polyglot()
     if _ENCRYPT.search(data):
         raise RejectedEvidence(
             "The PDF is encrypted or password-protected, so it cannot be checked. Save a copy "
@@ -268,7 +224,7 @@ def _refuse_active_names(text: bytes) -> None:
 def _check_image(data: bytes, max_pixels: int, *, fmt: str) -> None:
     described = "PNG" if fmt == "PNG" else "JPEG"
     if _is_zip(data):
-        raise _polyglot()
+        raise polyglot()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -305,103 +261,6 @@ def _is_zip(data: bytes) -> bool:
         return zipfile.is_zipfile(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - a malformed end record is simply not a zip
         return False
-
-
-# -- Office Open XML ---------------------------------------------------------------------------
-
-
-def _office_kind(data: bytes) -> Kind:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            try:
-                types = ooxml.inspect_package(archive, LIMITS)
-            except ooxml.PackageProblem as problem:
-                raise _refused(problem) from None
-            kind = _main_kind(archive, types)
-            if (member := ooxml.first_dtd_member(archive)) is not None:
-                raise _doctype(member)
-            return kind
-    except ooxml.ZIP_ERRORS:
-        raise RejectedEvidence(
-            "The file is a damaged or incomplete zip archive, not a valid Word or Excel file. "
-            "Open it in Office, save it again, and upload that copy.",
-            code="damaged_zip",
-        ) from None
-
-
-def _main_kind(archive: zipfile.ZipFile, types: list[str]) -> Kind:
-    for main, kind, part in ((DOCX_MAIN, Kind.DOCX, "word/"), (XLSX_MAIN, Kind.XLSX, "xl/")):
-        if main in types:
-            if not any(name.startswith(part) for name in archive.namelist()):
-                raise _not_allowed(f"a damaged {KINDS[kind][2]} (its main part is missing)")
-            return kind
-    for marker, described in OTHER_OFFICE.items():
-        if any(marker in kind for kind in types):
-            raise _not_allowed(described)
-    raise _not_allowed("a zip archive")
-
-
-def _refused(problem: ooxml.PackageProblem) -> RejectedEvidence:
-    """Sizes come from the central directory, judged before anything is decompressed."""
-    if problem.reason in ooxml.SIZE_REASONS:
-        return RejectedEvidence(
-            f"The file would expand to {_mb(problem.total)} in {problem.members:,} parts when "
-            f"opened (limits: {_mb(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, "
-            f"compression {MAX_RATIO} to 1). It looks like a zip bomb and was not opened.",
-            code="zip_bomb",
-        )
-    if problem.reason == "macros":
-        return _macro_enabled()
-    if problem.reason == "doctype":
-        return RejectedEvidence(
-            "The file's [Content_Types].xml contains a DOCTYPE or ENTITY declaration, which "
-            "Office files never need. Save the file again from Office and retry.",
-            code="doctype",
-        )
-    described = {
-        "encrypted": "an encrypted zip archive",
-        "damaged_content_types": "a damaged or unusual zip archive",
-    }
-    return _not_allowed(described.get(problem.reason, "a zip archive"))
-
-
-def _doctype(member: zipfile.ZipInfo) -> RejectedEvidence:
-    return RejectedEvidence(
-        f"The document part {member.filename!r} contains a DOCTYPE or ENTITY "
-        "declaration. Office files do not need them and they can be used to "
-        "attack the server. Save the file again from Office and retry.",
-        code="doctype",
-    )
-
-
-# -- messages ----------------------------------------------------------------------------------
-
-
-def _not_allowed(described: str) -> RejectedEvidence:
-    return RejectedEvidence(
-        f"The file is {described}, which is not accepted as evidence. Upload a {ALLOWED} file.",
-        code="not_allowed",
-    )
-
-
-def _polyglot() -> RejectedEvidence:
-    return RejectedEvidence(
-        "The file is two kinds of file at once (for example a PDF that is also a zip archive), "
-        "a trick used to smuggle content past checks. Save it again as one plain file.",
-        code="polyglot",
-    )
-
-
-def _macro_enabled() -> RejectedEvidence:
-    return RejectedEvidence(
-        "The file is a macro-enabled Office file (.docm or .xlsm, or it contains VBA or ActiveX "
-        "code), and macros are not accepted. Save it as .docx or .xlsx and upload again.",
-        code="macro_enabled",
-    )
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 CHECKS = {

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from sharing.attestations import evidence
 from sharing.attestations.blueprint import bp
-from sharing.attestations.evidence_checks import RejectedEvidence
 from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
+from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
 from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm

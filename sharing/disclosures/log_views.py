@@ -8,7 +8,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from sharing.attestations.evidence_checks import RejectedEvidence
+from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.auth.decorators import roles_required
 from sharing.auth.models import Role
 from sharing.core.clock import today

@@ -49,7 +49,7 @@ def install_templates() -> None:
 )
 def roll_command(today: datetime | None) -> None:
     """Activate, mark expiring, expire and tacitly renew agreements as of today; run daily."""
-    from sharing.agreements import lifecycle
+    from sharing.agreements import roll
     from sharing.core.clock import today as city_today
 
-    click.echo(lifecycle.roll(today.date() if today else city_today()))
+    click.echo(roll.roll(today.date() if today else city_today()))

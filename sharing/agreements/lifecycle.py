@@ -1,25 +1,24 @@
-"""The agreement lifecycle: one transition table, the steps it allows, execution, the daily roll.
+"""The agreement lifecycle: one transition table, the steps it allows, and execution.
 
 States run generated → sent for signature → executed → active → expiring → expired, renewed or
-terminated. People take the steps that have roles in TRANSITIONS; the daily roll
-(`roll_agreements`) takes the automatic ones: activation on the effective date, the notice
-window, expiry, and tacit renewal, which moves the expiry and so the cancel-by date forward.
+terminated. People take the steps that have roles in TRANSITIONS; the daily roll (roll.py)
+takes the automatic ones: activation on the effective date, the notice window, expiry, and
+tacit renewal, which moves the expiry and so the cancel-by date forward.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from sharing.agreements import files
-from sharing.agreements.dates import tacit_renewal, term_end
+from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
-from sharing.audit.services import SYSTEM
 from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
@@ -119,7 +118,7 @@ def available_actions(
     for action, step in TRANSITIONS.items():
         if agreement.status not in step.sources or role not in step.roles:
             continue
-        if action == "activate" and today is not None and not _may_activate(agreement, today):
+        if action == "activate" and today is not None and not may_activate(agreement, today):
             continue
         actions.append((action, step))
     return actions
@@ -161,7 +160,7 @@ def transition_agreement(
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed({"comment": f"Use at most {MAX_COMMENT} characters."})
-    before = _snapshot(agreement)
+    before = snapshot(agreement)
     try:
         _apply_step(agreement, action, today, successor, reason, terminated_on)
     except (Conflict, ValidationFailed):
@@ -171,7 +170,7 @@ def transition_agreement(
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
     written = changelog.sync_after_agreement_steps(steps=[(agreement, action)], today=today)
     extra.update(changelog.audit_changes(written))
-    _record(actor, agreement, step, before, extra)
+    record_step(actor, agreement, step, before, extra)
     commit_or_conflict(STALE_MESSAGE)
     return agreement
 
@@ -200,7 +199,7 @@ def record_execution(
         problems["expiry_date"] = "The expiry date must come after the effective date."
     if problems:
         raise ValidationFailed(problems)
-    before = _snapshot(agreement)
+    before = snapshot(agreement)
     stored = files.store(signed_pdf, ".pdf")
     try:
         agreement.signed_file = stored
@@ -214,108 +213,13 @@ def record_execution(
             "signed_file": {"before": None, "after": original_name[:255]},
             "signed_size": {"before": None, "after": len(signed_pdf)},
         }
-        _record(actor, agreement, step, before, extra)
+        record_step(actor, agreement, step, before, extra)
         commit_or_conflict(STALE_MESSAGE)
     except BaseException:
         db.session.rollback()
         files.remove(stored)
         raise
     return agreement
-
-
-# The daily roll -------------------------------------------------------------------------
-
-
-@dataclass
-class RollSummary:
-    """The agreement numbers each kind of change touched in one run."""
-
-    activated: list[str] = field(default_factory=list)
-    expiring: list[str] = field(default_factory=list)
-    renewed_tacitly: list[str] = field(default_factory=list)
-    expired: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> int:
-        return (
-            len(self.activated) + len(self.expiring) + len(self.renewed_tacitly) + len(self.expired)
-        )
-
-    def text(self) -> str:
-        if not self.changed:
-            return "No agreement changed."
-        lines = []
-        for label, numbers in (
-            ("Activated", self.activated),
-            ("Entered the notice window", self.expiring),
-            ("Renewed tacitly", self.renewed_tacitly),
-            ("Expired", self.expired),
-        ):
-            if numbers:
-                lines.append(f"{label} ({len(numbers)}): {', '.join(numbers)}")
-        return "\n".join(lines)
-
-
-def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
-    """Bring every agreement's status up to `today`, one audit event per change. Running it
-    again the same day changes nothing; after missed days it catches up. The register's
-    changelog is brought in step at the end, dated `today`."""
-    summary = RollSummary()
-    steps: list[tuple[Agreement, str]] = []
-    candidates = db.session.scalars(
-        select(Agreement)
-        .where(Agreement.status.in_((S.EXECUTED, S.ACTIVE, S.EXPIRING)))
-        .order_by(Agreement.id)
-    ).all()
-    for agreement in candidates:
-        if agreement.status == S.EXECUTED and _may_activate(agreement, today):
-            _roll_step(actor, agreement, "activate", summary.activated)
-            steps.append((agreement, "activate"))
-        if agreement.status in (S.ACTIVE, S.EXPIRING) and agreement.is_expired(on=today):
-            if agreement.auto_renew:
-                _renew_tacitly(actor, agreement, today)
-                summary.renewed_tacitly.append(agreement.number)
-            else:
-                _roll_step(actor, agreement, "expire", summary.expired)
-                steps.append((agreement, "expire"))
-        if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
-            _roll_step(actor, agreement, "mark_expiring", summary.expiring)
-    changelog.sync_after_agreement_steps(steps=steps, today=today, always=True)
-    commit_or_conflict(STALE_MESSAGE)
-    return summary
-
-
-def roll(today: date) -> str:
-    """The daily roll for the command line: run it and describe what changed."""
-    return roll_agreements(today=today).text()
-
-
-def _roll_step(actor: Any, agreement: Agreement, action: str, numbers: list[str]) -> None:
-    step = TRANSITIONS[action]
-    before = _snapshot(agreement)
-    agreement.status = step.target
-    _record(actor, agreement, step, before, {})
-    numbers.append(agreement.number)
-
-
-def _renew_tacitly(actor: Any, agreement: Agreement, today: date) -> None:
-    """Extend by renewal terms, each starting the day after the last ended, until the
-    agreement runs through today; the cancel-by date moves with the expiry."""
-    before = _snapshot(agreement)
-    expiry, terms = tacit_renewal(agreement.expiry_date, agreement.renewal_term_months, today=today)
-    agreement.expiry_date = expiry
-    agreement.status = S.ACTIVE
-    changes = audit.diff(before, _snapshot(agreement))
-    changes["renewal_terms"] = {"before": None, "after": terms}
-    audit.record(
-        actor=actor,
-        action="agreement.renewed_tacitly",
-        object_type="agreement",
-        object_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes=changes,
-        summary=f"Renewed tacitly: {agreement.number}, now expiring {expiry.isoformat()}",
-    )
 
 
 # Checks and helpers ---------------------------------------------------------------------
@@ -356,7 +260,7 @@ def _apply_step(
     if action == "send_for_signature":
         agreement.sent_for_signature_at = now()
     elif action == "activate":
-        if not _may_activate(agreement, today):
+        if not may_activate(agreement, today):
             raise Conflict(_not_yet_effective(agreement))
     elif action == "renew":
         _link_successor(agreement, successor)
@@ -366,7 +270,7 @@ def _apply_step(
         )
 
 
-def _may_activate(agreement: Agreement, today: date) -> bool:
+def may_activate(agreement: Agreement, today: date) -> bool:
     return agreement.effective_date is not None and agreement.effective_date <= today
 
 
@@ -412,18 +316,18 @@ def _termination(reason: str, terminated_on: date | None, today: date) -> tuple[
     return reason, when
 
 
-def _snapshot(agreement: Agreement) -> dict[str, Any]:
+def snapshot(agreement: Agreement) -> dict[str, Any]:
     return audit.snapshot(agreement, AUDITED_FIELDS)
 
 
-def _record(
+def record_step(
     actor: Any,
     agreement: Agreement,
     step: Transition,
     before: dict[str, Any],
     extra: dict[str, Any],
 ) -> None:
-    changes = audit.diff(before, _snapshot(agreement))
+    changes = audit.diff(before, snapshot(agreement))
     changes.update(extra)
     audit.record(
         actor=actor,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from sharing.agreements import files, lifecycle
+from sharing.agreements import files, lifecycle, roll
 from sharing.agreements.dates import term_end
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
@@ -378,7 +378,7 @@ def test_roll_activates_executed_agreements_whose_effective_date_has_come(db):
     """Effective today: active. Effective tomorrow: still executed."""
     due = make_agreement(S.EXECUTED, effective_date=TODAY)
     later = make_agreement(S.EXECUTED, effective_date=TODAY + timedelta(days=1))
-    summary = lifecycle.roll_agreements(today=TODAY)
+    summary = roll.roll_agreements(today=TODAY)
     assert (due.status, later.status) == (S.ACTIVE, S.EXECUTED)
     assert summary.activated == [due.number]
     (event,) = _events("agreement.activated")
@@ -391,7 +391,7 @@ def test_roll_marks_expiring_only_inside_the_notice_window(db):
     inside = make_agreement(S.ACTIVE, expiry_date=expiry, notice_days=90)
     outside = make_agreement(S.ACTIVE, expiry_date=expiry + timedelta(days=1), notice_days=90)
     assert inside.cancel_by == TODAY
-    lifecycle.roll_agreements(today=TODAY)
+    roll.roll_agreements(today=TODAY)
     assert (inside.status, outside.status) == (S.EXPIRING, S.ACTIVE)
     (event,) = _events("agreement.expiring")
     assert event.changes["status"] == {"before": "active", "after": "expiring"}
@@ -401,7 +401,7 @@ def test_roll_expires_agreements_past_expiry_that_do_not_renew(db):
     """The day after expiry a non-renewing agreement is expired; on expiry day it is not."""
     gone = make_agreement(S.EXPIRING, expiry_date=TODAY - timedelta(days=1))
     last_day = make_agreement(S.EXPIRING, expiry_date=TODAY)
-    summary = lifecycle.roll_agreements(today=TODAY)
+    summary = roll.roll_agreements(today=TODAY)
     assert (gone.status, last_day.status) == (S.EXPIRED, S.EXPIRING)
     assert summary.expired == [gone.number]
     assert _events("agreement.expired")[0].changes["status"]["after"] == "expired"
@@ -418,7 +418,7 @@ def test_tacit_renewal_rolls_the_expiry_and_the_cancel_by_date_forward(db):
         notice_days=60,
     )
     old_cancel_by = agreement.cancel_by
-    summary = lifecycle.roll_agreements(today=TODAY)
+    summary = roll.roll_agreements(today=TODAY)
     assert agreement.status == S.ACTIVE
     assert agreement.expiry_date == date(2027, 11, 20)
     assert agreement.cancel_by == date(2027, 9, 21) != old_cancel_by
@@ -439,7 +439,7 @@ def test_tacit_renewal_catches_up_over_several_missed_terms(db):
         renewal_term_months=3,
         notice_days=30,
     )
-    lifecycle.roll_agreements(today=TODAY)
+    roll.roll_agreements(today=TODAY)
     # Feb 1-Apr 30, May 1-Jul 31, Aug 1-Oct 31, Nov 1-Jan 31.
     assert agreement.expiry_date == date(2027, 1, 31)
     assert agreement.cancel_by == date(2027, 1, 1)
@@ -457,7 +457,7 @@ def test_tacit_renewal_into_the_next_notice_window_is_marked_expiring(db):
         renewal_term_months=1,
         notice_days=60,
     )
-    lifecycle.roll_agreements(today=TODAY)
+    roll.roll_agreements(today=TODAY)
     assert agreement.expiry_date == term_end(TODAY, 1)
     assert agreement.status == S.EXPIRING
     assert [e.action for e in _events()] == ["agreement.renewed_tacitly", "agreement.expiring"]
@@ -475,9 +475,9 @@ def test_a_second_roll_on_the_same_day_changes_nothing(db):
         renewal_term_months=3,
         notice_days=30,
     )
-    first = lifecycle.roll_agreements(today=TODAY)
+    first = roll.roll_agreements(today=TODAY)
     events = len(_events())
-    second = lifecycle.roll_agreements(today=TODAY)
+    second = roll.roll_agreements(today=TODAY)
     assert first.changed == 4 and second.changed == 0
     assert len(_events()) == events
     assert second.text() == "No agreement changed."
@@ -487,14 +487,14 @@ def test_roll_leaves_ended_and_unsigned_agreements_alone(db):
     """Generated, terminated, renewed and expired agreements are not touched."""
     for status in (S.GENERATED, S.SENT_FOR_SIGNATURE, S.TERMINATED, S.RENEWED, S.EXPIRED):
         make_agreement(status, expiry_date=TODAY - timedelta(days=400))
-    assert lifecycle.roll_agreements(today=TODAY).changed == 0
+    assert roll.roll_agreements(today=TODAY).changed == 0
     assert _events() == []
 
 
 def test_roll_text_summarises_the_changes_for_the_command_line(db):
     """roll() runs the job and names the agreements changed."""
     due = make_agreement(S.EXECUTED, effective_date=TODAY)
-    text = lifecycle.roll(TODAY)
+    text = roll.roll(TODAY)
     assert text == f"Activated (1): {due.number}"
 
 

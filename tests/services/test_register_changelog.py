@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, event, insert, select, update
 
-from sharing.agreements import lifecycle
+from sharing.agreements import lifecycle, roll
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.demo.seed import seed_demo
@@ -90,7 +90,7 @@ def test_an_agreement_coming_into_force_adds_its_published_flows_on_that_date(db
         effective_date=DAY,
     )
     assert _changes() == []
-    lifecycle.roll_agreements(today=DAY)
+    roll.roll_agreements(today=DAY)
     (change,) = _changes()
     assert (change.kind, change.changed_on) == (ADDED, DAY)
     assert change.flow_lineage_id == flow.lineage_id and change.flow_id == flow.id
@@ -114,7 +114,7 @@ def test_expiry_removes_the_arrangement_from_the_changelog(db):
     """An agreement that expires without renewal takes its flows off, dated the roll's day."""
     flow = make_arrangement()
     assert _kinds() == [ADDED]
-    lifecycle.roll_agreements(today=date(2029, 1, 1))
+    roll.roll_agreements(today=date(2029, 1, 1))
     removal = _changes()[-1]
     assert (removal.kind, removal.changed_on) == (REMOVED, date(2029, 1, 1))
     assert removal.flow_lineage_id == flow.lineage_id
@@ -139,7 +139,7 @@ def test_a_tacit_renewal_leaves_no_removal(db):
     (agreement,) = flow_agreements(flow)
     agreement.auto_renew = True
     db.session.commit()
-    summary = lifecycle.roll_agreements(today=date(2029, 1, 1))
+    summary = roll.roll_agreements(today=date(2029, 1, 1))
     assert summary.renewed_tacitly == [agreement.number]
     assert _kinds() == [ADDED]
 
@@ -289,7 +289,7 @@ def test_the_listing_follows_every_step_that_moves_a_flow_on_or_off_the_register
         S.EXECUTED, organisation_id=approved.organisation_id, flows=[approved], effective_date=DAY
     )
     assert _listed() == set()
-    lifecycle.roll_agreements(today=DAY)
+    roll.roll_agreements(today=DAY)
     assert _listed() == {approved.id} == set(changelog.public_flows())
     revision = _approve_new_revision(approved)
     privacy = make_user("privacy")
@@ -395,5 +395,5 @@ def test_the_daily_roll_repairs_listing_keys_but_a_review_step_leaves_them(db):
     changelog.sync_changes(today=DAY)
     assert _entry_keys(drifted.id) != _flow_keys(drifted)
 
-    lifecycle.roll_agreements(today=DAY)
+    roll.roll_agreements(today=DAY)
     assert _entry_keys(drifted.id) == _flow_keys(drifted)

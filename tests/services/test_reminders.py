@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from sharing.agreements.lifecycle import roll_agreements
+from sharing.agreements.roll import roll_agreements
 from sharing.audit.models import AuditEvent
 from sharing.mail.models import Notification
 from sharing.renewals.models import Reminder

@@ -1,0 +1,117 @@
+"""The daily roll: every agreement's status brought up to today (activation on the effective
+date, the notice window, expiry, and tacit renewal), one audit event per change, with the
+register's changelog brought in step at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from sharing.agreements.dates import tacit_renewal
+from sharing.agreements.lifecycle import (
+    STALE_MESSAGE,
+    TRANSITIONS,
+    S,
+    may_activate,
+    record_step,
+    snapshot,
+)
+from sharing.agreements.models import Agreement
+from sharing.audit import services as audit
+from sharing.audit.services import SYSTEM
+from sharing.core.database import commit_or_conflict
+from sharing.extensions import db
+from sharing.register import changelog
+
+
+@dataclass
+class RollSummary:
+    """The agreement numbers each kind of change touched in one run."""
+
+    activated: list[str] = field(default_factory=list)
+    expiring: list[str] = field(default_factory=list)
+    renewed_tacitly: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return (
+            len(self.activated) + len(self.expiring) + len(self.renewed_tacitly) + len(self.expired)
+        )
+
+    def text(self) -> str:
+        if not self.changed:
+            return "No agreement changed."
+        lines = []
+        for label, numbers in (
+            ("Activated", self.activated),
+            ("Entered the notice window", self.expiring),
+            ("Renewed tacitly", self.renewed_tacitly),
+            ("Expired", self.expired),
+        ):
+            if numbers:
+                lines.append(f"{label} ({len(numbers)}): {', '.join(numbers)}")
+        return "\n".join(lines)
+
+
+def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
+    """Bring every agreement's status up to `today`, one audit event per change. Running it
+    again the same day changes nothing; after missed days it catches up. The register's
+    changelog is brought in step at the end, dated `today`."""
+    summary = RollSummary()
+    steps: list[tuple[Agreement, str]] = []
+    candidates = db.session.scalars(
+        select(Agreement).where(Agreement.status.in_(S.RENEWABLE)).order_by(Agreement.id)
+    ).all()
+    for agreement in candidates:
+        if agreement.status == S.EXECUTED and may_activate(agreement, today):
+            _roll_step(actor, agreement, "activate", summary.activated)
+            steps.append((agreement, "activate"))
+        if agreement.status in S.IN_FORCE and agreement.is_expired(on=today):
+            if agreement.auto_renew:
+                _renew_tacitly(actor, agreement, today)
+                summary.renewed_tacitly.append(agreement.number)
+            else:
+                _roll_step(actor, agreement, "expire", summary.expired)
+                steps.append((agreement, "expire"))
+        if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
+            _roll_step(actor, agreement, "mark_expiring", summary.expiring)
+    changelog.sync_after_agreement_steps(steps=steps, today=today, always=True)
+    commit_or_conflict(STALE_MESSAGE)
+    return summary
+
+
+def roll(today: date) -> str:
+    """The daily roll for the command line: run it and describe what changed."""
+    return roll_agreements(today=today).text()
+
+
+def _roll_step(actor: Any, agreement: Agreement, action: str, numbers: list[str]) -> None:
+    step = TRANSITIONS[action]
+    before = snapshot(agreement)
+    agreement.status = step.target
+    record_step(actor, agreement, step, before, {})
+    numbers.append(agreement.number)
+
+
+def _renew_tacitly(actor: Any, agreement: Agreement, today: date) -> None:
+    """Extend by renewal terms, each starting the day after the last ended, until the
+    agreement runs through today; the cancel-by date moves with the expiry."""
+    before = snapshot(agreement)
+    expiry, terms = tacit_renewal(agreement.expiry_date, agreement.renewal_term_months, today=today)
+    agreement.expiry_date = expiry
+    agreement.status = S.ACTIVE
+    changes = audit.diff(before, snapshot(agreement))
+    changes["renewal_terms"] = {"before": None, "after": terms}
+    audit.record(
+        actor=actor,
+        action="agreement.renewed_tacitly",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=changes,
+        summary=f"Renewed tacitly: {agreement.number}, now expiring {expiry.isoformat()}",
+    )

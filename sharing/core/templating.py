@@ -1,4 +1,5 @@
-"""Template globals and filters: navigation by role, dates in the city's time zone."""
+"""Template globals and filters: navigation by role, the groups of roles and of agreement
+statuses, dates in the city's time zone."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def url_with(**changes) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    from sharing.agreements.models import AgreementStatus
+    from sharing.auth.models import Role
     from sharing.core.navigation import navigation_for
     from sharing.renewals.queries import reminder_delivery, reminder_history
 
@@ -38,5 +41,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["navigation_for"] = navigation_for
+    # Pages test the same groups of roles and statuses as the code, by name.
+    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["AgreementStatus"] = AgreementStatus
     app.jinja_env.globals["reminder_history"] = reminder_history
     app.jinja_env.globals["reminder_delivery"] = reminder_delivery

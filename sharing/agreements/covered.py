@@ -42,6 +42,8 @@ class CategoryLink:
 
 @dataclass(frozen=True)
 class DepartmentName:
+    """A covered flow's department, shaped like Department for what Exhibit A reads."""
+
     name: str
 
 

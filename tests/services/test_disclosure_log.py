@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from sharing.attestations.evidence_checks import RejectedEvidence
+from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.audit.models import AuditEvent
 from sharing.disclosures import log
 from sharing.disclosures.models import Disclosure

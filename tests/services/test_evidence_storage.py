@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from sharing.attestations import evidence
 from sharing.attestations.cli import check_files_command
-from sharing.attestations.evidence_checks import RejectedEvidence
+from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.attestations.models import AttestationStatus, EvidenceFile, EvidenceType
 from sharing.audit.models import AuditEvent
 from sharing.core import file_store

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from sharing.attestations import evidence_checks
-from sharing.attestations.evidence_checks import Kind, RejectedEvidence, check_evidence, safe_name
+from sharing.attestations.evidence_checks import check_evidence, safe_name
+from sharing.attestations.evidence_kinds import Kind, RejectedEvidence
 from tests.fixtures import upload_corpus as corpus
 
 LIMITS = {"max_bytes": corpus.CORPUS_MAX_BYTES, "max_pixels": corpus.CORPUS_MAX_PIXELS}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from sharing.agreements.lifecycle import transition_agreement
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.auth import services as auth
+from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.fields import FIELD_NAMES
@@ -219,15 +219,15 @@ def test_the_changes_feeds_show_lifecycle_changes(client):
         agreement=agreement,
         action="terminate",
         reason="Ended early",
-        today=date(2026, 11, 21),
+        today=today(),
         expected_version=None,
     )
     changes = client.get("/register/changes.json").get_json()["changes"]
     assert [c["change"] for c in changes] == ["removed", "added"]
-    assert changes[0]["changed_on"] == "2026-11-21"
+    assert changes[0]["changed_on"] == today().isoformat()
     assert changes[0]["summary"].endswith("Street lights. Its agreement was terminated.")
     rows = list(csv.reader(io.StringIO(_text(client, "/register/changes.csv"))))
-    assert rows[1][:3] == ["2026-11-21", "removed", str(flow.lineage_id)]
+    assert rows[1][:3] == [today().isoformat(), "removed", str(flow.lineage_id)]
     assert "Its agreement was terminated." in _text(client, "/register/changes")
 
 

@@ -4,7 +4,7 @@ and the set-ups the register's tests share."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -36,14 +36,16 @@ def make_arrangement(
         "subprocessors", [{"name": "Cloudy", "service": "hosting", "country": "US"}]
     )
     flow = make_approved_flow(organisation, categories or (make_category(),), **overrides)
+    # In force around the day the test runs, whatever day that is.
+    now = today()
     make_agreement(
         agreement_status,
         organisation_id=organisation.id,
         flows=[flow],
-        effective_date=date(2026, 1, 1),
-        expiry_date=date(2028, 12, 31),
+        effective_date=now - timedelta(days=365),
+        expiry_date=now + timedelta(days=730),
     )
-    sync_changes(today=today())
+    sync_changes(today=now)
     db.session.commit()
     return flow
 

@@ -604,7 +604,7 @@ def covered_flows(agreement: Agreement) -> list[SimpleNamespace]:
     `category`'s CATEGORY_FACTS).
 
     Plain rows in two statements, without ORM objects: at a thousand flows, building and
-    tracking ORM objects was most of the cost of a generation.
+    tracking ORM objects would be most of the cost of a generation.
     """
     covered = agreement_flows.c.agreement_id == agreement.id
     connection = db.session.connection()

@@ -1,5 +1,5 @@
-"""Incidents and disclosures: use cases that change them. (So far: reporting an incident, by a
-vendor from the portal or by staff; the workflow steps live in workflow.py.)"""
+"""Incidents and disclosures: the use case that reports an incident, by a vendor from the
+portal or by staff. The workflow steps live in workflow.py."""
 
 from __future__ import annotations
 

@@ -102,8 +102,8 @@ SEPARATOR = "\n"
 
 def current_keys() -> tuple:
     """KEYS as SQL over a flow joined to its organisation and department (`_with_names`).
-    The search text is lower-cased by the database, as the search compared it before the
-    listing kept it, so it matches exactly what it did then."""
+    The search text is the SEARCHED columns lower-cased by the database, one per line, so a
+    search (lower-cased too) matches any one column whatever its case."""
     search = func.lower(SEARCHED[0])
     for column in SEARCHED[1:]:
         search = search + literal(SEPARATOR) + func.lower(column)

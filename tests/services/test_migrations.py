@@ -188,7 +188,7 @@ def test_confusable_names_migration_gives_old_rows_the_new_key(migration_app):
 def test_listing_and_status_tallies_migrations_fill_from_the_rows_already_there(migration_app):
     """Migrations 0012 and 0013 list the flows already on the register and count the
     agreements, attestation requests and flows already there, exactly as keeping them on
-    write did."""
+    write does."""
     from sharing.attestations.models import AttestationStatus
     from sharing.flows.models import FlowStatus, RiskTier
     from tests.factories import make_flow

@@ -4,7 +4,7 @@ and the set-ups the register's tests share."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,12 @@ from tests.web.tables import ROLES, AuditCase, IsolationCase, Page
 from tests.web.tables.agreement_lifecycle import make_agreement
 
 # Shared set-ups ------------------------------------------------------------------------
+
+
+def arrangement_expiry() -> date:
+    """When a `make_arrangement` agreement expires: two years after the day the test runs, so
+    that it is in force whatever that day is."""
+    return today() + timedelta(days=730)
 
 
 def make_arrangement(
@@ -36,16 +42,14 @@ def make_arrangement(
         "subprocessors", [{"name": "Cloudy", "service": "hosting", "country": "US"}]
     )
     flow = make_approved_flow(organisation, categories or (make_category(),), **overrides)
-    # In force around the day the test runs, whatever day that is.
-    now = today()
     make_agreement(
         agreement_status,
         organisation_id=organisation.id,
         flows=[flow],
-        effective_date=now - timedelta(days=365),
-        expiry_date=now + timedelta(days=730),
+        effective_date=today() - timedelta(days=365),
+        expiry_date=arrangement_expiry(),
     )
-    sync_changes(today=now)
+    sync_changes(today=today())
     db.session.commit()
     return flow
 

@@ -1,9 +1,9 @@
 """A pytest plugin: on PostgreSQL, run only the tests whose result can depend on the engine.
 
-A test that uses no database fixture cannot touch SQL, and a test marked
-`engine_independent` (browser journeys, LibreOffice, file-content checks, benchmark smoke
-runs) checks something the engine does not change; both run once, on SQLite, and are
-deselected, not skipped, on PostgreSQL. Everything else runs on both engines.
+A test that uses no database fixture cannot touch SQL (LibreOffice conversions, file-content
+checks, pure functions), and the browser journeys and benchmark smoke runs check what the
+engine does not change; these run once, on SQLite, and are deselected, not skipped, on
+PostgreSQL. Everything else runs on both engines.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ def _using_postgres() -> bool:
 def runs_on_one_engine(item: pytest.Item) -> bool:
     nodeid = item.nodeid.replace("\\", "/")
     if nodeid.startswith(ENGINE_INDEPENDENT_FOLDERS):
-        return True
-    if item.get_closest_marker("engine_independent"):
         return True
     return not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
 

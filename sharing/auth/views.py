@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from sharing.auth import invitations as invitation_service
 from sharing.auth import services
-from sharing.auth.decorators import roles_required, signed_in_required
 from sharing.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -21,6 +20,7 @@ from sharing.auth.forms import (
     UserForm,
 )
 from sharing.auth.models import Department, Invitation, Role, User
+from sharing.core.access import roles_required, signed_in_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.database import database_answers
 from sharing.core.summary import CHART_NAMES, chart_svg, charts, home_dashboard, privacy_tiles

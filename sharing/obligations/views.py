@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate

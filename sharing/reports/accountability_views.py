@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from wtforms import Form, SelectField
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.reports import accountability as report
 from sharing.reports.accountability_sheets import FIRST_YEAR, report_years

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, request, stream_with_context
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.reports import exporting, workbook_template
 from sharing.reports.blueprint import bp
 

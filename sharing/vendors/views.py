@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.models import Department
+from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate, parse_sort
 from sharing.errors import ValidationFailed

@@ -89,9 +89,13 @@ def register_errors(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
+    """Filters and globals for every page, then the globals a feature package adds:
+    renewals' reminder history (renewals/templating.py)."""
     from sharing.core.templating import init_templating
+    from sharing.renewals import templating as renewals_templating
 
     init_templating(app)
+    renewals_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

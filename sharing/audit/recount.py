@@ -1,5 +1,6 @@
-"""Counting running tallies again from the rows they count: shared by the `retally` commands
-of the accounting report and the dashboards."""
+"""Counting running tallies again from the rows they count, as one audited step: shared by the
+`retally` commands of the accounting report and the dashboards (the tallies' own mechanics are
+in core/tallies.py)."""
 
 from __future__ import annotations
 

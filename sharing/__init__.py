@@ -54,11 +54,13 @@ def register_blueprints(app: Flask) -> None:
     from sharing.portal.views import bp as portal_bp
     from sharing.register.views import bp as register_bp
     from sharing.renewals.views import bp as renewals_bp
+    from sharing.reports.dashboard_views import bp as dashboard_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
 
     for blueprint in (
         core_bp,
+        dashboard_bp,
         auth_bp,
         audit_bp,
         mail_bp,

@@ -37,13 +37,13 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("core.home")
+    return url_for("dashboard.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("dashboard.home"))
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -310,5 +310,5 @@ def accept_invitation(token: str):
         else:
             login_user(user)
             flash("Welcome. Your account is active.", "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("auth/accept.html", form=form, invitation=invitation)

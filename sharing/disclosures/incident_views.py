@@ -75,7 +75,7 @@ def new_incident():
             )
             if current_user.role.value in OFFICE:
                 return redirect(url_for("disclosures.incident", incident_id=reported.id))
-            return redirect(url_for("core.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("disclosures/incident_form.html", form=form, chosen=chosen)
 
 

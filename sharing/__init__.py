@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_templating(app)
     register_commands(app)
+    register_events(app)
     return app
 
 
@@ -128,3 +129,25 @@ def register_commands(app: Flask) -> None:
         restore_command,
     ):
         app.cli.add_command(group)
+
+
+def register_events(app: Flask) -> None:
+    """Connect, for this app, the receivers of the signals a package sends so that packages
+    above it can act without being imported by it (docs/ARCHITECTURE.md lists them). Each
+    receiver runs inside the sender's transaction; what it returns joins the sender's audit
+    event.
+
+    - flows.events.flow_transitioned → register.changelog.follow_flow_step: approval and
+      retirement put a flow's arrangement on the register or take it off.
+    - agreements.events.agreement_transitioned → register.changelog.follow_agreement_step:
+      activation, expiry, termination and renewal do the same for the flows covered.
+    - agreements.events.agreements_rolled → register.changelog.follow_roll: the daily roll
+      reconciles the whole register.
+    """
+    from sharing.agreements import events as agreement_events
+    from sharing.flows import events as flow_events
+    from sharing.register import changelog
+
+    flow_events.flow_transitioned.connect(changelog.follow_flow_step, sender=app)
+    agreement_events.agreement_transitioned.connect(changelog.follow_agreement_step, sender=app)
+    agreement_events.agreements_rolled.connect(changelog.follow_roll, sender=app)

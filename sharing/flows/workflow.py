@@ -13,13 +13,14 @@ from sharing.audit import services as audit
 from sharing.auth.models import Role, User
 from sharing.core.clock import today as city_today
 from sharing.core.models import utcnow
+from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.flows import events
 from sharing.flows.models import DataFlow, FlowComment, FlowStatus
 from sharing.flows.rules import submission_problems
 from sharing.flows.services import changes_since, open_revision
 from sharing.mail import services as mail
-from sharing.register import changelog
 
 S = FlowStatus
 MAX_COMMENT = 5000
@@ -97,8 +98,9 @@ def transition_flow(
     commit: bool = True,
     today: date | None = None,
 ) -> DataFlow:
-    """Move the flow one step through review, as the transition table allows. Approval and
-    retirement bring the register's changelog in step, dated `today` (the city's today)."""
+    """Move the flow one step through review, as the transition table allows, and announce
+    it (events.flow_transitioned, dated `today`, the city's today by default): the register
+    follows approvals and retirements, and what its receivers return joins the audit event."""
     step = TRANSITIONS.get(action)
     if step is None:
         raise Conflict("That is not a step of the review workflow.")
@@ -126,8 +128,10 @@ def transition_flow(
         changes["superseded_revision"] = {"before": None, "after": superseded.revision}
     if comment:
         changes["comment"] = {"before": None, "after": comment}
-    written = changelog.sync_after_flow_step(flow=flow, action=action, today=today or city_today())
-    changes.update(changelog.audit_changes(written))
+    followed = announce(
+        events.flow_transitioned, flow=flow, action=action, today=today or city_today()
+    )
+    changes.update(followed)
     audit.record(
         actor=actor,
         action=f"flow.{action}",

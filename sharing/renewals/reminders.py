@@ -39,6 +39,7 @@ from sharing.attestations.models import (
 )
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
+from sharing.auth.recipients import Directory, Recipients
 from sharing.core.clock import local
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
@@ -46,7 +47,6 @@ from sharing.mail import services as mail
 from sharing.renewals import dates
 from sharing.renewals.messages import body_of, subject_of, window_phrase
 from sharing.renewals.models import Reminder
-from sharing.renewals.recipients import Directory, Recipients
 from sharing.vendors.models import Organisation
 
 RENEWABLE = (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)

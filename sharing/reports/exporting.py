@@ -39,7 +39,7 @@ from sharing.reports.columns import (
     Column,
     export_loaders,
 )
-from sharing.vendors.queries import OrganisationFilters, organisations_query
+from sharing.reports.organisations import OrganisationFilters, organisations_query
 
 FORMATS = ("csv", "xlsx")
 CSV_MIMETYPE = "text/csv"

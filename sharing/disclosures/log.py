@@ -19,8 +19,8 @@ Rules (documented here so the office can find them):
 - **Recurring** disclosures are one summary entry: first date, frequency, last date, the number
   of occurrences and the running total of records.
 - **Bulk entry.** A CSV or XLSX file of entries goes through the registry's import path
-  (reports.importing, with log_import.py planning and writing the rows); each row passes
-  entry_problems and is written by add_disclosure, exactly as hand entry is.
+  (reports.importing, with reports/disclosure_import.py planning and writing the rows); each
+  row passes entry_problems and is written by add_disclosure, exactly as hand entry is.
 
 The request document is checked by content (sharing/attestations/evidence_checks.py) and written
 atomically under UPLOAD_DIR/disclosures before the row is committed; if anything fails, neither

@@ -28,10 +28,10 @@ from sharing.audit import services as audit
 from sharing.auth.models import User
 from sharing.core.clock import now as clock_now
 from sharing.core.clock import today as clock_today
-from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
+from sharing.reports.disclosure_import import DisclosurePlanner, DisclosureWriter
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus, RowAction
 from sharing.reports.planning import Decision, Planner, digest
 from sharing.reports.reading import Issue, ReadResult, Table, read_upload

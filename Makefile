@@ -2,6 +2,7 @@
 #   make run   installs the app, migrates a SQLite database, seeds demo data, queues the
 #              reminders due today (they wait in the outbox: no mail server), serves it
 #   make test  installs the app with its test extras and runs the whole suite
+#   make lint  ruff, and lint-imports for the package layers
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -30,13 +31,15 @@ run: install
 test: install-test
 	$(PY) -m pytest
 
+# ruff, then the import contracts of pyproject.toml (the layers of docs/ARCHITECTURE.md)
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .import_linter_cache *.egg-info

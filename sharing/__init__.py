@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, config)
     register_extensions(app)
+    register_listeners(app)
     register_blueprints(app)
     register_security(app)
     register_errors(app)
@@ -40,6 +41,40 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     init_login(app)
+
+
+def register_listeners(app: Flask) -> None:
+    """The SQLAlchemy listeners that act on every flush or statement, each declared in its
+    package's LISTENERS. They sit on the Session class and the AuditEvent mapper, which are
+    global to the process, so each is added once however many apps are created.
+
+    - audit.models: audit events refuse updates and deletes, through the ORM and as bulk
+      UPDATE or DELETE statements (before_update, before_delete, do_orm_execute).
+    - obligations.models: a published policy version and its obligations refuse any change
+      (before_flush; first, so that nothing below records a flush it refuses).
+    - disclosures.tallies: the accounting report's day tallies follow the disclosure log
+      (before_flush, after_flush).
+    - register.changelog: the register listing's sort and search keys follow renames of
+      organisations, departments and flows (after_flush).
+    - reports.tallies: the dashboard's status tallies follow agreements, attestation
+      requests and flows (before_flush, after_flush).
+    """
+    from sharing.audit import models as audit_models
+    from sharing.core.database import listen_once
+    from sharing.disclosures import tallies as disclosure_tallies
+    from sharing.obligations import models as obligation_models
+    from sharing.register import changelog
+    from sharing.reports import tallies as status_tallies
+
+    for listeners in (
+        audit_models.LISTENERS,
+        obligation_models.LISTENERS,
+        disclosure_tallies.LISTENERS,
+        changelog.LISTENERS,
+        status_tallies.LISTENERS,
+    ):
+        for target, identifier, fn in listeners:
+            listen_once(target, identifier, fn)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, event, func, insert, inspect, literal, or_, select, update
+from sqlalchemy import Select, delete, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sharing.agreements.models import agreement_flows
@@ -203,7 +203,6 @@ def _renamed(session: Session) -> dict[type, list[int]]:
     return found
 
 
-@event.listens_for(Session, "after_flush")
 def _follow_renames(session: Session, flush_context) -> None:
     """Rewrite the keys of the listing rows a rename touched, in the same transaction: an
     organisation's or department's name, or a listed flow's, changed through the ORM (bulk
@@ -227,6 +226,10 @@ def _follow_renames(session: Session, flush_context) -> None:
         )
         .values(**keys)
     )
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = ((Session, "after_flush", _follow_renames),)
 
 
 def recorded_lineages() -> set[int]:

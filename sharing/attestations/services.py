@@ -149,7 +149,7 @@ def schedule_attestations(
         notices.mail_requested(request, directory)
         created.append(request)
     if created:
-        db.session.commit()
+        commit_or_conflict()
     return created
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.extensions import db
 
 
@@ -27,5 +28,5 @@ def recount(
         changes={"rows": {"before": before, "after": written}},
         summary=f"{summary}: {written} rows",
     )
-    db.session.commit()
+    commit_or_conflict()
     return before, written

@@ -70,9 +70,13 @@ def database_answers() -> bool:
         return False
 
 
-def commit_or_conflict(message: str) -> None:
-    """Commit once; when a version column shows that someone else changed the row meanwhile,
-    roll back and raise Conflict(message)."""
+STALE_MESSAGE = "Someone else changed this at the same time. Reload the page and try again."
+
+
+def commit_or_conflict(message: str = STALE_MESSAGE) -> None:
+    """How every service commits its transaction, once: when a version column shows that
+    someone else changed a row meanwhile, roll back and raise Conflict(message) (the page
+    shows it) instead of a server error."""
     try:
         db.session.commit()
     except StaleDataError:

@@ -39,6 +39,7 @@ from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.disclosures.log_files import (  # noqa: F401 - Upload and readers re-exported
     RequestFileUnavailable,
     Upload,
@@ -276,7 +277,7 @@ def record_disclosure(
         disclosure = add_disclosure(
             flow=flow, entry=entry, chosen=chosen, actor=actor, stored=stored
         )
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         discard(stored[0] if stored else None)
@@ -324,7 +325,7 @@ def edit_disclosure(
             summary=f"Disclosure #{disclosure.id} corrected",
             organisation_id=disclosure.organisation_id,
         )
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         discard(stored[0] if stored else None)
@@ -362,7 +363,7 @@ def record_occurrence(
         summary=f"Occurrence on {on.isoformat()} of disclosure #{disclosure.id}: {records} records",
         organisation_id=disclosure.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
     return disclosure
 
 

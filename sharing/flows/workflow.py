@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sharing.audit import services as audit
 from sharing.auth.models import Role, User
 from sharing.core.clock import today as city_today
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
 from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
@@ -95,7 +96,6 @@ def transition_flow(
     action: str,
     comment: str = "",
     expected_version: int | None,
-    commit: bool = True,
     today: date | None = None,
 ) -> DataFlow:
     """Move the flow one step through review, as the transition table allows, and announce
@@ -143,10 +143,7 @@ def transition_flow(
     )
     queued = _notify(flow, action, comment)
     ids = [n.id for n in queued]
-    if not commit:
-        db.session.flush()
-        return flow
-    db.session.commit()
+    commit_or_conflict()
     mail.deliver_pending(ids=ids)
     return flow
 
@@ -192,7 +189,7 @@ def _apply_step(actor: Any, flow: DataFlow, action: str, step: Transition) -> Da
     return superseded
 
 
-def add_comment(*, actor: Any, flow: DataFlow, body: str, commit: bool = True) -> FlowComment:
+def add_comment(*, actor: Any, flow: DataFlow, body: str) -> FlowComment:
     """Add to the flow's review conversation (questions, answers, replies to a request)."""
     body = (body or "").strip()
     if not body:
@@ -211,8 +208,7 @@ def add_comment(*, actor: Any, flow: DataFlow, body: str, commit: bool = True) -
         changes={"comment": {"before": None, "after": body}},
         summary=f"Commented on {flow.system_name} (revision {flow.revision})",
     )
-    if commit:
-        db.session.commit()
+    commit_or_conflict()
     return comment
 
 

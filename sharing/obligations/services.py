@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.obligations.library import (
@@ -91,7 +92,7 @@ def load_library(*, actor: Any, path: Path = DEFAULT_FILE, now: datetime) -> Pol
         summary=f"Loaded policy {version.label} ({len(version.obligations)} obligations) "
         f"from {path.name}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
 
 
@@ -131,7 +132,7 @@ def create_draft(*, actor: Any, label: str, notes: str = "") -> PolicyVersion:
         changes=audit.created(audit.snapshot(version, VERSION_FIELDS)),
         summary=f"Started draft {label} from policy {source.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
 
 
@@ -170,7 +171,7 @@ def update_obligation(*, actor: Any, obligation: Obligation, values: dict[str, A
         changes=changes,
         summary=f"Edited {obligation.code} in draft {obligation.policy_version.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return obligation
 
 
@@ -191,7 +192,7 @@ def add_obligation(*, actor: Any, version: PolicyVersion, values: dict[str, Any]
         changes=audit.created(snapshot(obligation)),
         summary=f"Added {obligation.code} to draft {version.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return obligation
 
 
@@ -207,7 +208,7 @@ def remove_obligation(*, actor: Any, obligation: Obligation) -> None:
         summary=f"Removed {obligation.code} from draft {version.label}",
     )
     version.obligations.remove(obligation)
-    db.session.commit()
+    commit_or_conflict()
 
 
 def publish_policy(
@@ -240,7 +241,7 @@ def publish_policy(
         changes=audit.diff(before, audit.snapshot(version, VERSION_FIELDS)),
         summary=f"Published policy {version.label}, effective {effective_date.isoformat()}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
 
 

@@ -5,6 +5,7 @@
 #              (.ci/system-packages, as root with apt-get; otherwise it lists them), then runs
 #              the whole suite in parallel (pytest-xdist). SHARING_TEST_DATE=YYYY-MM-DD runs it
 #              with the clock moved to that day (Debian's faketime), as CI does.
+#   make lint  ruff, and lint-imports for the package layers
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -38,13 +39,15 @@ test: install-test
 	@status=0; $(TEST_CLOCK) $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	bash .ci/system-packages --report; exit $$status
 
+# ruff, then the import contracts of pyproject.toml (the layers of docs/ARCHITECTURE.md)
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .import_linter_cache *.egg-info

@@ -15,16 +15,16 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from sharing.agreements import files
+from sharing.agreements import events, files
 from sharing.agreements.dates import tacit_renewal, term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
+from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
-from sharing.register import changelog
 
 STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
 
@@ -155,7 +155,9 @@ def transition_agreement(
     reason: str = "",
     terminated_on: date | None = None,
 ) -> Agreement:
-    """Take one step of the lifecycle, as the transition table allows, and audit it."""
+    """Take one step of the lifecycle, as the transition table allows, announce it
+    (events.agreement_transitioned; what its receivers return joins the audit event) and
+    audit it."""
     step = _allowed_step(actor, agreement, action, expected_version)
     if action == "execute":
         raise Conflict("An agreement is executed by uploading its signed copy.")
@@ -170,8 +172,9 @@ def transition_agreement(
         raise
     agreement.status = step.target
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
-    written = changelog.sync_after_agreement_steps(steps=[(agreement, action)], today=today)
-    extra.update(changelog.audit_changes(written))
+    extra.update(
+        announce(events.agreement_transitioned, agreement=agreement, action=action, today=today)
+    )
     _record(actor, agreement, step, before, extra)
     commit_or_conflict(STALE_MESSAGE)
     return agreement
@@ -259,8 +262,9 @@ class RollSummary:
 
 def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
     """Bring every agreement's status up to `today`, one audit event per change. Running it
-    again the same day changes nothing; after missed days it catches up. The register's
-    changelog is brought in step at the end, dated `today`."""
+    again the same day changes nothing; after missed days it catches up. At the end it
+    announces the steps it took (events.agreements_rolled, dated `today`): the register
+    brings its changelog in step."""
     summary = RollSummary()
     steps: list[tuple[Agreement, str]] = []
     candidates = db.session.scalars(
@@ -281,7 +285,7 @@ def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
                 steps.append((agreement, "expire"))
         if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
             _roll_step(actor, agreement, "mark_expiring", summary.expiring)
-    changelog.sync_after_agreement_steps(steps=steps, today=today, always=True)
+    announce(events.agreements_rolled, steps=steps, today=today)
     commit_or_conflict(STALE_MESSAGE)
     return summary
 

@@ -18,7 +18,7 @@ from sharing.agreements.lifecycle_forms import (
     version_of,
 )
 from sharing.agreements.models import Agreement
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.errors import Conflict, DomainError, ValidationFailed

@@ -40,6 +40,7 @@ from sharing.agreements.models import (
 from sharing.agreements.queries import MAX_NOTICE_DAYS, RENEWABLE
 from sharing.audit import services as audit
 from sharing.auth.models import Department
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
 from sharing.core.numbering import next_in_year
 from sharing.errors import Conflict, ValidationFailed
@@ -288,7 +289,7 @@ def draft_agreement(
         changes=audit.created(_audit_values(agreement)),
         summary=f"Drafted {agreement.number}: {agreement.title}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 
@@ -353,7 +354,7 @@ def update_draft(
         changes=audit.diff(before, after),
         summary=f"Updated draft {agreement.number}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 
@@ -384,7 +385,7 @@ def set_parameters(
         changes=audit.diff(before, clean),
         summary=f"Parameters of {agreement.number} changed",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 
@@ -478,7 +479,7 @@ def generate_renewal(
 def _commit_generation(stored: str, replaced: str | None) -> None:
     """Commit a generation; the new file goes if the commit fails, the old one if it works."""
     try:
-        db.session.commit()
+        commit_or_conflict()
     except Exception:
         db.session.rollback()
         files.remove(stored)

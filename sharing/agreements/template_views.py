@@ -12,8 +12,8 @@ from sharing.agreements.blueprint import bp
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.agreements.template_checks import TemplateRejected
 from sharing.agreements.template_forms import KIND_LABELS, ActiveForm, TemplateForm, VersionForm
-from sharing.auth.decorators import roles_required
 from sharing.auth.models import User
+from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, ValidationFailed

@@ -40,8 +40,8 @@ from sharing.agreements.forms import (
 )
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.audit.models import AuditEvent
-from sharing.auth.decorators import roles_required
 from sharing.auth.models import Department
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate

@@ -17,8 +17,8 @@ from sharing.attestations.blueprint import bp
 from sharing.attestations.evidence_checks import RejectedEvidence
 from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
 from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors

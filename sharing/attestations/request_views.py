@@ -22,7 +22,7 @@ from sharing.attestations.forms import (
     version_of,
 )
 from sharing.attestations.models import AttestationRequest, AttestationStatus
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from sharing.audit import queries
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.pagination import page_args, paginate
 

@@ -22,7 +22,7 @@ class NavItem:
 
 
 NAV_ITEMS = (
-    NavItem("Home", "core.home", STAFF),
+    NavItem("Home", "dashboard.home", STAFF),
     NavItem("Home", "portal.home", ("vendor",)),
     NavItem("Organisations", "vendors.organisations", STAFF, "Register"),
     NavItem("Data flows", "flows.flows", STAFF, "Register"),

@@ -1,4 +1,5 @@
-"""Template globals and filters: navigation by role, dates in the city's time zone."""
+"""Template globals and filters every package uses: navigation by role, dates in the city's
+time zone. Feature packages add their own globals in create_app's register_templating step."""
 
 from __future__ import annotations
 
@@ -32,11 +33,8 @@ def url_with(**changes) -> str:
 
 def init_templating(app: Flask) -> None:
     from sharing.core.navigation import navigation_for
-    from sharing.renewals.queries import reminder_delivery, reminder_history
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["navigation_for"] = navigation_for
-    app.jinja_env.globals["reminder_history"] = reminder_history
-    app.jinja_env.globals["reminder_delivery"] = reminder_delivery

@@ -9,7 +9,7 @@ Rules:
 - Exempt entries are included and marked exempt, never left out.
 - "By category" counts an entry under each of its categories, so its rows may add up to more
   than the number of entries.
-- Exports are formula-safe (sharing/reports/exporting.py) and dates are real date cells.
+- Exports are formula-safe (sharing/core/spreadsheets.py) and dates are real date cells.
 
 On screen the report shows one view at a time (by organisation, by flow, by category, or the
 entries), a page at a time, so it costs the same whether the year holds two thousand entries
@@ -27,13 +27,8 @@ from datetime import date
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from sharing.disclosures import tallies
-from sharing.disclosures.models import Disclosure, disclosure_categories
-from sharing.disclosures.tallies import Totals
-from sharing.extensions import db
-from sharing.flows.models import DataCategory, DataFlow
-from sharing.reports.columns import Column
-from sharing.reports.exporting import (
+from sharing.core.columns import Column
+from sharing.core.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Export,
@@ -41,6 +36,11 @@ from sharing.reports.exporting import (
     csv_chunks,
     xlsx_bytes,
 )
+from sharing.disclosures import tallies
+from sharing.disclosures.models import Disclosure, disclosure_categories
+from sharing.disclosures.tallies import Totals
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow
 from sharing.vendors.models import Organisation
 
 FORMATS = ("xlsx", "csv")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate, positive_int
@@ -75,7 +75,7 @@ def new_incident():
             )
             if current_user.role.value in OFFICE:
                 return redirect(url_for("disclosures.incident", incident_id=reported.id))
-            return redirect(url_for("core.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("disclosures/incident_form.html", form=form, chosen=chosen)
 
 

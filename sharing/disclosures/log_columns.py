@@ -6,8 +6,8 @@ The request document cannot come by file; it is attached to the entry afterwards
 
 from __future__ import annotations
 
+from sharing.core.columns import Column, enum_label
 from sharing.flows.models import Frequency, TransferMethod
-from sharing.reports.columns import Column, enum_label
 
 
 def _choice(field_name: str, header: str, enum_cls, synonyms, help_text: str, example: str):

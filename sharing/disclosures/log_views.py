@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from sharing.attestations.evidence_checks import RejectedEvidence
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors

@@ -15,6 +15,7 @@ from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
 from sharing.auth.models import Role, User
 from sharing.core.clock import local
+from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import ValidationFailed
@@ -99,7 +100,7 @@ def report_incident(
         organisation_id=organisation_id,
     )
     _alert_privacy_office(incident, organisation)
-    db.session.commit()
+    commit_or_conflict()
     return incident
 
 

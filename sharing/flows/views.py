@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.services import active_departments
+from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.errors import Conflict, DomainError, ValidationFailed

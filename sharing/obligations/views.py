@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from sharing.auth.decorators import roles_required
+from sharing.agreements.policy_impact import impact_of
 from sharing.auth.forms import ConfirmForm
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
@@ -182,7 +183,7 @@ def publish(version_id: int):
             flash(f"Policy {version.label} published. It can no longer change.", "success")
             return redirect(url_for("obligations.impact", version_id=version.id))
     return render_template(
-        "obligations/publish.html", form=form, version=version, impacts=services.impact_of(version)
+        "obligations/publish.html", form=form, version=version, impacts=impact_of(version)
     )
 
 
@@ -190,6 +191,4 @@ def publish(version_id: int):
 @roles_required(*STAFF)
 def impact(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
-    return render_template(
-        "obligations/impact.html", version=version, impacts=services.impact_of(version)
-    )
+    return render_template("obligations/impact.html", version=version, impacts=impact_of(version))

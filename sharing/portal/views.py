@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from sharing.agreements import files
 from sharing.attestations.queries import open_requests
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors
 from sharing.disclosures import queries as incident_queries

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort

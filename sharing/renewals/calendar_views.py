@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import User
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.errors import DomainError
 from sharing.renewals import calendar as feeds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
 
-from sharing.auth.decorators import roles_required
+from sharing.core.access import roles_required
 from sharing.core.pagination import page_args, paginate
 from sharing.renewals import queries
 from sharing.renewals.blueprint import bp

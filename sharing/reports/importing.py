@@ -28,10 +28,11 @@ from sharing.audit import services as audit
 from sharing.auth.models import User
 from sharing.core.clock import now as clock_now
 from sharing.core.clock import today as clock_today
-from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
+from sharing.reports.disclosure_import import DisclosurePlanner, DisclosureWriter
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus, RowAction
 from sharing.reports.planning import Decision, Planner, digest
 from sharing.reports.reading import Issue, ReadResult, Table, read_upload
@@ -45,6 +46,10 @@ KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclo
 REGISTRY = ("organisations", "flows")
 DISCLOSURES = "disclosures"
 REGISTRY_IMPORTERS = ("admin", "procurement")
+WRITE_FAILED = (
+    "The import failed and nothing was written: all changes were rolled back. This can "
+    "happen when someone edits the same records at the same moment. Upload the file again."
+)
 
 # Background threads by job id, so that tests (and shutdown) can wait for them.
 THREADS: dict[int, threading.Thread] = {}
@@ -171,7 +176,7 @@ def upload_import(
             summary=f"Refused {name}: {error.message}",
             changes={"file": {"before": None, "after": name}},
         )
-        db.session.commit()
+        commit_or_conflict()
         raise ValidationFailed({"file": error.message}, error.message) from None
     size = path.stat().st_size
     job = ImportJob(
@@ -195,7 +200,7 @@ def upload_import(
         object_id=job.id,
         summary=f"Uploaded {name} ({kind.value.upper()}, {size:,} bytes) for import",
     )
-    db.session.commit()
+    commit_or_conflict()
     if _background(size, int(current_app.config["IMPORT_BACKGROUND_BYTES"])):
         _spawn(job.id, prepare_import)
     else:
@@ -234,7 +239,7 @@ def _set_stage(job: ImportJob, status: ImportStatus, *, total: int | None = None
     job.progress = 0
     if total is not None:
         job.total = total
-    db.session.commit()
+    commit_or_conflict()
 
 
 def prepare_import(job_id: int) -> None:
@@ -307,7 +312,7 @@ def _preview(job: ImportJob, result: ReadResult) -> None:
     job.error_count = errors + len(job.file_errors)
     job.plan_digest = digest(fingerprints)
     job.status = ImportStatus.READY
-    db.session.commit()
+    commit_or_conflict()
 
 
 def _row(job: ImportJob, decision: Decision) -> dict[str, Any]:
@@ -329,7 +334,7 @@ def _insert_rows(job: ImportJob, batch: list[dict], done: int) -> None:
     if batch:
         db.session.execute(insert(ImportRow), batch)
     job.progress = done
-    db.session.commit()
+    commit_or_conflict()
 
 
 # Confirm and cancel --------------------------------------------------------------------------
@@ -357,7 +362,7 @@ def confirm_import(*, actor: Any, job: ImportJob, now: datetime) -> ImportJob:
             object_id=job.id,
             summary=f"Confirmed the import of {job.filename}; writing in the background",
         )
-        db.session.commit()
+        commit_or_conflict()
         _spawn(job.id, commit_import, actor.id)
         return job
     commit_import(job.id, actor.id)
@@ -420,7 +425,7 @@ def _finish(job: ImportJob, actor: Any, counts: Counter) -> None:
     job.progress = job.total
     job.finished_at = clock_now()
     _discard(job)
-    db.session.commit()
+    commit_or_conflict(WRITE_FAILED)
 
 
 def _refuse(job: ImportJob, actor: Any) -> None:
@@ -451,7 +456,7 @@ def _refuse(job: ImportJob, actor: Any) -> None:
         "Records changed after the preview was made, so nothing was imported. "
         f"Affected: {shown}. The preview below is up to date; review it and confirm again."
     )
-    db.session.commit()
+    commit_or_conflict()
 
 
 def cancel_import(*, actor: Any, job: ImportJob) -> ImportJob:
@@ -467,7 +472,7 @@ def cancel_import(*, actor: Any, job: ImportJob) -> ImportJob:
         object_id=job.id,
         summary=f"Cancelled the import of {job.filename}; nothing was written",
     )
-    db.session.commit()
+    commit_or_conflict()
     return job
 
 
@@ -476,7 +481,7 @@ def _fail(job: ImportJob, message: str) -> None:
     job.message = message
     job.finished_at = clock_now()
     _discard(job)
-    db.session.commit()
+    commit_or_conflict()
 
 
 def _failure_message(error: Exception, step: str) -> str:
@@ -487,10 +492,7 @@ def _failure_message(error: Exception, step: str) -> str:
             "The file could not be read. Check that it opens in a spreadsheet program and "
             "that the first row holds the column headers, then upload it again."
         )
-    return (
-        "The import failed and nothing was written: all changes were rolled back. This can "
-        "happen when someone edits the same records at the same moment. Upload the file again."
-    )
+    return WRITE_FAILED
 
 
 def expire_stale_jobs(*, now: datetime) -> int:

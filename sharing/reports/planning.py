@@ -2,7 +2,8 @@
 
 Nothing here writes. Organisation rows come first, so that flow rows may refer to
 organisations that the same file creates. Flow rows are planned in chunks, so that memory
-and the number of queries stay bounded however long the file is.
+and the number of queries stay bounded however long the file is. Decision, parse_cells and
+in_chunks are the pieces other planners build on (disclosure_import.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
 from sharing.auth.models import Department
+from sharing.core.columns import Column
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
-from sharing.reports.columns import FLOW_COLUMNS, ORGANISATION_COLUMNS, Column
+from sharing.reports.columns import FLOW_COLUMNS, ORGANISATION_COLUMNS
 from sharing.reports.models import RowAction
 from sharing.reports.reading import ReadResult, Table
 from sharing.vendors.models import Organisation, OrganisationKind, normalise_name
@@ -80,7 +82,9 @@ def digest(fingerprints: list[str]) -> str:
     return hashlib.sha256("\n".join(fingerprints).encode()).hexdigest()
 
 
-def _parse(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
+def parse_cells(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
+    """A row's cells (by field) parsed by their columns: (values, reasons by field). Read-only
+    columns, the fields in `skip` and the cells the row lacks are left out."""
     values, errors = {}, {}
     for column in columns:
         if column.read_only or column.field in skip or column.field not in raw:
@@ -110,7 +114,8 @@ def _name_keys(legal_name: str) -> list[tuple[str, str]]:
     return [("legal", legal_name.strip())] if legal_name.strip() else []
 
 
-def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+def in_chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    """`items` in lists of at most `size`, for IN (...) lists a driver accepts."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -157,7 +162,7 @@ class Planner:
         wanted["name"], wanted["legal"] = set(), set()
         for table, _number, cells in self.read.rows("organisations"):
             raw = table.values("organisations", cells)
-            cleaned = clean_organisation_values(_parse(ORGANISATION_COLUMNS, raw)[0])
+            cleaned = clean_organisation_values(parse_cells(ORGANISATION_COLUMNS, raw)[0])
             for name, value in _org_keys(cleaned):
                 wanted[name].add(value)
         for table, _number, cells in self.read.rows("flows"):
@@ -171,7 +176,7 @@ class Planner:
             "legal": Organisation.legal_name,
         }
         for name, values in wanted.items():
-            for chunk in _chunks(sorted(values)):
+            for chunk in in_chunks(sorted(values)):
                 stmt = select(Organisation).where(or_(columns[name].in_(chunk)))
                 for org in db.session.scalars(stmt):
                     for key in _org_keys(audit.snapshot(org, ORGANISATION_FIELDS)):
@@ -189,7 +194,7 @@ class Planner:
 
     def _organisation(self, table: Table, number: int, cells) -> Decision | None:
         raw = table.values("organisations", cells)
-        values, errors = _parse(ORGANISATION_COLUMNS, raw)
+        values, errors = parse_cells(ORGANISATION_COLUMNS, raw)
         cleaned = clean_organisation_values(values)
         if cleaned.get("country") == "":
             cleaned["country"] = "US"
@@ -312,7 +317,7 @@ class Planner:
         and name. Retired flows are matched so that re-importing an export leaves them
         unchanged instead of registering them again."""
         by_lineage: dict[int, DataFlow] = {}
-        for chunk in _chunks(org_ids):
+        for chunk in in_chunks(org_ids):
             stmt = (
                 select(DataFlow)
                 .where(
@@ -335,7 +340,7 @@ class Planner:
     def _flow(self, table: Table, number: int, cells, org_ref, current) -> Decision:
         org, org_key, problem = org_ref
         raw = table.values("flows", cells)
-        values, errors = _parse(FLOW_COLUMNS, raw, skip=REFERENCE_FIELDS)
+        values, errors = parse_cells(FLOW_COLUMNS, raw, skip=REFERENCE_FIELDS)
         name = str(values.get("system_name") or "")
         org_label = org.legal_name if org is not None else raw.get("organisation", "")
         decision = Decision("flow", table.sheet, number, f"{name} ({org_label})" if name else "")

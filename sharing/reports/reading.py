@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sharing.core.columns import Column, normalise_header
+from sharing.core.csv_safety import unescape_cell
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
-from sharing.reports.columns import SHEETS, Column, normalise_header
-from sharing.reports.exporting import unescape_cell
+from sharing.reports.columns import SHEETS
 from sharing.reports.files import FileKind, csv_encoding
 
 SHEET_NAMES = {

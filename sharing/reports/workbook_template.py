@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sharing.reports.columns import SHEETS, Column
-from sharing.reports.exporting import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.core.columns import Column
+from sharing.core.spreadsheets import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.reports.columns import SHEETS
 
 FILENAME = "sharing-import-template.xlsx"
 TITLES = {"organisations": "Organisations", "flows": "Flows"}

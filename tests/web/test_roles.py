@@ -21,6 +21,7 @@ CHECKED_BLUEPRINTS = (
     "audit",
     "mail",
     "core",
+    "dashboard",
     "vendors",
     "flows",
     "reports",

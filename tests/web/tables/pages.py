@@ -63,7 +63,7 @@ CORE_PAGES = (
     Page("mail.outbox", "/mail/outbox", ("admin",)),
     Page("mail.message", "/mail/outbox/{notification}", ("admin",), params=_notification),
     # Anonymous visitors see the welcome page; vendor users go to their portal.
-    Page("core.home", "/", STAFF, anonymous=200, redirected=("vendor",)),
+    Page("dashboard.home", "/", STAFF, anonymous=200, redirected=("vendor",)),
     Page("auth.account", "/auth/account", ROLES),
 )
 

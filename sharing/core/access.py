@@ -1,4 +1,5 @@
-"""Access decorators declared on views. Queries enforce organisation scope again."""
+"""Access decorators declared on views, by role name (core holds no user model). Queries
+enforce organisation scope again."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ BENCHMARKS = {
     "agreements": "generation against raw docxtpl, and the bulk zip's memory",
     "lists": "list pages: statements at 1× and 100× (bench/data.py sizes)",
     "dashboard": "dashboards: statements at 1× and 100×",
-    "pages": "every main page at 1× and 100× of the issue's sizes",
+    "pages": "every main page at 1× and 100× (bench/volume.py sizes)",
     "load": "gunicorn and locust on loopback, 25 users for 10 minutes",
 }
 

@@ -3,7 +3,7 @@
 `populate(scale=1)` gives 40 organisations, each with two contacts, three flows of three
 categories each, and one agreement (every other one active), plus one vendor user and a
 handful of audit events per organisation. `scale=100` gives 100 times as many rows.
-Its keyword arguments change the proportions: bench/volume.py uses them for the issue's
+Its keyword arguments change the proportions: bench/volume.py uses them for its own
 sizes (50 organisations, 4 flows and 2 agreements each). Used by the list-page, dashboard
 and page benchmarks; nothing here runs inside the app.
 """
@@ -175,7 +175,7 @@ def populate(
     flows, links = [], []
     if spread:
         owners = (org_id for org_id in org_ids for _ in range(flows_each))
-    else:  # drawn lazily, between each flow's other draws, as before `spread` existed
+    else:  # drawn lazily, between each flow's other draws: that order fixes the rows a seed gives
         owners = (rng.choice(org_ids) for _ in range(flows_each * count))
     for index, org_id in enumerate(owners):
         flow_id = flow_start + index

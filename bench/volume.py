@@ -1,4 +1,4 @@
-"""The issue's data sizes: 1× is 50 organisations and the rest in proportion, 100× is
+"""The benchmark's data sizes: 1× is 50 organisations and the rest in proportion, 100× is
 5,000 organisations, 20,000 flows, 10,000 agreements, 50,000 attestation requests,
 200,000 disclosures and 200,000 audit events, plus answers, evidence, incidents,
 reminders and flows published on the register.

@@ -18,11 +18,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, config)
     register_extensions(app)
+    register_listeners(app)
     register_blueprints(app)
     register_security(app)
     register_errors(app)
     register_templating(app)
     register_commands(app)
+    register_events(app)
     return app
 
 
@@ -43,6 +45,40 @@ def register_extensions(app: Flask) -> None:
     init_import_runner(app)
 
 
+def register_listeners(app: Flask) -> None:
+    """The SQLAlchemy listeners that act on every flush or statement, each declared in its
+    package's LISTENERS. They sit on the Session class and the AuditEvent mapper, which are
+    global to the process, so each is added once however many apps are created.
+
+    - audit.models: audit events refuse updates and deletes, through the ORM and as bulk
+      UPDATE or DELETE statements (before_update, before_delete, do_orm_execute).
+    - obligations.models: a published policy version and its obligations refuse any change
+      (before_flush; first, so that nothing below records a flush it refuses).
+    - disclosures.tallies: the accounting report's day tallies follow the disclosure log
+      (before_flush, after_flush).
+    - register.changelog: the register listing's sort and search keys follow renames of
+      organisations, departments and flows (after_flush).
+    - reports.tallies: the dashboard's status tallies follow agreements, attestation
+      requests and flows (before_flush, after_flush).
+    """
+    from sharing.audit import models as audit_models
+    from sharing.core.database import listen_once
+    from sharing.disclosures import tallies as disclosure_tallies
+    from sharing.obligations import models as obligation_models
+    from sharing.register import changelog
+    from sharing.reports import tallies as status_tallies
+
+    for listeners in (
+        audit_models.LISTENERS,
+        obligation_models.LISTENERS,
+        disclosure_tallies.LISTENERS,
+        changelog.LISTENERS,
+        status_tallies.LISTENERS,
+    ):
+        for target, identifier, fn in listeners:
+            listen_once(target, identifier, fn)
+
+
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
     from sharing.attestations.views import bp as attestations_bp
@@ -56,11 +92,13 @@ def register_blueprints(app: Flask) -> None:
     from sharing.portal.views import bp as portal_bp
     from sharing.register.views import bp as register_bp
     from sharing.renewals.views import bp as renewals_bp
+    from sharing.reports.dashboard_views import bp as dashboard_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.vendors.views import bp as vendors_bp
 
     for blueprint in (
         core_bp,
+        dashboard_bp,
         auth_bp,
         audit_bp,
         mail_bp,
@@ -91,9 +129,16 @@ def register_errors(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
+    """Filters and globals for every page (core/templating.py, with the Role groups), then
+    the globals a feature package adds: agreements' AgreementStatus groups
+    (agreements/templating.py) and renewals' reminder history (renewals/templating.py)."""
+    from sharing.agreements import templating as agreements_templating
     from sharing.core.templating import init_templating
+    from sharing.renewals import templating as renewals_templating
 
     init_templating(app)
+    agreements_templating.init_templating(app)
+    renewals_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -124,3 +169,25 @@ def register_commands(app: Flask) -> None:
         restore_command,
     ):
         app.cli.add_command(group)
+
+
+def register_events(app: Flask) -> None:
+    """Connect, for this app, the receivers of the signals a package sends so that packages
+    above it can act without being imported by it (docs/ARCHITECTURE.md lists them). Each
+    receiver runs inside the sender's transaction; what it returns joins the sender's audit
+    event.
+
+    - flows.events.flow_transitioned → register.changelog.follow_flow_step: approval and
+      retirement put a flow's arrangement on the register or take it off.
+    - agreements.events.agreement_transitioned → register.changelog.follow_agreement_step:
+      activation, expiry, termination and renewal do the same for the flows covered.
+    - agreements.events.agreements_rolled → register.changelog.follow_roll: the daily roll
+      reconciles the whole register.
+    """
+    from sharing.agreements import events as agreement_events
+    from sharing.flows import events as flow_events
+    from sharing.register import changelog
+
+    flow_events.flow_transitioned.connect(changelog.follow_flow_step, sender=app)
+    agreement_events.agreement_transitioned.connect(changelog.follow_agreement_step, sender=app)
+    agreement_events.agreements_rolled.connect(changelog.follow_roll, sender=app)

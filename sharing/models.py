@@ -1,4 +1,5 @@
-"""Imports every model so that SQLAlchemy's metadata and Alembic see the whole schema."""
+"""Imports every model so that SQLAlchemy's metadata and Alembic see the whole schema. (The
+listeners that act on flushes are registered by create_app's register_listeners step.)"""
 
 from sharing.agreements.models import (  # noqa: F401
     Agreement,
@@ -20,7 +21,6 @@ from sharing.attestations.models import (  # noqa: F401
 from sharing.audit.models import AuditEvent  # noqa: F401
 from sharing.auth.models import Department, Invitation, Role, SignInFailure, User  # noqa: F401
 from sharing.core.models import Setting  # noqa: F401
-from sharing.disclosures import tallies  # noqa: F401  - keeps the accounting tallies on flush
 from sharing.disclosures.models import (  # noqa: F401
     Disclosure,
     DisclosureDayTally,
@@ -38,9 +38,7 @@ from sharing.flows.models import (  # noqa: F401
 )
 from sharing.mail.models import Notification  # noqa: F401
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
-from sharing.register import changelog  # noqa: F401  - keeps the listing's keys on renames
 from sharing.register.models import RegisterChange, RegisterEntry  # noqa: F401
 from sharing.renewals.models import Reminder  # noqa: F401
-from sharing.reports import tallies as status_tallies  # noqa: F401  - the dashboard's counts
 from sharing.reports.models import ImportJob, ImportRow, StatusTally  # noqa: F401
 from sharing.vendors.models import Contact, Organisation, OrganisationKind  # noqa: F401

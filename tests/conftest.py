@@ -1,7 +1,14 @@
-"""Fixtures: a migrated database per test, a CSRF-aware client, login_as(role), an SMTP server.
+"""Fixtures: one migrated database and one app per test process, a CSRF-aware client,
+login_as(role), an SMTP server.
 
-SQLite (the default): the schema is migrated once into a template file, which each test copies.
-PostgreSQL (SHARING_DATABASE_URL set): migrated once; every table is truncated after each test.
+The suite runs under pytest-xdist; each worker process has a database of its own and builds
+the app once. Between tests the database goes back to its just-migrated state:
+- SQLite: the worker's database file is replaced by a copy of the migrated template;
+- PostgreSQL: a database per worker (`<name>_<worker>`), emptied with one round trip of
+  DELETE statements in foreign-key order (TRUNCATE of every table costs ten times more).
+The shared app's configuration is put back before each test and the test's `app_config`
+applied on top, so a test that changes `app.config` changes nothing for the next one. A test
+that changes the app itself (adds routes) is marked `own_app` and gets an app of its own.
 """
 
 from __future__ import annotations
@@ -17,16 +24,27 @@ from pathlib import Path
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from sharing import create_app
+from sharing.config import load_config
+from sharing.core.database import normalise_database_url
 from sharing.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("SHARING_DATABASE_URL", "")
 USING_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEST_PASSWORD = "correct horse battery staple"
-pytest_plugins = ["tests.ci_guard"]
+pytest_plugins = ["tests.ci_guard", "tests.engines"]
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+# Settings read only while the app is built: a test that overrides one gets an app of its own.
+BUILD_TIME_SETTINGS = frozenset(
+    {"DATABASE_URL", "SQLITE_BUSY_TIMEOUT_MS", "SQLALCHEMY_ENGINE_OPTIONS", "PROXY_FIX"}
+)
+# The audit trail refuses DELETE in the database itself; the cleanup lifts that for its
+# own statement only, inside its transaction.
+APPEND_ONLY_TABLES = ("audit_events",)
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -58,45 +76,130 @@ def _migrate(url: str, tmp_path: Path) -> None:
 
     app = create_app(base_config(url, tmp_path))
     with app.app_context():
-        if USING_POSTGRES:
-            _reset_postgres()
         upgrade()
         _db.engine.dispose()
 
 
-def _reset_postgres() -> None:
-    with _db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+def _postgres_admin():
+    return create_engine(
+        normalise_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
 
 
-@pytest.fixture(scope="session")
-def database_template(tmp_path_factory) -> str:
-    """A migrated database: a template file for SQLite, the live database for PostgreSQL."""
-    base = tmp_path_factory.mktemp("template")
-    if USING_POSTGRES:
-        _migrate(POSTGRES_URL, base)
-        return POSTGRES_URL
-    path = base / "template.db"
-    _migrate(f"sqlite:///{path}", base)
-    return str(path)
+def create_postgres_database(name: str) -> str:
+    """A new empty PostgreSQL database beside the configured one; returns its URL."""
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(normalise_database_url(POSTGRES_URL)).set(database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def postgres_database_name(suffix: str) -> str:
+    return f"{make_url(POSTGRES_URL).database}_{suffix}"
 
 
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> str:
-    if USING_POSTGRES:
-        return database_template
-    path = tmp_path / "test.db"
-    shutil.copyfile(database_template, path)
-    return f"sqlite:///{path}"
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A brand-new database with no tables: a new SQLite file, or a new PostgreSQL database."""
+    if not USING_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = postgres_database_name(f"{WORKER}_{os.urandom(4).hex()}")
+    url = create_postgres_database(name)
+    try:
+        yield url
+    finally:
+        drop_postgres_database(name)
 
 
-def _truncate_all(app: Flask) -> None:
-    with app.app_context():
-        _db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+class WorkerDatabase:
+    """This process's database and how to put it back to its just-migrated state."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        if USING_POSTGRES:
+            self.name = postgres_database_name(WORKER)
+            self.url = create_postgres_database(self.name)
+            _migrate(self.url, folder)
+        else:
+            self.template = folder / "template.db"
+            self.path = folder / "test.db"
+            self.url = f"sqlite:///{self.path}"
+            _migrate(f"sqlite:///{self.template}", folder)
+        self.used = False
+
+    def reset(self, app: Flask) -> None:
+        """Empty every table (the first test gets the database as migrated)."""
+        with app.app_context():
+            _db.session.remove()
+            if USING_POSTGRES:
+                if self.used:
+                    self._delete_every_row()
+            else:
+                _db.engine.dispose()
+                self._copy_template()
+        self.used = True
+
+    def _copy_template(self) -> None:
+        # A new file, not one written over: a connection a test leaked keeps the old one.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        fresh = self.path.with_suffix(".new")
+        shutil.copyfile(self.template, fresh)
+        os.replace(fresh, self.path)
+
+    def _delete_every_row(self) -> None:
+        statements = []
+        for table in APPEND_ONLY_TABLES:
+            statements.append(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+        tables = reversed(_db.metadata.sorted_tables)  # names from the models, not from input
+        statements += [f'DELETE FROM "{t.name}"' for t in tables]  # noqa: S608
+        for table in APPEND_ONLY_TABLES:
+            statements.append(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
         with _db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.exec_driver_sql("; ".join(statements))
+
+    def close(self) -> None:
+        if USING_POSTGRES:
+            drop_postgres_database(self.name)
+
+
+@pytest.fixture(scope="session")
+def worker_database(tmp_path_factory) -> Iterator[WorkerDatabase]:
+    database = WorkerDatabase(tmp_path_factory.mktemp("database"))
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def shared_app(worker_database: WorkerDatabase, tmp_path_factory) -> Iterator[Flask]:
+    """The app every test of this process uses, built once."""
+    application = create_app(
+        base_config(worker_database.url, tmp_path_factory.mktemp("shared-app"))
+    )
+    application.test_client_class = CSRFClient
+    application.config_at_start = dict(application.config)  # type: ignore[attr-defined]
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def database_url(worker_database: WorkerDatabase, shared_app: Flask) -> str:
+    """This process's database, emptied for the test."""
+    worker_database.reset(shared_app)
+    return worker_database.url
 
 
 @pytest.fixture
@@ -105,9 +208,24 @@ def app_config() -> dict:
     return {}
 
 
+def _reconfigure(application: Flask, config: dict) -> None:
+    application.config.clear()
+    application.config.update(application.config_at_start)  # type: ignore[attr-defined]
+    load_config(application, config)
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, app_config: dict) -> Iterator[Flask]:
-    application = create_app(base_config(database_url, tmp_path, **app_config))
+def app(
+    request, shared_app: Flask, database_url: str, tmp_path: Path, app_config: dict
+) -> Iterator[Flask]:
+    config = base_config(database_url, tmp_path, **app_config)
+    own = request.node.get_closest_marker("own_app") or BUILD_TIME_SETTINGS & set(app_config)
+    if own:
+        application = create_app(config)
+        application.test_client_class = CSRFClient
+    else:
+        application = shared_app
+        _reconfigure(application, config)
     ctx = application.app_context()
     ctx.push()
     try:
@@ -115,10 +233,9 @@ def app(database_url: str, tmp_path: Path, app_config: dict) -> Iterator[Flask]:
     finally:
         _db.session.remove()
         ctx.pop()
-        if USING_POSTGRES:
-            _truncate_all(application)
-        with application.app_context():
-            _db.engine.dispose()
+        if own:
+            with application.app_context():
+                _db.engine.dispose()
 
 
 @pytest.fixture
@@ -167,8 +284,28 @@ def extract_csrf(html: str) -> str | None:
 
 @pytest.fixture
 def client(app: Flask) -> CSRFClient:
-    app.test_client_class = CSRFClient
     return app.test_client()  # type: ignore[return-value]
+
+
+def sign_in_by_session(client: FlaskClient, user) -> None:
+    """Put the user in the client's session as Flask-Login's sign-in would, without the form.
+
+    Tests about signing in use `login_through_form`; this one is for everything else.
+    """
+    from sharing.extensions import login_manager
+
+    # Flask-Login's "basic" protection ties the session to the browser's address and agent.
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+
+
+def sign_in_through_form(client: CSRFClient, user) -> None:
+    response = client.post_form("/auth/sign-in", {"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
 @pytest.fixture
@@ -178,10 +315,21 @@ def login_as(client: CSRFClient, app: Flask):
 
     def _login(role: str = "admin", **overrides):
         user = make_user(role=role, password=TEST_PASSWORD, **overrides)
-        response = client.post_form(
-            "/auth/sign-in", {"email": user.email, "password": TEST_PASSWORD}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        _db.session.commit()
+        sign_in_by_session(client, user)
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def login_through_form(client: CSRFClient, app: Flask):
+    """Like `login_as`, but through the real sign-in form (for the tests of signing in)."""
+    from tests.factories import make_user
+
+    def _login(role: str = "admin", **overrides):
+        user = make_user(role=role, password=TEST_PASSWORD, **overrides)
+        sign_in_through_form(client, user)
         return user
 
     return _login

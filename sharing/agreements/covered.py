@@ -1,6 +1,6 @@
 """The flows an agreement covers, read as typed records of what the obligation rules and
-Exhibit A read (not ORM objects: at a thousand flows, building and tracking ORM objects was
-most of the cost of a generation)."""
+Exhibit A read (not ORM objects: at a thousand flows, building and tracking ORM objects would
+be most of the cost of a generation)."""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate, TemplateKind
 from sharing.agreements.queries import MAX_NOTICE_DAYS
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
@@ -123,7 +124,7 @@ def draft_agreement(
         changes=audit.created(audit_values(agreement)),
         summary=f"Drafted {agreement.number}: {agreement.title}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 
@@ -189,7 +190,7 @@ def update_draft(
         changes=audit.diff(before, after),
         summary=f"Updated draft {agreement.number}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 
@@ -220,7 +221,7 @@ def set_parameters(
         changes=audit.diff(before, clean),
         summary=f"Parameters of {agreement.number} changed",
     )
-    db.session.commit()
+    commit_or_conflict()
     return agreement
 
 

@@ -30,6 +30,7 @@ from sharing.agreements.drafting import (
 from sharing.agreements.models import Agreement, AgreementTemplate
 from sharing.agreements.plans import Plan, build_context, plan_agreement
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
@@ -133,7 +134,7 @@ def store_document(agreement: Agreement, data: bytes) -> str:
 def _commit_generation(stored: str, replaced: str | None) -> None:
     """Commit a generation; the new file goes if the commit fails, the old one if it works."""
     try:
-        db.session.commit()
+        commit_or_conflict()
     except Exception:
         db.session.rollback()
         files.remove(stored)

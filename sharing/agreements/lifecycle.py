@@ -15,16 +15,16 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from sharing.agreements import files
+from sharing.agreements import events, files
 from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
-from sharing.auth.models import Role
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
+from sharing.core.roles import Role
+from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
-from sharing.register import changelog
 
 STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
 
@@ -153,7 +153,9 @@ def transition_agreement(
     reason: str = "",
     terminated_on: date | None = None,
 ) -> Agreement:
-    """Take one step of the lifecycle, as the transition table allows, and audit it."""
+    """Take one step of the lifecycle, as the transition table allows, announce it
+    (events.agreement_transitioned; what its receivers return joins the audit event) and
+    audit it."""
     step = _allowed_step(actor, agreement, action, expected_version)
     if action == "execute":
         raise Conflict("An agreement is executed by uploading its signed copy.")
@@ -168,8 +170,9 @@ def transition_agreement(
         raise
     agreement.status = step.target
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
-    written = changelog.sync_after_agreement_steps(steps=[(agreement, action)], today=today)
-    extra.update(changelog.audit_changes(written))
+    extra.update(
+        announce(events.agreement_transitioned, agreement=agreement, action=action, today=today)
+    )
     record_step(actor, agreement, step, before, extra)
     commit_or_conflict(STALE_MESSAGE)
     return agreement

@@ -12,10 +12,10 @@ from sharing.agreements import files, lifecycle
 from sharing.agreements.blueprint import bp
 from sharing.agreements.lifecycle_forms import ExecuteForm, RenewForm, StepForm, TerminateForm
 from sharing.agreements.models import Agreement
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors, version_of
+from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 

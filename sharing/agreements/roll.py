@@ -1,6 +1,7 @@
 """The daily roll: every agreement's status brought up to today (activation on the effective
-date, the notice window, expiry, and tacit renewal), one audit event per change, with the
-register's changelog brought in step at the end."""
+date, the notice window, expiry, and tacit renewal), one audit event per change, and the
+steps it took announced at the end (events.agreements_rolled) so that the register brings its
+changelog in step."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sharing.agreements import events
 from sharing.agreements.dates import tacit_renewal
 from sharing.agreements.lifecycle import (
     STALE_MESSAGE,
@@ -23,8 +25,8 @@ from sharing.agreements.models import Agreement
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
 from sharing.core.database import commit_or_conflict
+from sharing.core.signals import announce
 from sharing.extensions import db
-from sharing.register import changelog
 
 
 @dataclass
@@ -59,8 +61,9 @@ class RollSummary:
 
 def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
     """Bring every agreement's status up to `today`, one audit event per change. Running it
-    again the same day changes nothing; after missed days it catches up. The register's
-    changelog is brought in step at the end, dated `today`."""
+    again the same day changes nothing; after missed days it catches up. At the end it
+    announces the steps it took (events.agreements_rolled, dated `today`): the register
+    brings its changelog in step."""
     summary = RollSummary()
     steps: list[tuple[Agreement, str]] = []
     candidates = db.session.scalars(
@@ -79,7 +82,7 @@ def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
                 steps.append((agreement, "expire"))
         if agreement.status == S.ACTIVE and agreement.in_notice_window(on=today):
             _roll_step(actor, agreement, "mark_expiring", summary.expiring)
-    changelog.sync_after_agreement_steps(steps=steps, today=today, always=True)
+    announce(events.agreements_rolled, steps=steps, today=today)
     commit_or_conflict(STALE_MESSAGE)
     return summary
 

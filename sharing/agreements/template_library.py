@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.agreements.template_checks import check_template
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
@@ -183,7 +184,7 @@ def _refuse_duplicate(template: AgreementTemplate, data: bytes) -> None:
 def _commit(paths: list[Path], *, conflict: str) -> None:
     """Commit once; on failure roll back and remove the files written for this change."""
     try:
-        db.session.commit()
+        commit_or_conflict(conflict)
     except IntegrityError:
         db.session.rollback()
         _remove(paths)
@@ -296,7 +297,7 @@ def set_active(*, actor: Any, template: AgreementTemplate, active: bool) -> Agre
         changes=audit.diff(before, audit.snapshot(template, TEMPLATE_FIELDS)),
         summary=f"{'Activated' if active else 'Deactivated'} template {template.name}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return template
 
 

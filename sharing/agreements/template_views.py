@@ -12,10 +12,11 @@ from sharing.agreements.blueprint import bp
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.agreements.template_checks import TemplateRejected
 from sharing.agreements.template_forms import KIND_LABELS, ActiveForm, TemplateForm, VersionForm
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 

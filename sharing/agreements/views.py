@@ -45,11 +45,12 @@ from sharing.agreements.forms import (
 )
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.audit.models import AuditEvent
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Department, Role
+from sharing.auth.models import Department
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus

@@ -29,6 +29,7 @@ from sharing.attestations.models import (
     EvidenceType,
 )
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.core.file_store import write_new
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
@@ -162,7 +163,7 @@ def upload_evidence(
             summary=f"Evidence uploaded: {checked.safe_name}",
             organisation_id=organisation_id,
         )
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         discard_file(stored)
@@ -191,7 +192,7 @@ def remove_evidence(*, actor: Any, evidence: EvidenceFile, today: date) -> None:
     )
     db.session.delete(evidence)
     try:
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         raise

@@ -17,15 +17,15 @@ from sharing.attestations.blueprint import bp
 from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
 from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.menus import Menu, capped_menu
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from sharing.attestations.models import AttestationRequest
 from sharing.auth.models import User
+from sharing.auth.recipients import Directory
 from sharing.extensions import db
 from sharing.mail import services as mail
-from sharing.renewals.recipients import Directory
 
 
 def _portal_link(request: AttestationRequest) -> str:

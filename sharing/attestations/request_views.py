@@ -21,12 +21,12 @@ from sharing.attestations.forms import (
     review_form,
 )
 from sharing.attestations.models import AttestationRequest, AttestationStatus
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.forms import populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 

@@ -22,12 +22,12 @@ from sharing.attestations.models import (
 )
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
+from sharing.auth.recipients import Directory
 from sharing.core.database import commit_or_conflict
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.obligations.models import PolicyVersion
 from sharing.obligations.services import latest_published
-from sharing.renewals.recipients import Directory
 
 STALE_MESSAGE = "This attestation changed since you opened it. Reload the page and try again."
 
@@ -117,7 +117,7 @@ def schedule_attestations(
         notices.mail_requested(request, directory)
         created.append(request)
     if created:
-        db.session.commit()
+        commit_or_conflict()
     return created
 
 

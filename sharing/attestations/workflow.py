@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sharing.attestations.models import AttestationRequest, AttestationStatus
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.errors import Conflict, Forbidden
 
 S = AttestationStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, event
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from sharing.core.models import Base, JSONType, UTCDateTime, utcnow
@@ -42,18 +42,23 @@ class AppendOnlyViolation(RuntimeError):
     pass
 
 
-@event.listens_for(AuditEvent, "before_update")
 def _refuse_update(*_args: Any) -> None:
     raise AppendOnlyViolation("audit events are append-only")
 
 
-@event.listens_for(AuditEvent, "before_delete")
 def _refuse_delete(*_args: Any) -> None:
     raise AppendOnlyViolation("audit events are append-only")
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     # update(AuditEvent) and delete(AuditEvent) skip the mapper events above.
     if (state.is_update or state.is_delete) and state.bind_mapper is AuditEvent.__mapper__:
         raise AppendOnlyViolation("audit events are append-only")
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = (
+    (AuditEvent, "before_update", _refuse_update),
+    (AuditEvent, "before_delete", _refuse_delete),
+    (Session, "do_orm_execute", _refuse_bulk_change),
+)

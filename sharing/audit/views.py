@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from sharing.audit import queries
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

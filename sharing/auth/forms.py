@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
-from sharing.auth.models import Role
 from sharing.core.forms import optional_int
+from sharing.core.roles import Role
 
 
 class SignInForm(FlaskForm):

@@ -10,9 +10,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from sharing.audit import services as audit
-from sharing.auth.models import Department, Invitation, Role, User, normalise_email
+from sharing.auth.models import Department, Invitation, User, normalise_email
 from sharing.auth.passwords import hash_password
 from sharing.auth.services import check_password_rules, parse_role
+from sharing.core.database import commit_or_conflict
+from sharing.core.roles import Role
 from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.mail import services as mail
@@ -89,7 +91,7 @@ def invite(
         + (f"; replaced {superseded} earlier invitation(s)" if superseded else ""),
     )
     queued_ids = [message.id] if message else []  # read before commit expires the row
-    db.session.commit()
+    commit_or_conflict()
     mail.deliver_pending(ids=queued_ids)
     return invitation, token
 
@@ -201,7 +203,7 @@ def accept(*, token: str, name: str, password: str, now: datetime) -> User:
             {"user_id": user.id, "email": user.email, "role": user.role, "name": user.name}
         ),
     )
-    db.session.commit()
+    commit_or_conflict()
     return user
 
 
@@ -220,7 +222,7 @@ def revoke(*, actor: User, invitation_id: int, now: datetime) -> Invitation:
         organisation_id=invitation.organisation_id,
         changes={"revoked_at": {"before": None, "after": now.isoformat()}},
     )
-    db.session.commit()
+    commit_or_conflict()
     return invitation
 
 

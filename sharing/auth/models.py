@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
-from typing import ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from sharing.core.models import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    PROCUREMENT = "procurement"
-    PRIVACY = "privacy"
-    VENDOR = "vendor"
-
-    @property
-    def label(self) -> str:
-        return {
-            "admin": "Administrator",
-            "procurement": "Procurement",
-            "privacy": "Privacy office",
-            "vendor": "Vendor user",
-        }[self.value]
-
-    # Groups of roles, each named once and set just below the class (an enumeration's body
-    # cannot refer to its own members).
-    EVERYONE: ClassVar[tuple[Role, ...]]
-    STAFF: ClassVar[tuple[Role, ...]]
-    OFFICE: ClassVar[tuple[Role, ...]]
-    REGISTRY_EDITORS: ClassVar[tuple[Role, ...]]
-    EVIDENCE_UPLOADERS: ClassVar[tuple[Role, ...]]
-
-
-# Every signed-in user.
-Role.EVERYONE = (Role.ADMIN, Role.PROCUREMENT, Role.PRIVACY, Role.VENDOR)
-# The city's own people: everyone but vendor users.
-Role.STAFF = (Role.ADMIN, Role.PROCUREMENT, Role.PRIVACY)
-# The privacy office, with administrators: reviews flows, drafts agreements, keeps the policy.
-Role.OFFICE = (Role.ADMIN, Role.PRIVACY)
-# Procurement, with administrators: registers organisations and their data flows.
-Role.REGISTRY_EDITORS = (Role.ADMIN, Role.PROCUREMENT)
-# Those who answer for evidence: the privacy office and vendor users.
-Role.EVIDENCE_UPLOADERS = (Role.ADMIN, Role.PRIVACY, Role.VENDOR)
+from sharing.core.roles import Role
 
 
 def normalise_email(value: str) -> str:

@@ -9,8 +9,10 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
-from sharing.auth.models import Department, Role, SignInFailure, User, normalise_email
+from sharing.auth.models import Department, SignInFailure, User, normalise_email
 from sharing.auth.passwords import hash_password, needs_rehash, verify_password
+from sharing.core.database import commit_or_conflict
+from sharing.core.roles import Role
 from sharing.errors import (
     Conflict,
     DomainError,
@@ -76,7 +78,7 @@ def sign_in(*, email: str, password: str, ip: str, now: datetime) -> User:
             object_id=user.id if user else None,
             summary=f"Failed sign-in for {email[:254]}",
         )
-        db.session.commit()
+        commit_or_conflict()
         raise DomainError(SIGN_IN_FAILED)
 
     if needs_rehash(user.password_hash):
@@ -84,7 +86,7 @@ def sign_in(*, email: str, password: str, ip: str, now: datetime) -> User:
     user.last_sign_in_at = now
     db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
     audit.record(actor=user, action="auth.signed_in", object_type="user", object_id=user.id)
-    db.session.commit()
+    commit_or_conflict()
     return user
 
 
@@ -92,7 +94,7 @@ def sign_out(*, user: User) -> None:
     """End this session and every copy of it."""
     user.session_generation += 1
     audit.record(actor=user, action="auth.signed_out", object_type="user", object_id=user.id)
-    db.session.commit()
+    commit_or_conflict()
 
 
 def change_password(*, user: User, current_password: str, new_password: str, now: datetime) -> None:
@@ -109,7 +111,7 @@ def change_password(*, user: User, current_password: str, new_password: str, now
         object_id=user.id,
         changes={"password": {"before": "(hidden)", "after": "(changed)"}},
     )
-    db.session.commit()
+    commit_or_conflict()
 
 
 # Users -----------------------------------------------------------------------------
@@ -138,7 +140,7 @@ def update_user(
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     action = "user.role_changed" if "role" in changes else "user.updated"
     audit.record(actor=actor, action=action, object_type="user", object_id=user.id, changes=changes)
-    db.session.commit()
+    commit_or_conflict()
     return user
 
 
@@ -176,7 +178,7 @@ def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
         changes={"active": {"before": not active, "after": active}},
         organisation_id=user.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
     return user
 
 
@@ -200,7 +202,7 @@ def create_admin(*, email: str, name: str, password: str) -> User:
         object_id=user.id,
         changes=audit.created(audit.snapshot(user, USER_FIELDS)),
     )
-    db.session.commit()
+    commit_or_conflict()
     return user
 
 
@@ -253,7 +255,7 @@ def create_department(*, actor: User, name: str, code: str) -> Department:
         object_id=department.id,
         changes=audit.created(audit.snapshot(department, DEPARTMENT_FIELDS)),
     )
-    db.session.commit()
+    commit_or_conflict()
     return department
 
 
@@ -274,7 +276,7 @@ def update_department(
         object_id=department.id,
         changes=audit.diff(before, audit.snapshot(department, DEPARTMENT_FIELDS)),
     )
-    db.session.commit()
+    commit_or_conflict()
     return department
 
 

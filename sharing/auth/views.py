@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from sharing.auth import invitations as invitation_service
 from sharing.auth import services
-from sharing.auth.decorators import roles_required, signed_in_required
 from sharing.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -20,10 +19,12 @@ from sharing.auth.forms import (
     SignInForm,
     UserForm,
 )
-from sharing.auth.models import Department, Invitation, Role, User
+from sharing.auth.models import Department, Invitation, User
+from sharing.core.access import roles_required, signed_in_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
+from sharing.core.roles import Role
 from sharing.errors import DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -37,13 +38,13 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("core.home")
+    return url_for("dashboard.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("dashboard.home"))
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -316,5 +317,5 @@ def accept_invitation(token: str):
         else:
             login_user(user)
             flash("Welcome. Your account is active.", "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("auth/accept.html", form=form, invitation=invitation)

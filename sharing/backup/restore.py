@@ -18,6 +18,7 @@ from sharing.audit import services as audit
 from sharing.backup import engines
 from sharing.backup.manifest import FILES_DIR, BackupInvalid, Manifest, verify_backup
 from sharing.backup.snapshot import copy_file_store, upload_dir
+from sharing.core.database import commit_or_conflict
 from sharing.errors import DomainError
 from sharing.extensions import db
 
@@ -151,4 +152,4 @@ def _record(folder: Path, manifest: Manifest, now: datetime) -> None:
         ),
         summary=f"Restored the backup from {folder}, taken {manifest.created_at}.",
     )
-    db.session.commit()
+    commit_or_conflict()

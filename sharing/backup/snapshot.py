@@ -24,6 +24,7 @@ from flask import current_app
 from sharing.audit import services as audit
 from sharing.backup import engines
 from sharing.backup.manifest import DATABASE_NAMES, FILES_DIR, Manifest, write_manifest
+from sharing.core.database import commit_or_conflict
 from sharing.errors import DomainError
 from sharing.extensions import db
 
@@ -106,7 +107,7 @@ def take_backup(*, output: Path, now: datetime) -> BackupResult:
         ),
         summary=f"Backup written to {folder}.",
     )
-    db.session.commit()
+    commit_or_conflict()
     return BackupResult(folder=folder, manifest=manifest)
 
 

@@ -1,7 +1,11 @@
 """Engine set-up: SQLite in WAL mode with IMMEDIATE write transactions, PostgreSQL via psycopg 3;
-and the commit that turns a lost optimistic-lock race into a Conflict."""
+the commit that turns a lost optimistic-lock race into a Conflict; and adding an ORM listener
+once however many apps a process creates."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -66,11 +70,23 @@ def database_answers() -> bool:
         return False
 
 
-def commit_or_conflict(message: str) -> None:
-    """Commit once; when a version column shows that someone else changed the row meanwhile,
-    roll back and raise Conflict(message)."""
+STALE_MESSAGE = "Someone else changed this at the same time. Reload the page and try again."
+
+
+def commit_or_conflict(message: str = STALE_MESSAGE) -> None:
+    """How every service commits its transaction, once: when a version column shows that
+    someone else changed a row meanwhile, roll back and raise Conflict(message) (the page
+    shows it) instead of a server error."""
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise Conflict(message) from None
+
+
+def listen_once(target: Any, identifier: str, fn: Callable) -> None:
+    """Add an ORM listener unless it is there already. Listeners on the Session class or a
+    mapped class are global to the process, while create_app may run many times in it (once
+    per test module): a second registration would run the listener twice per flush."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn)

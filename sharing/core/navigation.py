@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 
 FLAT_LIMIT = 6  # at most this many links: no drop-down menus
 
@@ -22,7 +22,7 @@ class NavItem:
 
 
 NAV_ITEMS = (
-    NavItem("Home", "core.home", Role.STAFF),
+    NavItem("Home", "dashboard.home", Role.STAFF),
     NavItem("Home", "portal.home", (Role.VENDOR,)),
     NavItem("Organisations", "vendors.organisations", Role.STAFF, "Register"),
     NavItem("Data flows", "flows.flows", Role.STAFF, "Register"),

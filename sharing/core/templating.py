@@ -1,5 +1,6 @@
-"""Template globals and filters: navigation by role, the groups of roles and of agreement
-statuses, dates in the city's time zone."""
+"""Template globals and filters every package uses: navigation by role, the groups of roles,
+dates in the city's time zone. Feature packages add their own globals in create_app's
+register_templating step."""
 
 from __future__ import annotations
 
@@ -32,17 +33,12 @@ def url_with(**changes) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    from sharing.agreements.models import AgreementStatus
-    from sharing.auth.models import Role
     from sharing.core.navigation import navigation_for
-    from sharing.renewals.queries import reminder_delivery, reminder_history
+    from sharing.core.roles import Role
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["navigation_for"] = navigation_for
-    # Pages test the same groups of roles and statuses as the code, by name.
+    # Pages test the same groups of roles as the code, by name.
     app.jinja_env.globals["Role"] = Role
-    app.jinja_env.globals["AgreementStatus"] = AgreementStatus
-    app.jinja_env.globals["reminder_history"] = reminder_history
-    app.jinja_env.globals["reminder_delivery"] = reminder_delivery

@@ -1,48 +1,13 @@
-"""The home page (each role's dashboard), the dashboard charts and the health check."""
+"""The health check: the one page core serves itself (the home page is reports'
+dashboard blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
-from sharing.core.clock import now, today
 from sharing.core.database import database_answers
-from sharing.core.summary import CHART_NAMES, chart_svg, charts, home_dashboard, privacy_tiles
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    if not current_user.is_authenticated:
-        return render_template("core/welcome.html")
-    if current_user.role.value == "vendor":
-        # Vendors have their own home: the portal, scoped to their organisation.
-        return redirect(url_for("portal.home"))
-    partial, board = home_dashboard(current_user, today=today(), now=now())
-    if partial == "core/_procurement.html":
-        return render_template("core/home.html", partial=partial, board=board)
-    return render_template(
-        "core/home.html",
-        partial=partial,
-        board=board,
-        tiles=privacy_tiles(board),
-        charts=charts(board.charts),
-    )
-
-
-@bp.get("/charts/<name>.svg")
-@roles_required(*Role.STAFF)
-def chart(name: str):
-    if name not in CHART_NAMES:
-        abort(404)
-    # No cache header here: core/security.py marks every signed-in response no-store.
-    response = make_response(chart_svg(name, today=today()))
-    response.mimetype = "image/svg+xml"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/healthz")

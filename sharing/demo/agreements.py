@@ -12,7 +12,7 @@ from sharing.agreements import files
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.generation import render_agreement, store_document
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
 from sharing.demo.context import DemoContext
 from sharing.demo.documents import one_page_pdf

@@ -11,7 +11,7 @@ from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
 )
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.agreements_data import ATTESTATIONS, EXCEPTIONS, RETURN_COMMENT
 from sharing.demo.context import DemoContext
 from sharing.demo.policy import questionnaire

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sharing.agreements.models import Agreement, AgreementTemplateVersion, TemplateKind
-from sharing.auth.models import Department, Role, User
+from sharing.auth.models import Department, User
+from sharing.core.roles import Role
 from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 from sharing.obligations.models import PolicyVersion
 from sharing.vendors.models import Organisation

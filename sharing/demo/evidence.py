@@ -16,7 +16,7 @@ from sharing.attestations.models import (
     EvidenceFile,
     EvidenceType,
 )
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.documents import one_page_pdf
 from sharing.extensions import db

@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.flow_wording_data import (
     DISPOSAL_METHODS,
@@ -145,7 +145,7 @@ def _started_on(ctx: DemoContext, spec: FlowSpec, values: dict[str, Any]) -> dat
     """Reviewed flows went live a few weeks after approval; open ones plan a start, or not yet.
 
     Drawn from a generator seeded by the system name, so the dates are the same on every run
-    and adding this field left every other demo value (drawn from ctx.rng) as it was.
+    and drawing them leaves every other demo value (drawn from ctx.rng) unchanged.
     """
     rng = random.Random(f"started_on:{spec.system}")
     if values.get("approved_at") is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.oversight_data import DISCLOSURES, INCIDENTS
 from sharing.disclosures.models import Disclosure, Incident, IncidentStatus

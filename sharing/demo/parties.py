@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from sharing.auth.models import Department, Role, User
+from sharing.auth.models import Department, User
 from sharing.auth.passwords import hash_password
+from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.organisations_data import ORGANISATIONS
 from sharing.demo.people_data import (

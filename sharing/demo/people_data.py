@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 
 DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("DOT", "Transportation"),

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from sharing.agreements.template_library import install_shipped_templates
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.policy_data import POLICY_LABEL
 from sharing.extensions import db

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from sharing.audit import services as audit
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import Setting
+from sharing.core.roles import Role
 from sharing.demo.agreements import build_agreements
 from sharing.demo.attestations import build_attestations
 from sharing.demo.context import DemoContext
@@ -81,7 +83,7 @@ def seed_demo(*, today: date, now: datetime) -> SeedResult:
         audit.record(
             actor=None, action="demo.seeded", object_type="demo", summary=_summary(ctx.counts)
         )
-        db.session.commit()
+        commit_or_conflict()
     except Exception:
         db.session.rollback()
         remove_stored(ctx)

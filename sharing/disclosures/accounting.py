@@ -10,7 +10,7 @@ Rules:
 - Exempt entries are included and marked exempt, never left out.
 - "By category" counts an entry under each of its categories, so its rows may add up to more
   than the number of entries.
-- Exports are formula-safe (sharing/reports/exporting.py) and dates are real date cells.
+- Exports are formula-safe (sharing/core/spreadsheets.py) and dates are real date cells.
 
 On screen the report shows one view at a time (by organisation, by flow, by category, or the
 entries), a page at a time, so it costs the same whether the year holds two thousand entries

@@ -9,12 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from sharing.disclosures.accounting import Period, in_period, rows_query
-from sharing.disclosures.models import Disclosure, disclosure_categories
-from sharing.extensions import db
-from sharing.flows.models import DataCategory, DataFlow
-from sharing.reports.columns import Column
-from sharing.reports.exporting import (
+from sharing.core.columns import Column
+from sharing.core.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Export,
@@ -22,6 +18,10 @@ from sharing.reports.exporting import (
     csv_chunks,
     xlsx_bytes,
 )
+from sharing.disclosures.accounting import Period, in_period, rows_query
+from sharing.disclosures.models import Disclosure, disclosure_categories
+from sharing.extensions import db
+from sharing.flows.models import DataCategory, DataFlow
 from sharing.vendors.models import Organisation
 
 FORMATS = ("xlsx", "csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from sharing.core.recount import recount
+from sharing.audit.recount import recount
 from sharing.disclosures import tallies
 from sharing.disclosures.models import DisclosureDayTally
 

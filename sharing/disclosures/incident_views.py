@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.disclosures import queries, services, workflow
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.forms import IncidentStepForm, StaffIncidentForm
@@ -74,7 +74,7 @@ def new_incident():
             )
             if current_user.role in Role.OFFICE:
                 return redirect(url_for("disclosures.incident", incident_id=reported.id))
-            return redirect(url_for("core.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("disclosures/incident_form.html", form=form, chosen=chosen)
 
 

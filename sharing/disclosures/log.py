@@ -19,8 +19,8 @@ Rules (documented here so the office can find them):
 - **Recurring** disclosures are one summary entry: first date, frequency, last date, the number
   of occurrences and the running total of records.
 - **Bulk entry.** A CSV or XLSX file of entries goes through the registry's import path
-  (reports.importing, with log_import.py planning and writing the rows); each row passes
-  entry_problems and is written by add_disclosure, exactly as hand entry is.
+  (reports.importing, with reports/disclosure_import.py planning and writing the rows); each
+  row passes entry_problems and is written by add_disclosure, exactly as hand entry is.
 
 The request document is checked by content (sharing/attestations/evidence_checks.py) and written
 atomically under UPLOAD_DIR/disclosures before the row is committed; if anything fails, neither
@@ -39,6 +39,7 @@ from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.disclosures.log_files import (  # noqa: F401 - Upload and readers re-exported
     RequestFileUnavailable,
     Upload,
@@ -275,7 +276,7 @@ def record_disclosure(
         disclosure = add_disclosure(
             flow=flow, entry=entry, chosen=chosen, actor=actor, stored=stored
         )
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         discard(stored[0] if stored else None)
@@ -323,7 +324,7 @@ def edit_disclosure(
             summary=f"Disclosure #{disclosure.id} corrected",
             organisation_id=disclosure.organisation_id,
         )
-        db.session.commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         discard(stored[0] if stored else None)
@@ -361,7 +362,7 @@ def record_occurrence(
         summary=f"Occurrence on {on.isoformat()} of disclosure #{disclosure.id}: {records} records",
         organisation_id=disclosure.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
     return disclosure
 
 

@@ -6,17 +6,8 @@ The request document cannot come by file; it is attached to the entry afterwards
 
 from __future__ import annotations
 
+from sharing.core.columns import Column, enum_column
 from sharing.flows.models import Frequency, TransferMethod
-from sharing.reports.cells import enum_label
-from sharing.reports.columns import Column
-
-
-def _choice(field_name: str, header: str, enum_cls, synonyms, help_text: str, example: str):
-    labels = tuple(enum_label(member) for member in enum_cls)
-    return Column(
-        field_name, header, synonyms, "enum", help_text, example, choices=labels, enum=enum_cls
-    )
-
 
 DISCLOSURE_COLUMNS: tuple[Column, ...] = (
     Column(
@@ -96,7 +87,7 @@ DISCLOSURE_COLUMNS: tuple[Column, ...] = (
         "Optional: the email address of the staff member who authorized the release.",
         "privacy.officer@city.example",
     ),
-    _choice(
+    enum_column(
         "method",
         "Method",
         TransferMethod,
@@ -112,7 +103,7 @@ DISCLOSURE_COLUMNS: tuple[Column, ...] = (
         "Yes for a regular release such as a daily feed; it is kept as one summary entry.",
         "No",
     ),
-    _choice(
+    enum_column(
         "frequency",
         "Frequency",
         Frequency,

@@ -10,10 +10,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.audit.models import AuditEvent
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
 from sharing.core.menus import Menu, capped_menu, first_distinct
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.core.search import contains_text
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db

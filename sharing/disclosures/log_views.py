@@ -9,13 +9,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from sharing.attestations.evidence_kinds import RejectedEvidence
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.disclosures import accounting, accounting_sheets, log, log_queries
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.log_forms import DisclosureForm, FlowPickerForm, OccurrenceForm

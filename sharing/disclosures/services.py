@@ -1,5 +1,5 @@
-"""Incidents and disclosures: use cases that change them. (So far: reporting an incident, by a
-vendor from the portal or by staff; the workflow steps live in workflow.py.)"""
+"""Incidents and disclosures: the use case that reports an incident, by a vendor from the
+portal or by staff. The workflow steps live in workflow.py."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sharing.agreements.models import Agreement
 from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
 from sharing.core.clock import local
+from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
+from sharing.core.roles import Role
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
@@ -99,7 +101,7 @@ def report_incident(
         organisation_id=organisation_id,
     )
     _alert_privacy_office(incident, organisation)
-    db.session.commit()
+    commit_or_conflict()
     return incident
 
 

@@ -11,7 +11,8 @@ and the same holds for records and exempt entries. `DisclosureDayTally` keeps, p
 over at most one row per category and day, whatever the number of entries.
 
 The tallies follow every ORM write of a `Disclosure` (add, correct, add an occurrence,
-delete): `before_flush` reads what the changed entries counted before, `after_flush` what
+delete) through the LISTENERS below, which create_app's register_listeners step adds:
+`before_flush` reads what the changed entries counted before, `after_flush` what
 they count now, and the difference is added in the same transaction with an upsert (rows in
 key order, so concurrent writers lock them in the same order; sharing/core/tallies.py has
 the mechanics both kinds of tallies share). Bulk writes that bypass the
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, event, func, literal, select, union_all
+from sqlalchemy import Connection, case, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from sharing.core.tallies import add_to_rows, row_count, touched_ids
@@ -104,14 +105,12 @@ def _counted(connection: Connection, ids: Iterable[int]) -> dict[int, Counted]:
     }
 
 
-@event.listens_for(Session, "before_flush")
 def _remember_before(session: Session, flush_context, instances) -> None:
     ids = touched_ids(session, Disclosure, include_new=False)
     if ids:
         session.info.setdefault(_PENDING, {}).update(_counted(session.connection(), ids))
 
 
-@event.listens_for(Session, "after_flush")
 def _apply_after(session: Session, flush_context) -> None:
     before: dict[int, Counted] = session.info.pop(_PENDING, {})
     ids = touched_ids(session, Disclosure, include_new=True)
@@ -125,6 +124,13 @@ def _apply_after(session: Session, flush_context) -> None:
     for counted in after.values():
         counted.add_to(deltas, 1)
     add(connection, {key: values for key, values in deltas.items() if any(values)})
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = (
+    (Session, "before_flush", _remember_before),
+    (Session, "after_flush", _apply_after),
+)
 
 
 def add(connection: Connection, deltas: dict[Key, list[int]]) -> None:

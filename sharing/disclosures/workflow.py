@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sharing.audit import services as audit
-from sharing.auth.models import Role
 from sharing.core.clock import local
+from sharing.core.database import commit_or_conflict
+from sharing.core.roles import Role
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
@@ -112,7 +113,7 @@ def step_incident(
         summary=f"Incident {incident.reference}: {move.label.lower()}",
         organisation_id=incident.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
     return incident
 
 

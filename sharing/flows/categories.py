@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, Sensitivity
@@ -33,7 +34,7 @@ def create_category(*, actor: Any, values: dict[str, Any]) -> DataCategory:
         changes=audit.created(audit.snapshot(category, CATEGORY_FIELDS)),
         summary=f"Added the category {category.name}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return category
 
 
@@ -57,7 +58,7 @@ def update_category(
         changes=audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS)),
         summary=f"Edited the category {category.name}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return category
 
 
@@ -79,7 +80,7 @@ def install_vocabulary(*, actor: Any) -> int:
         changes={"categories": {"before": None, "after": missing}},
         summary=f"Installed {added} standard data categories",
     )
-    db.session.commit()
+    commit_or_conflict()
     return added
 
 

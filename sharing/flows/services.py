@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from sharing.audit import services as audit
 from sharing.audit.models import AuditEvent
 from sharing.auth.models import Department
 from sharing.core.clock import local
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
@@ -42,6 +42,7 @@ OPEN_STATUSES = (
 )
 EDITABLE_IN_PLACE = (FlowStatus.DRAFT, FlowStatus.CHANGES_REQUESTED)
 MAX_JUSTIFICATION = 2000
+STALE_MESSAGE = "This flow was changed by someone else while you were saving it."
 
 Categories = list[tuple[int, str]]
 
@@ -53,9 +54,7 @@ def get_flow(flow_id: int) -> DataFlow:
     return flow
 
 
-def create_flow(
-    *, actor: Any, values: dict[str, Any], categories: Categories, commit: bool = True
-) -> DataFlow:
+def create_flow(*, actor: Any, values: dict[str, Any], categories: Categories) -> DataFlow:
     """Save a new draft flow (revision 1 of its own lineage) with its categories."""
     clean = _checked(values)
     _check_references(clean, current=None)
@@ -77,7 +76,7 @@ def create_flow(
         changes=audit.created(snapshot(flow)),
         summary=f"Drafted {flow.system_name}",
     )
-    _finish(commit)
+    commit_or_conflict(STALE_MESSAGE)
     return flow
 
 
@@ -88,7 +87,6 @@ def update_flow(
     values: dict[str, Any],
     categories: Categories | None,
     expected_version: int | None,
-    commit: bool = True,
 ) -> DataFlow:
     """Save changes. Drafts change in place; an approved flow gets a new draft revision.
 
@@ -99,7 +97,7 @@ def update_flow(
         raise Conflict(changes_since(flow, expected_version))
     if flow.status == FlowStatus.APPROVED:
         revision = _start_revision(actor=actor, approved=flow, values=values, categories=categories)
-        _finish(commit)
+        commit_or_conflict(STALE_MESSAGE)
         return revision
     if flow.status not in EDITABLE_IN_PLACE:
         raise Conflict(locked_message(flow))
@@ -122,7 +120,7 @@ def update_flow(
         changes=changes,
         summary=f"Edited {flow.system_name} (revision {flow.revision})",
     )
-    _finish(commit)
+    commit_or_conflict(STALE_MESSAGE)
     return flow
 
 
@@ -317,17 +315,6 @@ def snapshot(flow: DataFlow) -> dict[str, Any]:
     values["risk_tier"] = audit.jsonable(flow.risk_tier)
     values["categories"] = {fc.category.name: fc.justification for fc in flow.categories}
     return values
-
-
-def _finish(commit: bool) -> None:
-    try:
-        if commit:
-            db.session.commit()
-        else:
-            db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("This flow was changed by someone else while you were saving it.") from None
 
 
 # Conflicts ----------------------------------------------------------------------------

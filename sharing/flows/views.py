@@ -7,13 +7,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
-from sharing.auth.models import Role
 from sharing.auth.services import active_departments
+from sharing.core.access import roles_required
 from sharing.core.forms import optional_int, populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
+from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.flows import categories as category_service

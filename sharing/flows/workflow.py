@@ -10,16 +10,19 @@ from flask import current_app
 from sqlalchemy import select
 
 from sharing.audit import services as audit
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
 from sharing.core.clock import today as city_today
+from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
+from sharing.core.roles import Role
+from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.flows import events
 from sharing.flows.models import DataFlow, FlowComment, FlowStatus
 from sharing.flows.rules import submission_problems
 from sharing.flows.services import changes_since, open_revision
 from sharing.mail import services as mail
-from sharing.register import changelog
 
 S = FlowStatus
 MAX_COMMENT = 5000
@@ -94,11 +97,11 @@ def transition_flow(
     action: str,
     comment: str = "",
     expected_version: int | None,
-    commit: bool = True,
     today: date | None = None,
 ) -> DataFlow:
-    """Move the flow one step through review, as the transition table allows. Approval and
-    retirement bring the register's changelog in step, dated `today` (the city's today)."""
+    """Move the flow one step through review, as the transition table allows, and announce
+    it (events.flow_transitioned, dated `today`, the city's today by default): the register
+    follows approvals and retirements, and what its receivers return joins the audit event."""
     step = TRANSITIONS.get(action)
     if step is None:
         raise Conflict("That is not a step of the review workflow.")
@@ -126,8 +129,10 @@ def transition_flow(
         changes["superseded_revision"] = {"before": None, "after": superseded.revision}
     if comment:
         changes["comment"] = {"before": None, "after": comment}
-    written = changelog.sync_after_flow_step(flow=flow, action=action, today=today or city_today())
-    changes.update(changelog.audit_changes(written))
+    followed = announce(
+        events.flow_transitioned, flow=flow, action=action, today=today or city_today()
+    )
+    changes.update(followed)
     audit.record(
         actor=actor,
         action=f"flow.{action}",
@@ -139,10 +144,7 @@ def transition_flow(
     )
     queued = _notify(flow, action, comment)
     ids = [n.id for n in queued]
-    if not commit:
-        db.session.flush()
-        return flow
-    db.session.commit()
+    commit_or_conflict()
     mail.deliver_pending(ids=ids)
     return flow
 
@@ -188,7 +190,7 @@ def _apply_step(actor: Any, flow: DataFlow, action: str, step: Transition) -> Da
     return superseded
 
 
-def add_comment(*, actor: Any, flow: DataFlow, body: str, commit: bool = True) -> FlowComment:
+def add_comment(*, actor: Any, flow: DataFlow, body: str) -> FlowComment:
     """Add to the flow's review conversation (questions, answers, replies to a request)."""
     body = (body or "").strip()
     if not body:
@@ -207,8 +209,7 @@ def add_comment(*, actor: Any, flow: DataFlow, body: str, commit: bool = True) -
         changes={"comment": {"before": None, "after": body}},
         summary=f"Commented on {flow.system_name} (revision {flow.revision})",
     )
-    if commit:
-        db.session.commit()
+    commit_or_conflict()
     return comment
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from sharing.core.clock import now as clock_now
+from sharing.core.database import commit_or_conflict
 from sharing.extensions import db
 from sharing.mail.models import Notification
 
@@ -70,7 +71,7 @@ def deliver_pending(*, limit: int = 500, ids: list[int] | None = None) -> dict[s
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(ids))
     candidates = list(db.session.scalars(stmt.order_by(Notification.id).limit(limit)))
-    db.session.commit()
+    commit_or_conflict()
     for notification_id in candidates:
         if not _claim(notification_id):
             continue
@@ -92,7 +93,7 @@ def _claim(notification_id: int) -> bool:
         .values(claimed_at=moment)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    commit_or_conflict()
     return claimed.rowcount == 1
 
 
@@ -105,13 +106,13 @@ def _send_one(notification_id: int) -> bool:
         notification.failed_at = clock_now()
         notification.claimed_at = None
         notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-        db.session.commit()
+        commit_or_conflict()
         current_app.logger.warning("mail to %s failed: %s", notification.recipient, error)
         return False
     notification.sent_at = clock_now()
     notification.failed_at = None
     notification.last_error = ""
-    db.session.commit()
+    commit_or_conflict()
     return True
 
 

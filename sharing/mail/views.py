@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.extensions import db
 from sharing.mail import services
 from sharing.mail.models import Notification

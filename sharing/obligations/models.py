@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sharing.core.models import Base, JSONType, UTCDateTime, enum_type, utcnow
@@ -115,7 +115,6 @@ def _violation(obj: object, session: Session) -> str | None:
     return None
 
 
-@event.listens_for(Session, "before_flush")
 def _guard_published(session: Session, flush_context, instances) -> None:
     # A second line of defence behind the services: published versions are the record of
     # what agreements were generated under, so nothing may rewrite them.
@@ -123,3 +122,7 @@ def _guard_published(session: Session, flush_context, instances) -> None:
         reason = _violation(obj, session)
         if reason:
             raise PublishedPolicyChanged(reason)
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = ((Session, "before_flush", _guard_published),)

@@ -1,4 +1,5 @@
-"""Obligation-library use cases: loading the data file, drafts, edits, publishing, impact.
+"""Obligation-library use cases: loading the data file, drafts, edits, publishing. (What a new
+version would change in the agreements in force is agreements/policy_impact.py.)
 
 A published policy version never changes. The privacy office edits a draft copied from the
 latest published version, then publishes it with an effective date as a new version.
@@ -7,20 +8,16 @@ latest published version, then publishes it with an effective date as a new vers
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
-from sharing.flows.models import DataFlow, FlowCategory
-from sharing.obligations.clauses import check_value, declared
 from sharing.obligations.library import (
     DEFAULT_FILE,
     ENTRY_FIELDS,
@@ -30,12 +27,10 @@ from sharing.obligations.library import (
     read_library,
 )
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
-from sharing.obligations.rules import evaluate
 
 OBLIGATION_FIELDS = ENTRY_FIELDS
 EDITABLE_FIELDS = tuple(name for name in ENTRY_FIELDS if name != "code")
 VERSION_FIELDS = ("label", "status", "effective_date", "notes", "based_on_id")
-COMPARED = ("title", "clause_template", "parameters", "applicability", "attestation_question")
 
 
 def snapshot(obligation: Obligation) -> dict[str, Any]:
@@ -97,7 +92,7 @@ def load_library(*, actor: Any, path: Path = DEFAULT_FILE, now: datetime) -> Pol
         summary=f"Loaded policy {version.label} ({len(version.obligations)} obligations) "
         f"from {path.name}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
 
 
@@ -137,7 +132,7 @@ def create_draft(*, actor: Any, label: str, notes: str = "") -> PolicyVersion:
         changes=audit.created(audit.snapshot(version, VERSION_FIELDS)),
         summary=f"Started draft {label} from policy {source.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
 
 
@@ -176,7 +171,7 @@ def update_obligation(*, actor: Any, obligation: Obligation, values: dict[str, A
         changes=changes,
         summary=f"Edited {obligation.code} in draft {obligation.policy_version.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return obligation
 
 
@@ -197,7 +192,7 @@ def add_obligation(*, actor: Any, version: PolicyVersion, values: dict[str, Any]
         changes=audit.created(snapshot(obligation)),
         summary=f"Added {obligation.code} to draft {version.label}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return obligation
 
 
@@ -213,7 +208,7 @@ def remove_obligation(*, actor: Any, obligation: Obligation) -> None:
         summary=f"Removed {obligation.code} from draft {version.label}",
     )
     version.obligations.remove(obligation)
-    db.session.commit()
+    commit_or_conflict()
 
 
 def publish_policy(
@@ -246,103 +241,8 @@ def publish_policy(
         changes=audit.diff(before, audit.snapshot(version, VERSION_FIELDS)),
         summary=f"Published policy {version.label}, effective {effective_date.isoformat()}",
     )
-    db.session.commit()
+    commit_or_conflict()
     return version
-
-
-# Impact --------------------------------------------------------------------------------
-
-
-@dataclass
-class ObligationChange:
-    code: str
-    title: str
-    kind: str  # added, removed, changed, now_applies
-    details: list[str] = field(default_factory=list)
-
-
-@dataclass
-class AgreementImpact:
-    agreement: Agreement
-    changes: list[ObligationChange]
-
-
-def impact_of(version: PolicyVersion) -> list[AgreementImpact]:
-    """Active agreements generated under older versions, and how this version differs for each."""
-    agreements = db.session.scalars(
-        select(Agreement)
-        .join(PolicyVersion, Agreement.policy_version_id == PolicyVersion.id)
-        .where(Agreement.status.in_(AgreementStatus.IN_FORCE), PolicyVersion.id < version.id)
-        .options(
-            selectinload(Agreement.organisation),
-            selectinload(Agreement.policy_version).selectinload(PolicyVersion.obligations),
-            selectinload(Agreement.flows)
-            .selectinload(DataFlow.categories)
-            .selectinload(FlowCategory.category),
-        )
-        .order_by(Agreement.number)
-    )
-    current = {o.code: o for o in version.obligations}
-    return [AgreementImpact(a, _changes(a, current)) for a in agreements]
-
-
-def _changes(agreement: Agreement, current: dict[str, Obligation]) -> list[ObligationChange]:
-    old = {o.code: o for o in agreement.policy_version.obligations}
-    included = set(agreement.obligation_codes or [])
-    changes: list[ObligationChange] = []
-    for code in sorted(included):
-        before, after = old.get(code), current.get(code)
-        title = (after or before).title if (after or before) else code
-        if after is None:
-            changes.append(ObligationChange(code, title, "removed"))
-        elif before is not None:
-            details = _differences(before, after, agreement.parameters or {})
-            if details:
-                changes.append(ObligationChange(code, title, "changed", details))
-    for code, obligation in current.items():
-        if code in included:
-            continue
-        if code in old and old[code].applicability == obligation.applicability:
-            continue  # same rule as when the agreement was generated: left out on purpose
-        applies, reason = evaluate(obligation.applicability, agreement.flows)
-        if applies:
-            kind = "added" if code not in old else "now_applies"
-            changes.append(ObligationChange(code, obligation.title, kind, [reason]))
-    return changes
-
-
-def _differences(before: Obligation, after: Obligation, agreed: dict[str, Any]) -> list[str]:
-    details = []
-    for name in COMPARED:
-        if getattr(before, name) == getattr(after, name):
-            continue
-        if name == "parameters":
-            details.extend(_parameter_differences(before, after, agreed))
-        else:
-            details.append(f"{name.replace('_', ' ').capitalize()} changed")
-    return details
-
-
-def _parameter_differences(
-    before: Obligation, after: Obligation, agreed: dict[str, Any]
-) -> list[str]:
-    old, new = declared(before), declared(after)
-    details = []
-    for name in sorted(set(old) | set(new)):
-        if name not in new:
-            details.append(f"Parameter {name} removed")
-        elif name not in old:
-            details.append(f"Parameter {name} added (default {new[name]['default']})")
-        elif old[name] != new[name]:
-            spec = new[name]
-            text = (
-                f"Parameter {name}: default {old[name].get('default')} → {spec['default']}, "
-                f"bounds {spec['min']}–{spec['max']}"
-            )
-            if name in agreed and check_value(spec, agreed[name])[1]:
-                text += f"; the agreed {agreed[name]} is now out of bounds"
-            details.append(text)
-    return details
 
 
 def count_obligations() -> dict[int, int]:

@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from sharing.auth.decorators import roles_required
+from sharing.agreements.policy_impact import impact_of
 from sharing.auth.forms import ConfirmForm
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.obligations import services
@@ -183,7 +184,7 @@ def publish(version_id: int):
         if done is not None:
             return done
     return render_template(
-        "obligations/publish.html", form=form, version=version, impacts=services.impact_of(version)
+        "obligations/publish.html", form=form, version=version, impacts=impact_of(version)
     )
 
 
@@ -191,6 +192,4 @@ def publish(version_id: int):
 @roles_required(*Role.STAFF)
 def impact(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
-    return render_template(
-        "obligations/impact.html", version=version, impacts=services.impact_of(version)
-    )
+    return render_template("obligations/impact.html", version=version, impacts=impact_of(version))

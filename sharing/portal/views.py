@@ -20,10 +20,10 @@ from flask_login import current_user
 
 from sharing.agreements import files
 from sharing.attestations.queries import open_requests
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.forms import redirect_after
+from sharing.core.roles import Role
 from sharing.disclosures import queries as incident_queries
 from sharing.disclosures import services as incidents
 from sharing.disclosures.forms import PortalIncidentForm

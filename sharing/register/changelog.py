@@ -1,6 +1,7 @@
 """The register's listing and changelog kept in step with the rule for what the register
-shows: the one writer of RegisterEntry and RegisterChange rows, called inside every
-transaction that can put an arrangement on or take it off."""
+shows: the one writer of RegisterEntry and RegisterChange rows, inside every transaction that
+can put an arrangement on or take it off. Flow and agreement steps reach it through their
+signals (the receivers at the end, connected in create_app's register_events step)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, event, func, insert, inspect, literal, or_, select, update
+from sqlalchemy import Select, delete, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sharing.agreements.models import agreement_flows
@@ -102,8 +103,8 @@ SEPARATOR = "\n"
 
 def current_keys() -> tuple:
     """KEYS as SQL over a flow joined to its organisation and department (`_with_names`).
-    The search text is lower-cased by the database, as the search compared it before the
-    listing kept it, so it matches exactly what it did then."""
+    The search text is the SEARCHED columns lower-cased by the database, one per line, so a
+    search (lower-cased too) matches any one column whatever its case."""
     search = func.lower(SEARCHED[0])
     for column in SEARCHED[1:]:
         search = search + literal(SEPARATOR) + func.lower(column)
@@ -202,7 +203,6 @@ def _renamed(session: Session) -> dict[type, list[int]]:
     return found
 
 
-@event.listens_for(Session, "after_flush")
 def _follow_renames(session: Session, flush_context) -> None:
     """Rewrite the keys of the listing rows a rename touched, in the same transaction: an
     organisation's or department's name, or a listed flow's, changed through the ORM (bulk
@@ -226,6 +226,10 @@ def _follow_renames(session: Session, flush_context) -> None:
         )
         .values(**keys)
     )
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = ((Session, "after_flush", _follow_renames),)
 
 
 def recorded_lineages() -> set[int]:
@@ -268,14 +272,6 @@ def sync_changes(
     return rows
 
 
-def sync_after_flow_step(*, flow: DataFlow, action: str, today: date) -> list[RegisterChange]:
-    """After a review step: approval or retirement may move the flow's lineage."""
-    cause = FLOW_STEPS.get(action)
-    if cause is None:
-        return []
-    return sync_changes(today=today, causes=[cause.about({flow.lineage_id or flow.id})])
-
-
 def sync_after_agreement_steps(
     *, steps: Iterable[tuple[Any, str]], today: date, always: bool = False
 ) -> list[RegisterChange]:
@@ -296,6 +292,30 @@ def audit_changes(rows: Sequence[RegisterChange]) -> dict[str, Any]:
         return {}
     after = [f"{row.kind.value}: arrangement {row.flow_lineage_id}" for row in rows]
     return {"register_changes": {"before": None, "after": after}}
+
+
+# Receivers of other packages' signals -------------------------------------------------------
+
+
+def follow_flow_step(_sender: Any, *, flow: DataFlow, action: str, today: date) -> dict:
+    """flows.events.flow_transitioned: approval or retirement may move the flow's lineage.
+    Returns the entries written, for the step's audit event."""
+    cause = FLOW_STEPS.get(action)
+    if cause is None:
+        return {}
+    lineage = flow.lineage_id or flow.id
+    return audit_changes(sync_changes(today=today, causes=[cause.about({lineage})]))
+
+
+def follow_agreement_step(_sender: Any, *, agreement: Any, action: str, today: date) -> dict:
+    """agreements.events.agreement_transitioned: the lineages the agreement covers may move.
+    Returns the entries written, for the step's audit event."""
+    return audit_changes(sync_after_agreement_steps(steps=[(agreement, action)], today=today))
+
+
+def follow_roll(_sender: Any, *, steps: Iterable[tuple[Any, str]], today: date) -> None:
+    """agreements.events.agreements_rolled: reconcile the whole register (the daily roll)."""
+    sync_after_agreement_steps(steps=steps, today=today, always=True)
 
 
 def _cause(lineage: int, causes: Sequence[Cause]) -> Cause:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response
 
+from sharing.core.spreadsheets import csv_value
 from sharing.register.fields import (
     CHANGE_FIELDS,
     PUBLIC_FIELDS,
@@ -19,7 +20,6 @@ from sharing.register.fields import (
     PublicField,
     json_value,
 )
-from sharing.reports.exporting import csv_value
 
 LIST_SEPARATOR = "; "
 

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
-from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.register import changelog
 
@@ -61,5 +61,5 @@ def set_publication(
             f"{'Published' if published else 'Exempted from the register'}: {flow.system_name}"
         ),
     )
-    db.session.commit()
+    commit_or_conflict()
     return flow

@@ -23,7 +23,9 @@ from sharing.attestations.models import AttestationRequest, EvidenceFile
 from sharing.attestations.workflow import OPEN_FOR_ANSWERS
 from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.database import commit_or_conflict
+from sharing.core.roles import Role
 from sharing.errors import Conflict
 from sharing.extensions import db
 from sharing.vendors.models import Organisation
@@ -64,7 +66,7 @@ def rotate_calendar_token(*, user: User, actor: ActorLike, now: datetime) -> str
         f"for {user.email}",
         organisation_id=user.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
     return token
 
 
@@ -84,7 +86,7 @@ def revoke_calendar_token(*, user: User, actor: ActorLike) -> None:
         summary=f"Calendar feed URL turned off for {user.email}",
         organisation_id=user.organisation_id,
     )
-    db.session.commit()
+    commit_or_conflict()
 
 
 def user_for_token(token: str) -> User | None:

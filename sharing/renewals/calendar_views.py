@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
 from sharing.auth.forms import ConfirmForm
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.access import roles_required
 from sharing.core.clock import now, today
+from sharing.core.roles import Role
 from sharing.errors import DomainError
 from sharing.renewals import calendar as feeds
 from sharing.renewals.blueprint import bp

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.renewals import queries
 from sharing.renewals.blueprint import bp
 from sharing.renewals.models import Reminder

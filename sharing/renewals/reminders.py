@@ -39,14 +39,15 @@ from sharing.attestations.models import (
 )
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
+from sharing.auth.recipients import Directory, Recipients
 from sharing.core.clock import local
+from sharing.core.database import commit_or_conflict
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.mail import services as mail
 from sharing.renewals import dates
 from sharing.renewals.messages import body_of, subject_of, window_phrase
 from sharing.renewals.models import Reminder
-from sharing.renewals.recipients import Directory, Recipients
 from sharing.vendors.models import Organisation
 
 OPEN_ATTESTATIONS = (
@@ -332,7 +333,7 @@ def send_reminders(*, today: date, now: datetime) -> Summary:
         else:
             summary.reminders += 1
             summary.messages += queued
-    db.session.commit()
+    commit_or_conflict()
     if summary.mail_configured:
         result = mail.deliver_pending(limit=DELIVERY_LIMIT)
         summary.sent, summary.failed = result["sent"], result["failed"]
@@ -382,7 +383,7 @@ def _queue_reminder(due: Due, *, now: datetime) -> int | None:
         summary=f"Reminder queued: {window_phrase(due.window)} ({due.deadline_name} "
         f"{due.target_date.isoformat()}), to {len(due.recipients.all)} recipient(s)",
     )
-    db.session.commit()
+    commit_or_conflict()
     return queued
 
 

@@ -2,7 +2,7 @@
 figures, and the workbook (XLSX) and per-sheet CSV files written from them.
 
 The sheets are read by accountability_sheets and written by the list exports' own writers
-(exporting.xlsx_bytes / csv_chunks), so the formula escape and date cells are theirs.
+(core/spreadsheets.py: xlsx_bytes / csv_chunks), so the formula escape and date cells are theirs.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import pandas as pd
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationStatus
+from sharing.core.columns import Column
+from sharing.core.spreadsheets import Sheet, csv_chunks, xlsx_bytes
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
 from sharing.reports.accountability_sheets import (
     AGREEMENT_HEADERS,
@@ -29,8 +31,6 @@ from sharing.reports.accountability_sheets import (
     in_force,
     quarter_rows,
 )
-from sharing.reports.columns import Column
-from sharing.reports.exporting import Sheet, csv_chunks, xlsx_bytes
 
 SHEETS = {  # URL slug → sheet title, in workbook order
     "summary": "Summary",

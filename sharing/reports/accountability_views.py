@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from wtforms import Form, SelectField
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.roles import Role
+from sharing.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from sharing.reports import accountability as report
 from sharing.reports.accountability_sheets import FIRST_YEAR, report_years
 from sharing.reports.blueprint import bp
-from sharing.reports.exporting import CSV_MIMETYPE, XLSX_MIMETYPE
 
 
 class YearForm(Form):

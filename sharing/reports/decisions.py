@@ -1,6 +1,7 @@
 """One imported row's plan (Decision) and what every planner shares: parsing a row's cells by
-its columns, chunks for IN lists, the note of changed columns, and the digest that ties a
-preview to its commit."""
+its columns (parse_cells), chunks for IN lists (in_chunks), the note of changed columns, and
+the digest that ties a preview to its commit. The registry planner (planning.py) and the
+disclosure-log planner (disclosure_import.py) both build on them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sharing.core.columns import Column
 from sharing.flows.models import DataCategory
-from sharing.reports.columns import Column
 from sharing.reports.models import RowAction
 from sharing.reports.reading import Table
 
@@ -54,7 +55,9 @@ def digest(fingerprints: list[str]) -> str:
     return hashlib.sha256("\n".join(fingerprints).encode()).hexdigest()
 
 
-def _parse(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
+def parse_cells(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[dict, dict]:
+    """A row's cells (by field) parsed by their columns: (values, reasons by field). Read-only
+    columns, the fields in `skip` and the cells the row lacks are left out."""
     values, errors = {}, {}
     for column in columns:
         if column.read_only or column.field in skip or column.field not in raw:
@@ -66,7 +69,8 @@ def _parse(columns: tuple[Column, ...], raw: dict[str, str], skip=()) -> tuple[d
     return values, errors
 
 
-def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+def in_chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    """`items` in lists of at most `size`, for IN (...) lists a driver accepts."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

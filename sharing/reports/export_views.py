@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, request, stream_with_context
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
+from sharing.core.roles import Role
+from sharing.core.spreadsheets import Export
 from sharing.reports import exporting, workbook_template
 from sharing.reports.blueprint import bp
 
@@ -33,7 +34,7 @@ def import_template():
     return _download(workbook_template.template_export())
 
 
-def _download(export: exporting.Export) -> Response:
+def _download(export: Export) -> Response:
     body = export.body
     if not isinstance(body, bytes):
         body = stream_with_context(body)

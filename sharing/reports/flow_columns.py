@@ -1,8 +1,12 @@
 """The columns of the Flows sheet, in export order, with the getters and parsers of the
-columns that name other records (organisation, department, categories, subprocessors)."""
+columns that name other records (organisation, department, categories, subprocessors) and
+the cell text of subprocessors and category justifications."""
 
 from __future__ import annotations
 
+import re
+
+from sharing.core.columns import Column, enum_column, join_list, split_list
 from sharing.flows.models import (
     DataFlow,
     Direction,
@@ -12,14 +16,40 @@ from sharing.flows.models import (
     RiskTier,
     TransferMethod,
 )
-from sharing.reports.cells import (
-    format_subprocessor,
-    join_list,
-    parse_justifications,
-    parse_subprocessor,
-    split_list,
-)
-from sharing.reports.columns import Column, enum_column
+
+# Subprocessors and categories ---------------------------------------------------------
+
+_SUBPROCESSOR = re.compile(r"^(?P<name>.*?)\s*\((?P<inside>[^()]*)\)$")
+
+
+def format_subprocessor(item: dict) -> str:
+    name = item.get("name", "")
+    service, country = item.get("service", ""), item.get("country", "")
+    inside = ", ".join(part for part in (service, country) if part)
+    return f"{name} ({inside})" if inside else name
+
+
+def parse_subprocessor(text: str) -> dict:
+    """`Name (service, CC)`; the service and the two-letter country are optional."""
+    match = _SUBPROCESSOR.match(text)
+    if not match:
+        return {"name": text.strip(), "service": "", "country": ""}
+    parts = [p.strip() for p in match["inside"].rsplit(",", 1)]
+    country = ""
+    if re.fullmatch(r"[A-Za-z]{2}", parts[-1]) and (len(parts) == 2 or parts[0].isupper()):
+        country = parts.pop().upper()
+    return {"name": match["name"].strip(), "service": ", ".join(parts).strip(), "country": country}
+
+
+def parse_justifications(text: str) -> dict[str, str]:
+    """`Category: reason; Category: reason` → {category name: reason}."""
+    reasons = {}
+    for item in split_list(text):
+        name, _, reason = item.partition(":")
+        if not _:
+            raise ValueError(f"“{item}” needs the form Category: reason.")
+        reasons[name.strip()] = reason.strip()
+    return reasons
 
 
 def _sorted_categories(flow: DataFlow) -> list[FlowCategory]:

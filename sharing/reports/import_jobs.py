@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.errors import NotFound
 from sharing.extensions import db
 from sharing.reports.import_runner import runner

@@ -12,11 +12,12 @@ from sqlalchemy import delete, insert
 
 from sharing.core.clock import now as clock_now
 from sharing.core.clock import today as clock_today
-from sharing.disclosures.log_import import DisclosurePlanner
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
 from sharing.reports.decisions import Decision, digest
+from sharing.reports.disclosure_import import DisclosurePlanner
 from sharing.reports.import_jobs import DISCLOSURES, ROW_BATCH, holds_disclosures
 from sharing.reports.import_store import discard, save_rows, upload_path
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclosures"}
 REGISTRY = ("organisations", "flows")
+WRITE_FAILED = (
+    "The import failed and nothing was written: all changes were rolled back. This can "
+    "happen when someone edits the same records at the same moment. Upload the file again."
+)
 
 
 def _set_stage(job: ImportJob, status: ImportStatus, *, total: int | None = None) -> None:
@@ -34,7 +39,7 @@ def _set_stage(job: ImportJob, status: ImportStatus, *, total: int | None = None
     job.progress = 0
     if total is not None:
         job.total = total
-    db.session.commit()
+    commit_or_conflict()
 
 
 def prepare_import(job_id: int) -> None:
@@ -102,7 +107,7 @@ def preview(job: ImportJob, result: ReadResult) -> None:
     job.error_count = errors + len(job.file_errors)
     job.plan_digest = digest(fingerprints)
     job.status = ImportStatus.READY
-    db.session.commit()
+    commit_or_conflict()
 
 
 def _row(job: ImportJob, decision: Decision) -> dict[str, Any]:
@@ -124,7 +129,7 @@ def _insert_rows(job: ImportJob, batch: list[dict], done: int) -> None:
     if batch:
         db.session.execute(insert(ImportRow), batch)
     job.progress = done
-    db.session.commit()
+    commit_or_conflict()
 
 
 def fail(job: ImportJob, message: str) -> None:
@@ -132,7 +137,7 @@ def fail(job: ImportJob, message: str) -> None:
     job.message = message
     job.finished_at = clock_now()
     discard(job)
-    db.session.commit()
+    commit_or_conflict()
 
 
 def failure_message(error: Exception, step: str) -> str:
@@ -143,7 +148,4 @@ def failure_message(error: Exception, step: str) -> str:
             "The file could not be read. Check that it opens in a spreadsheet program and "
             "that the first row holds the column headers, then upload it again."
         )
-    return (
-        "The import failed and nothing was written: all changes were rolled back. This can "
-        "happen when someone edits the same records at the same moment. Upload the file again."
-    )
+    return WRITE_FAILED

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Role
+from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.csv_safety import csv_lines
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
+from sharing.core.roles import Role
 from sharing.disclosures import log_columns
 from sharing.errors import DomainError, ValidationFailed
 from sharing.reports import import_jobs, importing

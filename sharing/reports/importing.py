@@ -22,13 +22,15 @@ from sqlalchemy import select
 from sharing.audit import services as audit
 from sharing.auth.models import User
 from sharing.core.clock import now as clock_now
-from sharing.disclosures.log_import import DisclosurePlanner, DisclosureWriter
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.reports import files
 from sharing.reports.decisions import digest
+from sharing.reports.disclosure_import import DisclosurePlanner, DisclosureWriter
 from sharing.reports.import_jobs import DISCLOSURES
 from sharing.reports.import_preview import (
+    WRITE_FAILED,
     fail,
     failure_message,
     planner_for,
@@ -85,7 +87,7 @@ def upload_import(
             summary=f"Refused {name}: {error.message}",
             changes={"file": {"before": None, "after": name}},
         )
-        db.session.commit()
+        commit_or_conflict()
         raise ValidationFailed({"file": error.message}, error.message) from None
     size = path.stat().st_size
     job = ImportJob(
@@ -109,7 +111,7 @@ def upload_import(
         object_id=job.id,
         summary=f"Uploaded {name} ({kind.value.upper()}, {size:,} bytes) for import",
     )
-    db.session.commit()
+    commit_or_conflict()
     if _background(size, int(current_app.config["IMPORT_BACKGROUND_BYTES"])):
         runner().start(job.id, prepare_import)
     else:
@@ -142,7 +144,7 @@ def confirm_import(*, actor: Any, job: ImportJob, now: datetime) -> ImportJob:
             object_id=job.id,
             summary=f"Confirmed the import of {job.filename}; writing in the background",
         )
-        db.session.commit()
+        commit_or_conflict()
         runner().start(job.id, commit_import, actor.id)
         return job
     commit_import(job.id, actor.id)
@@ -206,7 +208,7 @@ def _finish(job: ImportJob, actor: Any, counts: Counter) -> None:
     job.progress = job.total
     job.finished_at = clock_now()
     discard(job)
-    db.session.commit()
+    commit_or_conflict(WRITE_FAILED)
 
 
 def _refuse(job: ImportJob, actor: Any) -> None:
@@ -237,7 +239,7 @@ def _refuse(job: ImportJob, actor: Any) -> None:
         "Records changed after the preview was made, so nothing was imported. "
         f"Affected: {shown}. The preview below is up to date; review it and confirm again."
     )
-    db.session.commit()
+    commit_or_conflict()
 
 
 def cancel_import(*, actor: Any, job: ImportJob) -> ImportJob:
@@ -253,7 +255,7 @@ def cancel_import(*, actor: Any, job: ImportJob) -> ImportJob:
         object_id=job.id,
         summary=f"Cancelled the import of {job.filename}; nothing was written",
     )
-    db.session.commit()
+    commit_or_conflict()
     return job
 
 

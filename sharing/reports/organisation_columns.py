@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sharing.reports.columns import Column, enum_column
+from sharing.core.columns import Column, enum_column
 from sharing.vendors.models import OrganisationKind, OrganisationStatus
 
 ORGANISATION_COLUMNS: tuple[Column, ...] = (

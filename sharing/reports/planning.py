@@ -2,7 +2,9 @@
 
 Nothing here writes. Organisation rows come first, so that flow rows may refer to
 organisations that the same file creates. Flow rows are planned in chunks, so that memory
-and the number of queries stay bounded however long the file is.
+and the number of queries stay bounded however long the file is. The row's Decision and the
+helpers every planner shares are decisions.py; a flow row's department, categories and action
+are flow_checks.py.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
-from sharing.reports.decisions import Decision, _chunks, _parse, changed_columns
+from sharing.reports.decisions import Decision, changed_columns, in_chunks, parse_cells
 from sharing.reports.flow_checks import check_categories, check_department, flow_action
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
@@ -102,7 +104,7 @@ class Planner:
         wanted["name"], wanted["legal"] = set(), set()
         for table, _number, cells in self.read.rows("organisations"):
             raw = table.values("organisations", cells)
-            cleaned = clean_organisation_values(_parse(ORGANISATION_COLUMNS, raw)[0])
+            cleaned = clean_organisation_values(parse_cells(ORGANISATION_COLUMNS, raw)[0])
             for name, value in _org_keys(cleaned):
                 wanted[name].add(value)
         for table, _number, cells in self.read.rows("flows"):
@@ -116,7 +118,7 @@ class Planner:
             "legal": Organisation.legal_name,
         }
         for name, values in wanted.items():
-            for chunk in _chunks(sorted(values)):
+            for chunk in in_chunks(sorted(values)):
                 stmt = select(Organisation).where(or_(columns[name].in_(chunk)))
                 for org in db.session.scalars(stmt):
                     for key in _org_keys(audit.snapshot(org, ORGANISATION_FIELDS)):
@@ -134,7 +136,7 @@ class Planner:
 
     def _organisation(self, table: Table, number: int, cells) -> Decision | None:
         raw = table.values("organisations", cells)
-        values, errors = _parse(ORGANISATION_COLUMNS, raw)
+        values, errors = parse_cells(ORGANISATION_COLUMNS, raw)
         cleaned = clean_organisation_values(values)
         if cleaned.get("country") == "":
             cleaned["country"] = "US"
@@ -257,7 +259,7 @@ class Planner:
         and name. Retired flows are matched so that re-importing an export leaves them
         unchanged instead of registering them again."""
         by_lineage: dict[int, DataFlow] = {}
-        for chunk in _chunks(org_ids):
+        for chunk in in_chunks(org_ids):
             stmt = (
                 select(DataFlow)
                 .where(
@@ -280,7 +282,7 @@ class Planner:
     def _flow(self, table: Table, number: int, cells, org_ref, current) -> Decision:
         org, org_key, problem = org_ref
         raw = table.values("flows", cells)
-        values, errors = _parse(FLOW_COLUMNS, raw, skip=REFERENCE_FIELDS)
+        values, errors = parse_cells(FLOW_COLUMNS, raw, skip=REFERENCE_FIELDS)
         name = str(values.get("system_name") or "")
         org_label = org.legal_name if org is not None else raw.get("organisation", "")
         decision = Decision("flow", table.sheet, number, f"{name} ({org_label})" if name else "")

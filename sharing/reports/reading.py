@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sharing.core.columns import Column, normalise_header
+from sharing.core.csv_safety import unescape_cell
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
-from sharing.reports.cells import normalise_header
-from sharing.reports.columns import Column
-from sharing.reports.exporting import unescape_cell
 from sharing.reports.files import FileKind, csv_encoding
 from sharing.reports.sheets import SHEETS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
 
+from sharing.core.columns import Column
 from sharing.flows.models import DataFlow, FlowCategory
-from sharing.reports.columns import Column
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
 

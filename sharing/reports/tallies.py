@@ -8,7 +8,8 @@ attestation requests and flows there are.
     flow          (status, risk tier)      flows awaiting review, flows by risk tier
 
 The tallies follow every ORM write of those models, as the accounting tallies do
-(sharing/disclosures/tallies.py): `before_flush` reads the keys the changed rows had,
+(sharing/disclosures/tallies.py), through the LISTENERS below, which create_app's
+register_listeners step adds: `before_flush` reads the keys the changed rows had,
 `after_flush` the keys they have now, and the difference is added in the same transaction
 with upserts in key order. Bulk writes that bypass the ORM (the benchmarks' data generators)
 call `rebuild()`, which is also `flask --app app reports retally`.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, delete, event, func, literal, select, type_coerce
+from sqlalchemy import Connection, Select, String, delete, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sharing.agreements.models import Agreement
@@ -96,18 +97,23 @@ def _keys(session: Session, *, include_new: bool) -> Counter[Key]:
     return found
 
 
-@event.listens_for(Session, "before_flush")
 def _remember_before(session: Session, flush_context, instances) -> None:
     before = _keys(session, include_new=False)
     if before:
         session.info.setdefault(_PENDING, Counter()).update(before)
 
 
-@event.listens_for(Session, "after_flush")
 def _apply_after(session: Session, flush_context) -> None:
     deltas = _keys(session, include_new=True)
     deltas.subtract(session.info.pop(_PENDING, Counter()))
     add(session.connection(), {key: n for key, n in deltas.items() if n})
+
+
+# Registered by create_app's register_listeners step.
+LISTENERS = (
+    (Session, "before_flush", _remember_before),
+    (Session, "after_flush", _apply_after),
+)
 
 
 def add(connection: Connection, deltas: dict[Key, int]) -> None:

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sharing.reports.columns import Column
-from sharing.reports.exporting import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.core.columns import Column
+from sharing.core.spreadsheets import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
 from sharing.reports.sheets import SHEETS
 
 FILENAME = "sharing-import-template.xlsx"

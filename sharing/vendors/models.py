@@ -140,7 +140,7 @@ class Organisation(TimestampMixin, Base):
     )
     users = relationship("User", back_populates="organisation")
 
-    # Filled in by vendors.queries.organisations_query; None when loaded any other way.
+    # Filled in by reports.organisations.organisations_query; None when loaded any other way.
     flow_count: Mapped[int | None] = query_expression()
     risk_rank: Mapped[int | None] = query_expression()
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sharing.audit import services as audit
 from sharing.audit.models import AuditEvent
+from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 from sharing.vendors.models import (
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 MAX_DUPLICATES = 10
+STALE_MESSAGE = "Someone else saved this organisation at the same moment. Reload it."
 _DEFAULTS: dict[str, Any] = {
     "status": OrganisationStatus.PROSPECTIVE,
     "country": "US",
@@ -227,7 +229,10 @@ def register_organisation(
         + (" (confirmed as distinct from a similar record)" if allow_duplicate else ""),
         organisation_id=organisation.id,
     )
-    _finish(commit)
+    if commit:
+        commit_or_conflict()
+    else:
+        db.session.flush()  # the caller commits, or rolls back
     return organisation
 
 
@@ -246,7 +251,6 @@ def update_organisation(
     values: dict[str, Any],
     expected_version: int | None,
     allow_duplicate: bool = False,
-    commit: bool = True,
 ) -> Organisation:
     """Save changes to an organisation opened at `expected_version` (None skips the check).
 
@@ -272,8 +276,7 @@ def update_organisation(
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        message = "Someone else saved this organisation at the same moment. Reload it."
-        raise Conflict(message) from None
+        raise Conflict(STALE_MESSAGE) from None
     if changes:
         changes["version"] = {"before": old_version, "after": organisation.version}
     audit.record(
@@ -285,7 +288,7 @@ def update_organisation(
         summary="" if changes else "Saved without changes",
         organisation_id=organisation.id,
     )
-    _finish(commit)
+    commit_or_conflict(STALE_MESSAGE)
     return organisation
 
 
@@ -308,13 +311,6 @@ def changes_since(organisation: Organisation, version: int) -> list[ChangeSince]
             fields = {k: v for k, v in event.changes.items() if k != "version"}
             found.append(ChangeSince(event.actor_email, event.at, fields))
     return found[::-1]
-
-
-def _finish(commit: bool) -> None:
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
 
 
 # Contacts ----------------------------------------------------------------------------
@@ -354,7 +350,7 @@ def add_contact(*, actor, organisation: Organisation, values: dict[str, Any]) ->
     db.session.flush()
     changes = audit.created(audit.snapshot(contact, CONTACT_FIELDS))
     _record_contact(actor, "contact.added", contact, changes, f"Added contact {contact.name}")
-    db.session.commit()
+    commit_or_conflict()
     return contact
 
 
@@ -366,7 +362,7 @@ def update_contact(*, actor, contact: Contact, values: dict[str, Any]) -> Contac
         setattr(contact, name, cleaned[name])
     changes = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
     _record_contact(actor, "contact.updated", contact, changes)
-    db.session.commit()
+    commit_or_conflict()
     return contact
 
 
@@ -374,4 +370,4 @@ def delete_contact(*, actor, contact: Contact) -> None:
     changes = audit.deleted(audit.snapshot(contact, CONTACT_FIELDS))
     _record_contact(actor, "contact.removed", contact, changes, f"Removed contact {contact.name}")
     db.session.delete(contact)
-    db.session.commit()
+    commit_or_conflict()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from sharing.auth.decorators import roles_required
-from sharing.auth.models import Department, Role
+from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate, parse_sort
+from sharing.core.roles import Role
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
-from sharing.flows.models import RiskTier
+from sharing.reports import organisations as listing
 from sharing.vendors import queries, services
 from sharing.vendors.forms import ContactForm, DeleteForm, OrganisationForm
 from sharing.vendors.models import (
@@ -33,19 +32,18 @@ def can_edit() -> bool:
 @bp.get("/")
 @roles_required(*Role.STAFF)
 def organisations():
-    filters = queries.OrganisationFilters.from_args(request.args)
-    page = paginate(queries.organisations_query(filters, viewer=current_user), *page_args())
-    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    filters = listing.OrganisationFilters.from_args(request.args)
+    page = paginate(listing.organisations_query(filters, viewer=current_user), *page_args())
     return render_template(
         "vendors/organisations.html",
         page=page,
         filters=filters,
-        sort=parse_sort(filters.sort, queries.SORTS, queries.DEFAULT_SORT),
+        sort=parse_sort(filters.sort, listing.SORTS, listing.DEFAULT_SORT),
         kinds=list(OrganisationKind),
         statuses=list(OrganisationStatus),
-        risks=list(RiskTier),
-        agreement_choices=queries.AGREEMENT_CHOICES,
-        departments=departments,
+        risks=listing.risk_tiers(),
+        agreement_choices=listing.AGREEMENT_CHOICES,
+        departments=listing.departments(),
         can_edit=can_edit(),
     )
 
@@ -57,11 +55,11 @@ def organisation(organisation_id: int):
     return render_template(
         "vendors/organisation.html",
         organisation=org,
-        portal_users=queries.portal_users(org),
-        flows=queries.current_flows(org),
-        agreements=queries.agreements(org),
-        attestations=queries.attestations(org),
-        incidents=queries.incidents(org),
+        portal_users=listing.portal_users(org),
+        flows=listing.current_flows(org),
+        agreements=listing.agreements(org),
+        attestations=listing.attestations(org),
+        incidents=listing.incidents(org),
         history=queries.history(org),
         history_limit=queries.HISTORY_LIMIT,
         can_edit=can_edit(),

@@ -20,8 +20,8 @@ from sharing import create_app
 from tests.authz.cases import PRINCIPALS, routes
 from tests.authz.walk import load_matrix
 from tests.conftest import base_config
-from tests.web import test_roles as role_tables
 from tests.web import test_vendor_isolation as isolation_tables
+from tests.web.tables import pages as role_tables
 
 COLUMNS = ("endpoint", "method", *PRINCIPALS)
 ROLE_OF = {"vendor_a": "vendor", "vendor_b": "vendor"}

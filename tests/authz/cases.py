@@ -19,10 +19,10 @@ from sharing.vendors.models import Organisation
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_user
 from tests.web import test_audit_coverage as audit_tables
-from tests.web import test_roles as role_tables
 from tests.web.tables import Page
 from tests.web.tables import evidence as evidence_tables
 from tests.web.tables import flows as flow_tables
+from tests.web.tables import pages as role_tables
 
 PRINCIPALS = ("anonymous", "vendor_a", "vendor_b", "procurement", "privacy", "admin")
 # Returns (url, form data); the walk adds the CSRF token.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import sign_in_by_session
 from tests.web.test_vendor_isolation import _files, _rows
 
 MATRIX = Path(__file__).with_name("matrix.csv")
@@ -29,8 +29,7 @@ def refused(row: dict, principal: str, status: int) -> bool:
 
 
 def sign_in(client, user) -> None:
-    response = client.post_form(SIGN_IN, {"email": user.email, "password": TEST_PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    sign_in_by_session(client, user)
 
 
 def token_for(client, user) -> str:

@@ -1,4 +1,4 @@
-"""Issue 4's pages that depend on JavaScript, driven in Chromium: the bulk renewal zip with its
+"""The agreement pages that depend on JavaScript, driven in Chromium: the bulk renewal zip with its
 progress bar, the generation wizard, and the confirmation before deactivating a template.
 
 Values the test needs later are read into plain variables, then `end_transaction()` runs

@@ -1,4 +1,4 @@
-"""The issue's main journey, in the browser: from a new organisation and flow to an accepted
+"""The main journey, in the browser: from a new organisation and flow to an accepted
 attestation, with one browser context per person.
 
 Only the setting-up is done directly (departments, categories, the policy library, the

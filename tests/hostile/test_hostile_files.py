@@ -48,7 +48,7 @@ def _upload(app, client, login_as, item: m.HostileFile, target: str):
 
 
 def test_the_catalogue_has_at_least_thirty_files_across_every_target():
-    """The issue asks for 30 or more hostile files, across evidence, templates and import."""
+    """The catalogue holds 30 or more hostile files, across evidence, templates and import."""
     files = m.catalogue()
     assert len(files) >= 30
     assert len({item.label for item in files}) == len(files)

@@ -41,6 +41,8 @@ from tests.web.tables.portal import make_incident
 S = AgreementStatus
 YEAR = 2026
 TODAY = date(2027, 1, 10)
+# The moment the seeded rows count as made: in YEAR, whatever day the test runs.
+SEEDED_AT = datetime(2026, 11, 21, 18, tzinfo=UTC)
 HOSTILE = '=HYPERLINK("http://x")'
 
 
@@ -191,7 +193,18 @@ def seeded(db):
     agreements = _seed_agreements(hostile, summing)
     requests = _seed_attestations(summing)
     _seed_oversight(summing, flow)
+    _date_the_seed()
     return {"agreements": agreements, "requests": requests}
+
+
+def _date_the_seed() -> None:
+    """Give every seeded row SEEDED_AT as its creation (or upload) time. The audit trail stays
+    as written: the database refuses to change it."""
+    for table in _db.metadata.sorted_tables:
+        for column in ("created_at", "uploaded_at"):
+            if column in table.c and table.name != "audit_events":
+                _db.session.execute(table.update().values({column: SEEDED_AT}))
+    _db.session.commit()
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from sharing import create_app
 from sharing.audit import services as audit
@@ -109,30 +108,15 @@ class Writer(threading.Thread):
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Iterator[Flask]:
+def target(empty_database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app on a brand-new empty database and file store, to restore into."""
-    if USING_POSTGRES:
-        name = f"sharing_restore_{secrets.token_hex(4)}"
-        admin = create_engine(
-            normalise_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool
-        )
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(normalise_database_url(POSTGRES_URL)).set(database=name)
-        database_url = url.render_as_string(hide_password=False)
-    else:
-        database_url = f"sqlite:///{tmp_path / 'restored.db'}"
-    application = create_app(base_config(database_url, tmp_path / "target"))
+    application = create_app(base_config(empty_database_url, tmp_path / "target"))
     try:
         yield application
     finally:
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
-        if USING_POSTGRES:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def back_up(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sharing.reports.columns import Column
+from sharing.core.columns import Column
 from sharing.reports.exporting import (
     FORMULA_PREFIXES,
     Sheet,

@@ -12,7 +12,7 @@ from sharing.flows.models import DataCategory, Sensitivity
 from sharing.flows.vocabulary import CATEGORIES
 from tests.factories import make_category, make_user
 
-# The kinds of data the issue names, each with the vocabulary entry that covers it.
+# The kinds of data a city commonly shares, each with the vocabulary entry that covers it.
 REQUIRED = {
     "name": "Full name",
     "email": "Email address",
@@ -44,7 +44,7 @@ REQUIRED = {
 }
 
 
-def test_the_standard_vocabulary_covers_every_kind_the_issue_names():
+def test_the_standard_vocabulary_covers_every_commonly_shared_kind():
     """At least 30 entries, including each kind of data a city commonly shares."""
     names = {entry["name"] for entry in CATEGORIES}
     assert len(CATEGORIES) >= 30 and len(names) == len(CATEGORIES)

@@ -40,7 +40,7 @@ def _move(flow, role, action):
 
 
 def test_the_table_matches_the_documented_workflow():
-    """One table defines every step; this test pins it to the issue's workflow."""
+    """One table defines every step; this test pins it to the documented workflow."""
     table = {
         (action, source, step.target, tuple(sorted(step.roles)))
         for action, step in TRANSITIONS.items()

@@ -6,8 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sharing.reports.cells import join_list, parse_date, split_list
-from sharing.reports.columns import Column
+from sharing.core.columns import Column, join_list, parse_date, split_list
 from sharing.reports.files import FileKind
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS

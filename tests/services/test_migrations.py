@@ -1,7 +1,7 @@
 """Alembic migrations: empty → head → base → head, and the result matches the models exactly.
 
-SQLite runs on a fresh file; PostgreSQL on the shared test database, left at head afterwards
-because the other tests (run serially) depend on it.
+Each test migrates a brand-new empty database: a new SQLite file, or a new PostgreSQL
+database dropped afterwards.
 """
 
 from __future__ import annotations
@@ -18,21 +18,18 @@ from sqlalchemy import inspect, text
 
 from sharing import create_app
 from sharing.extensions import db
-from tests.conftest import POSTGRES_URL, USING_POSTGRES, base_config
+from tests.conftest import USING_POSTGRES, base_config
 
 
 @pytest.fixture
-def migration_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty database: a new SQLite file, or the PostgreSQL test database."""
-    url = POSTGRES_URL if USING_POSTGRES else f"sqlite:///{tmp_path / 'migrations.db'}"
-    application = create_app(base_config(url, tmp_path))
+def migration_app(empty_database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a brand-new empty database."""
+    application = create_app(base_config(empty_database_url, tmp_path))
     with application.app_context():
         try:
             yield application
         finally:
             db.session.remove()
-            if USING_POSTGRES:
-                upgrade()  # whatever happened, leave the shared database at head
             db.engine.dispose()
 
 
@@ -68,8 +65,6 @@ def schema_differences() -> list:
 
 def test_upgrade_downgrade_upgrade_round_trip(migration_app):
     """An empty database upgrades to head, downgrades to nothing, and upgrades again."""
-    if USING_POSTGRES:
-        downgrade(revision="base")
     assert table_names() <= {"alembic_version"}
 
     upgrade()
@@ -87,8 +82,6 @@ def test_upgrade_downgrade_upgrade_round_trip(migration_app):
 
 def test_migrated_schema_matches_the_models(migration_app):
     """Autogenerate finds nothing to change: every model column, type and index is migrated."""
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
 
     assert schema_differences() == []
@@ -96,8 +89,6 @@ def test_migrated_schema_matches_the_models(migration_app):
 
 def test_audit_triggers_exist_after_upgrade_and_go_with_downgrade(migration_app):
     """The append-only triggers are created with the schema and removed on downgrade."""
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
 
     expected = (
@@ -131,8 +122,6 @@ def test_tallies_migration_counts_the_entries_already_in_the_log(migration_app):
     from sharing.disclosures.models import Disclosure
     from tests.factories import add_category, make_category, make_flow
 
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
     flow = make_flow()
     first, second = make_category(), make_category()
@@ -172,8 +161,6 @@ def test_tallies_migration_counts_the_entries_already_in_the_log(migration_app):
         tallies.rebuild(connection)
     assert backfilled == rows() == kept_on_write
     assert len(backfilled) == 8  # every entry: 3 days; the first category 2; the second 3
-    if USING_POSTGRES:
-        downgrade(revision="base")  # leave no rows behind for the next tests
 
 
 def test_confusable_names_migration_gives_old_rows_the_new_key(migration_app):
@@ -181,8 +168,6 @@ def test_confusable_names_migration_gives_old_rows_the_new_key(migration_app):
     Cyrillic look-alike name gets its Latin key; the downgrade puts the old key back."""
     from tests.factories import make_organisation
 
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
     lookalike = make_organisation(legal_name="\u0421loudy Hosting")  # Cyrillic "С"
     latin = make_organisation(legal_name="Cloudy Hosting")
@@ -198,22 +183,18 @@ def test_confusable_names_migration_gives_old_rows_the_new_key(migration_app):
     assert keys() == ["loudy hosting", "cloudy hosting"]  # the key as 0010 stored it
     upgrade(revision="0011")
     assert keys() == ["cloudy hosting", "cloudy hosting"]
-    if USING_POSTGRES:
-        downgrade(revision="base")  # leave no rows behind for the next tests
 
 
 def test_listing_and_status_tallies_migrations_fill_from_the_rows_already_there(migration_app):
     """Migrations 0012 and 0013 list the flows already on the register and count the
     agreements, attestation requests and flows already there, exactly as keeping them on
-    write did."""
+    write does."""
     from sharing.attestations.models import AttestationStatus
     from sharing.flows.models import FlowStatus, RiskTier
     from tests.factories import make_flow
     from tests.web.tables.attestations import make_request
     from tests.web.tables.register import make_arrangement
 
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
     make_arrangement()
     make_arrangement(published=False, publication_exemption="Critical")
@@ -238,8 +219,6 @@ def test_listing_and_status_tallies_migrations_fill_from_the_rows_already_there(
     downgrade(revision="0011")
     upgrade()
     assert rows() == kept_on_write
-    if USING_POSTGRES:
-        downgrade(revision="base")  # leave no rows behind for the next tests
 
 
 def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app):
@@ -248,8 +227,6 @@ def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app)
     from tests.factories import make_department, make_organisation
     from tests.web.tables.register import make_arrangement
 
-    if USING_POSTGRES:
-        downgrade(revision="base")
     upgrade()
     organisation = make_organisation(legal_name="Cloudy Hosting LLC", common_name="Cloudy")
     department = make_department(name="Parks & Recreation")
@@ -286,5 +263,3 @@ def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app)
     upgrade()
     assert rows() == kept_on_write
     assert schema_differences() == []
-    if USING_POSTGRES:
-        downgrade(revision="base")  # leave no rows behind for the next tests

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.policy_impact import impact_of
 from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, ValidationFailed
 from sharing.obligations import services
@@ -275,7 +276,7 @@ def test_impact_lists_changed_removed_and_added_obligations(db, published, draft
         version=draft,
         values=edited(obligation(draft, "NOT-1"), code="NOT-2", title="Second notice"),
     )
-    (impact,) = services.impact_of(draft)
+    (impact,) = impact_of(draft)
     assert impact.agreement.id == active.id
     kinds = {c.code: c.kind for c in impact.changes}
     assert kinds == {
@@ -292,8 +293,8 @@ def test_impact_lists_changed_removed_and_added_obligations(db, published, draft
 def test_impact_ignores_agreements_on_the_same_or_newer_versions(db, published, draft):
     """Only agreements generated under older versions are listed; unchanged ones have no changes."""
     make_agreement(published, status=AgreementStatus.EXPIRING)
-    assert services.impact_of(published) == []
-    (impact,) = services.impact_of(draft)
+    assert impact_of(published) == []
+    (impact,) = impact_of(draft)
     assert impact.changes == []
 
 

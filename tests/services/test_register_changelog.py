@@ -3,7 +3,7 @@ ending or renewed, flows approved, revised or retired, and publication decisions
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, event, insert, select, update
 
@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.web.tables.agreement_lifecycle import make_agreement
 from tests.web.tables.flows import flow_in, make_ready_flow
-from tests.web.tables.register import flow_agreements, make_arrangement
+from tests.web.tables.register import arrangement_expiry, flow_agreements, make_arrangement
 
 S = AgreementStatus
 ADDED, REMOVED = RegisterChangeKind.ADDED, RegisterChangeKind.REMOVED
@@ -114,9 +114,10 @@ def test_expiry_removes_the_arrangement_from_the_changelog(db):
     """An agreement that expires without renewal takes its flows off, dated the roll's day."""
     flow = make_arrangement()
     assert _kinds() == [ADDED]
-    roll.roll_agreements(today=date(2029, 1, 1))
+    day_after = arrangement_expiry() + timedelta(days=1)
+    roll.roll_agreements(today=day_after)
     removal = _changes()[-1]
-    assert (removal.kind, removal.changed_on) == (REMOVED, date(2029, 1, 1))
+    assert (removal.kind, removal.changed_on) == (REMOVED, day_after)
     assert removal.flow_lineage_id == flow.lineage_id
     assert removal.summary.endswith("Its agreement expired.")
 
@@ -139,7 +140,7 @@ def test_a_tacit_renewal_leaves_no_removal(db):
     (agreement,) = flow_agreements(flow)
     agreement.auto_renew = True
     db.session.commit()
-    summary = roll.roll_agreements(today=date(2029, 1, 1))
+    summary = roll.roll_agreements(today=arrangement_expiry() + timedelta(days=1))
     assert summary.renewed_tacitly == [agreement.number]
     assert _kinds() == [ADDED]
 

@@ -10,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.extensions import db
 from sharing.flows.models import FlowStatus, RiskTier
+from sharing.reports.organisations import OrganisationFilters, organisations_query
 from sharing.vendors.models import OrganisationKind, OrganisationStatus
-from sharing.vendors.queries import OrganisationFilters, organisations_query
 from tests.factories import make_contact, make_department, make_flow, make_organisation, make_user
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -135,9 +135,9 @@ def test_cyrillic_lookalike_name_gets_the_latin_key():
         ("\u0414\u0430\u043d\u043d\u044b\u0435 Holdings", "holdings"),  # Cyrillic "Данные"
     ],
 )
-def test_lookalike_folding_leaves_latin_names_and_other_scripts_as_before(name, key):
+def test_lookalike_folding_leaves_latin_names_and_other_scripts_alone(name, key):
     """Plain Latin letters and digits keep their keys; a word that does not look Latin
-    throughout is dropped as before, not turned into a half-Latin key."""
+    throughout is dropped whole, not turned into a half-Latin key."""
     assert normalise_name(name) == key
 
 

@@ -73,5 +73,6 @@ def test_session_id_carries_the_session_generation():
 
 @pytest.mark.parametrize("session_id", ["", "7", "7:", ":3", "x:1", "7:y", "-1:0", "7:-1"])
 def test_malformed_session_ids_load_no_user(session_id):
-    """A tampered or old-style session id is treated as signed out, without a lookup."""
+    """A tampered session id, or one without a generation, is treated as signed out, without a
+    lookup."""
     assert load_user_from_session(session_id) is None

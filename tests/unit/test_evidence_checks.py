@@ -19,7 +19,7 @@ BENIGN = corpus.benign()
 
 
 def test_the_corpus_is_big_enough():
-    """The issue asks for at least 20 hostile and 8 benign files."""
+    """The corpus holds at least 20 hostile and 8 benign files."""
     assert len(HOSTILE) >= 20
     assert len(BENIGN) >= 8
 

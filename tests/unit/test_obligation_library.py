@@ -22,7 +22,7 @@ LIBRARY = read_library()
 BY_CODE = {entry["code"]: entry for entry in LIBRARY.obligations}
 SOURCES = {"Digital Privacy Principles", "My San Jose Privacy Policy"}
 
-# Each topic the issue requires, and the obligations that cover it.
+# Each topic the library must cover, and the obligations that cover it.
 TOPICS = {
     "notice to individuals": ["NOT-1"],
     "purpose limitation": ["PUR-1"],

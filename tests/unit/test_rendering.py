@@ -238,7 +238,7 @@ def test_injection_payloads_cannot_execute_at_render_time(payload):
 
 
 def test_environment_is_a_strict_autoescaping_sandbox_without_globals():
-    """The render environment matches what the issue requires, and offers no helper globals."""
+    """The render environment is a strict, autoescaping sandbox that offers no helper globals."""
     environment = ContractEnvironment()
     assert environment.autoescape is True
     assert environment.globals == {}

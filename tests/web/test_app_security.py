@@ -172,12 +172,14 @@ def test_unknown_address_gives_the_friendly_404_page(client):
     ("status", "title"),
     [(409, "Conflict"), (410, "No longer available"), (429, "Too many attempts")],
 )
+@pytest.mark.own_app
 def test_domain_errors_and_aborts_give_friendly_pages(error_routes, client, status, title):
     """409, 410 and 429 render the friendly template, from a DomainError or from abort()."""
     assert_friendly_page(client.get(f"/_test/domain/{status}"), status, title)
     assert_friendly_page(client.get(f"/_test/abort/{status}"), status, title)
 
 
+@pytest.mark.own_app
 def test_unhandled_exception_gives_500_without_any_detail(error_routes, client, caplog):
     """A crash shows the friendly 500 page with no traceback or message, and is logged."""
     with caplog.at_level(logging.ERROR):
@@ -189,6 +191,7 @@ def test_unhandled_exception_gives_500_without_any_detail(error_routes, client, 
     assert any("secret detail" in (r.exc_text or "") for r in caplog.records)
 
 
+@pytest.mark.own_app
 def test_errors_are_json_for_clients_that_ask_for_json(error_routes, client):
     """A client that prefers JSON gets a JSON error body without details."""
     response = client.get("/_test/explode", headers={"Accept": "application/json"})

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sharing.auth.models import User
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_user
+
+
+@pytest.fixture
+def login_as(login_through_form):
+    """Tests of signing in sign in through the real form."""
+    return login_through_form
+
 
 COOKIE = "sharing_session"
 NEW_PASSWORD = "a brand new passphrase"

@@ -12,6 +12,13 @@ from sharing.auth.models import User
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_user
 
+
+@pytest.fixture
+def login_as(login_through_form):
+    """Tests of signing in sign in through the real form."""
+    return login_through_form
+
+
 SIGN_IN = "/auth/sign-in"
 _ALERT = re.compile(r'<div class="alert alert-(\w+)" role="\w+">([^<]*)</div>')
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from sharing.agreements.lifecycle import transition_agreement
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.auth import services as auth
+from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.fields import FIELD_NAMES
 from sharing.register.models import RegisterChange, RegisterChangeKind
 from sharing.vendors import services as vendors
 from tests.factories import make_category, make_department, make_organisation, make_user
-from tests.web.tables.register import flow_agreements, make_arrangement
+from tests.web.tables.register import arrangement_expiry, flow_agreements, make_arrangement
 
 
 def _text(client, url: str) -> str:
@@ -37,7 +37,7 @@ def test_anonymous_visitors_see_active_arrangements_with_their_public_fields(cli
     page = _text(client, "/register/")
     assert "Parking permits" in page
     assert "Home address" in page
-    assert "2028-12-31" in page
+    assert arrangement_expiry().isoformat() in page
     detail = _text(client, f"/register/{flow.lineage_id}")
     assert "Cloudy (hosting, US)" in detail
     assert flow.purposes in detail
@@ -109,7 +109,7 @@ def test_the_json_feed_has_a_schema_version_and_the_same_fields(client):
     (row,) = body["arrangements"]
     assert tuple(row) == FIELD_NAMES
     assert row["arrangement_id"] == flow.lineage_id
-    assert row["agreement_expires_on"] == "2028-12-31"
+    assert row["agreement_expires_on"] == arrangement_expiry().isoformat()
 
 
 def test_privacy_office_exempts_a_flow_with_a_reason_and_the_changelog_records_it(client, login_as):
@@ -219,15 +219,15 @@ def test_the_changes_feeds_show_lifecycle_changes(client):
         agreement=agreement,
         action="terminate",
         reason="Ended early",
-        today=date(2026, 11, 21),
+        today=today(),
         expected_version=None,
     )
     changes = client.get("/register/changes.json").get_json()["changes"]
     assert [c["change"] for c in changes] == ["removed", "added"]
-    assert changes[0]["changed_on"] == "2026-11-21"
+    assert changes[0]["changed_on"] == today().isoformat()
     assert changes[0]["summary"].endswith("Street lights. Its agreement was terminated.")
     rows = list(csv.reader(io.StringIO(_text(client, "/register/changes.csv"))))
-    assert rows[1][:3] == ["2026-11-21", "removed", str(flow.lineage_id)]
+    assert rows[1][:3] == [today().isoformat(), "removed", str(flow.lineage_id)]
     assert "Its agreement was terminated." in _text(client, "/register/changes")
 
 

@@ -1,13 +1,4 @@
-"""Initial schema: the whole domain model.
-
-Datetimes are stored as naive UTC (the app's UTCDateTime type); enums as VARCHAR(32);
-JSON as JSONB on PostgreSQL. audit_events is append-only, enforced by triggers.
-
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-21 05:38:06.436418
-
-"""
+"""Create the whole domain model, with triggers that keep audit_events append-only."""
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql

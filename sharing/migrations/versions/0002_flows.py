@@ -1,10 +1,4 @@
-"""Schema changes for the flows package (issue 3).
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-21
-
-"""
+"""Add data_flows.started_on and index data_flows.updated_at for the flow list's sort."""
 from alembic import op
 import sqlalchemy as sa
 

@@ -1,10 +1,4 @@
-"""Schema changes for the vendors package (issue 3).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-21
-
-"""
+"""No schema change: the vendors package's tables all come from 0001."""
 from alembic import op
 import sqlalchemy as sa
 

@@ -1,10 +1,4 @@
-"""Schema changes for the reports package (issue 3): spreadsheet import jobs and their rows.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-21
-
-"""
+"""Create import_jobs and import_rows for spreadsheet imports."""
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql

@@ -1,11 +1,4 @@
-"""Schema changes for the obligations package (issue 4): drafts remember their author and
-the version they were copied from; loaded versions remember their data file's digest.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-21
-
-"""
+"""Add the author, the source version and the data file's digest to policy_versions."""
 from alembic import op
 import sqlalchemy as sa
 

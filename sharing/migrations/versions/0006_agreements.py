@@ -1,10 +1,4 @@
-"""Schema changes for the agreements package (issue 4).
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-21
-
-"""
+"""Add agreements.renews_id and sent_for_signature_at, and the template render time."""
 
 import sqlalchemy as sa
 from alembic import op

@@ -1,11 +1,4 @@
-"""Schema changes for renewals and reminders (issue 6): the reminders table and the
-calendar feed token on users.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-21
-
-"""
+"""Create the reminders table and add the calendar feed token to users."""
 
 import sqlalchemy as sa
 from alembic import op

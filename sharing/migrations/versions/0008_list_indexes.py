@@ -1,10 +1,4 @@
-"""Index for list pages at 100× data (issue 8): the evidence list's sort (newest first).
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-21
-
-"""
+"""Index the evidence list's sort (newest first)."""
 
 from alembic import op
 

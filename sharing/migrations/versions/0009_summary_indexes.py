@@ -1,14 +1,4 @@
-"""Indexes for pages at 100× data (issue 8): the agreements list's default sort (last
-changed first), and the dashboard's counts and charts, which read an index instead of the
-table (agreements by status and expiry, attestation requests by status and due date, flows by
-risk tier and status; the oldest flows awaiting review), and the procurement dashboard's
-counts and lists for one department.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-11-21
-
-"""
+"""Index the agreements list's default sort and the dashboards' counts and charts."""
 
 from alembic import op
 

@@ -1,14 +1,4 @@
-"""Day tallies for the accounting of disclosures (issue 8): per category (0 = every entry)
-and day, the entries, records and exempt entries that start and that end that day, so a
-period's totals are two sums whatever the size of the log; and indexes for "received data in
-the period" per organisation and per flow, which hold both dates of an entry. Existing entries are counted here once; from then
-on sharing/disclosures/tallies.py keeps the rows on every write.
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-11-21
-
-"""
+"""Create and fill disclosure_day_tallies; the disclosure indexes hold both dates."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,8 +9,8 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# Each single-column index gives way to one that also holds both dates (its first column
-# still serves what the old index served).
+# Each single-column index gives way to one that also holds both dates; its first column
+# serves the same look-ups as the single-column index.
 INDEXES = {
     "ix_disclosures_disclosed_on": ("ix_disclosures_dates", ["disclosed_on", "last_disclosed_on"]),
     "ix_disclosures_organisation_id": (

@@ -1,13 +1,4 @@
-"""Organisation name keys read look-alike letters (Cyrillic "а", Greek "ο") as the Latin
-letters they imitate, so a confusable name is caught as a duplicate: every stored
-organisations.normalised_name is recomputed with the new rule, and with the old one on the
-way down.
-
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-11-22
-
-"""
+"""Recompute organisation name keys so look-alike letters read as the Latin ones."""
 
 import re
 import unicodedata

@@ -1,14 +1,4 @@
-"""The public register's listing (issue 8): one row per revision the register shows, so its
-pages, count and filter menus read a short indexed list instead of deciding, flow by flow,
-whether an agreement in force covers each published flow. The flows on the register now are
-listed here once; from then on sharing/register/changelog.sync_changes keeps the rows at
-every step that can change them.
-
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-11-21
-
-"""
+"""Create and fill register_entries, the public register's listing."""
 
 import sqlalchemy as sa
 from alembic import op

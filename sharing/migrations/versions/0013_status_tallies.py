@@ -1,13 +1,4 @@
-"""Running counts for the privacy office's dashboard (issue 8): agreements by status,
-attestation requests by status and due date, and flows by status and risk tier, so the
-dashboard sums a few rows instead of counting every row. The rows that exist now are counted
-here once; from then on sharing/reports/tallies.py keeps the counts on every write.
-
-Revision ID: 0013
-Revises: 0012
-Create Date: 2026-11-21
-
-"""
+"""Create and fill status_tallies, the privacy office dashboard's running counts."""
 
 from datetime import date
 

@@ -1,17 +1,4 @@
-"""Two indexes for pages at 100× data (issue 8).
-
-- The disclosure log's default order (newest first, then by id): its first page reads 25
-  index entries instead of sorting every entry of the latest day. The date index beside it
-  leads with the same column but goes on to the last date of a recurring disclosure, which
-  the accounting's date ranges need; the id after the date is what the log's order needs.
-- An agreement's successor: the agreement page looks up the agreement it renewed
-  (`successor_id` = this one), which read every agreement.
-
-Revision ID: 0014
-Revises: 0013
-Create Date: 2026-11-21
-
-"""
+"""Index the disclosure log's default order and agreements.successor_id."""
 
 from alembic import op
 

@@ -1,14 +1,4 @@
-"""The public register's sort keys, filter ids and search text kept on its listing (issue 8):
-the register page walks an index of `register_entries` in the order it shows and stops after
-its 25 rows, instead of joining every listed flow to its organisation and department, sorting
-them all and searching five columns of each. The rows listed now get their keys here once;
-from then on sharing/register/changelog.py keeps them (on listing, and on every rename).
-
-Revision ID: 0015
-Revises: 0014
-Create Date: 2026-11-21
-
-"""
+"""Keep the register's sort keys, filter ids and search text on register_entries."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -37,8 +27,8 @@ INDEXES = (
 )
 
 # The keys as sharing/register/changelog.KEYS computes them at this revision: the search text
-# is what the register's search compared before, each column lower-cased by the database,
-# one per line.
+# is the five columns the register's search compares, each lower-cased by the database, one
+# per line.
 BACKFILL = """
     UPDATE register_entries
        SET organisation_id = f.organisation_id,

@@ -2,7 +2,8 @@
 
 - `AuditCase`: one POST route and the single audit event it must write
   (checked by tests/web/test_audit_coverage.py).
-- `Page`: one GET page and the roles that may open it (checked by tests/web/test_roles.py).
+- `Page`: one GET page and the roles that may open it (gathered in `pages.py`; the
+  authorization matrix in tests/authz walks them).
 - `IsolationCase`: one vendor route that takes an object's id; a vendor of another
   organisation gets 404 and changes nothing (checked by tests/web/test_vendor_isolation.py).
 """

@@ -4,7 +4,7 @@ and the set-ups the register's tests share."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,12 @@ from tests.web.tables import ROLES, AuditCase, IsolationCase, Page
 from tests.web.tables.agreement_lifecycle import make_agreement
 
 # Shared set-ups ------------------------------------------------------------------------
+
+
+def arrangement_expiry() -> date:
+    """When a `make_arrangement` agreement expires: two years after the day the test runs, so
+    that it is in force whatever that day is."""
+    return today() + timedelta(days=730)
 
 
 def make_arrangement(
@@ -40,8 +46,8 @@ def make_arrangement(
         agreement_status,
         organisation_id=organisation.id,
         flows=[flow],
-        effective_date=date(2026, 1, 1),
-        expiry_date=date(2028, 12, 31),
+        effective_date=today() - timedelta(days=365),
+        expiry_date=arrangement_expiry(),
     )
     sync_changes(today=today())
     db.session.commit()

@@ -1,6 +1,7 @@
-"""Who receives a reminder: the vendor's contacts with the right role, the owning department's
-procurement users and the privacy office. Loaded once per run, so planning makes no query per
-object."""
+"""Who receives a reminder or an attestation notice: the vendor's contacts with the right role,
+its vendor users, the owning department's procurement users and the privacy office. Loaded once
+per run, so planning makes no query per object. It reads users and contacts, so it sits with
+the users, below renewals and attestations, which both send to these people."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.roles import Role
 from sharing.extensions import db
 from sharing.vendors.models import Contact, ContactRole
 

@@ -1,4 +1,5 @@
-"""Access decorators declared on views. Queries enforce organisation scope again."""
+"""Access decorators declared on views, by role (core/roles.py; core holds no user model).
+Queries enforce organisation scope again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from sharing.auth.models import Role
+from sharing.core.roles import Role
 from sharing.extensions import login_manager
 
 

@@ -23,7 +23,7 @@ SAMPLE = tuple(
 
 
 def test_page_benchmark_serves_every_sampled_page_at_1x(tmp_path):
-    """At 1× the data has the issue's proportions and each role's pages answer 200."""
+    """At 1× the data has the benchmark's proportions and each role's pages answer 200."""
     results, counts = bench.measure(1, tmp_path, repeats=1, pages=SAMPLE)
 
     assert counts["organisations"] == 50 and counts["flows"] == 200

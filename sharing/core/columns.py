@@ -1,5 +1,8 @@
-"""One spreadsheet cell as text: lists, yes/no, whole numbers, dates, enumeration labels,
-subprocessors and category justifications, each written and read back the same way."""
+"""A spreadsheet column: its header and synonyms, the value an export writes and the parse an
+import reads back (the two are inverse, so export → import → export keeps the content), with
+the cell parsers they share. Each feature declares its own columns
+(reports/organisation_columns.py, reports/flow_columns.py, disclosures/log_columns.py); the
+writers are core/spreadsheets.py."""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ import enum
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-from sharing.flows.models import TransferMethod
 
 LIST_SEPARATOR = "; "
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓"})
@@ -107,12 +110,8 @@ def parse_date(text: str) -> date | None:
     raise ValueError(f"“{text}” is not a date; use YYYY-MM-DD, for example 2026-03-31.")
 
 
-LABELS = {TransferMethod.API: "API", TransferMethod.SFTP: "SFTP"}
-
-
 def enum_label(member: enum.Enum) -> str:
-    if member in LABELS:
-        return LABELS[member]
+    """A member's label in a spreadsheet: its own `label` where the enumeration has one."""
     return getattr(member, "label", None) or str(member.value).replace("_", " ").capitalize()
 
 
@@ -134,36 +133,69 @@ def parse_enum(enum_cls: type[enum.Enum], text: str) -> str | None:
     raise ValueError(f"“{text}” is not one of: {accepted}.")
 
 
-# Subprocessors and categories ---------------------------------------------------------
-
-_SUBPROCESSOR = re.compile(r"^(?P<name>.*?)\s*\((?P<inside>[^()]*)\)$")
+# The column --------------------------------------------------------------------------
 
 
-def format_subprocessor(item: dict) -> str:
-    name = item.get("name", "")
-    service, country = item.get("service", ""), item.get("country", "")
-    inside = ", ".join(part for part in (service, country) if part)
-    return f"{name} ({inside})" if inside else name
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    synonyms: tuple[str, ...]
+    kind: str  # "text" | "int" | "bool" | "date" | "enum" | "list"
+    help: str
+    example: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    enum: type[enum.Enum] | None = None
+    # Export-only columns (status, risk tier) are recognised on import and then ignored.
+    read_only: bool = False
+    getter: Callable[[object], object] | None = field(default=None, compare=False, repr=False)
+    parser: Callable[[str], object] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(normalise_header(h) for h in (self.header, self.field, *self.synonyms))
+
+    def value_of(self, obj: object) -> object:
+        """The export value: str, int, bool, date or None."""
+        value = self.getter(obj) if self.getter else getattr(obj, self.field)
+        if value is None:
+            return None
+        if self.kind == "enum":
+            return enum_label(self.enum(value)) if self.enum else str(value)
+        if self.kind == "list" and isinstance(value, list | tuple):
+            return join_list([str(v) for v in value])
+        return value
+
+    def parse(self, text: str) -> object:
+        """The import value of a trimmed cell; raises ValueError(reason)."""
+        text = (text or "").strip()
+        if self.parser:
+            return self.parser(text)
+        if self.kind == "int":
+            return parse_int(text)
+        if self.kind == "bool":
+            return parse_bool(text)
+        if self.kind == "date":
+            return parse_date(text)
+        if self.kind == "enum":
+            return parse_enum(self.enum, text) if self.enum else text or None
+        if self.kind == "list":
+            return split_list(text)
+        return text
 
 
-def parse_subprocessor(text: str) -> dict:
-    """`Name (service, CC)`; the service and the two-letter country are optional."""
-    match = _SUBPROCESSOR.match(text)
-    if not match:
-        return {"name": text.strip(), "service": "", "country": ""}
-    parts = [p.strip() for p in match["inside"].rsplit(",", 1)]
-    country = ""
-    if re.fullmatch(r"[A-Za-z]{2}", parts[-1]) and (len(parts) == 2 or parts[0].isupper()):
-        country = parts.pop().upper()
-    return {"name": match["name"].strip(), "service": ", ".join(parts).strip(), "country": country}
-
-
-def parse_justifications(text: str) -> dict[str, str]:
-    """`Category: reason; Category: reason` → {category name: reason}."""
-    reasons = {}
-    for item in split_list(text):
-        name, _, reason = item.partition(":")
-        if not _:
-            raise ValueError(f"“{item}” needs the form Category: reason.")
-        reasons[name.strip()] = reason.strip()
-    return reasons
+def enum_column(field_name: str, header: str, enum_cls, synonyms, help_text, example, **kw):
+    """A column whose cells hold one member of `enum_cls`, written and read by its label."""
+    labels = tuple(enum_label(m) for m in enum_cls)
+    return Column(
+        field_name,
+        header,
+        synonyms,
+        "enum",
+        help_text,
+        example,
+        choices=labels,
+        enum=enum_cls,
+        **kw,
+    )

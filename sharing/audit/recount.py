@@ -1,5 +1,6 @@
-"""Counting running tallies again from the rows they count: shared by the `retally` commands
-of the accounting report and the dashboards."""
+"""Counting running tallies again from the rows they count, as one audited step: shared by the
+`retally` commands of the accounting report and the dashboards (the tallies' own mechanics are
+in core/tallies.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sharing.audit import services as audit
+from sharing.core.database import commit_or_conflict
 from sharing.extensions import db
 
 
@@ -26,5 +28,5 @@ def recount(
         changes={"rows": {"before": before, "after": written}},
         summary=f"{summary}: {written} rows",
     )
-    db.session.commit()
+    commit_or_conflict()
     return before, written

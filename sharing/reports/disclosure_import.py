@@ -3,8 +3,9 @@
 The rows pass the log's own checks (log.entry_problems) and get the flags hand entry would
 give them, so the preview can say "will be flagged". A row identical to an entry already in
 the log (same flow, date, purpose, count and recurrence) is shown unchanged, so that
-importing a file twice records nothing twice. Nothing here commits: reports.importing owns
-the transaction.
+importing a file twice records nothing twice. The rows are planned with the import's own
+pieces (decisions.py: Decision, parse_cells, in_chunks) and written by log.add_disclosure, as
+hand entry writes them. Nothing here commits: importing.py owns the transaction.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sharing.auth.models import Role, User
+from sharing.auth.models import User
+from sharing.core.roles import Role
 from sharing.disclosures import log
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus, Frequency
-from sharing.reports.decisions import Decision, _chunks, _parse
+from sharing.reports.decisions import Decision, in_chunks, parse_cells
 from sharing.reports.models import RowAction
 from sharing.reports.reading import ReadResult, Table
 from sharing.vendors.models import Organisation, normalise_name
@@ -76,12 +78,12 @@ class DisclosurePlanner:
             _org_key(t.values(KIND, cells).get("organisation", "")) for t, _, cells in self.rows
         }
         orgs = []
-        for chunk in _chunks(sorted(n for n in names if n)):
+        for chunk in in_chunks(sorted(n for n in names if n)):
             orgs += db.session.scalars(
                 select(Organisation).where(Organisation.normalised_name.in_(chunk))
             ).all()
         found: dict[tuple[str, str], list[DataFlow]] = {}
-        for chunk in _chunks(sorted({o.id for o in orgs})):
+        for chunk in in_chunks(sorted({o.id for o in orgs})):
             stmt = (
                 select(DataFlow)
                 .where(DataFlow.organisation_id.in_(chunk))
@@ -97,7 +99,7 @@ class DisclosurePlanner:
 
     def _logged(self, flow_ids: list[int]) -> dict[tuple, int]:
         logged: dict[tuple, int] = {}
-        for chunk in _chunks(sorted(set(flow_ids))):
+        for chunk in in_chunks(sorted(set(flow_ids))):
             for entry in db.session.scalars(
                 select(Disclosure).where(Disclosure.flow_id.in_(chunk))
             ):
@@ -121,7 +123,7 @@ class DisclosurePlanner:
 
     def _plan(self, table: Table, number: int, cells, flows, staff) -> Decision:
         raw = table.values(KIND, cells)
-        values, errors = _parse(DISCLOSURE_COLUMNS, raw)
+        values, errors = parse_cells(DISCLOSURE_COLUMNS, raw)
         name = str(values.get("system_name") or "")
         label = f"{name} ({values.get('organisation') or '—'})"
         if values.get("disclosed_on"):

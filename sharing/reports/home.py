@@ -1,7 +1,6 @@
-"""The signed-in home page's content: each staff role's dashboard and the dashboard charts.
-
-The queries live in sharing/reports/dashboard.py; they are imported when called, because
-core sits below the domain packages and must not import them at load."""
+"""The signed-in home page's content: each staff role's dashboard, its tiles and its charts.
+The counts come from dashboard.py, the drawings from charts.py; the pages are
+dashboard_views.py."""
 
 from __future__ import annotations
 
@@ -12,26 +11,30 @@ from typing import Any
 from flask import url_for
 from werkzeug.routing import BuildError
 
+from sharing.core.roles import Role
+from sharing.reports import dashboard
+
+# charts.py is imported where a chart is drawn: it loads matplotlib (half a second), which the
+# app, its commands and every page but the dashboard do without.
+
 CHART_NAMES = ("agreements", "attestations", "risk")
+PROCUREMENT_PARTIAL = "dashboard/_procurement.html"
 
 
 def home_dashboard(user: Any, *, today: date, now: datetime) -> tuple[str, Any]:
     """The template and data for the user's role: privacy and admin share one dashboard."""
-    from sharing.reports import dashboard
-
-    if user.role.value == "procurement":
-        return "core/_procurement.html", dashboard.procurement_dashboard(user)
-    return "core/_privacy.html", dashboard.privacy_dashboard(today=today, now=now)
+    if user.role == Role.PROCUREMENT:
+        return PROCUREMENT_PARTIAL, dashboard.procurement_dashboard(user)
+    return "dashboard/_privacy.html", dashboard.privacy_dashboard(today=today, now=now)
 
 
 def charts(data: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's charts, keyed by name, built from `dashboard.chart_data`."""
     from sharing.reports import charts as drawing
-    from sharing.reports.dashboard import COMPLETION
 
     return {
         "agreements": drawing.agreements_chart(data["agreements"]),
-        "attestations": drawing.attestations_chart(data["attestations"], COMPLETION),
+        "attestations": drawing.attestations_chart(data["attestations"], dashboard.COMPLETION),
         "risk": drawing.risk_chart(data["risk"]),
     }
 
@@ -39,7 +42,6 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
 def chart_svg(name: str, *, today: date) -> bytes:
     """One chart as SVG, from one GROUP BY statement."""
     from sharing.reports import charts as drawing
-    from sharing.reports import dashboard
 
     if name == "agreements":
         chart = drawing.agreements_chart(dashboard.agreements_by_status())

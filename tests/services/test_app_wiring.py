@@ -1,0 +1,43 @@
+"""The wiring create_app does in named steps: flush listeners added once, signal receivers
+connected per app."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from sharing import create_app
+from sharing.agreements import events as agreement_events
+from sharing.audit.models import AuditEvent, _refuse_bulk_change
+from sharing.flows import events as flow_events
+from sharing.register import changelog
+from tests.conftest import base_config
+
+
+def _session_listeners(identifier: str) -> list:
+    return list(getattr(Session.dispatch, identifier)._clslevel.get(Session, []))
+
+
+def test_each_flush_listener_is_added_once_however_many_apps_are_created(app, tmp_path):
+    """A second create_app in the process adds no listener a second time."""
+    before = {name: _session_listeners(name) for name in ("before_flush", "after_flush")}
+    create_app(base_config("sqlite://", tmp_path))
+    for name, listeners in before.items():
+        assert _session_listeners(name) == listeners
+        assert len(set(listeners)) == len(listeners)
+    assert changelog._follow_renames in _session_listeners("after_flush")
+    assert len(AuditEvent.__mapper__.dispatch.before_update) == 1
+    assert event.contains(Session, "do_orm_execute", _refuse_bulk_change)
+
+
+def test_the_register_follows_flow_and_agreement_signals_of_its_own_app(app, tmp_path):
+    """register_events connects the register's receivers for the app it builds, and only it."""
+    other = create_app(base_config("sqlite://", tmp_path))
+    for signal, receiver in (
+        (flow_events.flow_transitioned, changelog.follow_flow_step),
+        (agreement_events.agreement_transitioned, changelog.follow_agreement_step),
+        (agreement_events.agreements_rolled, changelog.follow_roll),
+    ):
+        assert list(signal.receivers_for(app)) == [receiver]
+        assert list(signal.receivers_for(other)) == [receiver]
+        assert list(signal.receivers_for(object())) == []

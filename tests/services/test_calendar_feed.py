@@ -3,7 +3,7 @@ token that opens it (rotated, revoked, never audited)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -102,7 +102,11 @@ def test_vendor_feed_holds_only_its_own_organisation_and_staff_feeds_hold_all(db
     """A vendor user's feed has only its organisation's dates; a staff feed has everyone's."""
     own, other = make_organisation(), make_organisation()
     mine, theirs = _agreement(own.id), _agreement(other.id)
-    my_request, their_request = make_request(own.id), make_request(other.id)
+    due = TODAY + timedelta(days=30)
+    my_request, their_request = (
+        make_request(own.id, due_date=due),
+        make_request(other.id, due_date=due),
+    )
     my_file = make_evidence(own.id, valid_until=date(2026, 10, 1))
     their_file = make_evidence(other.id, valid_until=date(2026, 10, 1))
     vendor = make_user("vendor", organisation_id=own.id)

@@ -19,7 +19,7 @@ from sharing.reports import import_jobs, importing
 from sharing.reports.models import ImportJob, ImportStatus
 from tests.factories import make_user
 from tests.fixtures.spreadsheets import csv_bytes, xlsx_bytes
-from tests.web.tables.disclosure_log import make_covered_flow
+from tests.web.tables.disclosure_log import DISCLOSED_ON, TODAY, make_covered_flow
 
 HEADERS = [
     "Organisation",
@@ -49,7 +49,7 @@ def row(flow, **overrides) -> list[str]:
     values = {
         "Organisation": flow.organisation.legal_name,
         "System name": flow.system_name,
-        "Date disclosed": "2026-03-02",
+        "Date disclosed": DISCLOSED_ON.isoformat(),
         "Categories": "; ".join(link.category.name for link in flow.categories),
         "Records or individuals": "120",
         "Purpose": "Deliver the contracted service",
@@ -280,7 +280,7 @@ def test_entry_problems_is_the_check_hand_entry_uses(app):
         is_recurring=True,
         exempt=True,
     )
-    problems = log.entry_problems(flow, entry, today=date(2026, 6, 30))
+    problems = log.entry_problems(flow, entry, today=TODAY)
     assert set(problems) == {"disclosed_on", "categories", "purpose", "frequency", "exempt_reason"}
 
 

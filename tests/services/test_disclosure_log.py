@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from sharing.disclosures.models import Disclosure
 from sharing.errors import ValidationFailed
 from sharing.flows.models import FlowStatus
 from tests.factories import make_category, make_user
-from tests.web.tables.disclosure_log import make_covered_flow, make_disclosure
+from tests.web.tables.disclosure_log import YEAR, make_covered_flow, make_disclosure, on
 
 
 def test_purpose_outside_the_agreed_purposes_is_flagged(db):
@@ -42,7 +42,7 @@ def test_disclosure_without_an_active_agreement_is_flagged(db):
 
 def test_disclosure_before_the_agreement_takes_effect_is_flagged(db):
     """The agreement must be in force on the disclosure date, not merely exist."""
-    entry = make_disclosure(disclosed_on=date(2025, 12, 1))
+    entry = make_disclosure(disclosed_on=date(YEAR - 1, 12, 1))
     assert log.NO_AGREEMENT in entry.flag_reasons
 
 
@@ -78,31 +78,27 @@ def test_exempt_disclosure_is_recorded_with_its_reason(db):
 
 def test_retention_is_five_years_after_the_last_date(db):
     """With a short flow retention, the entry is kept five years after its date."""
-    entry = make_disclosure(disclosed_on=date(2026, 3, 2))
-    assert entry.retain_until == date(2031, 3, 2)
+    entry = make_disclosure(disclosed_on=on(3, 2))
+    assert entry.retain_until == date(YEAR + 5, 3, 2)
 
 
 def test_retention_follows_a_longer_flow_retention(db):
     """A flow retention longer than five years extends the entry's retention."""
     flow = make_covered_flow(retention_days=3650)
-    entry = make_disclosure(flow, disclosed_on=date(2026, 3, 2))
-    assert entry.retain_until == date(2036, 2, 28)
+    entry = make_disclosure(flow, disclosed_on=on(3, 2))
+    assert entry.retain_until == on(3, 2) + timedelta(days=3650)
 
 
 def test_recurring_summary_accumulates_occurrences(db):
     """Each occurrence moves the last date, counts once, and adds to the running total."""
     actor = make_user(role="privacy")
     entry = make_disclosure(is_recurring=True, frequency="daily", record_count=100)
-    log.record_occurrence(
-        disclosure=entry, on=date(2026, 3, 3), records=40, actor=actor, today=date(2026, 6, 30)
-    )
-    log.record_occurrence(
-        disclosure=entry, on=date(2026, 3, 4), records=60, actor=actor, today=date(2026, 6, 30)
-    )
+    log.record_occurrence(disclosure=entry, on=on(3, 3), records=40, actor=actor, today=on(6, 30))
+    log.record_occurrence(disclosure=entry, on=on(3, 4), records=60, actor=actor, today=on(6, 30))
     stored = db.session.get(Disclosure, entry.id)
     assert (stored.occurrence_count, stored.record_count) == (3, 200)
-    assert stored.last_disclosed_on == date(2026, 3, 4)
-    assert stored.retain_until == date(2031, 3, 4)
+    assert stored.last_disclosed_on == on(3, 4)
+    assert stored.retain_until == date(YEAR + 5, 3, 4)
     assert db.session.scalar(select(func.count(Disclosure.id))) == 1
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions.count("disclosure.occurrence_recorded") == 2
@@ -114,10 +110,10 @@ def test_occurrence_before_the_first_date_is_refused(db):
     with pytest.raises(ValidationFailed):
         log.record_occurrence(
             disclosure=entry,
-            on=date(2026, 1, 1),
+            on=on(1, 1),
             records=1,
             actor=make_user(role="privacy"),
-            today=date(2026, 6, 30),
+            today=on(6, 30),
         )
 
 

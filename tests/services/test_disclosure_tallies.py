@@ -12,7 +12,7 @@ from sharing.disclosures import accounting, log, tallies
 from sharing.disclosures.models import Disclosure, DisclosureDayTally
 from sharing.extensions import db
 from tests.factories import add_category, make_category, make_user
-from tests.web.tables.disclosure_log import TODAY, make_covered_flow, make_disclosure
+from tests.web.tables.disclosure_log import TODAY, YEAR, make_covered_flow, make_disclosure, on
 
 
 def kept() -> dict:
@@ -58,7 +58,7 @@ def test_tallies_equal_a_recount_after_every_kind_of_write(db):
     db.session.commit()
     entry = log.DisclosureEntry(
         flow_id=flow.id,
-        disclosed_on=date(2026, 2, 14),
+        disclosed_on=on(2, 14),
         categories=[other.id, flow.categories[0].category_id],
         record_count=75,
         purpose="Deliver the contracted service",
@@ -70,19 +70,17 @@ def test_tallies_equal_a_recount_after_every_kind_of_write(db):
     )
     assert kept() == recounted()
 
-    log.record_occurrence(
-        disclosure=series, on=date(2026, 5, 1), records=5, actor=actor, today=TODAY
-    )
+    log.record_occurrence(disclosure=series, on=on(5, 1), records=5, actor=actor, today=TODAY)
     assert kept() == recounted()
 
-    series.last_disclosed_on = date(2026, 6, 1)
+    series.last_disclosed_on = on(6, 1)
     db.session.commit()
     assert kept() == recounted()
 
     db.session.delete(one_off)
     db.session.commit()
     assert kept() == recounted()
-    assert kept()[(tallies.ALL, date(2026, 3, 2))] == (1, 15, 0, 0, 0, 0)
+    assert kept()[(tallies.ALL, on(3, 2))] == (1, 15, 0, 0, 0, 0)
 
 
 def test_period_totals_from_tallies_equal_counting_the_entries(db):
@@ -90,11 +88,11 @@ def test_period_totals_from_tallies_equal_counting_the_entries(db):
     period are each counted (or not) exactly as the entries themselves are."""
     flow = make_covered_flow()
     actor = make_user(role="privacy")
-    make_disclosure(flow, actor, disclosed_on=date(2026, 1, 31), record_count=1)
+    make_disclosure(flow, actor, disclosed_on=on(1, 31), record_count=1)
     make_disclosure(
         flow,
         actor,
-        disclosed_on=date(2026, 3, 31),
+        disclosed_on=on(3, 31),
         record_count=2,
         exempt=True,
         exempt_reason="Public Records Act",
@@ -102,20 +100,20 @@ def test_period_totals_from_tallies_equal_counting_the_entries(db):
     span = make_disclosure(
         flow,
         actor,
-        disclosed_on=date(2026, 1, 5),
+        disclosed_on=on(1, 5),
         record_count=4,
         is_recurring=True,
         frequency="daily",
     )
-    span.last_disclosed_on = date(2026, 6, 1)
+    span.last_disclosed_on = on(6, 1)
     db.session.commit()
     category = flow.categories[0].category_id
     periods = [
-        accounting.Period(date(2026, 2, 1), date(2026, 3, 31)),
-        accounting.Period(date(2026, 1, 31), date(2026, 1, 31)),
-        accounting.Period(date(2026, 4, 1), date(2026, 5, 1)),
-        accounting.Period(date(2026, 7, 1), date(2026, 12, 31)),
-        accounting.Period(date(2025, 1, 1), date(2026, 12, 31), category_id=category),
+        accounting.Period(on(2, 1), on(3, 31)),
+        accounting.Period(on(1, 31), on(1, 31)),
+        accounting.Period(on(4, 1), on(5, 1)),
+        accounting.Period(on(7, 1), on(12, 31)),
+        accounting.Period(date(YEAR - 1, 1, 1), on(12, 31), category_id=category),
     ]
     for period in periods:
         assert accounting.period_totals(period) == counted_directly(period), period
@@ -135,7 +133,7 @@ def test_retally_command_restores_tallies_that_drifted_and_is_audited(app, db):
 
     flow = make_covered_flow()
     make_disclosure(flow, record_count=30)
-    period = accounting.Period(date(2026, 1, 1), date(2026, 6, 30))
+    period = accounting.Period(on(1, 1), on(6, 30))
     db.session.execute(update(Disclosure).values(record_count=31))  # no flush events
     db.session.commit()
     assert accounting.period_totals(period) != counted_directly(period)

@@ -4,12 +4,14 @@ opens without signing in, and rotated or revoked URLs are plain 404s."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import icalendar
 from sqlalchemy import func, select
 
 from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
+from sharing.core.clock import today
 from tests.factories import make_organisation
 from tests.web.tables.agreement_lifecycle import make_agreement
 from tests.web.tables.calendar import give_feed
@@ -29,6 +31,14 @@ def _rotate(client) -> str:
     return match.group(1)
 
 
+def in_the_feed_window() -> dict:
+    """Agreement dates whose expiry the feed shows on the day the test runs."""
+    return {
+        "effective_date": today() - timedelta(days=300),
+        "expiry_date": today() + timedelta(days=90),
+    }
+
+
 def test_creating_a_feed_url_shows_it_once_and_never_again(client, login_as):
     """The URL appears on the page after the post; a reload shows only when it was made."""
     login_as("privacy")
@@ -44,7 +54,9 @@ def test_creating_a_feed_url_shows_it_once_and_never_again(client, login_as):
 def test_feed_opens_without_signing_in_as_a_private_calendar(app, client, login_as):
     """An anonymous client gets the ICS, uncached, with no session cookie set."""
     user = login_as("vendor")
-    agreement = make_agreement(AgreementStatus.ACTIVE, organisation_id=user.organisation_id)
+    agreement = make_agreement(
+        AgreementStatus.ACTIVE, organisation_id=user.organisation_id, **in_the_feed_window()
+    )
     token = _rotate(client)
 
     anonymous = app.test_client()
@@ -63,8 +75,9 @@ def test_feed_opens_without_signing_in_as_a_private_calendar(app, client, login_
 def test_vendor_feed_through_the_client_has_no_other_organisations_dates(app, client, login_as):
     """The served feed of a vendor user leaves out another organisation's agreement."""
     user = login_as("vendor")
-    other = make_agreement(AgreementStatus.ACTIVE, organisation_id=make_organisation().id)
-    own = make_agreement(AgreementStatus.ACTIVE, organisation_id=user.organisation_id)
+    dates = in_the_feed_window()
+    other = make_agreement(AgreementStatus.ACTIVE, organisation_id=make_organisation().id, **dates)
+    own = make_agreement(AgreementStatus.ACTIVE, organisation_id=user.organisation_id, **dates)
     body = app.test_client().get(f"/renewals/calendar/{_rotate(client)}.ics").data
 
     assert f"agreement-{own.id}-expiry@sharing".encode() in body

@@ -10,9 +10,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from sharing.disclosures.models import Disclosure
-from tests.web.tables.disclosure_log import form_data, make_covered_flow, make_disclosure
+from tests.web.tables.disclosure_log import (
+    YEAR,
+    form_data,
+    make_covered_flow,
+    make_disclosure,
+    on,
+)
 
-PERIOD = "start=2026-01-01&end=2026-06-30"
+PERIOD = f"start={YEAR}-01-01&end={YEAR}-06-30"
 
 
 def test_other_purpose_entered_on_the_form_is_recorded_and_flagged(client, login_as, db):
@@ -45,7 +51,7 @@ def test_accounting_report_totals_by_organisation_and_marks_exempt(client, login
     flow = make_covered_flow()
     make_disclosure(flow, record_count=100)
     make_disclosure(flow, record_count=50, exempt=True, exempt_reason="Public Records Act")
-    make_disclosure(flow, record_count=999, disclosed_on=date(2025, 6, 1))  # outside
+    make_disclosure(flow, record_count=999, disclosed_on=date(YEAR - 1, 6, 1))  # outside
     login_as("privacy")
     page = client.get(f"/disclosures/accounting?{PERIOD}").get_data(as_text=True)
     assert "<strong>2</strong> disclosures, <strong>150</strong> records (1 exempt entry)" in page
@@ -58,7 +64,7 @@ def test_accounting_views_group_by_organisation_flow_and_category(client, login_
     per category (an entry under each of its categories)."""
     first, second = make_covered_flow(), make_covered_flow()
     make_disclosure(first, record_count=10)
-    make_disclosure(first, record_count=5, disclosed_on=date(2026, 4, 1))
+    make_disclosure(first, record_count=5, disclosed_on=on(4, 1))
     make_disclosure(second, record_count=7)
     login_as("privacy")
 
@@ -106,8 +112,10 @@ def test_accounting_by_category_answers_who_received_it(client, login_as, db):
 
 def test_recurring_summary_counts_when_it_overlaps_the_period(client, login_as, db):
     """A series that started before the period but continued into it is counted."""
-    entry = make_disclosure(is_recurring=True, frequency="daily", disclosed_on=date(2025, 12, 1))
-    entry.last_disclosed_on = date(2026, 2, 1)
+    entry = make_disclosure(
+        is_recurring=True, frequency="daily", disclosed_on=date(YEAR - 1, 12, 1)
+    )
+    entry.last_disclosed_on = on(2, 1)
     db.session.commit()
     login_as("privacy")
     page = client.get(f"/disclosures/accounting?view=entries&{PERIOD}").get_data(as_text=True)
@@ -120,7 +128,7 @@ def test_accounting_csv_is_formula_safe_and_named_for_the_period(client, login_a
     login_as("admin")
     response = client.get(f"/disclosures/accounting.csv?{PERIOD}")
     assert response.status_code == 200
-    assert "accounting-2026-01-01-2026-06-30.csv" in response.headers["Content-Disposition"]
+    assert f"accounting-{YEAR}-01-01-{YEAR}-06-30.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     purpose = rows[1][rows[0].index("Purpose")]
     assert purpose.startswith("'=")
@@ -131,12 +139,12 @@ def test_accounting_xlsx_has_date_cells_and_escaped_text(client, login_as, db):
     make_disclosure(purpose="@SUM(A1)", exempt=True, exempt_reason="Need-to-know")
     login_as("privacy")
     response = client.get(f"/disclosures/accounting.xlsx?{PERIOD}")
-    assert "accounting-2026-01-01-2026-06-30.xlsx" in response.headers["Content-Disposition"]
+    assert f"accounting-{YEAR}-01-01-{YEAR}-06-30.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
     sheet = book["Disclosures"]
     header = [cell.value for cell in sheet[1]]
     row = [cell.value for cell in sheet[2]]
-    assert row[header.index("First date")].date() == date(2026, 3, 2)
+    assert row[header.index("First date")].date() == on(3, 2)
     assert row[header.index("Purpose")] == "'@SUM(A1)"
     assert row[header.index("Exempt")] == "Yes"
     assert book.sheetnames == ["Disclosures", "By organisation", "By category", "By flow"]

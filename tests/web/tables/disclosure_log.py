@@ -9,6 +9,7 @@ from typing import Any
 
 from sharing.agreements.models import AgreementStatus
 from sharing.auth.models import User
+from sharing.core.clock import today
 from sharing.disclosures import log
 from sharing.disclosures.models import Disclosure
 from sharing.extensions import db
@@ -20,17 +21,26 @@ from tests.web.tables.agreement_lifecycle import SAMPLE_PDF, make_agreement
 STAFF = ("admin", "privacy", "procurement")
 OFFICE = ("admin", "privacy")
 PURPOSES = "Deliver the contracted service\nFraud prevention"
-TODAY = date(2026, 6, 30)
+# The log's set-ups happen in the year before the day the suite runs, so every date is in the
+# past, and inside its agreement, whatever that day is.
+YEAR = today().year - 1
+TODAY = date(YEAR, 6, 30)
+DISCLOSED_ON = date(YEAR, 3, 2)
+
+
+def on(month: int, day: int) -> date:
+    """A day of YEAR."""
+    return date(YEAR, month, day)
 
 
 def make_covered_flow(*, agreement: bool = True, **overrides: Any) -> DataFlow:
-    """An approved flow with one category, covered (or not) by an active agreement for 2026."""
+    """An approved flow with one category, covered (or not) by an active agreement from YEAR."""
     organisation = make_organisation()
     overrides.setdefault("purposes", PURPOSES)
     flow = make_approved_flow(organisation, (make_category(),), **overrides)
     if agreement:
         covering = make_agreement(
-            AgreementStatus.ACTIVE, organisation_id=organisation.id, effective_date=date(2026, 1, 1)
+            AgreementStatus.ACTIVE, organisation_id=organisation.id, effective_date=on(1, 1)
         )
         covering.flows = [flow]
         db.session.commit()
@@ -44,7 +54,7 @@ def make_disclosure(
     flow = flow or make_covered_flow()
     values: dict[str, Any] = {
         "flow_id": flow.id,
-        "disclosed_on": date(2026, 3, 2),
+        "disclosed_on": DISCLOSED_ON,
         "categories": [link.category_id for link in flow.categories],
         "record_count": 120,
         "purpose": "Deliver the contracted service",
@@ -68,7 +78,7 @@ def _system_user() -> User:
 
 def form_data(flow: DataFlow, **overrides: Any) -> dict:
     values = {
-        "disclosed_on": "2026-03-02",
+        "disclosed_on": DISCLOSED_ON.isoformat(),
         "categories": [str(link.category_id) for link in flow.categories],
         "record_count": "120",
         "purpose_choice": "Deliver the contracted service",
@@ -130,7 +140,7 @@ def _edit(login_as) -> tuple[str, dict]:
 def _occurrence(login_as) -> tuple[str, dict]:
     entry = make_disclosure(is_recurring=True, frequency="daily")
     login_as("privacy")
-    return f"/disclosures/log/{entry.id}/occurrences", {"on": "2026-03-03", "records": "5"}
+    return f"/disclosures/log/{entry.id}/occurrences", {"on": on(3, 3).isoformat(), "records": "5"}
 
 
 AUDIT_CASES: tuple[AuditCase, ...] = (

@@ -26,12 +26,18 @@ def _uploader() -> User:
 
 def disclosure_file() -> bytes:
     """One good disclosure-log row for a new approved flow covered by an agreement."""
-    from tests.web.tables.disclosure_log import make_covered_flow
+    from tests.web.tables.disclosure_log import DISCLOSED_ON, make_covered_flow
 
     flow = make_covered_flow()
     headers = ["Organisation", "System name", "Date disclosed", "Categories", "Purpose"]
     category = flow.categories[0].category.name
-    values = [flow.organisation.legal_name, flow.system_name, "2026-03-02", category, "Audit"]
+    values = [
+        flow.organisation.legal_name,
+        flow.system_name,
+        DISCLOSED_ON.isoformat(),
+        category,
+        "Audit",
+    ]
     return csv_bytes([headers, values])
 
 

@@ -36,7 +36,7 @@ POSTGRES_URL = os.environ.get("SHARING_DATABASE_URL", "")
 USING_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEST_PASSWORD = "correct horse battery staple"
-pytest_plugins = ["tests.ci_guard", "tests.engines"]
+pytest_plugins = ["tests.ci_guard", "tests.engines", "tests.folder_times"]
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 # Settings read only while the app is built: a test that overrides one gets an app of its own.
 BUILD_TIME_SETTINGS = frozenset(

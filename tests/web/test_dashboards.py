@@ -83,7 +83,11 @@ def _privacy_rows() -> dict[str, dict[str, list[str]]]:
     rows["past-cancel-by"] = {"in": [past, in_80], "out": [in_20, cancel_today, expired, in_45]}
 
     def request(status, due_in):
-        return make_request(org.id, status, due_date=day + timedelta(days=due_in)).agreement.number
+        made = make_request(org.id, status, due_date=day + timedelta(days=due_in))
+        # The agreement behind a request expires outside every expiring window, on any day.
+        made.agreement.expiry_date = day + timedelta(days=400)
+        _db.session.commit()
+        return made.agreement.number
 
     late, late_returned = request(R.PENDING, -3), request(R.RETURNED, -2)
     returned, accepted = request(R.RETURNED, 10), request(R.ACCEPTED, -30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sharing.agreements import files
@@ -32,15 +32,9 @@ SAMPLE_PDF = (
 SIGNED = {S.EXECUTED, S.ACTIVE, S.EXPIRING, S.EXPIRED, S.RENEWED, S.TERMINATED}
 
 
-def signed_effective_date() -> date:
-    """When a signed agreement takes effect unless a test says otherwise: 1 January of the
-    year before the day the test runs, so its 36-month term ends at least a year later."""
-    return date(today().year - 1, 1, 1)
-
-
 def make_agreement(status: AgreementStatus = S.GENERATED, **overrides: Any) -> Agreement:
     """An agreement in `status`, saved directly (the generation service is not run). Signed
-    statuses get a 36-month term from signed_effective_date() unless dates are given."""
+    statuses get a 36-month term from 1 January 2026 unless dates are given."""
     organisation_id = overrides.pop("organisation_id", None) or make_organisation().id
     n = next(_numbers)
     values: dict[str, Any] = {
@@ -51,8 +45,8 @@ def make_agreement(status: AgreementStatus = S.GENERATED, **overrides: Any) -> A
         "term_months": 36,
     }
     if status in SIGNED:
-        values["effective_date"] = signed_effective_date()
-        values["signed_on"] = values["effective_date"] - timedelta(days=17)
+        values["effective_date"] = date(2026, 1, 1)
+        values["signed_on"] = date(2025, 12, 15)
     values.update(overrides)
     if values.get("effective_date") and "expiry_date" not in values:
         values["expiry_date"] = term_end(values["effective_date"], values["term_months"])

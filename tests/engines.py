@@ -17,6 +17,8 @@ DATABASE_FIXTURES = frozenset(
     {"database_url", "worker_database", "shared_app", "app", "db", "empty_database_url"}
 )
 ENGINE_INDEPENDENT_FOLDERS = ("tests/e2e/", "tests/bench/")
+# How many tests a PostgreSQL run left to SQLite, for its closing summary.
+_ONCE = pytest.StashKey[int]()
 
 
 def _using_postgres() -> bool:
@@ -41,9 +43,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=once)
         items[:] = kept
         config.stash[_ONCE] = len(once)
-
-
-_ONCE = pytest.StashKey[int]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from tests.authz import cases
-from tests.authz.walk import PUBLIC_POSTS, load_matrix, refused, send, sign_in, snapshot, token_for
+from tests.authz.walk import PUBLIC_POSTS, load_matrix, refused, send, snapshot, token_for
+from tests.conftest import sign_in_by_session
 from tests.factories import make_organisation
 
 POSTS = [row for row in load_matrix() if row["method"] != "GET"]
@@ -33,7 +34,7 @@ def foreign_token(app, principal: str, owner) -> str:
     other = app.test_client()
     user = cases.make_principal(principal, owner)
     if user is not None:
-        sign_in(other, user)
+        sign_in_by_session(other, user)
     return token_for(other, user)
 
 
@@ -58,7 +59,7 @@ def test_a_post_without_its_sessions_token_gets_400_and_changes_nothing(app, cli
     user = cases.make_principal(principal, owner)
     url, data = cases.build(row["endpoint"], row["method"], owner, user)
     if user is not None:
-        sign_in(client, user)
+        sign_in_by_session(client, user)
     token = foreign_token(app, principal, owner) if kind == "foreign" else None
     assert token is None or token != token_for(client, user)
     before = snapshot(app, db)

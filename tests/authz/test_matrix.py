@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.authz import cases
-from tests.authz.walk import load_matrix, refused, send, sign_in, snapshot, token_for
+from tests.authz.walk import load_matrix, refused, send, snapshot, token_for
+from tests.conftest import sign_in_by_session
 from tests.factories import make_organisation
 
 ROWS = load_matrix()
@@ -53,7 +54,7 @@ def test_each_principal_gets_the_status_in_the_matrix(app, client, db, row, prin
     user = cases.make_principal(principal, owner)
     url, data = cases.build(row["endpoint"], row["method"], owner, user)
     if user is not None:
-        sign_in(client, user)
+        sign_in_by_session(client, user)
     token = token_for(client, user) if row["method"] != "GET" else None
     before = snapshot(app, db) if row["method"] != "GET" else None
 

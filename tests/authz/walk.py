@@ -1,11 +1,10 @@
-"""What the matrix walk and the CSRF walk share: the CSV, signing in, sending, snapshots."""
+"""What the matrix walk and the CSRF walk share: the CSV, sending, snapshots."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from tests.conftest import sign_in_by_session
 from tests.web.test_vendor_isolation import _files, _rows
 
 MATRIX = Path(__file__).with_name("matrix.csv")
@@ -26,10 +25,6 @@ def refused(row: dict, principal: str, status: int) -> bool:
     if status in (403, 404):
         return True
     return principal == "anonymous" and status == 302 and row["endpoint"] not in PUBLIC_POSTS
-
-
-def sign_in(client, user) -> None:
-    sign_in_by_session(client, user)
 
 
 def token_for(client, user) -> str:

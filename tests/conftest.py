@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from sharing import create_app
@@ -88,20 +90,38 @@ def _postgres_admin():
 
 def create_postgres_database(name: str) -> str:
     """A new empty PostgreSQL database beside the configured one; returns its URL."""
+    drop_postgres_database(name)
     admin = _postgres_admin()
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = make_url(normalise_database_url(POSTGRES_URL)).set(database=name)
     return url.render_as_string(hide_password=False)
 
 
-def drop_postgres_database(name: str) -> None:
+def drop_postgres_database(name: str, *, attempts: int = 50) -> None:
+    """Drop the database once its connections have gone.
+
+    Not WITH (FORCE) first: that must be allowed to end every backend on the database, and
+    the test role may not end an autovacuum worker, so it fails now and then. A plain DROP
+    waits for autovacuum itself; a connection still closing gets a few more tries, and only
+    the last try forces (for a connection a test leaked).
+    """
     admin = _postgres_admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            force = " WITH (FORCE)" if last else ""
+            try:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"{force}'))
+                return
+            except OperationalError:  # "is being accessed by other users"
+                if last:
+                    raise
+                time.sleep(0.2)
+    finally:
+        admin.dispose()
 
 
 def postgres_database_name(suffix: str) -> str:

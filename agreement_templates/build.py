@@ -34,11 +34,11 @@ TABLE_FONT = Pt(9)
 # (header, cell, width in cm). Landscape Letter less two margins leaves 23.5 cm.
 EXHIBIT_A_COLUMNS = (
     ("No.", "A-{{ loop.index }}", 1.2),
-    ("System and department", "{{ flow.system_name }} ({{ flow.department }})", 3.6),
-    ("Purposes (the Services)", "{{ flow.purposes }}", 5.0),
-    ("Data categories", "{{ flow.categories }}", 4.4),
-    ("Retention", "{{ flow.retention }}", 3.1),
-    ("Storage location", "{{ flow.storage }}", 3.0),
+    ("System and department", "{{ flow.system_name }} ({{ flow.department }})", 4.8),
+    ("Purposes (the Services)", "{{ flow.purposes }}", 4.6),
+    ("Data categories", "{{ flow.categories }}", 4.0),
+    ("Retention", "{{ flow.retention }}", 2.9),
+    ("Storage location", "{{ flow.storage }}", 2.8),
     ("Subprocessors", "{{ flow.subprocessors }}", 3.2),
 )
 EXHIBIT_A_DETAILS = (
@@ -117,6 +117,11 @@ def add_field(para, instruction: str, placeholder: str = "1") -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")  # half-points: the footer's 8 pt
+    properties.append(size)
+    run.append(properties)
     text = OxmlElement("w:t")
     text.text = placeholder
     run.append(text)
@@ -357,6 +362,12 @@ def term_section(doc, spec: Spec, number: int) -> None:
     paragraph(doc, "{%p endif %}")
 
 
+def name_line(party: str, line: str) -> str:
+    """The signatory's name, or a line to write it on when the register has none."""
+    name = f"{party}.signatory_name"
+    return f"Name: {{% if {name} %}}{{{{ {name} }}}}{{% else %}}{line}{{% endif %}}"
+
+
 def signatures(doc, spec: Spec, number: int) -> None:
     heading = paragraph(doc, f"{number}. Signatures", style="Heading 1")
     heading.paragraph_format.keep_with_next = True
@@ -371,10 +382,7 @@ def signatures(doc, spec: Spec, number: int) -> None:
         ("{{ city.name }}", "{{ partner.legal_name }}"),
         ("", ""),
         (f"By: {line}", f"By: {line}"),
-        (
-            "Name: {{ city.signatory_name or '____________________________' }}",
-            "Name: {{ partner.signatory_name or '____________________________' }}",
-        ),
+        (name_line("city", line), name_line("partner", line)),
         ("Title: {{ city.signatory_title }}", "Title: {{ partner.signatory_title }}"),
         (f"Date: {line}", f"Date: {line}"),
         ("", ""),

@@ -76,8 +76,7 @@ def definitions(party: str, extra: dict[str, str]) -> tuple[tuple[str, str], ...
         "Security Framework": "means the information security framework named in Exhibit D.",
         "Security Incident": "means any actual or reasonably suspected unauthorized access "
         "to, or acquisition, use, modification, disclosure, loss or destruction of, City Data.",
-        "Subprocessor": f"means any third party that Processes City Data on behalf of the "
-        f"{party}.",
+        "Subprocessor": f"means any third party that Processes City Data on behalf of the {party}.",
     }
     merged = {**common, **extra}
     return tuple(sorted(merged.items(), key=lambda item: item[0].casefold()))
@@ -146,9 +145,7 @@ def assurance_terms(party: str) -> tuple[Text, ...]:
             f"The {party} will keep a written information security program that follows the "
             "Security Framework, as Exhibit D describes, and will report Security Incidents to "
             "the City's {{ city.privacy_office }} ({{ city.privacy_email }}) and "
-            "{{ city.security_office }} ({{ city.security_email }}) "
-            + msj("item 7")
-            + ".",
+            "{{ city.security_office }} ({{ city.security_email }}) " + msj("item 7") + ".",
         ),
     )
 

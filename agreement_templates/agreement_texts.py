@@ -9,8 +9,6 @@ principle, the My San Jose Privacy Policy by item (copies in /work/shared/seeds/
 from __future__ import annotations
 
 from agreement_provisions import (
-    EXHIBIT_C,
-    EXHIBIT_D,
     assurance_terms,
     definitions,
     dpp,

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from agreement_texts import DOCUMENTS, EXHIBIT_C, EXHIBIT_D
+from agreement_provisions import EXHIBIT_C, EXHIBIT_D
+from agreement_texts import DOCUMENTS
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT

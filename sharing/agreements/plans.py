@@ -201,7 +201,8 @@ def renewal_changes(original: Agreement, plan: Plan) -> list[dict[str, str]]:
     for code, clause in included.items():
         obligation = clause.obligation
         if code not in old_codes:
-            changes.append(_change(code, obligation.title, f"Added: {clause.reason}"))
+            reason = clause.reason[:1].lower() + clause.reason[1:]
+            changes.append(_change(code, obligation.title, f"Added: {reason}."))
             continue
         if code in before and before[code].clause_template != obligation.clause_template:
             changes.append(_change(code, obligation.title, "Clause text revised by the policy."))

@@ -309,6 +309,7 @@ def scope_section(doc, spec: Spec) -> None:
     if spec.changes_table:
         paragraph(doc, "{%p if renewal.changes %}")
         loop_table(doc, CHANGES_COLUMNS, "change in renewal.changes")
+        paragraph(doc)  # space between the table and the next provision
         paragraph(doc, "{%p endif %}")
     for index, text in enumerate(spec.scope_after, start=len(spec.scope) + 1):
         item(doc, f"2.{index}", text)

@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "CITY_ADDRESS": "200 E. Santa Clara Street, San José, CA 95113",
     "CITY_SIGNATORY_NAME": "",  # blank: the signature block leaves the name to be written in
     "CITY_SIGNATORY_TITLE": "Digital Privacy Officer",
+    # Where agreements send notices (at CITY_ADDRESS) and report security incidents.
+    "CITY_PRIVACY_OFFICE_NAME": "Digital Privacy Office",
+    "CITY_PRIVACY_OFFICE_EMAIL": "digitalprivacy@sanjoseca.gov",
+    "CITY_SECURITY_OFFICE_NAME": "Information Security Office",
+    "CITY_SECURITY_OFFICE_EMAIL": "security@sanjoseca.gov",
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

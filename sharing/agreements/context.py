@@ -8,9 +8,12 @@ contract ("July 1, 2026"), so templates never need filters or method calls.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from sharing.agreements.terms import template_terms
 
 if TYPE_CHECKING:
     from sharing.agreements.covered import CoveredFlow
@@ -29,26 +32,44 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "renewal_term_months",
             "notice_days",
             "cancel_by",
+            "obligation_codes",
         ),
     ),
     "city": (
-        "The City party",
-        ("name", "department", "address", "signatory_name", "signatory_title"),
+        "The City party, its administering office and its security contact",
+        (
+            "name",
+            "department",
+            "address",
+            "signatory_name",
+            "signatory_title",
+            "privacy_office",
+            "privacy_email",
+            "security_office",
+            "security_email",
+        ),
     ),
     "partner": (
-        "The vendor or public partner",
+        "The vendor or public partner; `term` is how a document names it (Vendor, Partner Agency)",
         (
             "legal_name",
             "display_name",
             "kind",
+            "term",
             "address",
             "signatory_name",
             "signatory_title",
         ),
     ),
     "clauses": (
-        "The applicable obligations, in order, as rendered clause text",
-        ("number", "code", "title", "text"),
+        "The applicable obligations, in order, as rendered clause text, with the policy source "
+        "and the reason each applies",
+        ("number", "code", "title", "text", "source", "reason"),
+    ),
+    "terms": (
+        "Every number the agreement states (obligation parameters and the frame terms of "
+        "agreements/terms.py) by parameter name, and `security_framework`",
+        (),
     ),
     "flows": (
         "Every data flow the agreement covers (Exhibit A)",
@@ -60,6 +81,11 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "storage",
             "subprocessors",
             "department",
+            "legal_authority",
+            "data_subjects",
+            "minors",
+            "automated_decisions",
+            "justifications",
         ),
     ),
     "attestation_schedule": (
@@ -68,8 +94,9 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "policy": ("The policy version the clauses come from", ("label", "effective_date")),
     "renewal": (
-        "For a renewal amendment: the agreement it renews (empty values otherwise)",
-        ("original_number", "original_effective_date", "prior_expiry_date"),
+        "For a renewal amendment: the agreement it renews and what the renewal changes, by "
+        "obligation code and parameter (empty values otherwise)",
+        ("original_number", "original_effective_date", "prior_expiry_date", "changes", "summary"),
     ),
     "generated_on": ("The date of generation, formatted", ()),
 }
@@ -84,8 +111,33 @@ def long_date(value: date | None) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+# A stored department name that already says what kind of unit it is reads well after
+# "acting through its"; a bare one ("Police") needs "Department" after it.
+_UNIT_WORDS = frozenset(
+    ("department", "office", "agency", "division", "program", "services", "library")
+)
+
+
+def department_name(name: str | None) -> str:
+    """The department's name as a contract writes it: 'Police' -> 'Police Department'."""
+    name = (name or "").strip()
+    if not name or _UNIT_WORDS & set(re.findall(r"[a-z]+", name.casefold())):
+        return name
+    return f"{name} Department"
+
+
+def partner_term(kind: str) -> str:
+    """How a document names the other party: a public agency is the Partner Agency, any
+    other organisation (vendor, nonprofit, research body) the Vendor."""
+    return "Partner Agency" if kind == "public_agency" else "Vendor"
+
+
 def sample_context(*, flows: int = 3) -> dict[str, Any]:
     """A complete context with awkward but realistic values: markup characters and accents."""
+    changes = [
+        {"code": "BRN-1", "title": "Report incidents quickly", "change": "Hours: 72 → 48"},
+        {"code": "LOC-2", "title": "Storage outside the US", "change": "Added: storage in DE"},
+    ]
     return {
         "agreement": {
             "number": "DSA-2026-0042",
@@ -97,6 +149,7 @@ def sample_context(*, flows: int = 3) -> dict[str, Any]:
             "renewal_term_months": 12,
             "notice_days": 90,
             "cancel_by": long_date(date(2029, 4, 1)),
+            "obligation_codes": [clause["code"] for clause in _sample_clauses()],
         },
         "city": {
             "name": "City of San José",
@@ -104,16 +157,22 @@ def sample_context(*, flows: int = 3) -> dict[str, Any]:
             "address": "200 E. Santa Clara Street, San José, CA 95113",
             "signatory_name": "Nguyễn Thị Hoa",
             "signatory_title": "Digital Privacy Officer",
+            "privacy_office": "Digital Privacy Office",
+            "privacy_email": "digitalprivacy@sanjoseca.gov",
+            "security_office": "Information Security Office",
+            "security_email": "security@sanjoseca.gov",
         },
         "partner": {
             "legal_name": 'Peña & Hijos "Servicios" S.A. de C.V.',
             "display_name": "Peña & Hijos",
             "kind": "vendor",
+            "term": "Vendor",
             "address": "1 O'Farrell Street <Suite 5>, San Francisco, CA 94108",
             "signatory_name": "José Ángel Muñoz",
             "signatory_title": "Director de Operaciones",
         },
         "clauses": _sample_clauses(),
+        "terms": template_terms({"breach_notice_hours": 72, "deletion_days": 30}),
         "flows": [_sample_flow(index) for index in range(1, flows + 1)],
         "attestation_schedule": _sample_schedule(),
         "policy": {"label": "2026.1", "effective_date": long_date(date(2026, 1, 15))},
@@ -121,6 +180,8 @@ def sample_context(*, flows: int = 3) -> dict[str, Any]:
             "original_number": "DSA-2023-0007",
             "original_effective_date": long_date(date(2023, 7, 1)),
             "prior_expiry_date": long_date(date(2026, 6, 30)),
+            "changes": changes,
+            "summary": "This renewal makes 2 changes to the Original Agreement, each listed below.",
         },
         "generated_on": long_date(date(2026, 6, 1)),
     }
@@ -131,27 +192,34 @@ def _sample_clauses() -> list[dict[str, Any]]:
         (
             "PUR-1",
             "Purpose limitation",
-            "The Vendor will use City Data only for the purposes listed in Exhibit A, or for "
-            "purposes consistent with them, unless the individual consents or the law requires "
-            "otherwise.",
+            "The Recipient will use City Data only for the purposes listed in Exhibit A, or "
+            "for purposes consistent with them, unless the individual consents or the law "
+            "requires otherwise.",
+            "My San Jose Privacy Policy, Item 8",
+            "Applies to every agreement.",
         ),
         (
             "RET-1",
             "Retention & deletion",
-            "The Vendor will keep City Data no longer than 730 days after collection and will "
-            "then delete or anonymise it, giving the City a signed certificate of deletion.",
+            "The Recipient will keep City Data no longer than Exhibit A allows and will then "
+            "destroy it within 30 days, giving the City a signed certificate of destruction.",
+            "Digital Privacy Principles, Practice defined retention periods",
+            "Applies to every agreement.",
         ),
         (
-            "BRE-1",
+            "BRN-1",
             "Breach notification",
-            "The Vendor will notify the City within 72 hours of discovering any incident that "
-            "compromises City Data, and will cooperate with the City's investigation.",
+            "The Recipient will notify the City within 72 hours of discovering any incident "
+            "that compromises City Data, and will cooperate with the City's investigation.",
+            "Digital Privacy Principles, Maintain accountability for data usage and security",
+            "Applies to every agreement.",
         ),
     ]
     return [
-        {"number": number, "code": code, "title": title, "text": text}
-        for number, (code, title, text) in enumerate(clauses, start=1)
-    ]
+        {"number": number, "code": code, "title": title, "text": text, "source": source,
+         "reason": reason}
+        for number, (code, title, text, source, reason) in enumerate(clauses, start=1)
+    ]  # fmt: skip
 
 
 def _sample_flow(index: int) -> dict[str, Any]:
@@ -163,24 +231,25 @@ def _sample_flow(index: int) -> dict[str, Any]:
         "storage": "United States (AWS us-west-2)",
         "subprocessors": "Ocampo's Mail & Print; Trần Logistics",
         "department": "Department of Transportation",
+        "legal_authority": "San José Municipal Code, Title 11 (residential permit parking)",
+        "data_subjects": "Residents & visitors applying for permits",
+        "minors": "No",
+        "automated_decisions": "None",
+        "justifications": "Vehicle plates: a permit is tied to a vehicle",
     }
 
 
 def _sample_schedule() -> list[dict[str, Any]]:
+    questions = {
+        "PUR-1": "Has City Data been used only for the purposes listed in Exhibit A?",
+        "RET-1": "Was every record past its retention period deleted, with a certificate?",
+    }
+    due = long_date(date(2027, 7, 1))
     return [
-        {
-            "obligation_code": "PUR-1",
-            "question": "Has City Data been used only for the purposes listed in Exhibit A?",
-            "frequency": "Every 12 months",
-            "first_due": long_date(date(2027, 7, 1)),
-        },
-        {
-            "obligation_code": "RET-1",
-            "question": "Was every record past its retention period deleted, with a certificate?",
-            "frequency": "Every 12 months",
-            "first_due": long_date(date(2027, 7, 1)),
-        },
-    ]
+        {"obligation_code": code, "question": question, "frequency": "Every 12 months",
+         "first_due": due}
+        for code, question in questions.items()
+    ]  # fmt: skip
 
 
 # -- the context of a real agreement ----------------------------------------------------------
@@ -194,11 +263,16 @@ def agreement_context(
     flows: Sequence[CoveredFlow],
     city: dict[str, str],
     generated_on: date,
+    parameters: dict[str, Any] | None = None,
+    changes: list[dict[str, Any]] | None = None,
+    summary: str = "",
 ) -> dict[str, Any]:
-    """The template context for `agreement`, from its rows; `clauses` and `schedule` come from
-    the generation plan, `flows` are the covered flows, `city` comes
-    from configuration. Dates are formatted here."""
+    """The template context for `agreement`, from its rows; `clauses`, `schedule`,
+    `parameters` (every value it states) and a renewal's `changes` and `summary` come from the
+    generation plan, `flows` are the covered flows, `city` comes from configuration. Dates are
+    formatted here."""
     renews = agreement.renews
+    department = agreement.department.name if agreement.department else ""
     return {
         "agreement": {
             "number": agreement.number,
@@ -210,13 +284,16 @@ def agreement_context(
             "renewal_term_months": agreement.renewal_term_months,
             "notice_days": agreement.notice_days,
             "cancel_by": long_date(agreement.cancel_by),
+            "obligation_codes": [clause["code"] for clause in clauses],
         },
         "city": {
             **city,
-            "department": agreement.department.name if agreement.department else "",
+            # Without a department the City acts through the office that runs the register.
+            "department": department_name(department) or city.get("privacy_office", ""),
         },
         "partner": partner_context(agreement.organisation),
         "clauses": clauses,
+        "terms": template_terms(parameters if parameters is not None else {}),
         "flows": exhibit_a(flows),
         "attestation_schedule": schedule,
         "policy": {
@@ -227,6 +304,8 @@ def agreement_context(
             "original_number": renews.number if renews else "",
             "original_effective_date": long_date(renews.effective_date) if renews else "",
             "prior_expiry_date": long_date(renews.expiry_date) if renews else "",
+            "changes": list(changes or []) if renews else [],
+            "summary": summary if renews else "",
         },
         "generated_on": long_date(generated_on),
     }
@@ -256,6 +335,7 @@ def partner_context(organisation: Any) -> dict[str, Any]:
         "legal_name": organisation.legal_name,
         "display_name": organisation.display_name,
         "kind": organisation.kind.label.lower(),
+        "term": partner_term(organisation.kind.value),
         "address": address,
         "signatory_name": signatory.name if signatory else "",
         "signatory_title": signatory.title if signatory else "",
@@ -263,7 +343,7 @@ def partner_context(organisation: Any) -> dict[str, Any]:
 
 
 def flow_context(flow: CoveredFlow) -> dict[str, Any]:
-    """One row of Exhibit A."""
+    """One row of Exhibit A, and its details."""
     categories = sorted(link.category.name for link in flow.categories)
     if flow.retention_days:
         retention = f"{flow.retention_days} days"
@@ -288,4 +368,29 @@ def flow_context(flow: CoveredFlow) -> dict[str, Any]:
         "storage": storage,
         "subprocessors": subprocessors or "None",
         "department": flow.department.name if flow.department else "",
+        **flow_details(flow),
+    }
+
+
+def flow_details(flow: Any) -> dict[str, str]:
+    """What Exhibit A states besides the table: authority, people, minors, automated
+    decisions with their oversight, and why each category is needed. CoveredFlow does not
+    read every one of these columns yet; a missing one reads as not stated."""
+    stated = "Not stated"
+    automated = "None"
+    if flow.automated_decisions:
+        description = getattr(flow, "automated_decision_description", "") or "Yes"
+        oversight = getattr(flow, "human_oversight", "") or stated
+        automated = f"{description}. Human oversight: {oversight}"
+    justifications = "; ".join(
+        f"{link.category.name}: {getattr(link, 'justification', '')}"
+        for link in sorted(flow.categories, key=lambda link: link.category.name)
+        if getattr(link, "justification", "")
+    )
+    return {
+        "legal_authority": getattr(flow, "legal_authority", "") or stated,
+        "data_subjects": getattr(flow, "data_subjects", "") or stated,
+        "minors": "Yes" if flow.includes_minors else "No",
+        "automated_decisions": automated,
+        "justifications": justifications or stated,
     }

@@ -1,6 +1,7 @@
 """What an agreement includes: the obligations whose rule applies to its covered flows, each
-with its reason, its parameters and its clause text; Exhibit B's attestation schedule; and
-the complete template context built from them."""
+with its reason, its parameters and its clause text; the frame terms (terms.py); Exhibit B's
+attestation schedule; what a renewal changes; and the complete template context built from
+them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from sharing.agreements.context import agreement_context, long_date
 from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement
-from sharing.obligations.clauses import check_parameters, render_clause, render_clause_html
+from sharing.agreements.terms import FRAME_PARAMETERS, check_with_terms
+from sharing.obligations.clauses import declared, render_clause, render_clause_html
 from sharing.obligations.models import Obligation
 from sharing.obligations.rules import applicable_obligations
 
@@ -54,8 +56,12 @@ class PlannedClause:
 
 @dataclass(frozen=True)
 class Plan:
+    """The included clauses; `parameters` holds every value the agreement states (obligation
+    parameters and frame terms), `terms` the frame terms no included obligation declares."""
+
     clauses: list[PlannedClause]
     parameters: dict[str, Any] = field(default_factory=dict)
+    terms: list[Parameter] = field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:
@@ -68,24 +74,15 @@ def plan_agreement(agreement: Agreement, *, flows: Sequence[CoveredFlow] | None 
     agreement's values, and its clause."""
     policy = agreement.policy_version
     if policy is None:  # recorded before the register kept policy versions
-        return Plan(clauses=[], parameters=dict(agreement.parameters or {}))
+        values, _ = check_with_terms([], agreement.parameters or {})
+        return Plan(clauses=[], parameters=values, terms=_frame_terms([], values))
     covered = covered_flows(agreement) if flows is None else flows
     chosen = applicable_obligations(policy, list(covered))
-    values, _ = check_parameters([o for o, _ in chosen], agreement.parameters or {})
+    obligations = [o for o, _ in chosen]
+    values, _ = check_with_terms(obligations, agreement.parameters or {})
     clauses = []
     for number, (obligation, reason) in enumerate(chosen, start=1):
-        parameters = [
-            Parameter(
-                name=spec["name"],
-                label=spec.get("label") or spec["name"],
-                unit=spec.get("unit") or "",
-                minimum=spec["min"],
-                maximum=spec["max"],
-                default=spec["default"],
-                value=values[spec["name"]],
-            )
-            for spec in obligation.parameters or []
-        ]
+        parameters = [_parameter(spec, values) for spec in obligation.parameters or []]
         clauses.append(
             PlannedClause(
                 number=number,
@@ -96,7 +93,25 @@ def plan_agreement(agreement: Agreement, *, flows: Sequence[CoveredFlow] | None 
                 values=values,
             )
         )
-    return Plan(clauses=clauses, parameters=values)
+    return Plan(clauses=clauses, parameters=values, terms=_frame_terms(obligations, values))
+
+
+def _parameter(spec: dict[str, Any], values: dict[str, Any]) -> Parameter:
+    return Parameter(
+        name=spec["name"],
+        label=spec.get("label") or spec["name"],
+        unit=spec.get("unit") or "",
+        minimum=spec["min"],
+        maximum=spec["max"],
+        default=spec["default"],
+        value=values[spec["name"]],
+    )
+
+
+def _frame_terms(obligations: list[Obligation], values: dict[str, Any]) -> list[Parameter]:
+    """The frame terms the included obligations do not declare, for the parameters form."""
+    stated = declared(obligations)
+    return [_parameter(spec, values) for spec in FRAME_PARAMETERS if spec["name"] not in stated]
 
 
 def attestation_schedule(agreement: Agreement, plan: Plan) -> list[dict[str, Any]]:
@@ -124,6 +139,10 @@ def city_party() -> dict[str, str]:
         "address": config["CITY_ADDRESS"],
         "signatory_name": config["CITY_SIGNATORY_NAME"],
         "signatory_title": config["CITY_SIGNATORY_TITLE"],
+        "privacy_office": config["CITY_PRIVACY_OFFICE_NAME"],
+        "privacy_email": config["CITY_PRIVACY_OFFICE_EMAIL"],
+        "security_office": config["CITY_SECURITY_OFFICE_NAME"],
+        "security_email": config["CITY_SECURITY_OFFICE_EMAIL"],
     }
 
 
@@ -143,9 +162,12 @@ def build_context(
             "code": clause.obligation.code,
             "title": clause.obligation.title,
             "text": clause.text,
+            "source": f"{clause.obligation.source_document}, {clause.obligation.source_reference}",
+            "reason": clause.reason,
         }
         for clause in plan.clauses
     ]
+    changes = renewal_changes(agreement.renews, plan) if agreement.renews is not None else []
     return agreement_context(
         agreement,
         clauses=clauses,
@@ -153,4 +175,66 @@ def build_context(
         flows=flows,
         city=city_party(),
         generated_on=generated_on,
+        parameters=plan.parameters,
+        changes=changes,
+        summary=renewal_summary(changes),
     )
+
+
+def renewal_changes(original: Agreement, plan: Plan) -> list[dict[str, str]]:
+    """What a renewal changes against the agreement it renews, by obligation code and
+    parameter: obligations added and removed, clause texts the policy revised, and values
+    changed (old → new). Frame terms carry no code. A value the original did not record
+    (generated before it was a parameter) is not compared."""
+    before = (
+        {o.code: o for o in original.policy_version.obligations} if original.policy_version else {}
+    )
+    old_codes = list(original.obligation_codes or [])
+    old_values = dict(original.parameters or {})
+    included = {clause.obligation.code: clause for clause in plan.clauses}
+    changes: list[dict[str, str]] = []
+    for code in old_codes:
+        if code not in included:
+            title = before[code].title if code in before else code
+            changes.append(_change(code, title, "Removed: it no longer applies."))
+    seen: set[str] = set()
+    for code, clause in included.items():
+        obligation = clause.obligation
+        if code not in old_codes:
+            reason = clause.reason[:1].lower() + clause.reason[1:]
+            changes.append(_change(code, obligation.title, f"Added: {reason}."))
+            continue
+        if code in before and before[code].clause_template != obligation.clause_template:
+            changes.append(_change(code, obligation.title, "Clause text revised by the policy."))
+        for parameter in clause.parameters:
+            seen.add(parameter.name)
+            changes.extend(_value_change(code, obligation.title, parameter, old_values))
+    for term in plan.terms:
+        if term.name not in seen:
+            changes.extend(_value_change("", term.label, term, old_values))
+    return changes
+
+
+def _value_change(
+    code: str, title: str, parameter: Parameter, old_values: dict[str, Any]
+) -> list[dict[str, str]]:
+    old = old_values.get(parameter.name)
+    if old is None or old == parameter.value:
+        return []
+    unit = f" {parameter.unit}" if parameter.unit else ""
+    text = f"{parameter.label}: {old}{unit} → {parameter.value}{unit}."
+    return [_change(code, title, text)]
+
+
+def _change(code: str, title: str, change: str) -> dict[str, str]:
+    return {"code": code, "title": title, "change": change}
+
+
+def renewal_summary(changes: Sequence[dict[str, Any]]) -> str:
+    if not changes:
+        return (
+            "This renewal changes no obligation and no term of the Original Agreement: the "
+            "same obligations apply with the same values."
+        )
+    count = "one change" if len(changes) == 1 else f"{len(changes)} changes"
+    return f"This renewal makes {count} to the Original Agreement, each listed below."

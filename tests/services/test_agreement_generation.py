@@ -396,3 +396,30 @@ def test_editing_the_flows_recomputes_obligations_and_keeps_chosen_parameters(se
         select(AuditEvent).where(AuditEvent.action == "agreement.updated")
     ).one()
     assert event.changes["flows"]["after"] == sorted([plain.id, rich.id])
+
+
+def test_renewal_amendment_lists_each_changed_parameter_against_the_original(setting):
+    """A value changed since the renewed agreement is listed as old → new by its code."""
+    flow = _plain_flow(setting["organisation"])
+    original = _generate(setting, _draft(setting, [flow]))
+    renewal = make_template_version(TemplateKind.RENEWAL_AMENDMENT)
+    amendment = drafting.draft_agreement(
+        actor=setting["actor"],
+        organisation=setting["organisation"],
+        flows=[flow],
+        template=renewal.template,
+        terms=_terms(title="Renewal"),
+        today=TODAY,
+        renews=original,
+    )
+    drafting.set_parameters(
+        actor=setting["actor"],
+        agreement=amendment,
+        values={**amendment.parameters, "breach_notice_hours": "48"},
+        expected_version=amendment.version,
+    )
+    _generate(setting, amendment)
+
+    text = docx_text(files.read(amendment.generated_file))
+    assert re.search(r"BRN-1 [^\n|]+ \| [^\n]*: 72 hours → 48 hours\.", text)
+    assert "This renewal makes one change to the Original Agreement" in text

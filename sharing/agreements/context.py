@@ -374,22 +374,22 @@ def flow_context(flow: CoveredFlow) -> dict[str, Any]:
 
 def flow_details(flow: Any) -> dict[str, str]:
     """What Exhibit A states besides the table: authority, people, minors, automated
-    decisions with their oversight, and why each category is needed. CoveredFlow does not
-    read every one of these columns yet; a missing one reads as not stated."""
+    decisions with their oversight, and why each category is needed; a blank one reads as
+    not stated."""
     stated = "Not stated"
     automated = "None"
     if flow.automated_decisions:
-        description = getattr(flow, "automated_decision_description", "") or "Yes"
-        oversight = getattr(flow, "human_oversight", "") or stated
+        description = flow.automated_decision_description.rstrip(". ") or "Yes"
+        oversight = flow.human_oversight or stated
         automated = f"{description}. Human oversight: {oversight}"
     justifications = "; ".join(
-        f"{link.category.name}: {getattr(link, 'justification', '')}"
+        f"{link.category.name}: {link.justification}"
         for link in sorted(flow.categories, key=lambda link: link.category.name)
-        if getattr(link, "justification", "")
+        if link.justification
     )
     return {
-        "legal_authority": getattr(flow, "legal_authority", "") or stated,
-        "data_subjects": getattr(flow, "data_subjects", "") or stated,
+        "legal_authority": flow.legal_authority or stated,
+        "data_subjects": flow.data_subjects or stated,
         "minors": "Yes" if flow.includes_minors else "No",
         "automated_decisions": automated,
         "justifications": justifications or stated,

@@ -13,7 +13,15 @@ from sqlalchemy import select
 from sharing.agreements.models import Agreement, agreement_flows
 from sharing.auth.models import Department
 from sharing.extensions import db
-from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, Sensitivity
+from sharing.flows.models import (
+    DataCategory,
+    DataFlow,
+    FlowCategory,
+    FlowStatus,
+    Sensitivity,
+    TransferMethod,
+)
+from sharing.vendors.models import Organisation, OrganisationKind
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class CategoryLink:
     """A flow's link to a category, shaped like FlowCategory (`link.category`)."""
 
     category: CoveredCategory
+    justification: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,13 +75,22 @@ class CoveredFlow:
     includes_minors: bool
     includes_vulnerable: bool
     notice_given: bool
+    legal_authority: str
+    data_subjects: str
+    automated_decision_description: str
+    human_oversight: str
+    transfer_method: TransferMethod
+    estimated_records: int | None
+    organisation_kind: OrganisationKind | None = None
     department: DepartmentName | None = None
     categories: tuple[CategoryLink, ...] = ()
 
 
-# The columns read for each record: its fields, less the two read from other tables.
+# The columns read for each record: its fields, less the three read from other tables.
 FLOW_FACTS = tuple(
-    f.name for f in fields(CoveredFlow) if f.name not in ("department", "categories")
+    f.name
+    for f in fields(CoveredFlow)
+    if f.name not in ("organisation_kind", "department", "categories")
 )
 CATEGORY_FACTS = tuple(f.name for f in fields(CoveredCategory))
 
@@ -82,27 +100,35 @@ def covered_flows(agreement: Agreement) -> list[CoveredFlow]:
     covered = agreement_flows.c.agreement_id == agreement.id
     connection = db.session.connection()
     flow_rows = connection.execute(
-        select(*(getattr(DataFlow, name) for name in FLOW_FACTS), Department.name)
+        select(
+            *(getattr(DataFlow, name) for name in FLOW_FACTS), Organisation.kind, Department.name
+        )
         .join(agreement_flows, agreement_flows.c.flow_id == DataFlow.id)
+        .join(Organisation, Organisation.id == DataFlow.organisation_id)
         .outerjoin(Department, Department.id == DataFlow.department_id)
         .where(covered)
     ).all()
     category_rows = connection.execute(
-        select(FlowCategory.flow_id, *(getattr(DataCategory, name) for name in CATEGORY_FACTS))
+        select(
+            FlowCategory.flow_id,
+            FlowCategory.justification,
+            *(getattr(DataCategory, name) for name in CATEGORY_FACTS),
+        )
         .join(DataCategory, DataCategory.id == FlowCategory.category_id)
         .join(agreement_flows, agreement_flows.c.flow_id == FlowCategory.flow_id)
         .where(covered)
     )
     links: dict[int, list[CategoryLink]] = defaultdict(list)
-    for flow_id, *values in category_rows:
+    for flow_id, justification, *values in category_rows:
         category = CoveredCategory(**dict(zip(CATEGORY_FACTS, values, strict=True)))
-        links[flow_id].append(CategoryLink(category))
+        links[flow_id].append(CategoryLink(category, justification or ""))
     flows = []
-    for *values, department in flow_rows:
+    for *values, kind, department in flow_rows:
         facts = dict(zip(FLOW_FACTS, values, strict=True))
         flows.append(
             CoveredFlow(
                 **facts,
+                organisation_kind=kind,
                 department=DepartmentName(department) if department is not None else None,
                 categories=tuple(links[facts["id"]]),
             )

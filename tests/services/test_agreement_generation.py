@@ -19,6 +19,7 @@ from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import FlowStatus, Sensitivity
 from tests.factories import (
+    add_category,
     make_approved_flow,
     make_category,
     make_contact,
@@ -423,3 +424,48 @@ def test_renewal_amendment_lists_each_changed_parameter_against_the_original(set
     text = docx_text(files.read(amendment.generated_file))
     assert re.search(r"BRN-1 [^\n|]+ \| [^\n]*: 72 hours → 48 hours\.", text)
     assert "This renewal makes one change to the Original Agreement" in text
+
+
+def test_exhibit_a_states_authority_subjects_minors_decisions_and_justifications(setting):
+    plates = make_category(name="Plate reads")
+    flow = make_approved_flow(
+        setting["organisation"],
+        (),
+        system_name="Curb management",
+        legal_authority="Cal. Veh. Code 22508",
+        data_subjects="Drivers parking in metered zones",
+        includes_minors=True,
+        automated_decisions=True,
+        automated_decision_description="Scores parking sessions for review.",
+        human_oversight="An officer confirms every citation",
+    )
+    add_category(flow, plates, justification="Matches a session to a paid permit")
+    db.session.refresh(flow)
+    agreement = _generate(setting, _draft(setting, [flow]))
+
+    text = docx_text(files.read(agreement.generated_file))
+    assert "Cal. Veh. Code 22508" in text
+    assert "Drivers parking in metered zones" in text
+    assert "Scores parking sessions for review. Human oversight: An officer confirms" in text
+    assert "Plate reads: Matches a session to a paid permit" in text
+
+
+def test_covered_flows_carry_the_facts_the_rules_read(setting):
+    from sharing.agreements.covered import covered_flows
+    from sharing.flows.models import TransferMethod
+    from sharing.vendors.models import OrganisationKind
+
+    flow = make_approved_flow(
+        setting["organisation"],
+        (make_category(),),
+        data_subjects="Students of partner schools",
+        transfer_method=TransferMethod.VENDOR_COLLECTS,
+        estimated_records=250_000,
+    )
+    agreement = _draft(setting, [flow])
+
+    (covered,) = covered_flows(agreement)
+    assert covered.data_subjects == "Students of partner schools"
+    assert covered.transfer_method == TransferMethod.VENDOR_COLLECTS
+    assert covered.estimated_records == 250_000
+    assert covered.organisation_kind == OrganisationKind.VENDOR

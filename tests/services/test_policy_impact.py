@@ -75,7 +75,8 @@ def _generate(actor, agreement):
 def test_every_agreement_not_yet_ended_is_concerned():
     """Drafts, generated, sent, executed, active and expiring; never expired, renewed or
     terminated."""
-    assert AFFECTED == (S.DRAFT, S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING)
+    open_statuses = (S.DRAFT, S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING)
+    assert open_statuses == AFFECTED
 
 
 def test_impact_groups_agreements_by_status_with_the_step_each_needs(actor):

@@ -135,7 +135,7 @@ def test_publish_page_shows_the_same_groups_before_publishing(client, login_as):
 
     html = _html(client, f"/obligations/{version.id}/publish")
 
-    assert '<h3 class="h6" id="impact-draft">Draft (1)</h3>' in html
+    assert '<h3 class="h5 mt-3" id="impact-draft">Draft (1)</h3>' in html
     assert f'id="impact-row-{drafted.id}"' in html
 
 

@@ -29,6 +29,7 @@ from sharing.agreements.drafting import (
 )
 from sharing.agreements.models import Agreement, AgreementTemplate
 from sharing.agreements.plans import Plan, build_context, plan_agreement
+from sharing.agreements.policy_impact import move_to_latest_policy
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
@@ -148,6 +149,8 @@ def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
     committed); returns the stored file's name. Nothing is stored when rendering fails."""
     flows = covered_flows(agreement)
     _check_flows_in_force(flows)
+    # A draft follows the policy published since it was drafted; signed ones never reach here.
+    move_to_latest_policy(agreement, flows=flows)
     data, plan = render_agreement(agreement, generated_on=today, flows=flows)
     stored = store_document(agreement, data)
     agreement.generated_at = utcnow()

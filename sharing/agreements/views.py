@@ -50,6 +50,7 @@ from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
+from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
@@ -122,6 +123,8 @@ def new_agreement():
     if request.method == "GET" and not form.title.data:
         form.title.data = _default_title(organisation)
         form.flows.data = [f.id for f in drafting.eligible_flows(organisation)]
+        # The impact page's "Prepare a renewal amendment" names the agreement to amend.
+        form.renews.data = positive_int(request.args.get("renews"))
     if form.validate_on_submit():
         try:
             agreement = drafting.draft_agreement(

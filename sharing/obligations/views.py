@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from sharing.agreements.policy_impact import impact_of
+from sharing.agreements.policy_impact import by_status, impact_of
 from sharing.auth.forms import ConfirmForm
 from sharing.core.access import roles_required
 from sharing.core.clock import now
@@ -184,7 +184,7 @@ def publish(version_id: int):
         if done is not None:
             return done
     return render_template(
-        "obligations/publish.html", form=form, version=version, impacts=impact_of(version)
+        "obligations/publish.html", form=form, version=version, **_impact(version)
     )
 
 
@@ -192,4 +192,10 @@ def publish(version_id: int):
 @roles_required(*Role.STAFF)
 def impact(version_id: int):
     version = db.get_or_404(PolicyVersion, version_id)
-    return render_template("obligations/impact.html", version=version, impacts=impact_of(version))
+    return render_template("obligations/impact.html", version=version, **_impact(version))
+
+
+def _impact(version: PolicyVersion) -> dict:
+    """The agreements a version concerns, grouped by status, for the publish and impact pages."""
+    impacts = impact_of(version)
+    return {"impacts": impacts, "groups": by_status(impacts)}

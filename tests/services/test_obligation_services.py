@@ -255,9 +255,10 @@ def make_agreement(version: PolicyVersion, status=AgreementStatus.ACTIVE, **valu
 
 
 def test_impact_lists_changed_removed_and_added_obligations(db, published, draft, privacy):
-    """Per active agreement: parameter changes, removals, new codes and rules that now apply."""
+    """Per agreement not yet ended (drafts too): parameter changes, removals, new codes and
+    rules that now apply, drafts listed before the agreements in force."""
     active = make_agreement(published)
-    make_agreement(published, status=AgreementStatus.DRAFT)
+    drafted = make_agreement(published, status=AgreementStatus.DRAFT)
     breach = obligation(draft, "BRN-1")
     params = copy.deepcopy(breach.parameters)
     params[0].update(default=48, min=48)
@@ -276,8 +277,10 @@ def test_impact_lists_changed_removed_and_added_obligations(db, published, draft
         version=draft,
         values=edited(obligation(draft, "NOT-1"), code="NOT-2", title="Second notice"),
     )
-    (impact,) = impact_of(draft)
-    assert impact.agreement.id == active.id
+    drafted_impact, impact = impact_of(draft)
+    assert (drafted_impact.agreement.id, impact.agreement.id) == (drafted.id, active.id)
+    assert drafted_impact.action.text == "Regenerate on policy 2026.2"
+    assert impact.action.text == "Prepare a renewal amendment"
     kinds = {c.code: c.kind for c in impact.changes}
     assert kinds == {
         "BRN-1": "changed",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from sharing.agreements.context import long_date
 from sharing.agreements.drafting import EDITABLE
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.terms import FRAME_PARAMETERS
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory
 from sharing.obligations.clauses import check_value, declared
@@ -151,7 +152,10 @@ def move_to_latest_policy(
     obligations = [o for o, _ in applicable_obligations(latest, covered)]
     agreement.policy_version = latest
     agreement.obligation_codes = [o.code for o in obligations]
-    agreement.parameters = fitted(declared(obligations), agreement.parameters or {})
+    specs = declared(obligations)
+    # The frame terms (terms.py) are the agreement's own and survive the move like the rest.
+    frame = {spec["name"]: spec for spec in FRAME_PARAMETERS if spec["name"] not in specs}
+    agreement.parameters = fitted({**frame, **specs}, agreement.parameters or {})
     return left
 
 

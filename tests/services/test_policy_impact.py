@@ -130,6 +130,7 @@ def test_regenerating_a_draft_moves_it_to_the_latest_policy(actor):
     agreement = _generate(actor, _draft(actor, **AGREED))
     old_policy = agreement.policy_version
     assert agreement.parameters["training_interval_months"] == 18
+    agreement.parameters = {**agreement.parameters, "cure_days": 20}  # a frame term
     version = publish_newer()
 
     _generate(actor, agreement)
@@ -138,6 +139,7 @@ def test_regenerating_a_draft_moves_it_to_the_latest_policy(actor):
     assert agreement.parameters["retention_days"] == 1000  # still within 30-3650
     assert agreement.parameters["breach_notice_hours"] == 72  # 30 is below the new minimum 48
     assert "training_interval_months" not in agreement.parameters
+    assert agreement.parameters["cure_days"] == 20  # the agreement's own terms stay
     assert "PER-1" not in agreement.obligation_codes and "BRN-1" in agreement.obligation_codes
     assert newer_policy_for(agreement) is None
     event = db.session.scalars(

@@ -46,7 +46,7 @@ MAX_POWER_BITS = 4096
 # Every zip entry gets this timestamp, so that the same inputs give the same bytes.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters XML 1.0 cannot carry, plus \a and \f, which docxtpl turns into paragraph breaks.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Wall-clock time allowed for the trial child to start Python and import the app.
 STARTUP_ALLOWANCE = 10.0
@@ -108,13 +108,13 @@ def plain_context(value: Any) -> Any:
     """A deep copy of the context holding only plain data and XML-safe text."""
     kind = type(value)  # exact types first: the common case, and much cheaper than isinstance
     if kind is str:
-        return _XML_ILLEGAL.sub("", value)
+        return XML_ILLEGAL.sub("", value)
     if kind is dict:
         return {str(key): plain_context(item) for key, item in value.items()}
     if kind is list:
         return [plain_context(item) for item in value]
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", str(value))  # str() also drops a Markup subclass
+        return XML_ILLEGAL.sub("", str(value))  # str() also drops a Markup subclass
     if value is None or isinstance(value, bool | int | float | date | datetime):
         return value
     if isinstance(value, dict):
@@ -194,14 +194,14 @@ def deterministic_zip(data: bytes) -> bytes:
     return bytes(buffer)
 
 
-_FIXED_DOS_TIME = 0  # 00:00:00
-_FIXED_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
+FIXED_DOS_TIME = 0  # 00:00:00
+FIXED_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
 
 
 def _stamp(buffer: bytearray, offset: int, signature: bytes, field: int) -> None:
     if buffer[offset : offset + 4] != signature:
         raise RenderFailed("The rendered document is not a well-formed zip.", code="zip")
-    struct.pack_into("<HH", buffer, offset + field, _FIXED_DOS_TIME, _FIXED_DOS_DATE)
+    struct.pack_into("<HH", buffer, offset + field, FIXED_DOS_TIME, FIXED_DOS_DATE)
 
 
 def docx_text(data: bytes) -> str:

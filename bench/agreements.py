@@ -1,6 +1,7 @@
 """Agreement benchmarks: generation end to end against raw docxtpl, and the bulk renewal zip.
 
 Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANCE.md)
+(`python -m bench agreements pdfs` runs this and the PDF conversions, bench/pdfs.py.)
 
 - Generation: an organisation with 1, 50 and 1,000 approved flows (2-3 categories, a
   subprocessor or two, a department each) and a draft over all of them with the shipped vendor
@@ -11,7 +12,9 @@ Run: python -m bench.agreements   (prints Markdown to paste into docs/PERFORMANC
   context, autoescape=True)` then `save`. One warm-up, then the median of 7 runs (5 at 1,000
   rows), the end-to-end and raw runs interleaved so that a busy machine slows both alike,
   each after a `gc.collect()` so that no run pays for the garbage of the one before. The
-  SQL statements of one generation are counted with an engine listener.
+  SQL statements of one generation are counted with an engine listener. The whole
+  measurement runs RUNS (3) times, each on a fresh database, and every run's ratios are
+  printed: the goal is met only when it holds in all of them.
 - Bulk renewal zip: N agreements (20, 100) in force expiring inside a window, each over 1-3
   approved flows; `bulk.renewal_zip` over `bulk.plan_renewals(...)` consumed fully into a file.
   Each size runs in a fresh child process (`--bulk-child N workdir`); its peak memory is
@@ -41,6 +44,7 @@ from pathlib import Path
 from sqlalchemy import event, insert, select
 
 SIZES = ((1, 7), (50, 7), (1000, 5))  # exhibit rows, repetitions
+RUNS = 3  # the generation benchmark runs this often, each on a fresh database
 BULK_SIZES = (20, 100, 200)
 GOAL = 1.3
 TODAY = date(2026, 6, 1)
@@ -549,17 +553,30 @@ def main() -> None:
     for count in BULK_SIZES:
         with tempfile.TemporaryDirectory() as tmp:
             bulk.append(bulk_in_child(count, Path(tmp)))
-    with tempfile.TemporaryDirectory() as tmp:
-        results, profiles = generation_bench(Path(tmp))
+    runs, profiles = [], {}
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            results, found = generation_bench(Path(tmp))
+        runs.append(results)
+        profiles.update(found)
+    results = runs[0]
 
-    print("| exhibit rows | clauses | raw docxtpl (s) | end to end (s) | ratio | SQL statements |")
-    print("|---|---|---|---|---|---|")
-    for (_, repeats), r in zip(SIZES, results, strict=True):
+    ratios = " | ".join(f"ratio, run {n}" for n in range(1, RUNS + 1))
+    print(
+        f"| exhibit rows | clauses | raw docxtpl (s) | end to end (s) | {ratios} | SQL statements |"
+    )
+    print("|---|---|---|---|" + "---|" * RUNS + "---|")
+    for index, ((_, repeats), r) in enumerate(zip(SIZES, results, strict=True)):
+        cells = " | ".join(f"{run[index]['ratio']:.2f}×" for run in runs)
         print(
             f"| {r['rows']:,} (median of {repeats}) | {r['clauses']} | {r['raw']:.3f} "
-            f"| {r['end_to_end']:.3f} | {r['ratio']:.2f}× | {r['statements']} |"
+            f"| {r['end_to_end']:.3f} | {cells} | {r['statements']} |"
         )
-    print(f"\nGoal: end to end ≤ {GOAL}× raw docxtpl.\n")
+    met = sum(all(r["ratio"] <= GOAL for r in run) for run in runs)
+    print(
+        f"\nGoal: end to end ≤ {GOAL}× raw docxtpl at every size; met in {met} of {RUNS} runs. "
+        "The seconds and the steps below are run 1's.\n"
+    )
     head = " | ".join(f"{r['rows']:,} rows" for r in results)
     print(f"| where the end-to-end time goes (median s) | {head} |")
     print("|---|" + "---|" * len(results))

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,  # limit on one evidence file
     "EVIDENCE_MAX_PIXELS": 40_000_000,  # an evidence image with more pixels is refused
     "SOFFICE_BINARY": "soffice",  # LibreOffice's command, on PATH or as a full path
+    # "host:port" of a unoserver keeping LibreOffice warm; blank: a one-off soffice per PDF
+    "PDF_UNOSERVER": "",
     "CITY_NAME": "City of San José",  # the City party of generated agreements
     "CITY_ADDRESS": "200 E. Santa Clara Street, San José, CA 95113",
     "CITY_SIGNATORY_NAME": "",  # blank: the signature block leaves the name to be written in

@@ -46,7 +46,7 @@ MAX_POWER_BITS = 4096
 # Every zip entry gets this timestamp, so that the same inputs give the same bytes.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters XML 1.0 cannot carry, plus \a and \f, which docxtpl turns into paragraph breaks.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Wall-clock time allowed for the trial child to start Python and import the app.
 STARTUP_ALLOWANCE = 10.0
@@ -71,6 +71,7 @@ class ContractEnvironment(ImmutableSandboxedEnvironment):
             undefined=StrictUndefined,
             keep_trailing_newline=True,
             loader=DictLoader({}),  # {% include %} and {% import %} find nothing
+            finalize=printable,
         )
         # range, lipsum, cycler, joiner, namespace and dict are not part of the contract.
         self.globals.clear()
@@ -104,18 +105,40 @@ class _SandboxedDocxTemplate(DocxTemplate):
         super().render_properties(context, jinja_env.overlay(autoescape=False))
 
 
+def printable(value: Any) -> Any:
+    """Every value a template prints passes here before autoescape: text loses the characters
+    XML cannot carry, wherever it came from (the context, a filter, a concatenation)."""
+    if type(value) is str:
+        return XML_ILLEGAL.sub("", value)
+    return value
+
+
+# Values the context passes through as they are: immutable, and printed through `printable`.
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
 def plain_context(value: Any) -> Any:
-    """A deep copy of the context holding only plain data and XML-safe text."""
+    """A copy of the context's containers holding only plain data, strings as plain `str`.
+
+    Plain values are shared, not copied (the sandbox is immutable, so a template cannot
+    change them); a `str` subclass such as Markup becomes a plain `str`, so autoescape treats
+    it like any other text.
+    """
     kind = type(value)  # exact types first: the common case, and much cheaper than isinstance
-    if kind is str:
-        return _XML_ILLEGAL.sub("", value)
     if kind is dict:
-        return {str(key): plain_context(item) for key, item in value.items()}
+        return {
+            key if type(key) is str else str(key): item
+            if type(item) in _PLAIN
+            else plain_context(item)
+            for key, item in value.items()
+        }
     if kind is list:
-        return [plain_context(item) for item in value]
+        return [item if type(item) in _PLAIN else plain_context(item) for item in value]
+    if kind in _PLAIN:
+        return value
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", str(value))  # str() also drops a Markup subclass
-    if value is None or isinstance(value, bool | int | float | date | datetime):
+        return str(value)  # drops a Markup subclass
+    if isinstance(value, bool | int | float | date | datetime):
         return value
     if isinstance(value, dict):
         return {str(key): plain_context(item) for key, item in value.items()}
@@ -194,14 +217,14 @@ def deterministic_zip(data: bytes) -> bytes:
     return bytes(buffer)
 
 
-_FIXED_DOS_TIME = 0  # 00:00:00
-_FIXED_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
+FIXED_DOS_TIME = 0  # 00:00:00
+FIXED_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
 
 
 def _stamp(buffer: bytearray, offset: int, signature: bytes, field: int) -> None:
     if buffer[offset : offset + 4] != signature:
         raise RenderFailed("The rendered document is not a well-formed zip.", code="zip")
-    struct.pack_into("<HH", buffer, offset + field, _FIXED_DOS_TIME, _FIXED_DOS_DATE)
+    struct.pack_into("<HH", buffer, offset + field, FIXED_DOS_TIME, FIXED_DOS_DATE)
 
 
 def docx_text(data: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
@@ -49,3 +50,17 @@ def test_bulk_benchmark_writes_one_amendment_per_expiring_agreement(tmp_path):
     assert "SUMMARY.csv" in names
     assert result["zip_bytes"] == (tmp_path / "renewals.zip").stat().st_size
     assert result["peak_kib"] >= result["setup_kib"] > 0
+
+
+def test_pdf_benchmark_converts_the_same_agreement_both_ways_with_its_properties():
+    """bench.pdfs feeds the app's converter and unoserver's client the same .docx."""
+    from docx import Document
+
+    from bench import pdfs
+
+    docx = pdfs.agreement_docx()
+
+    properties = Document(io.BytesIO(docx)).core_properties
+    assert properties.keywords == "DSA-2026-0042"
+    assert properties.title
+    assert callable(pdfs.uno_client_class().convert)

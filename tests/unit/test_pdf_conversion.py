@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from sharing.agreements.pdf import PdfFailed, PdfUnavailable, docx_to_pdf, pdf_available
+from sharing.agreements.pdf import (
+    PdfFailed,
+    PdfUnavailable,
+    cli_target,
+    docx_to_pdf,
+    pdf_available,
+)
 
 DOCX = b"PK\x03\x04 not really a docx; the fakes never read it"
 
@@ -86,7 +92,7 @@ def test_conversion_runs_headless_with_its_own_profile_home_and_session(tmp_path
     assert f"-env:UserInstallation={(scratch / 'profile').as_uri()}" in record["args"]
     assert record["args"][-5:] == [
         "--convert-to",
-        "pdf",
+        cli_target(),
         "--outdir",
         str(scratch / "out"),
         str(scratch / "in" / "agreement.docx"),

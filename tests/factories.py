@@ -46,6 +46,11 @@ def make_organisation(**overrides) -> Organisation:
         "kind": OrganisationKind.VENDOR,
         "legal_name": f"Vendor {n} Inc.",
         "common_name": f"Vendor {n}",
+        # A complete notice address, so an agreement with the organisation can be generated.
+        "address_line1": f"{100 + n} Market Street",
+        "city": "San José",
+        "region": "CA",
+        "postal_code": "95113",
         "country": "US",
     }
     values.update(overrides)
@@ -62,6 +67,22 @@ def make_contact(organisation: Organisation, **overrides) -> Contact:
     }
     values.update(overrides)
     return _save(Contact(**values))
+
+
+def make_signatory(organisation: Organisation, **overrides) -> Contact:
+    """The contact who signs for the organisation, with the name and title a signature
+    block needs."""
+    values = {"role": ContactRole.SIGNATORY, "title": "Chief Executive Officer"}
+    values.update(overrides)
+    return make_contact(organisation, **values)
+
+
+def make_ready_organisation(**overrides) -> Organisation:
+    """An organisation an agreement can be generated with: its address and a signatory."""
+    organisation = make_organisation(**overrides)
+    make_signatory(organisation)
+    db.session.refresh(organisation)
+    return organisation
 
 
 def make_user(role: str | Role = "admin", password: str | None = None, **overrides) -> User:

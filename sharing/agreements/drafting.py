@@ -18,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from sharing.agreements import template_library
 from sharing.agreements.dates import term_end
-from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate, TemplateKind
+from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.agreements.queries import MAX_NOTICE_DAYS
+from sharing.agreements.readiness import template_problem
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
@@ -254,8 +255,8 @@ def check_content(
         errors["template"] = "That template is no longer in use. Choose another."
     elif not template.versions:
         errors["template"] = "That template has no uploaded version yet."
-    elif template.kind == TemplateKind.RENEWAL_AMENDMENT and renews is None:
-        errors["template"] = "A renewal amendment must name the agreement it renews."
+    elif problem := template_problem(organisation=organisation, kind=template.kind, renews=renews):
+        errors["template"] = problem
     if renews is not None and renews.organisation_id != organisation.id:
         errors["renews"] = "The agreement renewed must be this organisation's."
     if not terms.title.strip():

@@ -12,10 +12,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from sharing.agreements.conflicts import MIN_REASON_CHARS
 from sharing.agreements.drafting import TERM_BOUNDS, Terms
 from sharing.core.forms import optional_int
 
@@ -128,6 +130,26 @@ def parameters_form(plan, formdata=None) -> FlaskForm:
 
 class GenerateForm(FlaskForm):
     version = HiddenField()
+
+
+class AcceptConflictForm(FlaskForm):
+    """Accept one conflict before generation: which one (its code) and why."""
+
+    code = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        "Why this is acceptable",
+        validators=[
+            DataRequired(message="Give the reason for accepting this conflict."),
+            Length(
+                min=MIN_REASON_CHARS,
+                max=2000,
+                message=f"Write at least a sentence ({MIN_REASON_CHARS} characters or more).",
+            ),
+        ],
+        description="Recorded on the agreement with your name and the time, for the audit trail.",
+    )
+    version = HiddenField()
+    submit = SubmitField("Accept this conflict")
 
 
 class BulkRenewalForm(FlaskForm):

@@ -42,6 +42,8 @@ CONDITIONAL = {"SUB-1", "SEC-2", "AUT-1", "AUT-2", "EQU-1", "CHD-1", "LPR-1", "L
 def _terms(**overrides) -> Terms:
     values = {"title": "Data protection agreement", "effective_date": date(2027, 1, 1)}
     values.update(overrides)
+    if values.get("department_id") is None:  # a complete agreement names its lead department
+        values["department_id"] = make_department().id
     return Terms(**values)
 
 
@@ -68,6 +70,10 @@ def _everything_flow(organisation):
         system_name="Parking enforcement",
         storage_location="Montréal data centre",
         storage_country="CA",
+        # Within the plate-data limit and with the human review described, so the flow
+        # raises every conditional obligation without conflicting with one.
+        retention_days=30,
+        human_oversight="An enforcement officer reviews every flagged plate first.",
         includes_minors=True,
         includes_vulnerable=True,
         automated_decisions=True,
@@ -135,7 +141,8 @@ def test_every_conditional_obligation_appears_when_its_rule_applies(setting):
     ("overrides", "expected"),
     [
         ({"includes_minors": True}, {"CHD-1"}),
-        ({"automated_decisions": True, "automated_decision_description": "Scores"},
+        ({"automated_decisions": True, "automated_decision_description": "Scores",
+          "human_oversight": "A caseworker reviews each score before it is used."},
          {"AUT-1", "AUT-2", "EQU-1"}),
         ({"subprocessors": [{"name": "Mailer", "service": "Email", "country": "US"}]},
          {"SUB-1"}),

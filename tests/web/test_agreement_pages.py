@@ -47,7 +47,9 @@ def test_privacy_office_drafts_sets_parameters_previews_generates_and_downloads(
     assert "Permit portal" in page.get_data(as_text=True)
 
     url = f"/agreements/new?organisation={organisation.id}"
-    response = client.post_form(url, terms_form([flow.id], template=str(template.id)))
+    response = client.post_form(
+        url, terms_form([flow.id], template=str(template.id), department=str(flow.department_id))
+    )
     assert response.status_code == 302
     agreement = db.session.scalars(select(Agreement)).one()
     assert response.headers["Location"].endswith(f"/agreements/{agreement.id}/parameters")

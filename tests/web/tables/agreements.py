@@ -16,8 +16,8 @@ from sharing.vendors.models import Organisation
 from tests.factories import (
     make_approved_flow,
     make_category,
-    make_organisation,
     make_policy,
+    make_ready_organisation,
     make_template_version,
     make_user,
 )
@@ -30,11 +30,12 @@ AUTHORS = ("admin", "privacy")
 
 
 def ready_organisation(**overrides: Any) -> tuple[Organisation, DataFlow]:
-    """A published policy, a vendor template, and an organisation with one approved flow."""
+    """A published policy, a vendor template, and an organisation ready for an agreement
+    (address and signatory) with one approved flow."""
     make_policy()
     if not template_library.active_templates(TemplateKind.VENDOR_DPA):
         make_template_version(TemplateKind.VENDOR_DPA)
-    organisation = make_organisation(**overrides)
+    organisation = make_ready_organisation(**overrides)
     flow = make_approved_flow(organisation, (make_category(),), system_name="Permit portal")
     return organisation, flow
 
@@ -43,7 +44,11 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
     """A draft agreement made through the service (and generated, if asked)."""
     organisation, flow = ready_organisation()
     actor = make_user("privacy")
-    values = {"title": "Data protection agreement", "effective_date": date(2027, 1, 1)}
+    values = {
+        "title": "Data protection agreement",
+        "effective_date": date(2027, 1, 1),
+        "department_id": flow.department_id,
+    }
     values.update(terms)
     agreement = drafting.draft_agreement(
         actor=actor,

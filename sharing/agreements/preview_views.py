@@ -159,8 +159,9 @@ def preview_page(agreement: Agreement, *, posted: AcceptConflictForm | None = No
         else AcceptConflictForm(formdata=None, code=conflict.code, version=agreement.version)
         for conflict in checks.open
     }
-    problems = dict(checks.problems)
-    if checks.open:
+    # Only an agreement that may still be generated has a checklist; a signed one is history.
+    problems = dict(checks.problems) if agreement.status in drafting.EDITABLE else {}
+    if checks.open and agreement.status in drafting.EDITABLE:
         problems["conflicts"] = conflicts.summary(checks.open)
     return render_template(
         "agreements/preview.html",

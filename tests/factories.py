@@ -46,11 +46,6 @@ def make_organisation(**overrides) -> Organisation:
         "kind": OrganisationKind.VENDOR,
         "legal_name": f"Vendor {n} Inc.",
         "common_name": f"Vendor {n}",
-        # A complete notice address, so an agreement with the organisation can be generated.
-        "address_line1": f"{100 + n} Market Street",
-        "city": "San José",
-        "region": "CA",
-        "postal_code": "95113",
         "country": "US",
     }
     values.update(overrides)
@@ -77,9 +72,18 @@ def make_signatory(organisation: Organisation, **overrides) -> Contact:
     return make_contact(organisation, **values)
 
 
+# A complete notice address, which an agreement's generation needs.
+NOTICE_ADDRESS = {
+    "address_line1": "200 Market Street",
+    "city": "San José",
+    "region": "CA",
+    "postal_code": "95113",
+}
+
+
 def make_ready_organisation(**overrides) -> Organisation:
     """An organisation an agreement can be generated with: its address and a signatory."""
-    organisation = make_organisation(**overrides)
+    organisation = make_organisation(**{**NOTICE_ADDRESS, **overrides})
     make_signatory(organisation)
     db.session.refresh(organisation)
     return organisation

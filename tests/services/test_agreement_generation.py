@@ -19,6 +19,7 @@ from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import FlowStatus, Sensitivity
 from tests.factories import (
+    NOTICE_ADDRESS,
     make_approved_flow,
     make_category,
     make_contact,
@@ -85,7 +86,9 @@ def _everything_flow(organisation):
 @pytest.fixture
 def setting(db):
     policy = make_policy()
-    organisation = make_organisation(legal_name="Peña & Hijos <S.A.>", common_name="Peña & Hijos")
+    organisation = make_organisation(
+        legal_name="Peña & Hijos <S.A.>", common_name="Peña & Hijos", **NOTICE_ADDRESS
+    )
     make_contact(organisation, role="signatory", name="José Ángel Muñoz", title="Director")
     version = make_template_version(TemplateKind.VENDOR_DPA)
     actor = make_user("privacy")
@@ -223,7 +226,9 @@ def test_parameter_outside_its_bounds_is_refused_and_nothing_changes(setting):
 
 
 def test_escaping_corpus_round_trips_through_the_generated_document(setting):
-    organisation = make_organisation(legal_name=ESCAPING_CORPUS[0], common_name="Corpus")
+    organisation = make_organisation(
+        legal_name=ESCAPING_CORPUS[0], common_name="Corpus", **NOTICE_ADDRESS
+    )
     make_contact(organisation, role="signatory", name=ESCAPING_CORPUS[1], title="Chair")
     flows = [
         make_approved_flow(organisation, (make_category(),), system_name=value[:200],

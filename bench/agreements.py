@@ -147,12 +147,21 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
         )
     )
     categories = list(db.session.scalars(select(DataCategory.id)))
+    # Plate and biometric data kept past LPR-1's 30 days would be a conflict that stops
+    # generation, so flows sharing such a category keep it 30 days, as the policy asks.
+    surveillance = set(
+        db.session.scalars(
+            select(DataCategory.id).where(DataCategory.is_licence_plate | DataCategory.is_biometric)
+        )
+    )
     departments = list(db.session.scalars(select(Department.id)))
     start = (db.session.scalar(select(db.func.max(DataFlow.id))) or 0) + 1
     rows, links = [], []
     for index in range(flows):
         flow_id = start + index
         kind = index % len(SYSTEMS)
+        shared = rng.sample(categories, rng.randint(2, 3))
+        retention = rng.choice((365, 730, 1825))
         rows.append(
             {
                 "id": flow_id,
@@ -168,7 +177,7 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
                 "estimated_records": rng.randint(1_000, 500_000),
                 "storage_location": "AWS us-west-2",
                 "storage_country": "US",
-                "retention_days": rng.choice((365, 730, 1825)),
+                "retention_days": 30 if surveillance.intersection(shared) else retention,
                 "disposal_method": "secure deletion",
                 "subprocessors": rng.sample(SUBPROCESSORS, rng.randint(1, 2)),
                 "status": FlowStatus.APPROVED,
@@ -179,7 +188,7 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
         )
         links.extend(
             {"flow_id": flow_id, "category_id": category, "justification": "To provide it"}
-            for category in rng.sample(categories, rng.randint(2, 3))
+            for category in shared
         )
     for begin in range(0, len(rows), 1000):
         db.session.execute(insert(DataFlow), rows[begin : begin + 1000])
@@ -205,7 +214,9 @@ def draft_over(organisation_id: int, flow_ids: list[int], *, title: str) -> int:
         organisation=db.session.get(Organisation, organisation_id),
         flows=flows,
         template=template_library.active_templates(TemplateKind.VENDOR_DPA)[0],
-        terms=drafting.Terms(title=title, effective_date=TODAY, department_id=None),
+        terms=drafting.Terms(
+            title=title, effective_date=TODAY, department_id=flows[0].department_id
+        ),
         today=TODAY,
     )
     return agreement.id
@@ -430,11 +441,13 @@ def add_expiring_agreements(count: int, *, seed: int = 2026) -> None:
     """`count` active agreements, two per organisation, each over 1-3 of its approved flows,
     expiring inside WINDOW; bulk inserted."""
     from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+    from sharing.auth.models import Department
     from sharing.extensions import db
     from sharing.obligations.services import latest_published
 
     rng = random.Random(seed)
     policy = latest_published()
+    department = db.session.scalar(select(Department.id).order_by(Department.id))
     rows, links = [], []
     for pair in range((count + 1) // 2):
         organisation, flows = add_organisation(
@@ -448,6 +461,7 @@ def add_expiring_agreements(count: int, *, seed: int = 2026) -> None:
                     "number": f"DSA-2023-{number:04d}",
                     "title": f"Data protection agreement {number}",
                     "organisation_id": organisation,
+                    "department_id": department,
                     "policy_version_id": policy.id,
                     "parameters": {},
                     "obligation_codes": [],

@@ -64,6 +64,31 @@ def make_contact(organisation: Organisation, **overrides) -> Contact:
     return _save(Contact(**values))
 
 
+def make_signatory(organisation: Organisation, **overrides) -> Contact:
+    """The contact who signs for the organisation, with the name and title a signature
+    block needs."""
+    values = {"role": ContactRole.SIGNATORY, "title": "Chief Executive Officer"}
+    values.update(overrides)
+    return make_contact(organisation, **values)
+
+
+# A complete notice address, which an agreement's generation needs.
+NOTICE_ADDRESS = {
+    "address_line1": "200 Market Street",
+    "city": "San José",
+    "region": "CA",
+    "postal_code": "95113",
+}
+
+
+def make_ready_organisation(**overrides) -> Organisation:
+    """An organisation an agreement can be generated with: its address and a signatory."""
+    organisation = make_organisation(**{**NOTICE_ADDRESS, **overrides})
+    make_signatory(organisation)
+    db.session.refresh(organisation)
+    return organisation
+
+
 def make_user(role: str | Role = "admin", password: str | None = None, **overrides) -> User:
     n = _n()
     role = Role(role)

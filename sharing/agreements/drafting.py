@@ -18,15 +18,17 @@ from sqlalchemy.orm import selectinload
 
 from sharing.agreements import template_library
 from sharing.agreements.dates import term_end
-from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate, TemplateKind
+from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
 from sharing.agreements.queries import MAX_NOTICE_DAYS
+from sharing.agreements.readiness import template_problem
+from sharing.agreements.terms import check_with_terms, fitted, with_frame
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
-from sharing.obligations.clauses import check_parameters, declared
+from sharing.obligations.clauses import declared
 from sharing.obligations.rules import applicable_obligations
 from sharing.obligations.services import latest_published
 from sharing.vendors.models import Organisation
@@ -201,10 +203,11 @@ def set_parameters(
     values: dict[str, Any],
     expected_version: int | None,
 ) -> Agreement:
-    """Set the included obligations' parameters, each within its declared bounds."""
+    """Set the included obligations' parameters and the agreement's frame terms, each within
+    its declared bounds."""
     check_editable(agreement, expected_version)
     obligations = [o for o, _ in applicable_obligations(agreement.policy_version, agreement.flows)]
-    clean, errors = check_parameters(obligations, values)
+    clean, errors = check_with_terms(obligations, values)
     if errors:
         raise ValidationFailed(errors)
     before = dict(agreement.parameters or {})
@@ -254,8 +257,8 @@ def check_content(
         errors["template"] = "That template is no longer in use. Choose another."
     elif not template.versions:
         errors["template"] = "That template has no uploaded version yet."
-    elif template.kind == TemplateKind.RENEWAL_AMENDMENT and renews is None:
-        errors["template"] = "A renewal amendment must name the agreement it renews."
+    elif problem := template_problem(organisation=organisation, kind=template.kind, renews=renews):
+        errors["template"] = problem
     if renews is not None and renews.organisation_id != organisation.id:
         errors["renews"] = "The agreement renewed must be this organisation's."
     if not terms.title.strip():
@@ -301,14 +304,13 @@ def _back_to_draft(agreement: Agreement) -> None:
 
 
 def cover(agreement: Agreement, flows: list[DataFlow], *, chosen: dict[str, Any]) -> None:
-    """Cover these flows: the obligations whose rule holds for them, and their parameters.
-    Values in `chosen` stay while their obligation still applies; the others get defaults."""
+    """Cover these flows: the obligations whose rule holds for them, their parameters and
+    the frame terms. Values in `chosen` stay while their obligation still applies (frame
+    terms always do) and fit their bounds; the others get defaults."""
     obligations = [o for o, _ in applicable_obligations(agreement.policy_version, flows)]
     agreement.flows = list(flows)
     agreement.obligation_codes = [o.code for o in obligations]
-    agreement.parameters = {
-        name: chosen.get(name, spec["default"]) for name, spec in declared(obligations).items()
-    }
+    agreement.parameters = fitted(with_frame(declared(obligations)), chosen)
 
 
 def audit_values(agreement: Agreement) -> dict[str, Any]:

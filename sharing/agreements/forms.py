@@ -12,10 +12,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from sharing.agreements.conflicts import MIN_REASON_CHARS
 from sharing.agreements.drafting import TERM_BOUNDS, Terms
 from sharing.core.forms import optional_int
 
@@ -106,28 +108,49 @@ class AgreementForm(FlaskForm):
 
 
 def parameters_form(plan, formdata=None) -> FlaskForm:
-    """A form with one whole-number field per parameter of the plan, named as the parameter."""
+    """A form with one whole-number field per parameter of the plan (the obligations', then the
+    frame terms no obligation declares), named as the parameter."""
 
     class ParametersForm(FlaskForm):
         version = HiddenField()
         submit = SubmitField("Save parameters and preview")
 
-    for clause in plan.clauses:
-        for parameter in clause.parameters:
-            unit = f" ({parameter.unit})" if parameter.unit else ""
-            field = StringField(
-                f"{parameter.label}{unit}",
-                default=str(parameter.value),
-                description=f"Between {parameter.minimum} and {parameter.maximum}; the policy's "
-                f"default is {parameter.default}.",
-                validators=[DataRequired(message="Enter a number.")],
-            )
-            setattr(ParametersForm, parameter.name, field)
+    every = [parameter for clause in plan.clauses for parameter in clause.parameters]
+    for parameter in [*every, *plan.terms]:
+        unit = f" ({parameter.unit})" if parameter.unit else ""
+        field = StringField(
+            f"{parameter.label}{unit}",
+            default=str(parameter.value),
+            description=f"Between {parameter.minimum} and {parameter.maximum}; the default is "
+            f"{parameter.default}.",
+            validators=[DataRequired(message="Enter a number.")],
+        )
+        setattr(ParametersForm, parameter.name, field)
     return ParametersForm(formdata=formdata) if formdata is not None else ParametersForm()
 
 
 class GenerateForm(FlaskForm):
     version = HiddenField()
+
+
+class AcceptConflictForm(FlaskForm):
+    """Accept one conflict before generation: which one (its code) and why."""
+
+    code = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        "Why this is acceptable",
+        validators=[
+            DataRequired(message="Give the reason for accepting this conflict."),
+            Length(
+                min=MIN_REASON_CHARS,
+                max=2000,
+                message=f"Write at least a sentence ({MIN_REASON_CHARS} characters or more).",
+            ),
+        ],
+        description="Recorded on the agreement with your name and the time, for the audit trail.",
+    )
+    version = HiddenField()
+    submit = SubmitField("Accept this conflict")
 
 
 class BulkRenewalForm(FlaskForm):

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
-from sharing.agreements import files, rendering, template_library
+from sharing.agreements import conflicts, files, readiness, rendering, template_library
 from sharing.agreements.covered import CoveredFlow, covered_flows
+from sharing.agreements.docx_properties import agreement_properties, set_document_properties
 from sharing.agreements.drafting import (
     EDITABLE,
     S,
@@ -42,15 +44,31 @@ def render_agreement(
     agreement: Agreement, *, generated_on: date, flows: Sequence[CoveredFlow] | None = None
 ) -> tuple[bytes, Plan]:
     """The .docx the agreement's template version gives for it now, and the plan used.
-    `flows` are the covered flows when the caller has read them already."""
-    version = agreement.template_version
-    if version is None:
-        raise ValidationFailed({"template": "Choose a template for this agreement."})
+    `flows` are the covered flows when the caller has read them already. Refused (nothing is
+    rendered) while the agreement is incomplete or has an unaccepted conflict."""
     flows = covered_flows(agreement) if flows is None else flows
     plan = plan_agreement(agreement, flows=flows)
+    refuse_unless_ready(agreement, flows=flows, plan=plan)
+    version = agreement.template_version
     context = build_context(agreement, generated_on=generated_on, plan=plan, flows=flows)
     data = rendering.render_docx(template_library.read_version(version), context)
-    return data, plan
+    # The file says what it is (title, parties, number) whatever the template's own
+    # properties, so the .docx and the PDF made from it describe themselves alike.
+    properties = agreement_properties(agreement, city=current_app.config["CITY_NAME"])
+    return set_document_properties(data, **properties), plan
+
+
+def refuse_unless_ready(agreement: Agreement, *, flows: Sequence[CoveredFlow], plan: Plan) -> None:
+    """Raise ValidationFailed, by field, while anything would leave the document incomplete or
+    contradict the policy: what readiness finds, and the conflicts nobody has accepted."""
+    errors = readiness.problems(agreement, flows)
+    open_conflicts = conflicts.unresolved(
+        agreement, conflicts.find_conflicts(agreement, flows=flows, plan=plan)
+    )
+    if open_conflicts:
+        errors["conflicts"] = conflicts.summary(open_conflicts)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def generate_agreement(
@@ -109,6 +127,12 @@ def generate_renewal(
         apply_terms(amendment, terms)
         amendment.template_version = template_library.current_version(template)
         cover(amendment, flows, chosen=amendment.parameters or {})
+    # An amendment continues the original's terms, so the conflicts the privacy office accepted
+    # there still hold, for exactly the same values (a changed value is a new conflict).
+    amendment.conflict_overrides = {
+        **(original.conflict_overrides or {}),
+        **(amendment.conflict_overrides or {}),
+    }
     stored = _generate(actor=actor, agreement=amendment, today=today)
     after = audit_values(amendment) | _generation_values(amendment)
     audit.record(
@@ -185,4 +209,5 @@ def _generation_values(agreement: Agreement) -> dict[str, Any]:
         "policy_version_id": agreement.policy_version_id,
         "parameters": dict(agreement.parameters or {}),
         "obligation_codes": list(agreement.obligation_codes or []),
+        "conflict_overrides": dict(agreement.conflict_overrides or {}),
     }

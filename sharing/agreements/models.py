@@ -154,6 +154,10 @@ class Agreement(TimestampMixin, Base):
     )
     parameters: Mapped[dict] = mapped_column(JSONType, default=dict)
     obligation_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The privacy office's accepted conflicts between a flow and the policy, by conflict code
+    # (agreements/conflicts.py): {code: {"reason", "by", "at"}}. A code names the values
+    # compared, so a changed value is a new conflict that needs its own decision.
+    conflict_overrides: Mapped[dict] = mapped_column(JSONType, default=dict, server_default="{}")
     status: Mapped[AgreementStatus] = mapped_column(
         enum_type(AgreementStatus), default=AgreementStatus.DRAFT, index=True
     )

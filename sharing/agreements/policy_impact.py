@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sharing.agreements.context import long_date
 from sharing.agreements.drafting import EDITABLE
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.agreements.terms import FRAME_PARAMETERS
+from sharing.agreements.terms import fitted, with_frame
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory
 from sharing.obligations.clauses import check_value, declared
@@ -152,21 +152,9 @@ def move_to_latest_policy(
     obligations = [o for o, _ in applicable_obligations(latest, covered)]
     agreement.policy_version = latest
     agreement.obligation_codes = [o.code for o in obligations]
-    specs = declared(obligations)
     # The frame terms (terms.py) are the agreement's own and survive the move like the rest.
-    frame = {spec["name"]: spec for spec in FRAME_PARAMETERS if spec["name"] not in specs}
-    agreement.parameters = fitted({**frame, **specs}, agreement.parameters or {})
+    agreement.parameters = fitted(with_frame(declared(obligations)), agreement.parameters or {})
     return left
-
-
-def fitted(specs: dict[str, dict[str, Any]], agreed: dict[str, Any]) -> dict[str, Any]:
-    """Each declared parameter at its agreed value while that fits its bounds, else its
-    default; agreed values no parameter declares any more are dropped."""
-    values = {}
-    for name, spec in specs.items():
-        value, problem = check_value(spec, agreed[name]) if name in agreed else (None, "unset")
-        values[name] = spec["default"] if problem else value
-    return values
 
 
 def _changes(agreement: Agreement, current: dict[str, Obligation]) -> list[ObligationChange]:

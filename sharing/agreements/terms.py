@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sharing.obligations.clauses import check_parameters
+from sharing.obligations.clauses import check_parameters, check_value
 
 FRAME_PARAMETERS: list[dict[str, Any]] = [
     {
@@ -132,3 +132,18 @@ def template_terms(values: Mapping[str, Any]) -> dict[str, Any]:
     terms.update({name: value for name, value in values.items() if value is not None})
     terms["security_framework"] = SECURITY_FRAMEWORK
     return terms
+
+
+def with_frame(specs: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The obligations' declarations (by name) plus the frame terms they do not declare."""
+    return {spec["name"]: spec for spec in FRAME_PARAMETERS} | dict(specs)
+
+
+def fitted(specs: Mapping[str, dict[str, Any]], agreed: Mapping[str, Any]) -> dict[str, Any]:
+    """Each declared parameter at its agreed value while that fits its bounds, else its
+    default; agreed values no parameter declares any more are dropped."""
+    values = {}
+    for name, spec in specs.items():
+        value, problem = check_value(spec, agreed[name]) if name in agreed else (None, "unset")
+        values[name] = spec["default"] if problem else value
+    return values

@@ -23,28 +23,24 @@ from sharing.agreements import (
     bulk,
     drafting,
     files,
-    generation,
-    lifecycle,
     lifecycle_views,  # noqa: F401 - its routes join bp
     pdf,
     pdf_cache,
     plans,
+    preview_views,  # its routes join bp
     queries,
+    readiness,
     template_library,
     template_views,  # noqa: F401 - its routes join bp
 )
 from sharing.agreements.blueprint import bp
-from sharing.agreements.context import exhibit_a
-from sharing.agreements.covered import covered_flows
 from sharing.agreements.forms import (
     AgreementForm,
     BulkRenewalForm,
-    GenerateForm,
     OrganisationChoiceForm,
     parameters_form,
 )
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
-from sharing.audit.models import AuditEvent
 from sharing.auth.models import Department
 from sharing.core.access import roles_required
 from sharing.core.clock import today
@@ -52,7 +48,7 @@ from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
-from sharing.errors import Conflict, DomainError, ValidationFailed
+from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.vendors.models import Organisation
@@ -60,7 +56,6 @@ from sharing.vendors.models import Organisation
 __all__ = ["bp"]
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-HISTORY_LIMIT = 50
 
 
 def _may_author() -> bool:
@@ -85,27 +80,7 @@ def agreements():
 @bp.get("/<int:agreement_id>")
 @roles_required(*Role.STAFF)
 def agreement(agreement_id: int):
-    agreement = db.get_or_404(Agreement, agreement_id)
-    current = today()
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "agreement", AuditEvent.object_id == str(agreement.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(HISTORY_LIMIT)
-    )
-    predecessor = db.session.scalar(select(Agreement).where(Agreement.successor_id == agreement.id))
-    return render_template(
-        "agreements/agreement.html",
-        agreement=agreement,
-        today=current,
-        lifecycle_actions=lifecycle.available_actions(agreement, current_user, today=current),
-        may_author=_may_author() and agreement.status in drafting.EDITABLE,
-        pdf_available=pdf.pdf_available(current_app.config["SOFFICE_BINARY"]),
-        generated_exists=files.exists(agreement.generated_file),
-        predecessor=predecessor,
-        history=list(history),
-        generate_form=GenerateForm(version=agreement.version),
-    )
+    return preview_views.agreement_page(db.get_or_404(Agreement, agreement_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -122,9 +97,12 @@ def new_agreement():
     _set_choices(form, organisation)
     if request.method == "GET" and not form.title.data:
         form.title.data = _default_title(organisation)
-        form.flows.data = [f.id for f in drafting.eligible_flows(organisation)]
+        eligible = drafting.eligible_flows(organisation)
+        form.flows.data = [f.id for f in eligible]
+        form.department.data = _common_department(eligible)
         # The impact page's "Prepare a renewal amendment" names the agreement to amend.
         form.renews.data = positive_int(request.args.get("renews"))
+        form.template.data = _fitting_template(organisation, renews=form.renews.data)
     if form.validate_on_submit():
         try:
             agreement = drafting.draft_agreement(
@@ -142,6 +120,7 @@ def new_agreement():
             flash(error.message, "warning")
         else:
             flash(f"Draft {agreement.number} saved. Check the obligations' parameters.", "success")
+            _flash_still_missing(agreement)
             return redirect(url_for("agreements.parameters", agreement_id=agreement.id))
     return render_template(
         "agreements/agreement_form.html", form=form, organisation=organisation, agreement=None
@@ -180,6 +159,7 @@ def edit_agreement(agreement_id: int):
             flash(error.message, "warning")
         else:
             flash(f"{agreement.number} saved.", "success")
+            _flash_still_missing(agreement)
             return redirect(url_for("agreements.parameters", agreement_id=agreement.id))
     return render_template(
         "agreements/agreement_form.html",
@@ -224,47 +204,6 @@ def parameters(agreement_id: int):
         form=form,
         editable=editable,
     )
-
-
-@bp.get("/<int:agreement_id>/preview")
-@roles_required(*Role.STAFF)
-def preview(agreement_id: int):
-    agreement = db.get_or_404(Agreement, agreement_id)
-    flows = covered_flows(agreement)
-    plan = plans.plan_agreement(agreement, flows=flows)
-    return render_template(
-        "agreements/preview.html",
-        agreement=agreement,
-        plan=plan,
-        schedule=plans.attestation_schedule(agreement, plan),
-        exhibit=exhibit_a(flows),
-        may_generate=_may_author() and agreement.status in drafting.EDITABLE,
-        generate_form=GenerateForm(version=agreement.version),
-    )
-
-
-@bp.post("/<int:agreement_id>/generate")
-@roles_required(*Role.OFFICE)
-def generate(agreement_id: int):
-    agreement = db.get_or_404(Agreement, agreement_id)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        generation.generate_agreement(
-            actor=current_user,
-            agreement=agreement,
-            today=today(),
-            expected_version=version_of(form),
-        )
-    except ValidationFailed as error:
-        flash(" ".join(error.errors.values()), "danger")
-        return redirect(url_for("agreements.preview", agreement_id=agreement.id))
-    except DomainError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("agreements.preview", agreement_id=agreement.id))
-    flash(f"{agreement.number} generated. Download it below.", "success")
-    return redirect(url_for("agreements.agreement", agreement_id=agreement.id))
 
 
 @bp.get("/<int:agreement_id>/agreement.docx")
@@ -359,6 +298,26 @@ def _set_choices(form: AgreementForm, organisation: Organisation, current=None) 
             select(Department).where(Department.active).order_by(Department.name)
         ),
     )
+
+
+def _common_department(flows: list[DataFlow]) -> int | None:
+    """The lead department to suggest: the one every flow belongs to, if they share one."""
+    departments = {flow.department_id for flow in flows}
+    return departments.pop() if len(departments) == 1 else None
+
+
+def _fitting_template(organisation: Organisation, *, renews: int | None = None) -> int | None:
+    """The template to suggest: the first in use of the kind this partner and agreement need."""
+    kind = readiness.expected_template_kind(organisation, renews)
+    fitting = template_library.active_templates(kind)
+    return fitting[0].id if fitting else None
+
+
+def _flash_still_missing(agreement: Agreement) -> None:
+    """A draft may be saved incomplete; say what generation will still need."""
+    missing = readiness.draft_notes(agreement)
+    if missing:
+        flash("Before it can be generated: " + " ".join(missing.values()), "warning")
 
 
 def _default_title(organisation: Organisation) -> str:

@@ -9,9 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from sharing.agreements import files
+from sharing.agreements.conflicts import decision, find_conflicts
 from sharing.agreements.dates import add_months, term_end
 from sharing.agreements.generation import render_agreement, store_document
-from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.readiness import expected_template_kind
 from sharing.core.roles import Role
 from sharing.demo.agreements_data import AGREEMENTS, TERMINATION_REASON
 from sharing.demo.context import DemoContext
@@ -83,6 +85,7 @@ def _agreement(
     organisation = ctx.organisations[spec.org]
     codes = obligation_codes(ctx, flows=flows)
     parameters = default_parameters(ctx, codes) | {"breach_notice_hours": spec.breach_notice_hours}
+    parameters |= dict(spec.parameters)
     year = min(dates["effective_date"] or ctx.today, ctx.today).year
     numbers[year] += 1
     agreement = Agreement(
@@ -99,7 +102,7 @@ def _agreement(
         created_by_id=ctx.users[Role.PROCUREMENT].id,
         is_demo=True,
         renews=renews,
-        template_version=ctx.templates[_template_kind(organisation.kind, renews)],
+        template_version=ctx.templates[expected_template_kind(organisation, renews)],
         **dates,
     )
     agreement.flows = list(flows)
@@ -107,14 +110,22 @@ def _agreement(
     _record_paperwork(ctx, agreement)
     db.session.add(agreement)
     db.session.flush()
+    _accept_conflicts(ctx, spec, agreement)
     ctx.count("agreements")
     return agreement
 
 
-def _template_kind(kind: OrganisationKind, renews: Agreement | None) -> TemplateKind:
-    if renews is not None:
-        return TemplateKind.RENEWAL_AMENDMENT
-    return TemplateKind.VENDOR_DPA if kind == OrganisationKind.VENDOR else TemplateKind.INTERAGENCY
+def _accept_conflicts(ctx: DemoContext, spec: AgreementSpec, agreement: Agreement) -> None:
+    """Record the privacy office's acceptance of the conflicts the spec gives reasons for."""
+    reasons = dict(spec.accepted)
+    at = agreement.generated_at or ctx.now
+    agreement.conflict_overrides = {
+        conflict.code: decision(
+            conflict, reason=reasons[conflict.check], by=ctx.users[Role.PRIVACY].email, at=at
+        )
+        for conflict in find_conflicts(agreement)
+        if conflict.check in reasons
+    }
 
 
 def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:

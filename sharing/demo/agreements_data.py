@@ -10,10 +10,21 @@ A = AgreementStatus
 S = AttestationStatus
 
 # A RENEWED agreement also gets an ACTIVE successor, which becomes the organisation's current one.
+# Plate numbers inside payment and registration records are not camera reads, but LPR-1's
+# deletion limit covers any licence-plate category, so the office accepted those on the record.
+PARKPAY_PLATES = (
+    "Plate numbers here are part of parking payment and citation records, not camera reads; "
+    "the City's records schedule keeps citation records for three years."
+)
+DMV_PLATES = (
+    "The State DMV is the registry of record for vehicle registrations; the look-up results "
+    "are citation records that the State's own retention law governs."
+)
 AGREEMENTS: tuple[AgreementSpec, ...] = (
-    AgreementSpec("parkpay", A.ACTIVE),
-    AgreementSpec("safestreets", A.EXPIRING),
-    AgreementSpec("dmv", A.ACTIVE),
+    AgreementSpec("parkpay", A.ACTIVE, accepted=(("surveillance_retention", PARKPAY_PLATES),)),
+    # The camera programme keeps plate reads 60 days, so its agreement sets LPR-1's limit there.
+    AgreementSpec("safestreets", A.EXPIRING, parameters=(("surveillance_retention_days", 60),)),
+    AgreementSpec("dmv", A.ACTIVE, accepted=(("surveillance_retention", DMV_PLATES),)),
     AgreementSpec("transit", A.DRAFT),
     AgreementSpec("plateguard", A.ACTIVE, breach_notice_hours=24),
     AgreementSpec("brightline", A.RENEWED, breach_notice_hours=24),

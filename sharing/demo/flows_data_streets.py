@@ -130,7 +130,8 @@ STREETS_FLOWS: tuple[FlowSpec, ...] = (
         automated="Reads are matched automatically against state hot lists.",
         oversight="An officer confirms each alert against the hot list before any stop.",
         revised=True,
-        retention_days=365,
+        # Review brought plate reads within LPR-1's 30-day deletion limit.
+        retention_days=30,
     ),
     FlowSpec(
         "plateguard",

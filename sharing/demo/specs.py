@@ -30,11 +30,15 @@ class FlowSpec(NamedTuple):
 
 
 class AgreementSpec(NamedTuple):
-    """One demo agreement with an organisation, covering all its approved flows."""
+    """One demo agreement with an organisation, covering all its approved flows.
+    `parameters` change the policy's defaults; `accepted` gives, by conflict check name, the
+    privacy office's reason for accepting each conflict that check raises on the agreement."""
 
     org: str
     status: AgreementStatus
     breach_notice_hours: int = 72
+    parameters: tuple[tuple[str, int], ...] = ()
+    accepted: tuple[tuple[str, str], ...] = ()
 
 
 class AttestationSpec(NamedTuple):

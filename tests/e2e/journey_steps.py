@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from PIL import Image
 
@@ -54,10 +54,23 @@ def register_organisation(tab, legal_name: str) -> int:
     tab.fill("#legal_name", legal_name)
     tab.fill("#common_name", legal_name.split()[0])
     tab.fill("#ein", "12-3456789")
+    tab.fill("#address_line1", "100 Market Street")
     tab.fill("#city", "San José")
+    tab.fill("#postal_code", "95113")
     click_and_wait(tab, "#organisation-form [type=submit]")
     assert re.search(r"/vendors/\d+$", tab.url), flash_text(tab)[:800]
     return id_from_url(tab.url)
+
+
+def add_signatory(tab, organisation_id: int, name: str, title: str) -> None:
+    """The contact who signs agreements for the organisation."""
+    tab.goto(f"/vendors/{organisation_id}/contacts/new")
+    tab.fill("#name", name)
+    tab.fill("#title", title)
+    tab.fill("#email", "signatory@parkpay.example")
+    tab.select_option("#role", "signatory")
+    click_and_wait(tab, "#contact-form [type=submit]")
+    assert re.search(rf"/vendors/{organisation_id}", tab.url), flash_text(tab)[:800]
 
 
 def draft_flow(tab, organisation_id: int, department: str, system: str, categories) -> int:
@@ -114,6 +127,8 @@ def generate_agreement(tab, organisation_id: int, flow_id: int) -> int:
     assert tab.locator(f"input[name=flows][value='{flow_id}']").is_checked()
     template = tab.locator("#template")
     template.select_option(template.locator("option").nth(1).get_attribute("value"))
+    # The department comes from the flow; the effective date is the office's to set.
+    tab.fill("#effective_date", (date.today() + timedelta(days=30)).isoformat())
     with tab.expect_navigation():
         tab.get_by_role("button", name="Save and choose parameters").click()
     with tab.expect_navigation():

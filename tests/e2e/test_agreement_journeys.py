@@ -79,6 +79,7 @@ def test_privacy_officer_generates_an_agreement_through_the_wizard(page, sign_in
     assert page.locator(f"#agreement-form input[name=flows][value='{flow_id}']").is_checked()
     template = page.locator("#template")
     template.select_option(template.locator("option").nth(1).get_attribute("value"))
+    page.fill("#effective_date", "2027-01-01")  # generation needs it; the department is preset
     with page.expect_navigation():
         page.get_by_role("button", name="Save and choose parameters").click()
     assert "/parameters" in page.url, page.url

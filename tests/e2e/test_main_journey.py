@@ -80,6 +80,7 @@ def test_main_journey_from_new_vendor_to_accepted_attestation(new_page, screensh
 
     # 1. Procurement registers the organisation and a flow with two categories, and submits.
     organisation_id = steps.register_organisation(procurement, "ParkPay Systems LLC")
+    steps.add_signatory(procurement, organisation_id, "Paz Ortega", "Chief Executive Officer")
     screenshot(procurement, "01-organisation")
     flow_id = steps.draft_flow(
         procurement, organisation_id, "Transportation", "Permit portal", CATEGORIES

@@ -19,6 +19,7 @@ from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import FlowStatus, Sensitivity
 from tests.factories import (
+    NOTICE_ADDRESS,
     add_category,
     make_approved_flow,
     make_category,
@@ -43,6 +44,8 @@ CONDITIONAL = {"SUB-1", "SEC-2", "AUT-1", "AUT-2", "EQU-1", "CHD-1", "LPR-1", "L
 def _terms(**overrides) -> Terms:
     values = {"title": "Data protection agreement", "effective_date": date(2027, 1, 1)}
     values.update(overrides)
+    if values.get("department_id") is None:  # a complete agreement names its lead department
+        values["department_id"] = make_department().id
     return Terms(**values)
 
 
@@ -69,6 +72,10 @@ def _everything_flow(organisation):
         system_name="Parking enforcement",
         storage_location="Montréal data centre",
         storage_country="CA",
+        # Within the plate-data limit and with the human review described, so the flow
+        # raises every conditional obligation without conflicting with one.
+        retention_days=30,
+        human_oversight="An enforcement officer reviews every flagged plate first.",
         includes_minors=True,
         includes_vulnerable=True,
         automated_decisions=True,
@@ -80,7 +87,9 @@ def _everything_flow(organisation):
 @pytest.fixture
 def setting(db):
     policy = make_policy()
-    organisation = make_organisation(legal_name="Peña & Hijos <S.A.>", common_name="Peña & Hijos")
+    organisation = make_organisation(
+        legal_name="Peña & Hijos <S.A.>", common_name="Peña & Hijos", **NOTICE_ADDRESS
+    )
     make_contact(organisation, role="signatory", name="José Ángel Muñoz", title="Director")
     version = make_template_version(TemplateKind.VENDOR_DPA)
     actor = make_user("privacy")
@@ -136,7 +145,8 @@ def test_every_conditional_obligation_appears_when_its_rule_applies(setting):
     ("overrides", "expected"),
     [
         ({"includes_minors": True}, {"CHD-1"}),
-        ({"automated_decisions": True, "automated_decision_description": "Scores"},
+        ({"automated_decisions": True, "automated_decision_description": "Scores",
+          "human_oversight": "A caseworker reviews each score before it is used."},
          {"AUT-1", "AUT-2", "EQU-1"}),
         ({"subprocessors": [{"name": "Mailer", "service": "Email", "country": "US"}]},
          {"SUB-1"}),
@@ -217,7 +227,9 @@ def test_parameter_outside_its_bounds_is_refused_and_nothing_changes(setting):
 
 
 def test_escaping_corpus_round_trips_through_the_generated_document(setting):
-    organisation = make_organisation(legal_name=ESCAPING_CORPUS[0], common_name="Corpus")
+    organisation = make_organisation(
+        legal_name=ESCAPING_CORPUS[0], common_name="Corpus", **NOTICE_ADDRESS
+    )
     make_contact(organisation, role="signatory", name=ESCAPING_CORPUS[1], title="Chair")
     flows = [
         make_approved_flow(organisation, (make_category(),), system_name=value[:200],

@@ -123,6 +123,23 @@ def test_seed_creates_agreements_in_every_status_over_approved_flows(seeded, db)
     assert terminated.termination_reason and terminated.terminated_on is not None
 
 
+def test_every_generated_demo_agreement_is_ready_and_has_no_unaccepted_conflict(seeded, db):
+    """What the demo generated would pass generation today: complete, with the template its
+    partner's kind needs, and every conflict with the policy accepted with a reason."""
+    from sharing.agreements import conflicts, readiness
+    from sharing.agreements.covered import covered_flows
+
+    generated = [a for a in all_of(db, Agreement) if a.generated_file]
+    assert len(generated) >= 15
+    for agreement in generated:
+        flows = covered_flows(agreement)
+        assert readiness.problems(agreement, flows) == {}, agreement.number
+        found = conflicts.find_conflicts(agreement, flows=flows)
+        assert conflicts.unresolved(agreement, found) == [], agreement.number
+    accepted = [a for a in generated if a.conflict_overrides]
+    assert accepted, "the demo shows at least one conflict accepted with a reason"
+
+
 def test_agreement_dates_match_their_status_relative_to_today(seeded, db):
     """Active agreements run past today, expired ones ended, expiring ones end within notice."""
     on = today()

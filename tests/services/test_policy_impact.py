@@ -15,19 +15,20 @@ from sharing.agreements.models import AgreementStatus, TemplateKind
 from sharing.agreements.policy_impact import (
     AFFECTED,
     by_status,
-    fitted,
     impact_of,
     move_to_latest_policy,
     newer_policy_for,
 )
+from sharing.agreements.terms import fitted
 from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict
 from sharing.extensions import db
 from tests.factories import (
     make_approved_flow,
     make_category,
-    make_organisation,
+    make_department,
     make_policy,
+    make_ready_organisation,
     make_template_version,
     make_user,
 )
@@ -46,14 +47,21 @@ def actor(db):
 
 
 def _draft(actor, **parameters):
-    organisation = make_organisation()
-    flow = make_approved_flow(organisation, (make_category(),), system_name="Permit portal")
+    organisation = make_ready_organisation()
+    department = make_department()
+    flow = make_approved_flow(
+        organisation, (make_category(),), system_name="Permit portal", department_id=department.id
+    )
     agreement = drafting.draft_agreement(
         actor=actor,
         organisation=organisation,
         flows=[flow],
         template=make_template_version(TemplateKind.VENDOR_DPA).template,
-        terms=Terms(title="Data protection agreement", effective_date=date(2027, 1, 1)),
+        terms=Terms(
+            title="Data protection agreement",
+            effective_date=date(2027, 1, 1),
+            department_id=department.id,
+        ),
         today=TODAY,
     )
     if parameters:

@@ -47,7 +47,9 @@ def test_privacy_office_drafts_sets_parameters_previews_generates_and_downloads(
     assert "Permit portal" in page.get_data(as_text=True)
 
     url = f"/agreements/new?organisation={organisation.id}"
-    response = client.post_form(url, terms_form([flow.id], template=str(template.id)))
+    response = client.post_form(
+        url, terms_form([flow.id], template=str(template.id), department=str(flow.department_id))
+    )
     assert response.status_code == 302
     agreement = db.session.scalars(select(Agreement)).one()
     assert response.headers["Location"].endswith(f"/agreements/{agreement.id}/parameters")
@@ -298,3 +300,57 @@ def test_bulk_renewal_window_must_be_in_order(client, login_as, db):
     assert response.status_code == 200
     assert "The window must end on or after its start." in html
     assert 'value="2030-01-01"' in html
+
+
+def test_frame_terms_are_set_on_the_parameters_page_and_stated_by_the_document(
+    client, login_as, db
+):
+    """The agreement's own terms (cure period, notice for convenience) sit beside the
+    obligations' parameters; a saved value is kept on a redraft and printed in the document."""
+    agreement = draft()
+    login_as("privacy")
+    page = client.get(f"/agreements/{agreement.id}/parameters").get_data(as_text=True)
+    assert 'id="agreement-terms"' in page and 'name="cure_days"' in page
+    values = {name: str(value) for name, value in agreement.parameters.items()}
+
+    response = client.post_form(
+        f"/agreements/{agreement.id}/parameters",
+        {
+            **values,
+            "cure_days": "21",
+            "termination_notice_days": "91",
+            "version": agreement.version,
+        },
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(agreement)
+    assert (agreement.parameters["cure_days"], agreement.parameters["termination_notice_days"]) == (
+        21,
+        91,
+    )
+    client.post_form(
+        f"/agreements/{agreement.id}/generate",
+        {"version": agreement.version},
+        from_url=f"/agreements/{agreement.id}/preview",
+    )
+    db.session.refresh(agreement)
+    text = docx_text(files.read(agreement.generated_file))
+    assert "21 days" in text and "91 days" in text
+
+
+def test_frame_term_outside_its_bounds_is_refused_beside_its_field(client, login_as, db):
+    agreement = draft()
+    login_as("privacy")
+    values = {name: str(value) for name, value in agreement.parameters.items()}
+
+    response = client.post_form(
+        f"/agreements/{agreement.id}/parameters",
+        {**values, "cure_days": "1", "version": agreement.version},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="cure_days-error"[^>]*>Must be between 5 and 60', html)
+    db.session.refresh(agreement)
+    assert agreement.parameters.get("cure_days", 15) == 15

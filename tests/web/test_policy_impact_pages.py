@@ -153,6 +153,7 @@ def test_agreement_page_warns_staff_of_a_newer_policy(client, login_as):
     assert "2 obligations changed for this agreement." in html
     assert f'href="/agreements/{agreement.id}/preview" data-action="regenerate"' in html
     assert f'href="/obligations/{version.id}/impact"' in html
+    assert NOTICE in _html(client, f"/agreements/{agreement.id}/preview")
     login_as("procurement")
     assert NOTICE in _html(client, f"/agreements/{agreement.id}")
 

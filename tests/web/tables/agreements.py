@@ -14,10 +14,11 @@ from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.vendors.models import Organisation
 from tests.factories import (
+    add_category,
     make_approved_flow,
     make_category,
-    make_organisation,
     make_policy,
+    make_ready_organisation,
     make_template_version,
     make_user,
 )
@@ -30,11 +31,12 @@ AUTHORS = ("admin", "privacy")
 
 
 def ready_organisation(**overrides: Any) -> tuple[Organisation, DataFlow]:
-    """A published policy, a vendor template, and an organisation with one approved flow."""
+    """A published policy, a vendor template, and an organisation ready for an agreement
+    (address and signatory) with one approved flow."""
     make_policy()
     if not template_library.active_templates(TemplateKind.VENDOR_DPA):
         make_template_version(TemplateKind.VENDOR_DPA)
-    organisation = make_organisation(**overrides)
+    organisation = make_ready_organisation(**overrides)
     flow = make_approved_flow(organisation, (make_category(),), system_name="Permit portal")
     return organisation, flow
 
@@ -43,7 +45,11 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
     """A draft agreement made through the service (and generated, if asked)."""
     organisation, flow = ready_organisation()
     actor = make_user("privacy")
-    values = {"title": "Data protection agreement", "effective_date": date(2027, 1, 1)}
+    values = {
+        "title": "Data protection agreement",
+        "effective_date": date(2027, 1, 1),
+        "department_id": flow.department_id,
+    }
     values.update(terms)
     agreement = drafting.draft_agreement(
         actor=actor,
@@ -58,6 +64,39 @@ def draft(*, generated: bool = False, **terms: Any) -> Agreement:
             actor=actor, agreement=agreement, today=today(), expected_version=None
         )
     return agreement
+
+
+def draft_with_conflict(*, retention_days: int | None = 365) -> Agreement:
+    """A complete draft whose one flow keeps licence-plate data longer than LPR-1 allows
+    (30 days by default): one conflict, and nothing else, stands in its way."""
+    agreement = draft()
+    flow = agreement.flows[0]
+    flow.retention_days = retention_days
+    add_category(flow, make_category(is_licence_plate=True))
+    agreement = drafting.update_draft(
+        actor=make_user("privacy"),
+        agreement=agreement,
+        flows=[flow],
+        template=agreement.template_version.template,
+        terms=terms_of(agreement),
+        expected_version=None,
+    )
+    return agreement
+
+
+def terms_of(agreement: Agreement, **changes: Any) -> Terms:
+    """The agreement's terms as the draft form would send them back, with `changes`."""
+    values = {
+        "title": agreement.title,
+        "effective_date": agreement.effective_date,
+        "term_months": agreement.term_months,
+        "auto_renew": agreement.auto_renew,
+        "renewal_term_months": agreement.renewal_term_months,
+        "notice_days": agreement.notice_days,
+        "department_id": agreement.department_id,
+    }
+    values.update(changes)
+    return Terms(**values)
 
 
 def active_expiring_in(days: int) -> Agreement:
@@ -164,10 +203,24 @@ def bulk_renewals(login_as):
     }
 
 
+def accept_conflict(login_as):
+    from sharing.agreements.conflicts import find_conflicts
+
+    agreement = draft_with_conflict()
+    (conflict,) = find_conflicts(agreement)
+    login_as("privacy")
+    return f"/agreements/{agreement.id}/conflicts/accept", {
+        "code": conflict.code,
+        "reason": "The plate reads are kept as evidence for open citations only.",
+        "version": agreement.version,
+    }
+
+
 AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase("agreements.new_agreement", "agreement.drafted", new_agreement),
     AuditCase("agreements.edit_agreement", "agreement.updated", edit_agreement),
     AuditCase("agreements.parameters", "agreement.parameters_set", set_parameters),
     AuditCase("agreements.generate", "agreement.generated", generate),
+    AuditCase("agreements.accept_conflict", "agreement.conflict_accepted", accept_conflict),
     AuditCase("agreements.bulk_renewals", "agreement.renewal_generated", bulk_renewals),
 )

@@ -39,6 +39,11 @@ class RuleError(ValueError):
 # Arguments -----------------------------------------------------------------------------
 
 
+def _known(value: Any, names: dict[str, Any]) -> bool:
+    """Whether `value` is one of the names (JSON may hold lists or objects where text belongs)."""
+    return isinstance(value, str) and value in names
+
+
 def _flag_of(rule: Rule) -> Any:
     return rule.get("flag", rule.get("tag"))
 
@@ -46,17 +51,17 @@ def _flag_of(rule: Rule) -> Any:
 def _check_flag(rule: Rule) -> None:
     if "flag" in rule and "tag" in rule:
         raise RuleError('Give "flag" or "tag", not both.')
-    if _flag_of(rule) not in CATEGORY_FLAGS:
+    if not _known(_flag_of(rule), CATEGORY_FLAGS):
         raise RuleError(f'"flag" must be one of {", ".join(CATEGORY_FLAGS)}.')
 
 
 def _check_level(rule: Rule) -> None:
-    if rule.get("at_least") not in {s.value for s in Sensitivity}:
+    if not _known(rule.get("at_least"), {s.value: s for s in Sensitivity}):
         raise RuleError(f'"at_least" must be one of {", ".join(s.value for s in Sensitivity)}.')
 
 
 def _check_field(rule: Rule) -> None:
-    if rule.get("field") not in FLOW_FIELDS:
+    if not _known(rule.get("field"), FLOW_FIELDS):
         raise RuleError(f'"field" must be one of {", ".join(FLOW_FIELDS)}.')
 
 
@@ -88,7 +93,11 @@ def _list_checker(allowed: dict[str, str] | None, what: str, keys=("in",)):
         if not isinstance(values, list) or not values:
             raise RuleError(f'"{given[0]}" must be a non-empty list of {what}.')
         for value in values:
-            valid = value in allowed if allowed else isinstance(value, str) and COUNTRY.match(value)
+            valid = (
+                _known(value, allowed)
+                if allowed
+                else isinstance(value, str) and COUNTRY.match(value)
+            )
             if not valid:
                 choices = ", ".join(allowed) if allowed else "two capital letters, such as US"
                 raise RuleError(f"{value!r} is not one of the {what} ({choices}).")

@@ -18,7 +18,8 @@ Rule = dict[str, Any]
 Result = tuple[bool, str]
 Flows = Sequence[Any]  # DataFlow or CoveredFlow
 
-CATEGORY_FLAGS = dict(DataCategory.SPECIAL_FLAGS)
+# The flag names are the model's columns; the words are American, as in agreements.
+CATEGORY_FLAGS = {**dict(DataCategory.SPECIAL_FLAGS), "is_licence_plate": "License plates"}
 FLOW_FIELDS = {
     "automated_decisions": "makes automated decisions",
     "includes_minors": "includes children's data",
@@ -26,7 +27,10 @@ FLOW_FIELDS = {
     "notice_given": "gives notice at collection",
 }
 ORGANISATION_KINDS = {kind.value: kind.label.lower() for kind in OrganisationKind}
-TRANSFER_METHODS = {method.value: method.label for method in TransferMethod}
+TRANSFER_METHODS = {
+    method.value: method.label if method.label.isupper() else method.label.lower()
+    for method in TransferMethod
+}
 APPLIES = "Applies because "
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 WORD = re.compile(r"^[A-Za-z][A-Za-z' -]{0,59}$")
@@ -264,9 +268,9 @@ def _transfer_method(rule: Rule, flows: Flows) -> Result:
     for flow in flows:
         method = getattr(flow, "transfer_method", None)
         if method is not None and str(method) in rule["in"]:
-            label = TRANSFER_METHODS[str(method)].lower()
-            return True, f"{APPLIES}{flow.system_name} moves data by {label}"
-    return False, f"No flow moves data by {_listed(rule['in'], TRANSFER_METHODS).lower()}"
+            label = TRANSFER_METHODS[str(method)]
+            return True, f"{APPLIES}{flow.system_name}'s transfer method is {label}"
+    return False, f"No flow's transfer method is {_listed(rule['in'], TRANSFER_METHODS)}"
 
 
 SIMPLE: dict[str, Callable[[Rule, Flows], Result]] = {
@@ -308,7 +312,7 @@ WORDS: dict[str, Callable[[Rule], str]] = {
     ),
     "estimated_records": lambda r: f"a flow holds {r['at_least']:,} records or more",
     "transfer_method": lambda r: (
-        f"a flow moves data by {_listed(r['in'], TRANSFER_METHODS).lower()}"
+        f"a flow's transfer method is {_listed(r['in'], TRANSFER_METHODS)}"
     ),
 }
 DESCRIPTIONS = {

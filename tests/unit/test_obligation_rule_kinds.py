@@ -190,11 +190,11 @@ def test_transfer_method_names_the_method():
     rule = {"rule": "transfer_method", "in": ["vendor_collects", "api"]}
     assert evaluate(rule, [flow("Survey", transfer_method=TransferMethod.VENDOR_COLLECTS)]) == (
         True,
-        "Applies because Survey moves data by vendor collects",
+        "Applies because Survey's transfer method is vendor collects",
     )
     assert evaluate(rule, [flow("Batch", transfer_method=TransferMethod.SFTP)]) == (
         False,
-        "No flow moves data by vendor collects or api",
+        "No flow's transfer method is vendor collects or API",
     )
 
 
@@ -288,7 +288,7 @@ def test_bad_arguments_are_refused_with_a_plain_message(rule, message):
         ({"rule": "estimated_records", "at_least": 100000}, "a flow holds 100,000 records or more"),
         (
             {"rule": "transfer_method", "in": ["vendor_collects"]},
-            "a flow moves data by vendor collects",
+            "a flow's transfer method is vendor collects",
         ),
         ({"rule": "includes_vulnerable"}, "a flow includes vulnerable people"),
     ],

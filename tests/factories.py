@@ -16,6 +16,7 @@ from sharing.auth.passwords import hash_password
 from sharing.core.clock import now
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, Sensitivity
+from sharing.obligations.library import DATA_DIR
 from sharing.obligations.models import PolicyVersion
 from sharing.obligations.services import latest_published, load_library
 from sharing.vendors.models import Contact, ContactRole, Organisation, OrganisationKind
@@ -162,8 +163,11 @@ SHIPPED_FILES = {
 
 
 def make_policy() -> PolicyVersion:
-    """The shipped obligation library, published (once per database)."""
-    return load_library(actor=SYSTEM, now=now()) or latest_published()
+    """Policy 2026.1 from the shipped library, published (once per database): the version the
+    agreement and attestation tests were written against."""
+    return load_library(actor=SYSTEM, path=DATA_DIR / "policy-2026.1.json", now=now()) or (
+        latest_published()
+    )
 
 
 def make_template_version(

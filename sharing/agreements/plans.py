@@ -20,6 +20,7 @@ from sharing.agreements.models import Agreement
 from sharing.agreements.terms import FRAME_PARAMETERS, check_with_terms
 from sharing.obligations.clauses import declared, render_clause, render_clause_html
 from sharing.obligations.models import Obligation
+from sharing.obligations.modules import Module, module_of
 from sharing.obligations.rules import applicable_obligations
 
 ATTESTATION_PARAMETER = "attestation_interval_months"
@@ -49,6 +50,11 @@ class PlannedClause:
     values: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
+    def module(self) -> Module | None:
+        """The sector module (a law's set of obligations) the clause belongs to, if any."""
+        return module_of(self.obligation)
+
+    @property
     def html(self) -> Markup:
         """The clause for the preview page, escaped (generation needs only the text)."""
         return render_clause_html(self.obligation, self.values)
@@ -66,6 +72,15 @@ class Plan:
     @property
     def codes(self) -> list[str]:
         return [clause.obligation.code for clause in self.clauses]
+
+    @property
+    def modules(self) -> list[tuple[Module, list[PlannedClause]]]:
+        """The sector modules the flows trigger, in library order, each with its clauses."""
+        found: dict[str, tuple[Module, list[PlannedClause]]] = {}
+        for clause in self.clauses:
+            if clause.module is not None:
+                found.setdefault(clause.module.prefix, (clause.module, []))[1].append(clause)
+        return list(found.values())
 
 
 def plan_agreement(agreement: Agreement, *, flows: Sequence[CoveredFlow] | None = None) -> Plan:

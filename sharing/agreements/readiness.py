@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 
 from sharing.agreements.models import Agreement, TemplateKind
-from sharing.obligations.rules import evaluate
+from sharing.obligations.rules import evaluate_all
 from sharing.vendors.models import ContactRole, Organisation, OrganisationKind
 
 # The order the checklist shows them in: the agreement's own fields, then the parties.
@@ -132,14 +132,6 @@ def city_problems(config: Mapping[str, Any]) -> dict[str, str]:
 def draft_notes(agreement: Agreement) -> dict[str, str]:
     """What a saved draft still lacks before it can be generated (shown, not refused)."""
     return problems(agreement, agreement.flows)
-
-
-def evaluate_all(version: Any, flows: Sequence[Any]) -> list[tuple[Any, bool, str]]:
-    """Every obligation of the version, in policy order, with whether its rule holds for the
-    flows and why. A stand-in with the signature of obligations.rules.evaluate_all, which the
-    library work adds; callers switch to that one when it lands."""
-    ordered = sorted(version.obligations, key=lambda o: o.sort_order)
-    return [(o, *evaluate(o.applicability, flows)) for o in ordered]
 
 
 def not_applied(version: Any, flows: Sequence[Any]) -> list[tuple[Any, str]]:

@@ -10,29 +10,37 @@ from flask import current_app
 from sharing.agreements.template_library import install_shipped_templates
 from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
-from sharing.demo.policy_data import POLICY_LABEL
+from sharing.demo.policy_data import LATEST_POLICY_EFFECTIVE, LATEST_POLICY_LABEL, POLICY_LABEL
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.obligations.clauses import default_parameters as library_defaults
-from sharing.obligations.library import build_version, read_library
+from sharing.obligations.library import DATA_DIR, build_version, read_library
 from sharing.obligations.rules import applicable_obligations
 
 PUBLISHED_AT = datetime(2025, 12, 15, 17, 0, tzinfo=UTC)
+LATEST_PUBLISHED_AT = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 
 
 def build_policy(ctx: DemoContext) -> None:
-    """The library's version, as published by the demo privacy officer."""
-    library = read_library()
-    assert library.label == POLICY_LABEL, "the demo data expects the 2026.1 library"
+    """The library's versions, as published by the demo privacy officer: 2026.1, which the demo
+    agreements use (`ctx.policy`), then 2026.2 based on it, whose impact the demo shows."""
+    publisher_id = ctx.users[Role.PRIVACY].id
+    library = read_library(DATA_DIR / f"policy-{POLICY_LABEL}.json")
     policy = build_version(
-        library,
-        created_at=PUBLISHED_AT,
-        published_at=PUBLISHED_AT,
-        published_by_id=ctx.users[Role.PRIVACY].id,
+        library, created_at=PUBLISHED_AT, published_at=PUBLISHED_AT, published_by_id=publisher_id
     )
-    db.session.add(policy)
+    latest = build_version(
+        read_library(DATA_DIR / f"policy-{LATEST_POLICY_LABEL}.json"),
+        based_on=policy,
+        created_at=LATEST_PUBLISHED_AT,
+        published_at=LATEST_PUBLISHED_AT,
+        published_by_id=publisher_id,
+    )
+    # Set after building: the file's date may differ from the demo's announced one.
+    latest.effective_date = LATEST_POLICY_EFFECTIVE
+    db.session.add_all([policy, latest])
     ctx.policy = policy
-    ctx.count("obligations", len(policy.obligations))
+    ctx.count("obligations", len(policy.obligations) + len(latest.obligations))
 
 
 def build_templates(ctx: DemoContext) -> None:

@@ -15,7 +15,8 @@ from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
 from sharing.obligations.rules import RuleError, check_rule
 
 DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_FILE = DATA_DIR / "policy-2026.1.json"
+# The newest shipped library; every shipped file stays, because published versions never change.
+DEFAULT_FILE = DATA_DIR / "policy-2026.2.json"
 
 CODE = re.compile(r"^[A-Z]{2,5}-[0-9]{1,3}$")
 LABEL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
@@ -44,6 +45,7 @@ class Library:
     notes: str
     obligations: tuple[dict[str, Any], ...]
     sha256: str
+    path: Path
 
 
 def check_entry(entry: dict[str, Any]) -> dict[str, str]:
@@ -108,14 +110,31 @@ def read_library(path: Path = DEFAULT_FILE) -> Library:
         notes=str(data.get("notes") or ""),
         obligations=tuple(entries),
         sha256=hashlib.sha256(raw).hexdigest(),
+        path=path,
     )
 
 
-def build_version(library: Library, **columns: Any) -> PolicyVersion:
-    """A published PolicyVersion holding the library's obligations in file order (not added)."""
+def label_key(label: str) -> tuple:
+    """Sorts labels as people read them: 2026.2 before 2026.10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.-]", label)
+    )
+
+
+def shipped_libraries(directory: Path = DATA_DIR) -> list[Library]:
+    """Every library data file in the folder, read and checked, in label order."""
+    libraries = [read_library(path) for path in directory.glob("policy-*.json")]
+    return sorted(libraries, key=lambda library: label_key(library.label))
+
+
+def build_version(
+    library: Library, status: PolicyStatus = PolicyStatus.PUBLISHED, **columns: Any
+) -> PolicyVersion:
+    """A PolicyVersion holding the library's obligations in file order (not added); published
+    unless `status` says otherwise."""
     version = PolicyVersion(
         label=library.label,
-        status=PolicyStatus.PUBLISHED,
+        status=status,
         effective_date=library.effective_date,
         notes=library.notes,
         source_sha256=library.sha256,

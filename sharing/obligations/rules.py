@@ -1,34 +1,54 @@
 """Applicability rules: a small JSON language over flow attributes, checked and explained.
 
-A rule is data, never code: `{"rule": "always"}`, `{"rule": "any_category", "flag": "is_minors"}`,
-`{"rule": "any_sensitivity", "at_least": "restricted"}`, `{"rule": "flow", "field":
-"automated_decisions"}`, `{"rule": "storage_outside_us"}`, `{"rule": "subprocessors"}`,
-`{"rule": "includes_minors"}`, and the combinators `{"any": [...]}` and `{"all": [...]}`.
+A rule is data, never code. Simple rules (rule_kinds.py reads each one):
+`{"rule": "always"}`;
+categories: `{"rule": "category", "name": "Social-login identifiers"}`,
+`{"rule": "any_category", "flag": "is_minors"}` (`"tag"` is accepted for `"flag"`),
+`{"rule": "any_sensitivity", "at_least": "restricted"}`;
+people: `{"rule": "includes_minors"}`, `{"rule": "includes_vulnerable"}`,
+`{"rule": "data_subjects_contains", "word": "student"}`;
+the flow: `{"rule": "flow", "field": "automated_decisions"}` (or includes_minors,
+includes_vulnerable, notice_given), `{"rule": "organisation_kind", "in": ["vendor"]}`,
+`{"rule": "storage_country", "in": ["VN"]}` or `"not_in"`, `{"rule": "storage_outside_us"}`,
+`{"rule": "subprocessors"}`, `{"rule": "estimated_records", "at_least": 100000}`,
+`{"rule": "transfer_method", "in": ["vendor_collects", "api"]}`.
+Combinators: `{"any": [...]}`, `{"all": [...]}` and `{"not": {...}}`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
-from sharing.flows.models import DataCategory, DataFlow, Sensitivity
+from sharing.obligations.rule_kinds import (
+    APPLIES,
+    ARGUMENTS,
+    CATEGORY_FLAGS,
+    DESCRIPTIONS,
+    FLOW_FIELDS,
+    SIMPLE,
+    WORDS,
+    Flows,
+    Result,
+    Rule,
+    RuleError,
+    lower_first,
+    upper_first,
+)
 
-Rule = dict[str, Any]
-Result = tuple[bool, str]
+__all__ = [
+    "CATEGORY_FLAGS",
+    "FLOW_FIELDS",
+    "RuleError",
+    "applicable_obligations",
+    "check_rule",
+    "describe",
+    "evaluate",
+    "evaluate_all",
+]
 
-CATEGORY_FLAGS = dict(DataCategory.SPECIAL_FLAGS)
-FLOW_FIELDS = {
-    "automated_decisions": "makes automated decisions",
-    "includes_minors": "includes children's data",
-    "includes_vulnerable": "includes vulnerable people",
-    "notice_given": "gives notice at collection",
-}
+COMBINATORS = ("any", "all", "not")
 MAX_DEPTH = 4
-
-
-class RuleError(ValueError):
-    """The rule is not one the language knows; the message says what is wrong."""
-
+DOES_NOT_APPLY = "Does not apply: "
 
 # Checking ------------------------------------------------------------------------------
 
@@ -39,19 +59,24 @@ def check_rule(rule: Any, depth: int = 0) -> None:
         raise RuleError('A rule must be an object such as {"rule": "always"}.')
     if depth > MAX_DEPTH:
         raise RuleError(f"Rules may nest at most {MAX_DEPTH} levels deep.")
-    combinator = {"any", "all"} & set(rule)
+    combinator = [key for key in COMBINATORS if key in rule]
     if combinator:
-        key = combinator.pop()
+        key = combinator[0]
+        if set(rule) != {key}:
+            raise RuleError(f'"{key}" takes its rules and nothing else.')
+        if key == "not":
+            check_rule(rule["not"], depth + 1)
+            return
         parts = rule[key]
-        if set(rule) != {key} or not isinstance(parts, list) or not parts:
+        if not isinstance(parts, list) or not parts:
             raise RuleError(f'"{key}" takes a non-empty list of rules and nothing else.')
         for part in parts:
             check_rule(part, depth + 1)
         return
     name = rule.get("rule")
-    if name not in SIMPLE:
+    if not isinstance(name, str) or name not in SIMPLE:
         known = ", ".join(sorted(SIMPLE))
-        raise RuleError(f"Unknown rule {name!r}. Known rules: {known}, and any/all.")
+        raise RuleError(f"Unknown rule {name!r}. Known rules: {known}, and any/all/not.")
     allowed, check_args = ARGUMENTS.get(name, (set(), None))
     extra = set(rule) - {"rule"} - allowed
     if extra:
@@ -60,44 +85,33 @@ def check_rule(rule: Any, depth: int = 0) -> None:
         check_args(rule)
 
 
-def _check_flag(rule: Rule) -> None:
-    if rule.get("flag") not in CATEGORY_FLAGS:
-        raise RuleError(f'"flag" must be one of {", ".join(CATEGORY_FLAGS)}.')
-
-
-def _check_level(rule: Rule) -> None:
-    if rule.get("at_least") not in {s.value for s in Sensitivity}:
-        raise RuleError(f'"at_least" must be one of {", ".join(s.value for s in Sensitivity)}.')
-
-
-def _check_field(rule: Rule) -> None:
-    if rule.get("field") not in FLOW_FIELDS:
-        raise RuleError(f'"field" must be one of {", ".join(FLOW_FIELDS)}.')
-
-
 # Evaluating ----------------------------------------------------------------------------
 
 
-def evaluate(rule: Rule, flows: Sequence[DataFlow]) -> Result:
+def evaluate(rule: Rule, flows: Flows) -> Result:
     """Whether the rule applies to an agreement covering `flows`, and the reason in words."""
     check_rule(rule)
     return _evaluate(rule, flows)
 
 
-def _evaluate(rule: Rule, flows: Sequence[DataFlow]) -> Result:
+def _evaluate(rule: Rule, flows: Flows) -> Result:
     if "any" in rule:
         results = [_evaluate(part, flows) for part in rule["any"]]
         hits = [reason for applies, reason in results if applies]
         if hits:
             return True, hits[0]
-        joined = " and ".join(_lower_first(reason) for _, reason in results)
-        return False, joined[:1].upper() + joined[1:]
+        return False, upper_first(" and ".join(lower_first(r) for _, r in results))
     if "all" in rule:
         results = [_evaluate(part, flows) for part in rule["all"]]
         misses = [reason for applies, reason in results if not applies]
         if misses:
             return False, misses[0]
         return True, "; ".join(reason for _, reason in results)
+    if "not" in rule:
+        applies, reason = _evaluate(rule["not"], flows)
+        if applies:
+            return False, upper_first(reason.replace(APPLIES, ""))
+        return True, APPLIES + lower_first(reason)
     return SIMPLE[rule["rule"]](rule, flows)
 
 
@@ -107,125 +121,28 @@ def describe(rule: Rule) -> str:
         return " or ".join(describe(part) for part in rule["any"])
     if "all" in rule:
         return " and ".join(describe(part) for part in rule["all"])
+    if "not" in rule:
+        return f"it is not the case that {describe(rule['not'])}"
     name = rule.get("rule")
-    if name == "always":
-        return "every agreement"
-    if name == "any_category":
-        return f"a flow shares a {CATEGORY_FLAGS[rule['flag']].lower()} category"
-    if name == "any_sensitivity":
-        return f"a flow shares a category rated {rule['at_least']} or higher"
-    if name == "flow":
-        return f"a flow {FLOW_FIELDS[rule['field']]}"
+    if name in WORDS:
+        return WORDS[name](rule)
     return DESCRIPTIONS.get(name, name)
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+def evaluate_all(version: Any, flows: Flows) -> list[tuple[Any, bool, str]]:
+    """Every obligation of the version, in policy order, with whether it applies and why.
 
-
-def _always(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    return True, "Applies to every agreement"
-
-
-def _any_category(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    flag, label = rule["flag"], CATEGORY_FLAGS[rule["flag"]].lower()
-    for flow in flows:
-        for fc in flow.categories:
-            if getattr(fc.category, flag):
-                return True, (
-                    f"Applies because {flow.system_name} shares {fc.category.name} ({label})"
-                )
-    return False, f"No flow shares a {label} category"
-
-
-def _any_sensitivity(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    floor = Sensitivity(rule["at_least"])
-    for flow in flows:
-        for fc in flow.categories:
-            if fc.category.sensitivity.rank >= floor.rank:
-                return True, (
-                    f"Applies because {flow.system_name} shares {fc.category.name} "
-                    f"({fc.category.sensitivity.value})"
-                )
-    return False, f"No flow shares a category rated {floor.value} or higher"
-
-
-def _flow_field(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    field, words = rule["field"], FLOW_FIELDS[rule["field"]]
-    for flow in flows:
-        if getattr(flow, field):
-            return True, f"Applies because {flow.system_name} {words}"
-    return False, f"No flow {words}"
-
-
-def _outside_us(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    for flow in flows:
-        country = (flow.storage_country or "US").upper()
-        if country != "US":
-            return (
-                True,
-                f"Applies because {flow.system_name} stores data outside the US ({country})",
-            )
-        for sub in flow.subprocessors or []:
-            sub_country = str(sub.get("country") or "US").upper()
-            if sub_country != "US":
-                return True, (
-                    f"Applies because {flow.system_name}'s subprocessor {sub.get('name', '')} "
-                    f"holds data outside the US ({sub_country})"
-                )
-    return False, "No flow stores data outside the US"
-
-
-def _subprocessors(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    for flow in flows:
-        names = [str(sub.get("name", "")).strip() for sub in flow.subprocessors or []]
-        names = [name for name in names if name]
-        if names:
-            return (
-                True,
-                f"Applies because {flow.system_name} uses subprocessors ({', '.join(names)})",
-            )
-    return False, "No flow uses subprocessors"
-
-
-def _includes_minors(rule: Rule, flows: Sequence[DataFlow]) -> Result:
-    for flow in flows:
-        if flow.includes_minors:
-            return True, f"Applies because {flow.system_name} includes children's data"
-        for fc in flow.categories:
-            if fc.category.is_minors:
-                return True, (
-                    f"Applies because {flow.system_name} shares {fc.category.name} (minors)"
-                )
-    return False, "No flow includes children's data"
-
-
-SIMPLE: dict[str, Callable[[Rule, Sequence[DataFlow]], Result]] = {
-    "always": _always,
-    "any_category": _any_category,
-    "any_sensitivity": _any_sensitivity,
-    "flow": _flow_field,
-    "storage_outside_us": _outside_us,
-    "subprocessors": _subprocessors,
-    "includes_minors": _includes_minors,
-}
-ARGUMENTS: dict[str, tuple[set[str], Callable[[Rule], None]]] = {
-    "any_category": ({"flag"}, _check_flag),
-    "any_sensitivity": ({"at_least"}, _check_level),
-    "flow": ({"field"}, _check_field),
-}
-DESCRIPTIONS = {
-    "storage_outside_us": "a flow stores data outside the US (itself or through a subprocessor)",
-    "subprocessors": "a flow uses subprocessors",
-    "includes_minors": "a flow includes children's data",
-}
-
-
-def applicable_obligations(version: Any, flows: Sequence[DataFlow]) -> list[tuple[Any, str]]:
-    """The version's obligations that apply to these flows, in policy order, with reasons."""
-    chosen = []
+    A reason for an obligation that does not apply starts "Does not apply: ".
+    """
+    results = []
     for obligation in sorted(version.obligations, key=lambda o: o.sort_order):
         applies, reason = evaluate(obligation.applicability, flows)
-        if applies:
-            chosen.append((obligation, reason))
-    return chosen
+        results.append(
+            (obligation, applies, reason if applies else DOES_NOT_APPLY + lower_first(reason))
+        )
+    return results
+
+
+def applicable_obligations(version: Any, flows: Flows) -> list[tuple[Any, str]]:
+    """The version's obligations that apply to these flows, in policy order, with reasons."""
+    return [(o, reason) for o, applies, reason in evaluate_all(version, flows) if applies]

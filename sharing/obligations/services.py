@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
-from sharing.errors import Conflict, NotFound, ValidationFailed
+from sharing.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.obligations.library import (
     DEFAULT_FILE,
@@ -25,6 +25,7 @@ from sharing.obligations.library import (
     build_version,
     check_entry,
     read_library,
+    shipped_libraries,
 )
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
 
@@ -66,10 +67,13 @@ def open_draft() -> PolicyVersion | None:
 
 
 def load_library(*, actor: Any, path: Path = DEFAULT_FILE, now: datetime) -> PolicyVersion | None:
-    """Publish the data file as a policy version; None when its label is already loaded.
+    """Publish a data file as a new policy version; None when its label is already loaded.
 
-    A file whose label exists but whose content differs is refused: a changed library
-    needs a new label, because the published version it would replace never changes.
+    The file becomes a draft based on the latest published version and is published by
+    `publish_policy`, the office's own path, so the effective-date floor holds and the impact
+    pages can compare it with what it replaces. A file whose label exists but whose content
+    differs is refused: a changed library needs a new label, because the published version
+    it would replace never changes.
     """
     library = read_library(path)
     existing = db.session.scalar(select(PolicyVersion).where(PolicyVersion.label == library.label))
@@ -80,20 +84,38 @@ def load_library(*, actor: Any, path: Path = DEFAULT_FILE, now: datetime) -> Pol
                 "Give the changed library a new label."
             )
         return None
-    version = build_version(library, published_at=now, published_by_id=actor.id)
-    db.session.add(version)
+    source = latest_published()
+    draft = build_version(
+        library, status=PolicyStatus.DRAFT, based_on=source, created_by_id=actor.id
+    )
+    db.session.add(draft)
     db.session.flush()
     audit.record(
         actor=actor,
         action="policy.loaded",
         object_type="policy_version",
-        object_id=version.id,
-        changes=audit.created(audit.snapshot(version, VERSION_FIELDS)),
-        summary=f"Loaded policy {version.label} ({len(version.obligations)} obligations) "
-        f"from {path.name}",
+        object_id=draft.id,
+        changes=audit.created(audit.snapshot(draft, VERSION_FIELDS)),
+        summary=f"Loaded policy {draft.label} ({len(draft.obligations)} obligations) "
+        f"from {path.name}" + (f", based on policy {source.label}" if source else ""),
     )
-    commit_or_conflict()
-    return version
+    try:
+        return publish_policy(
+            actor=actor, version=draft, effective_date=library.effective_date, now=now
+        )
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+def load_shipped_libraries(*, actor: Any, now: datetime) -> list[PolicyVersion]:
+    """Publish every shipped data file not yet loaded, oldest label first; [] when none."""
+    loaded = []
+    for library in shipped_libraries():
+        version = load_library(actor=actor, path=library.path, now=now)
+        if version is not None:
+            loaded.append(version)
+    return loaded
 
 
 # Drafts --------------------------------------------------------------------------------

@@ -15,11 +15,13 @@ from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, ValidationFailed
 from sharing.obligations import services
 from sharing.obligations.cli import obligations_cli
-from sharing.obligations.library import DEFAULT_FILE
+from sharing.obligations.library import DATA_DIR
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
 from tests.factories import make_flow, make_organisation, make_user
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+# These tests edit and publish on top of the first shipped library.
+FIRST_FILE = DATA_DIR / "policy-2026.1.json"
 
 
 def events(db, action: str) -> list[AuditEvent]:
@@ -37,7 +39,7 @@ def privacy(db):
 
 @pytest.fixture
 def published(db, privacy) -> PolicyVersion:
-    return services.load_library(actor=privacy, now=NOW)
+    return services.load_library(actor=privacy, path=FIRST_FILE, now=NOW)
 
 
 @pytest.fixture
@@ -65,14 +67,14 @@ def test_loading_publishes_the_library_once(db, published, privacy):
     assert [o.sort_order for o in published.obligations] == list(
         range(1, len(published.obligations) + 1)
     )
-    assert services.load_library(actor=privacy, now=NOW) is None
+    assert services.load_library(actor=privacy, path=FIRST_FILE, now=NOW) is None
     assert count_versions(db) == 1
     assert len(events(db, "policy.loaded")) == 1
 
 
 def test_a_file_with_a_new_label_adds_a_version(db, published, privacy, tmp_path):
     """A changed library under a new label is published alongside the old one."""
-    data = json.loads(DEFAULT_FILE.read_text())
+    data = json.loads(FIRST_FILE.read_text())
     data["label"], data["effective_date"] = "2027.1", "2027-01-01"
     path = tmp_path / "policy-2027.1.json"
     path.write_text(json.dumps(data))
@@ -82,7 +84,7 @@ def test_a_file_with_a_new_label_adds_a_version(db, published, privacy, tmp_path
 
 def test_a_changed_file_under_a_loaded_label_is_refused(db, published, privacy, tmp_path):
     """A published version never changes, so the same label with new content is a conflict."""
-    data = json.loads(DEFAULT_FILE.read_text())
+    data = json.loads(FIRST_FILE.read_text())
     data["obligations"][0]["title"] = "Something else"
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(data))
@@ -91,14 +93,18 @@ def test_a_changed_file_under_a_loaded_label_is_refused(db, published, privacy, 
 
 
 def test_the_load_command_is_idempotent(app, db):
-    """`flask obligations load` publishes once and then reports nothing to do."""
+    """`flask obligations load` publishes every shipped file once, in label order, then
+    reports nothing to do."""
     runner = app.test_cli_runner()
     first = runner.invoke(obligations_cli, ["load"])
     assert first.exit_code == 0, first.output
-    assert "Published policy 2026.1" in first.output
+    assert first.output.index("Published policy 2026.1") < first.output.index(
+        "Published policy 2026.2"
+    )
+    assert "based on 2026.1" in first.output
     second = runner.invoke(obligations_cli, ["load"])
     assert second.exit_code == 0 and "nothing to do" in second.output
-    assert count_versions(db) == 1
+    assert count_versions(db) == 2
 
 
 # Drafts, edits and publishing ------------------------------------------------------------
@@ -216,7 +222,8 @@ def test_publishing_a_draft_makes_a_new_published_version(db, draft, privacy):
     assert draft.status == PolicyStatus.PUBLISHED and draft.effective_date == date(2026, 7, 1)
     assert draft.published_by_id == privacy.id
     assert services.latest_published().id == draft.id
-    assert len(events(db, "policy.published")) == 1
+    # Loading the library published 2026.1 through the same step, so count the draft's own.
+    assert [e.object_id for e in events(db, "policy.published")].count(str(draft.id)) == 1
     with pytest.raises(Conflict):
         services.publish_policy(
             actor=privacy, version=draft, effective_date=date(2026, 8, 1), now=NOW
@@ -302,7 +309,9 @@ def test_impact_ignores_agreements_on_the_same_or_newer_versions(db, published, 
 
 
 def test_applicable_obligations_for_real_flows_follow_their_rules(db, published):
-    """A flow stored in Ireland with a subprocessor gets LOC-2 and SUB-1, not CHD-1 or AUT-1."""
+    """A flow stored in Ireland with a subprocessor gets LOC-2 and SUB-1, not CHD-1 or AUT-1.
+
+    (Policy 2026.1, where SUB-1 applies only when subprocessors are listed.)"""
     from sharing.obligations.rules import applicable_obligations
 
     flow = make_flow(

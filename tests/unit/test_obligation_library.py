@@ -1,4 +1,7 @@
-"""The shipped library file: complete, cited, and every clause renders with its own parameters."""
+"""The 2026.1 library file: complete, cited, and every clause renders with its own parameters.
+
+(2026.2 has its own tests in test_library_2026_2.py.)
+"""
 
 from __future__ import annotations
 
@@ -15,10 +18,11 @@ from sharing.obligations.clauses import (
     render_clause,
     render_clause_html,
 )
-from sharing.obligations.library import DEFAULT_FILE, LibraryError, check_entry, read_library
+from sharing.obligations.library import DATA_DIR, LibraryError, check_entry, read_library
 from sharing.obligations.rules import check_rule
 
-LIBRARY = read_library()
+FILE = DATA_DIR / "policy-2026.1.json"
+LIBRARY = read_library(FILE)
 BY_CODE = {entry["code"]: entry for entry in LIBRARY.obligations}
 SOURCES = {"Digital Privacy Principles", "My San Jose Privacy Policy"}
 
@@ -160,7 +164,7 @@ def test_html_preview_escapes_values_but_text_keeps_them():
 
 def test_a_broken_library_file_lists_every_problem(tmp_path):
     """Unknown rules, duplicate codes and bad parameters are all reported at once."""
-    data = json.loads(DEFAULT_FILE.read_text())
+    data = json.loads(FILE.read_text())
     data["obligations"][1]["code"] = data["obligations"][0]["code"]
     data["obligations"][2]["applicability"] = {"rule": "sometimes"}
     data["obligations"][3]["parameters"][0]["default"] = 100_000

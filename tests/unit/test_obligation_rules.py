@@ -69,7 +69,7 @@ def test_any_category_flag_names_the_category():
     plates = category("Plate reads", is_licence_plate=True)
     flows = [flow("Parking", category("Email")), flow("ALPR", plates)]
     applies, reason = evaluate({"rule": "any_category", "flag": "is_licence_plate"}, flows)
-    assert applies and reason == "Applies because ALPR shares Plate reads (licence plates)"
+    assert applies and reason == "Applies because ALPR shares Plate reads (license plates)"
     assert not evaluate({"rule": "any_category", "flag": "is_health"}, flows)[0]
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sharing.obligations import services
+from sharing.obligations.library import DATA_DIR
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion
 from tests.factories import make_user
 from tests.web.tables import STAFF, AuditCase, Page
@@ -22,7 +23,9 @@ def published_policy() -> PolicyVersion:
     from sharing.extensions import db
 
     existing = db.session.scalar(db.select(PolicyVersion).where(PolicyVersion.label == "2026.1"))
-    return existing or services.load_library(actor=make_user("privacy"), now=LOADED_AT)
+    return existing or services.load_library(
+        actor=make_user("privacy"), path=DATA_DIR / "policy-2026.1.json", now=LOADED_AT
+    )
 
 
 def draft_policy(label: str = "2026.2") -> PolicyVersion:

@@ -96,9 +96,9 @@ def stop(child: subprocess.Popen) -> None:
 
 
 def agreement_docx() -> bytes:
-    from sharing.agreements.context import sample_context
     from sharing.agreements.docx_properties import set_document_properties
     from sharing.agreements.rendering import render_docx
+    from sharing.agreements.sample_context import sample_context
 
     context = sample_context()
     return set_document_properties(

@@ -2,8 +2,8 @@
 
 This is the contract between the app and template authors. `VARIABLES` names every top-level
 variable and the fields it carries; the upload check accepts a template only if it uses these
-names, and the test render feeds it `sample_context()`. Dates arrive already formatted for a
-contract ("July 1, 2026"), so templates never need filters or method calls.
+names, and the test render feeds it sample data (sample_context.py). Dates arrive already
+formatted for a contract ("July 1, 2026"), so templates never need filters or method calls.
 """
 
 from __future__ import annotations
@@ -132,126 +132,6 @@ def partner_term(kind: str) -> str:
     return "Partner Agency" if kind == "public_agency" else "Vendor"
 
 
-def sample_context(*, flows: int = 3) -> dict[str, Any]:
-    """A complete context with awkward but realistic values: markup characters and accents."""
-    changes = [
-        {"code": "BRN-1", "title": "Report incidents quickly", "change": "Hours: 72 → 48"},
-        {"code": "LOC-2", "title": "Storage outside the US", "change": "Added: storage in DE"},
-    ]
-    return {
-        "agreement": {
-            "number": "DSA-2026-0042",
-            "title": "Data Protection Agreement — Peña & Hijos <Field Services>",
-            "effective_date": long_date(date(2026, 7, 1)),
-            "term_months": 36,
-            "expiry_date": long_date(date(2029, 6, 30)),
-            "auto_renew": True,
-            "renewal_term_months": 12,
-            "notice_days": 90,
-            "cancel_by": long_date(date(2029, 4, 1)),
-            "obligation_codes": [clause["code"] for clause in _sample_clauses()],
-        },
-        "city": {
-            "name": "City of San José",
-            "department": "Office of Civic Innovation & Digital Strategy",
-            "address": "200 E. Santa Clara Street, San José, CA 95113",
-            "signatory_name": "Nguyễn Thị Hoa",
-            "signatory_title": "Digital Privacy Officer",
-            "privacy_office": "Digital Privacy Office",
-            "privacy_email": "digitalprivacy@sanjoseca.gov",
-            "security_office": "Information Security Office",
-            "security_email": "security@sanjoseca.gov",
-        },
-        "partner": {
-            "legal_name": 'Peña & Hijos "Servicios" S.A. de C.V.',
-            "display_name": "Peña & Hijos",
-            "kind": "vendor",
-            "term": "Vendor",
-            "address": "1 O'Farrell Street <Suite 5>, San Francisco, CA 94108",
-            "signatory_name": "José Ángel Muñoz",
-            "signatory_title": "Director de Operaciones",
-        },
-        "clauses": _sample_clauses(),
-        "terms": template_terms({"breach_notice_hours": 72, "deletion_days": 30}),
-        "flows": [_sample_flow(index) for index in range(1, flows + 1)],
-        "attestation_schedule": _sample_schedule(),
-        "policy": {"label": "2026.1", "effective_date": long_date(date(2026, 1, 15))},
-        "renewal": {
-            "original_number": "DSA-2023-0007",
-            "original_effective_date": long_date(date(2023, 7, 1)),
-            "prior_expiry_date": long_date(date(2026, 6, 30)),
-            "changes": changes,
-            "summary": "This renewal makes 2 changes to the Original Agreement, each listed below.",
-        },
-        "generated_on": long_date(date(2026, 6, 1)),
-    }
-
-
-def _sample_clauses() -> list[dict[str, Any]]:
-    clauses = [
-        (
-            "PUR-1",
-            "Purpose limitation",
-            "The Recipient will use City Data only for the purposes listed in Exhibit A, or "
-            "for purposes consistent with them, unless the individual consents or the law "
-            "requires otherwise.",
-            "My San Jose Privacy Policy, Item 8",
-            "Applies to every agreement.",
-        ),
-        (
-            "RET-1",
-            "Retention & deletion",
-            "The Recipient will keep City Data no longer than Exhibit A allows and will then "
-            "destroy it within 30 days, giving the City a signed certificate of destruction.",
-            "Digital Privacy Principles, Practice defined retention periods",
-            "Applies to every agreement.",
-        ),
-        (
-            "BRN-1",
-            "Breach notification",
-            "The Recipient will notify the City within 72 hours of discovering any incident "
-            "that compromises City Data, and will cooperate with the City's investigation.",
-            "Digital Privacy Principles, Maintain accountability for data usage and security",
-            "Applies to every agreement.",
-        ),
-    ]
-    return [
-        {"number": number, "code": code, "title": title, "text": text, "source": source,
-         "reason": reason}
-        for number, (code, title, text, source, reason) in enumerate(clauses, start=1)
-    ]  # fmt: skip
-
-
-def _sample_flow(index: int) -> dict[str, Any]:
-    return {
-        "system_name": f"Parking permits <portal> #{index}",
-        "purposes": "Issue & renew residential parking permits",
-        "categories": 'Contact details; vehicle plates; "restricted" address history',
-        "retention": "730 days after the permit ends",
-        "storage": "United States (AWS us-west-2)",
-        "subprocessors": "Ocampo's Mail & Print; Trần Logistics",
-        "department": "Department of Transportation",
-        "legal_authority": "San José Municipal Code, Title 11 (residential permit parking)",
-        "data_subjects": "Residents & visitors applying for permits",
-        "minors": "No",
-        "automated_decisions": "None",
-        "justifications": "Vehicle plates: a permit is tied to a vehicle",
-    }
-
-
-def _sample_schedule() -> list[dict[str, Any]]:
-    questions = {
-        "PUR-1": "Has City Data been used only for the purposes listed in Exhibit A?",
-        "RET-1": "Was every record past its retention period deleted, with a certificate?",
-    }
-    due = long_date(date(2027, 7, 1))
-    return [
-        {"obligation_code": code, "question": question, "frequency": "Every 12 months",
-         "first_due": due}
-        for code, question in questions.items()
-    ]  # fmt: skip
-
-
 # -- the context of a real agreement ----------------------------------------------------------
 
 
@@ -348,7 +228,7 @@ def flow_context(flow: CoveredFlow) -> dict[str, Any]:
     if flow.retention_days:
         retention = f"{flow.retention_days} days"
         if flow.disposal_method:
-            retention += f", then {flow.disposal_method}"
+            retention += f", then {_lower_first(flow.disposal_method.strip())}"
     else:
         retention = "As the City's records retention schedule sets"
     storage = flow.storage_location or "Not stated"
@@ -379,11 +259,11 @@ def flow_details(flow: Any) -> dict[str, str]:
     stated = "Not stated"
     automated = "None"
     if flow.automated_decisions:
-        description = flow.automated_decision_description.rstrip(". ") or "Yes"
+        description = _sentence_part(flow.automated_decision_description) or "Yes"
         oversight = flow.human_oversight or stated
         automated = f"{description}. Human oversight: {oversight}"
     justifications = "; ".join(
-        f"{link.category.name}: {link.justification}"
+        f"{link.category.name}: {_sentence_part(link.justification)}"
         for link in sorted(flow.categories, key=lambda link: link.category.name)
         if link.justification
     )
@@ -394,3 +274,13 @@ def flow_details(flow: Any) -> dict[str, str]:
         "automated_decisions": automated,
         "justifications": justifications or stated,
     }
+
+
+def _lower_first(text: str) -> str:
+    """Text continuing a sentence: "Returned to the City" → "returned to the City"."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _sentence_part(text: str) -> str:
+    """Text without its closing period, to be joined into a longer sentence."""
+    return text.strip().rstrip(". ")

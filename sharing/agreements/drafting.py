@@ -155,7 +155,8 @@ def new_draft(
         renews=renews,
     )
     apply_terms(agreement, terms)
-    cover(agreement, flows, chosen={})
+    # A renewal starts from what the parties agreed last time, where the policy still allows it.
+    cover(agreement, flows, chosen=dict(renews.parameters or {}) if renews is not None else {})
     db.session.add(agreement)
     try:
         db.session.flush()

@@ -340,7 +340,7 @@ def _limit_self(*, cpu_seconds: int, memory_mb: int) -> None:
 
 
 def _check_main(cpu_seconds: int, memory_mb: int) -> dict[str, Any]:
-    from sharing.agreements.context import sample_context
+    from sharing.agreements.sample_context import sample_context
 
     data = sys.stdin.buffer.read()
     _limit_self(cpu_seconds=cpu_seconds, memory_mb=memory_mb)

@@ -481,3 +481,30 @@ def test_covered_flows_carry_the_facts_the_rules_read(setting):
     assert covered.transfer_method == TransferMethod.VENDOR_COLLECTS
     assert covered.estimated_records == 250_000
     assert covered.organisation_kind == OrganisationKind.VENDOR
+
+
+def test_renewal_amendment_starts_from_the_values_the_original_agreed(setting):
+    """What the parties agreed last time carries over to the renewal while it fits the policy;
+    so the amendment lists no change that nobody made."""
+    flow = _plain_flow(setting["organisation"])
+    original = _draft(setting, [flow])
+    drafting.set_parameters(
+        actor=setting["actor"],
+        agreement=original,
+        values={**original.parameters, "breach_notice_hours": "48", "cure_days": "20"},
+        expected_version=original.version,
+    )
+    _generate(setting, original)
+
+    amendment = drafting.draft_agreement(
+        actor=setting["actor"],
+        organisation=setting["organisation"],
+        flows=[flow],
+        template=make_template_version(TemplateKind.RENEWAL_AMENDMENT).template,
+        terms=_terms(title="Renewal"),
+        today=TODAY,
+        renews=original,
+    )
+
+    assert amendment.parameters["breach_notice_hours"] == 48
+    assert amendment.parameters["cure_days"] == 20

@@ -28,10 +28,10 @@ from pathlib import Path
 import pytest
 
 from sharing.agreements import pdf, pdf_cache
-from sharing.agreements.context import sample_context
 from sharing.agreements.docx_properties import set_document_properties
 from sharing.agreements.pdf import PdfFailed, PdfUnavailable, docx_to_pdf, pdf_available
 from sharing.agreements.rendering import render_docx
+from sharing.agreements.sample_context import sample_context
 from sharing.extensions import db
 from tests.web.tables.agreements import draft
 

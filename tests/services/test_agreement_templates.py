@@ -11,9 +11,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from sharing.agreements.context import sample_context
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.agreements.rendering import docx_text, render_docx
+from sharing.agreements.sample_context import sample_context
 from sharing.agreements.template_checks import check_template
 from sharing.extensions import db
 from tests.unit.test_rendering import TEMPLATES, make_docx

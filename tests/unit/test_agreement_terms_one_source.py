@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sharing.agreements.context import sample_context
 from sharing.agreements.rendering import docx_text, render_docx, template_sources
+from sharing.agreements.sample_context import sample_context
 from sharing.agreements.terms import FRAME_PARAMETERS, template_terms
 from sharing.obligations.clauses import declared, render_clause
 from sharing.obligations.library import read_library

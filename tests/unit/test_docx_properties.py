@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from sharing.agreements.context import sample_context
 from sharing.agreements.docx_properties import set_document_properties
 from sharing.agreements.rendering import RenderFailed, render_docx
+from sharing.agreements.sample_context import sample_context
 
 TEMPLATE = (
     Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharing.agreements.context import ALLOWED_VARIABLES, VARIABLES, sample_context
+from sharing.agreements.context import ALLOWED_VARIABLES, VARIABLES
 from sharing.agreements.rendering import (
     ContractEnvironment,
     RenderFailed,
@@ -22,6 +22,7 @@ from sharing.agreements.rendering import (
     plain_context,
     render_docx,
 )
+from sharing.agreements.sample_context import sample_context
 from tests.fixtures.agreements import ESCAPING_CORPUS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "agreement_templates"

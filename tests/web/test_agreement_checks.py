@@ -173,7 +173,9 @@ def test_preview_lists_the_obligations_that_did_not_apply_and_why(client, login_
 
     details = _section(html, "not-applied")
     assert "Obligations that did not apply" in details
-    assert re.search(r'id="not-applied-LPR-1">.*Does not apply: no flow shares a license plates', details)
+    assert re.search(
+        r'id="not-applied-LPR-1">.*Does not apply: no flow shares a license plates', details
+    )
     assert 'id="not-applied-NOT-1"' not in details  # it always applies
 
 

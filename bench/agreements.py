@@ -154,6 +154,11 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
             select(DataCategory.id).where(DataCategory.is_licence_plate | DataCategory.is_biometric)
         )
     )
+    # Criminal-justice data must stay in the United States (CJI-2), subprocessors included.
+    justice = set(
+        db.session.scalars(select(DataCategory.id).where(DataCategory.is_criminal_justice))
+    )
+    at_home = [sub for sub in SUBPROCESSORS if sub["country"] == "US"]
     departments = list(db.session.scalars(select(Department.id)))
     start = (db.session.scalar(select(db.func.max(DataFlow.id))) or 0) + 1
     rows, links = [], []
@@ -179,7 +184,9 @@ def add_organisation(name: str, *, flows: int, seed: int) -> tuple[int, list[int
                 "storage_country": "US",
                 "retention_days": 30 if surveillance.intersection(shared) else retention,
                 "disposal_method": "secure deletion",
-                "subprocessors": rng.sample(SUBPROCESSORS, rng.randint(1, 2)),
+                "subprocessors": rng.sample(
+                    at_home if justice.intersection(shared) else SUBPROCESSORS, rng.randint(1, 2)
+                ),
                 "status": FlowStatus.APPROVED,
                 "risk_tier": rng.choice(list(RiskTier)),
                 "risk_factors": [],

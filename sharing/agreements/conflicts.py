@@ -228,7 +228,10 @@ def unresolved(agreement: Agreement, found: Sequence[Conflict]) -> list[Conflict
 
 def summary(open_conflicts: Sequence[Conflict]) -> str:
     """One sentence for a refusal: how many conflicts, and which flows and obligations."""
-    named = "; ".join(f"{c.flow_name} against {c.obligation_code}" for c in open_conflicts)
+    # One flow may clash with one obligation in several ways (itself and a subprocessor
+    # abroad); the sentence names each pair once, the count says how many there are.
+    pairs = dict.fromkeys(f"{c.flow_name} against {c.obligation_code}" for c in open_conflicts)
+    named = "; ".join(pairs)
     count = len(open_conflicts)
     noun = "conflict" if count == 1 else "conflicts"
     return (

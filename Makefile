@@ -1,6 +1,8 @@
 # Two entry points for a fresh machine with Python 3.11 and pip:
-#   make run   installs the app, migrates a SQLite database, seeds demo data, queues the
-#              reminders due today (they wait in the outbox: no mail server), serves it
+#   make run   installs the app and the system packages its PDFs need (LibreOffice, the fonts
+#              the agreement templates name, unoserver's bridge: .ci/system-packages --run),
+#              migrates a SQLite database, seeds demo data, queues the reminders due today
+#              (they wait in the outbox: no mail server), serves it
 #   make test  installs the app with its test extras and the system packages the suite needs
 #              (.ci/system-packages, as root with apt-get; otherwise it lists them), then runs
 #              the whole suite in parallel (pytest-xdist). SHARING_TEST_DATE=YYYY-MM-DD runs it
@@ -48,6 +50,7 @@ uno:
 	else echo "unoserver: python3-uno or LibreOffice is missing; PDFs use a one-off LibreOffice"; fi
 
 run: install
+	@bash .ci/system-packages --run
 	SHARING_ENV=development $(PY) -m flask --app app db upgrade
 	SHARING_ENV=development $(PY) -m flask --app app demo seed
 	SHARING_ENV=development SHARING_BASE_URL=http://$(HOST):$(PORT) $(PY) -m flask --app app reminders send

@@ -50,6 +50,13 @@ class PlannedClause:
     values: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
+    def source(self) -> str:
+        """Where the obligation comes from, in words: the document, then the part of it (which
+        may name the document again, as the newer libraries' references do)."""
+        document, reference = self.obligation.source_document, self.obligation.source_reference
+        return reference if reference.startswith(document) else f"{document}, {reference}"
+
+    @property
     def module(self) -> Module | None:
         """The sector module (a law's set of obligations) the clause belongs to, if any."""
         return module_of(self.obligation)
@@ -177,7 +184,7 @@ def build_context(
             "code": clause.obligation.code,
             "title": clause.obligation.title,
             "text": clause.text,
-            "source": f"{clause.obligation.source_document}, {clause.obligation.source_reference}",
+            "source": clause.source,
             "reason": clause.reason,
         }
         for clause in plan.clauses

@@ -117,3 +117,21 @@ def test_renewal_with_the_same_obligations_and_values_lists_nothing():
     plan = Plan(clauses=[_clause(1, obligation, {})], parameters={})
 
     assert renewal_changes(original, plan) == []
+
+
+def test_a_clause_names_its_source_document_once():
+    """Newer libraries spell the document out in the reference; the source never repeats it."""
+    from types import SimpleNamespace
+
+    from sharing.agreements.plans import PlannedClause
+
+    def source(document: str, reference: str) -> str:
+        obligation = SimpleNamespace(source_document=document, source_reference=reference)
+        return PlannedClause(1, obligation, "", [], "").source
+
+    assert source("My San Jose Privacy Policy", "Item 8 (use)") == (
+        "My San Jose Privacy Policy, Item 8 (use)"
+    )
+    assert source("Digital Privacy Principles", "Digital Privacy Principles — Provide notice") == (
+        "Digital Privacy Principles — Provide notice"
+    )

@@ -9,9 +9,12 @@ frame still needs a number, and this declaration gives it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from sharing.agreements.rendering import template_sources
 from sharing.obligations.clauses import check_parameters, check_value
 
 FRAME_PARAMETERS: list[dict[str, Any]] = [
@@ -147,3 +150,11 @@ def fitted(specs: Mapping[str, dict[str, Any]], agreed: Mapping[str, Any]) -> di
         value, problem = check_value(spec, agreed[name]) if name in agreed else (None, "unset")
         values[name] = spec["default"] if problem else value
     return values
+
+
+@lru_cache(maxsize=16)
+def terms_in_template(docx: bytes) -> frozenset[str]:
+    """The frame terms a template states (`{{ terms.name }}`), so that the parameters page
+    offers only the numbers that agreement's document will print."""
+    text = " ".join(template_sources(docx).values())
+    return frozenset(re.findall(r"\bterms\.([a-z_]+)", text)) & FRAME_NAMES

@@ -4,6 +4,8 @@ the same blueprint from their own modules."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Response,
     abort,
@@ -41,6 +43,7 @@ from sharing.agreements.forms import (
     parameters_form,
 )
 from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
+from sharing.agreements.terms import terms_in_template
 from sharing.auth.models import Department
 from sharing.core.access import roles_required
 from sharing.core.clock import today
@@ -173,7 +176,7 @@ def edit_agreement(agreement_id: int):
 @roles_required(*Role.STAFF)
 def parameters(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    plan = plans.plan_agreement(agreement)
+    plan = _with_stated_terms(agreement, plans.plan_agreement(agreement))
     editable = _may_author() and agreement.status in drafting.EDITABLE
     form = parameters_form(plan, request.form if request.method == "POST" else None)
     if request.method == "POST" and not editable:
@@ -304,6 +307,15 @@ def _common_department(flows: list[DataFlow]) -> int | None:
     """The lead department to suggest: the one every flow belongs to, if they share one."""
     departments = {flow.department_id for flow in flows}
     return departments.pop() if len(departments) == 1 else None
+
+
+def _with_stated_terms(agreement: Agreement, plan: plans.Plan) -> plans.Plan:
+    """The plan, offering only the frame terms the agreement's template prints."""
+    version = agreement.template_version
+    if version is None:
+        return replace(plan, terms=[])
+    stated = terms_in_template(template_library.read_version(version))
+    return replace(plan, terms=[term for term in plan.terms if term.name in stated])
 
 
 def _fitting_template(organisation: Organisation, *, renews: int | None = None) -> int | None:

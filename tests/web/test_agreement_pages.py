@@ -354,3 +354,32 @@ def test_frame_term_outside_its_bounds_is_refused_beside_its_field(client, login
     assert re.search(r'id="cure_days-error"[^>]*>Must be between 5 and 60', html)
     db.session.refresh(agreement)
     assert agreement.parameters.get("cure_days", 15) == 15
+
+
+def test_parameters_page_offers_only_the_terms_the_template_prints(client, login_as, db):
+    """The inter-agency agreement states no insurance amount (public agencies self-insure),
+    so its page does not ask for one; the vendor agreement's does."""
+    from sharing.agreements import drafting
+    from sharing.agreements.drafting import Terms
+    from sharing.agreements.models import TemplateKind
+    from sharing.vendors.models import OrganisationKind
+    from tests.factories import make_template_version, make_user
+
+    vendor = draft()
+    agency, flow = ready_organisation(kind=OrganisationKind.PUBLIC_AGENCY)
+    interagency = drafting.draft_agreement(
+        actor=make_user("privacy"),
+        organisation=agency,
+        flows=[flow],
+        template=make_template_version(TemplateKind.INTERAGENCY).template,
+        terms=Terms(title="Data sharing", effective_date=None, department_id=flow.department_id),
+        today=today(),
+    )
+    login_as("privacy")
+
+    vendor_page = client.get(f"/agreements/{vendor.id}/parameters").get_data(as_text=True)
+    agency_page = client.get(f"/agreements/{interagency.id}/parameters").get_data(as_text=True)
+
+    assert 'name="cyber_insurance_millions"' in vendor_page
+    assert 'name="cyber_insurance_millions"' not in agency_page
+    assert 'name="cure_days"' in agency_page and 'name="steward_review_months"' in agency_page

@@ -26,6 +26,7 @@ from sharing.agreements.context import exhibit_a
 from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.forms import AcceptConflictForm, GenerateForm
 from sharing.agreements.models import Agreement
+from sharing.agreements.terms import parameter_labels
 from sharing.audit.models import AuditEvent
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
@@ -147,6 +148,7 @@ def agreement_page(agreement: Agreement, *, refused: dict[str, str] | None = Non
         problems=problems,
         refused=refused is not None,
         fixes=fix_links(agreement, problems),
+        parameter_labels=parameter_labels(agreement.policy_version),
     )
 
 

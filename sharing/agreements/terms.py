@@ -158,3 +158,13 @@ def terms_in_template(docx: bytes) -> frozenset[str]:
     offers only the numbers that agreement's document will print."""
     text = " ".join(template_sources(docx).values())
     return frozenset(re.findall(r"\bterms\.([a-z_]+)", text)) & FRAME_NAMES
+
+
+def parameter_labels(policy: Any) -> dict[str, tuple[str, str]]:
+    """name -> (label, unit) for every parameter an agreement under `policy` may hold: the
+    frame terms and the policy's obligation parameters (whose label rules a shared name)."""
+    labels = {spec["name"]: (spec["label"], spec.get("unit") or "") for spec in FRAME_PARAMETERS}
+    for obligation in getattr(policy, "obligations", None) or []:
+        for spec in obligation.parameters or []:
+            labels[spec["name"]] = (spec.get("label") or spec["name"], spec.get("unit") or "")
+    return labels

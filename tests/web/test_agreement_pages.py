@@ -383,3 +383,17 @@ def test_parameters_page_offers_only_the_terms_the_template_prints(client, login
     assert 'name="cyber_insurance_millions"' in vendor_page
     assert 'name="cyber_insurance_millions"' not in agency_page
     assert 'name="cure_days"' in agency_page and 'name="steward_review_months"' in agency_page
+
+
+def test_agreement_page_names_each_parameter_in_words_with_its_unit(client, login_as, db):
+    agreement = draft()
+    login_as("privacy")
+
+    html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+
+    section = html[html.index('id="parameters-heading"') :]
+    assert "Hours to report an incident" in section
+    assert re.search(
+        r"Days to cure a breach after the City&#39;s notice</dt>\s*<dd[^>]*>15 days", section
+    )
+    assert "<code>breach_notice_hours</code>" not in section

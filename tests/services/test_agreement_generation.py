@@ -508,3 +508,15 @@ def test_renewal_amendment_starts_from_the_values_the_original_agreed(setting):
 
     assert amendment.parameters["breach_notice_hours"] == 48
     assert amendment.parameters["cure_days"] == 20
+
+
+def test_generated_file_says_what_it_is_in_its_document_properties(setting):
+    import io
+
+    agreement = _generate(setting, _draft(setting, [_plain_flow(setting["organisation"])]))
+
+    properties = Document(io.BytesIO(files.read(agreement.generated_file))).core_properties
+    assert properties.title == "Data protection agreement"
+    assert properties.keywords == agreement.number
+    assert agreement.number in properties.subject
+    assert "Peña & Hijos <S.A.>" in properties.subject

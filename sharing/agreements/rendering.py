@@ -29,13 +29,14 @@ import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.table import Table
 from docxtpl import DocxTemplate
-from jinja2 import DictLoader, StrictUndefined, TemplateError
+from jinja2 import DictLoader, StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from sharing.errors import DomainError
@@ -100,9 +101,38 @@ def _check_power(base: Any, exponent: Any) -> None:
 
 
 class _SandboxedDocxTemplate(DocxTemplate):
+    """docxtpl in the sandbox, keeping each part's cleaned-up source and compiled template per
+    source text (`_patched`, `_compiled`), so only a template's first render pays for them."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        self.current_rendering_part = part
+        rendered = _compiled(src_xml, jinja_env).render(context)
+        rendered = _PARAGRAPH_BREAK.sub(r"<w:p\1", rendered)
+        for escaped, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            rendered = rendered.replace(escaped, tag)
+        return self.resolve_listing(rendered)
+
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         # python-docx escapes core properties itself; autoescaping them would double-escape.
         super().render_properties(context, jinja_env.overlay(autoescape=False))
+
+
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
+
+
+@lru_cache(maxsize=64)
+def _patched(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # pure text work: it reads nothing of self
+
+
+@lru_cache(maxsize=64)
+def _compiled(src_xml: str, environment: ContractEnvironment) -> Template:
+    # docxtpl puts each paragraph on its own line, so errors and {%p %} tags see lines.
+    return environment.from_string(_PARAGRAPH_START.sub(r"\n<w:p\1", src_xml))
 
 
 def printable(value: Any) -> Any:
@@ -147,12 +177,17 @@ def plain_context(value: Any) -> Any:
     raise TypeError(f"agreement context values must be plain data, not {type(value).__name__}")
 
 
+@lru_cache(maxsize=1)
+def _environment() -> ContractEnvironment:
+    return ContractEnvironment()  # one shared sandbox: immutable, its compilations cached
+
+
 def render_docx(template: str | Path | bytes, context: dict[str, Any]) -> bytes:
     """The rendered .docx; raises RenderFailed when the template or the data is at fault."""
     source = io.BytesIO(template) if isinstance(template, bytes) else template
     document = _SandboxedDocxTemplate(source)
     try:
-        document.render(plain_context(context), ContractEnvironment(), autoescape=True)
+        document.render(plain_context(context), _environment(), autoescape=True)
     except SecurityError as error:
         raise RenderFailed(
             f"The template tried something unsafe: {error}.", code="unsafe"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from sharing.agreements.rendering import ContractEnvironment, plain_context
+from tests.factories import SHIPPED_TEMPLATES as TEMPLATE_DIR
 
 
 def render(source: str, context: dict) -> str:
@@ -37,3 +38,22 @@ def test_containers_are_copied_and_plain_values_shared():
     assert copied == {"flows": [{"name": name, "rows": 3}], "pair": ["a", 1], "7": None}
     assert copied["flows"] is not context["flows"]
     assert copied["flows"][0]["name"] is name
+
+
+def test_a_template_compiles_once_and_each_render_still_gets_its_own_values():
+    """The second render of a template reuses its compiled parts; values never leak between
+    renders (the cache holds template source, not data)."""
+    from sharing.agreements import rendering
+    from sharing.agreements.rendering import docx_text, render_docx
+    from sharing.agreements.sample_context import sample_context
+
+    template = (TEMPLATE_DIR / "vendor-data-protection-agreement.docx").read_bytes()
+    first, second = sample_context(), sample_context()
+    second["agreement"]["number"] = "DSA-2031-0999"
+    render_docx(template, first)
+    compiled = rendering._compiled.cache_info().misses
+
+    text = docx_text(render_docx(template, second))
+
+    assert rendering._compiled.cache_info().misses == compiled
+    assert "DSA-2031-0999" in text and "DSA-2026-0042" not in text

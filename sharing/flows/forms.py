@@ -55,9 +55,9 @@ class CategoryChoiceForm(Form):
 
 class FlowForm(FlaskForm):
     organisation_id = SelectField(
-        "Organisation",
+        "Organization",
         coerce=optional_int,
-        validators=[DataRequired(message="Choose the organisation.")],
+        validators=[DataRequired(message="Choose the organization.")],
     )
     department_id = SelectField(
         "Department",

@@ -289,6 +289,14 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
 )
 
+# Names the vocabulary shipped with before it was written in American English. Spreadsheets
+# made then still name categories this way, so imports read each as the category it became.
+FORMER_NAMES = {
+    "Driver's licence number": "Driver's license number",
+    "Licence-plate reads": "License-plate reads",
+    "Behavioural health and substance use": "Behavioral health and substance use",
+}
+
 
 def ensure_vocabulary(session: Session | scoped_session) -> int:
     """Add the categories whose names are missing; return how many were added. No commit."""

@@ -22,6 +22,7 @@ from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
+from sharing.flows.vocabulary import FORMER_NAMES
 from sharing.reports.decisions import Decision, changed_columns, in_chunks, parse_cells
 from sharing.reports.flow_checks import check_categories, check_department, flow_action
 from sharing.reports.flow_columns import FLOW_COLUMNS
@@ -69,6 +70,9 @@ class Planner:
         self.read = read
         self.departments = self._departments()
         self.categories = {c.name.casefold(): c for c in db.session.scalars(select(DataCategory))}
+        for former, name in FORMER_NAMES.items():
+            if name.casefold() in self.categories:
+                self.categories.setdefault(former.casefold(), self.categories[name.casefold()])
         self.file_orgs: dict[tuple[str, str], Decision] = {}
         self.file_flows: dict[tuple, int] = {}
         self.orgs_by_key: dict[tuple[str, str], list[Organisation]] = {}

@@ -191,7 +191,7 @@ def test_error_report_lists_file_level_and_row_problems(setting):
     data = xlsx_bytes({"Flows": [["System name", "Purposes"], ["Parking", "Pay"]]})
     job = upload(setting["user"], data)
     report = list(import_jobs.error_report_rows(job))
-    assert report[0][2] in ("Organisation", "Department")
+    assert report[0][2] in ("Organization", "Department")
     assert all("missing" in line[3] for line in report)
     assert job.error_count == len(report) == 2
 

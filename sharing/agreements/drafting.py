@@ -248,7 +248,7 @@ def check_content(
     if not flows:
         errors["flows"] = "Choose at least one approved data flow."
     elif any(flow.organisation_id != organisation.id for flow in flows):
-        errors["flows"] = "Every flow must belong to this organisation."
+        errors["flows"] = "Every flow must belong to this organization."
     elif any(flow.status != FlowStatus.APPROVED for flow in flows):
         names = ", ".join(f.system_name for f in flows if f.status != FlowStatus.APPROVED)
         errors["flows"] = f"Only approved flows can be covered; not yet approved: {names}."
@@ -261,7 +261,7 @@ def check_content(
     elif problem := template_problem(organisation=organisation, kind=template.kind, renews=renews):
         errors["template"] = problem
     if renews is not None and renews.organisation_id != organisation.id:
-        errors["renews"] = "The agreement renewed must be this organisation's."
+        errors["renews"] = "The agreement renewed must be this organization's."
     if not terms.title.strip():
         errors["title"] = "Give the agreement a title."
     for name, (low, high) in TERM_BOUNDS.items():

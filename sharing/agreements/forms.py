@@ -38,7 +38,7 @@ class OrganisationChoiceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    organisation = SelectField("Organisation", coerce=optional_int, validate_choice=False)
+    organisation = SelectField("Organization", coerce=optional_int, validate_choice=False)
 
 
 class AgreementForm(FlaskForm):

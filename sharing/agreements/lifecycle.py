@@ -293,7 +293,7 @@ def _link_successor(agreement: Agreement, successor: Agreement | None) -> None:
         raise ValidationFailed(
             {
                 "successor": "That agreement cannot renew this one: choose a renewal amendment "
-                "or a newer agreement of the same organisation that has not ended."
+                "or a newer agreement of the same organization that has not ended."
             }
         )
     # Two row updates, one after the other: each row points at the other, which a single

@@ -66,7 +66,7 @@ class RenewForm(FlaskForm):
         coerce=int,
         validators=[InputRequired("Choose the agreement that renews this one.")],
         description="A renewal amendment of this agreement, or a newer agreement with the "
-        "same organisation.",
+        "same organization.",
     )
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_COMMENT)])
     version = HiddenField()

@@ -106,12 +106,12 @@ def fix_links(agreement: Agreement, problems: dict[str, str]) -> dict[str, tuple
             links[name] = (
                 (
                     url_for("vendors.edit_organisation", organisation_id=organisation_id),
-                    "Edit the organisation",
+                    "Edit the organization",
                 )
                 if editor
                 else (
                     url_for("vendors.organisation", organisation_id=organisation_id),
-                    "See the organisation (procurement edits it)",
+                    "See the organization (procurement edits it)",
                 )
             )
         elif name == "conflicts":

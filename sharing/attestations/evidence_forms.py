@@ -24,9 +24,9 @@ ACCEPT = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 
 class EvidenceForm(FlaskForm):
     organisation_id = SelectField(
-        "Organisation",
+        "Organization",
         coerce=optional_int,
-        validators=[DataRequired(message="Choose the organisation the evidence belongs to.")],
+        validators=[DataRequired(message="Choose the organization the evidence belongs to.")],
     )
     file = FileField(
         "File",

@@ -40,7 +40,7 @@ DECISION_CHOICES = [
 ]
 STATEMENT = (
     "I attest that, to the best of my knowledge, the answers in this questionnaire are true "
-    "and complete, and that I am authorised to make this attestation for my organisation."
+    "and complete, and that I am authorized to make this attestation for my organization."
 )
 
 
@@ -90,7 +90,7 @@ class SubmitForm(FlaskForm):
 class _ReviewForm(FlaskForm):
     version = HiddenField()
     comment = TextAreaField(
-        "Comment to the organisation",
+        "Comment to the organization",
         validators=[Optional(), Length(max=MAX_TEXT)],
         description="Optional: a note on the whole attestation.",
     )

@@ -46,7 +46,7 @@ def mail_requested(request: AttestationRequest, directory: Directory) -> None:
     )
     number = request.agreement.number
     body = (
-        "The city's privacy office asks your organisation to attest that it meets the "
+        "The city's privacy office asks your organization to attest that it meets the "
         f"obligations of agreement {number}.\n\n"
         f"Due date: {request.due_date.isoformat()}\n"
         f"Questions: {len(request.questionnaire)}\n\n"

@@ -225,7 +225,7 @@ def review(request_id: int):
         else:
             accepted = attestation.status == AttestationStatus.ACCEPTED
             flash(
-                "Attestation accepted." if accepted else "Returned to the organisation.", "success"
+                "Attestation accepted." if accepted else "Returned to the organization.", "success"
             )
             return _detail(attestation)
     return _review_page(attestation, form, rows)

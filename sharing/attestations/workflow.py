@@ -76,7 +76,7 @@ def check_step(
     if role not in step.roles:
         raise Forbidden(f"Your role may not {step.label.lower()}.")
     if role == "vendor" and actor.organisation_id != request.organisation_id:
-        raise Forbidden("This attestation belongs to another organisation.")
+        raise Forbidden("This attestation belongs to another organization.")
     if request.status not in step.sources:
         raise Conflict(
             f"This attestation is {request.status.label.lower()}, so you cannot "

@@ -61,10 +61,10 @@ class InvitationForm(FlaskForm):
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     role = SelectField("Role", validators=[DataRequired()])
     organisation_id = SelectField(
-        "Organisation",
+        "Organization",
         coerce=optional_int,
         validators=[Optional()],
-        description="Required for vendor users: they will see only this organisation.",
+        description="Required for vendor users: they will see only this organization.",
     )
     department_id = SelectField(
         "Department",

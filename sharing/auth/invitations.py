@@ -107,7 +107,7 @@ def _check_invitee(
     if role == Role.VENDOR:
         organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
         if organisation is None:
-            errors["organisation_id"] = "Choose the organisation this vendor user belongs to."
+            errors["organisation_id"] = "Choose the organization this vendor user belongs to."
     elif department_id is not None:
         department = db.session.get(Department, department_id)
         if department is None or not department.active:

@@ -24,7 +24,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "dashboard.home", Role.STAFF),
     NavItem("Home", "portal.home", (Role.VENDOR,)),
-    NavItem("Organisations", "vendors.organisations", Role.STAFF, "Register"),
+    NavItem("Organizations", "vendors.organisations", Role.STAFF, "Register"),
     NavItem("Data flows", "flows.flows", Role.STAFF, "Register"),
     NavItem("Data categories", "flows.categories", Role.STAFF, "Register"),
     NavItem("Policy", "obligations.versions", Role.STAFF, "Register"),

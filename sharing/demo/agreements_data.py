@@ -11,7 +11,7 @@ S = AttestationStatus
 
 # A RENEWED agreement also gets an ACTIVE successor, which becomes the organisation's current one.
 # Plate numbers inside payment and registration records are not camera reads, but LPR-1's
-# deletion limit covers any licence-plate category, so the office accepted those on the record.
+# deletion limit covers any license-plate category, so the office accepted those on the record.
 PARKPAY_PLATES = (
     "Plate numbers here are part of parking payment and citation records, not camera reads; "
     "the City's records schedule keeps citation records for three years."
@@ -22,7 +22,7 @@ DMV_PLATES = (
 )
 AGREEMENTS: tuple[AgreementSpec, ...] = (
     AgreementSpec("parkpay", A.ACTIVE, accepted=(("surveillance_retention", PARKPAY_PLATES),)),
-    # The camera programme keeps plate reads 60 days, so its agreement sets LPR-1's limit there.
+    # The camera program keeps plate reads 60 days, so its agreement sets LPR-1's limit there.
     AgreementSpec("safestreets", A.EXPIRING, parameters=(("surveillance_retention_days", 60),)),
     AgreementSpec("dmv", A.ACTIVE, accepted=(("surveillance_retention", DMV_PLATES),)),
     AgreementSpec("transit", A.DRAFT),
@@ -45,7 +45,7 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
 )
 
 TERMINATION_REASON = (
-    "The nonprofit's grant ended and the referral programme moved to the County; both parties "
+    "The nonprofit's grant ended and the referral program moved to the County; both parties "
     "agreed to end the agreement early. A deletion certificate was received."
 )
 

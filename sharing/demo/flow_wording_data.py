@@ -21,15 +21,15 @@ JUSTIFICATIONS: dict[str, str] = {
     "Home address": "Needed to deliver the service at, or mail notices to, the residence.",
     "Date of birth": "Confirms identity and age eligibility.",
     "Social Security number": "Required by federal law for tax reporting.",
-    "Driver's licence number": "Matches the registered owner in the state record.",
-    "Licence-plate reads": "The plate is the only way to match a vehicle to the alert or notice.",
+    "Driver's license number": "Matches the registered owner in the state record.",
+    "License-plate reads": "The plate is the only way to match a vehicle to the alert or notice.",
     "Vehicle registration details": "Links the vehicle to the person responsible for it.",
     "Vehicle location": "Shows where a session or trip took place.",
     "Precise geolocation": "Sends crews to the exact spot reported.",
     "Video and images of people": "The footage or photo is the evidence the service relies on.",
     "Payment card data": "Takes payment; handled only by a PCI-compliant processor.",
     "Bank account details": "Sets up direct debit or deposit.",
-    "Income and household finances": "Determines eligibility for a reduced rate or programme.",
+    "Income and household finances": "Determines eligibility for a reduced rate or program.",
     "Health information": "Lets responders and clinicians give appropriate care.",
     "Minors' data": "Children are among the people the service is for.",
     "Library borrowing history": "Tracks loans and returns; purged once an item is returned.",
@@ -55,7 +55,7 @@ DISPOSAL_METHODS = (
 
 EQUITY_NOTE = (
     "Materials in English, Spanish, Vietnamese and Chinese; outcomes reviewed by council "
-    "district so that no neighbourhood is over- or under-served."
+    "district so that no neighborhood is over- or under-served."
 )
 
 PUBLICATION_EXEMPTION = (

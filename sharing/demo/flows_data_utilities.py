@@ -53,7 +53,7 @@ UTILITIES_FLOWS: tuple[FlowSpec, ...] = (
     FlowSpec(
         "garcia",
         "ESD",
-        "Bilingual billing call centre",
+        "Bilingual billing call center",
         APPROVED,
         "Answer billing questions in Spanish and Vietnamese.",
         "Residential customers who call about their bill",
@@ -155,10 +155,10 @@ UTILITIES_FLOWS: tuple[FlowSpec, ...] = (
     FlowSpec(
         "keystone",
         "ITD",
-        "Benefits enrolment",
+        "Benefits enrollment",
         APPROVED,
-        "Enrol employees and their dependants in health and retirement plans.",
-        "City employees and their dependants",
+        "Enroll employees and their dependents in health and retirement plans.",
+        "City employees and their dependents",
         ("Employee HR records", "Health information", "Date of birth", "Social Security number"),
         minors=True,
         retention_days=2555,

@@ -61,7 +61,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         domain="plateguard.example",
         certifications=["CJIS Security Policy compliant"],
         storage=("AWS GovCloud (US-West)", "US"),
-        notes="Fixed and mobile automated licence-plate readers.",
+        notes="Fixed and mobile automated license-plate readers.",
     ),
     _org(
         "brightline",
@@ -109,7 +109,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "ShelfWise",
         place=("Columbus", "OH", "43215"),
         domain="shelfwise.example",
-        notes="Integrated library system and patron catalogue.",
+        notes="Integrated library system and patron catalog.",
     ),
     _org(
         "linguabridge",
@@ -144,7 +144,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         place=("Los Angeles", "CA", "90012"),
         domain="serviciosgarcia.example",
         subprocessors=[_TWILIO, _ZENDESK],
-        notes="Bilingual call centre and door-to-door outreach.",
+        notes="Bilingual call center and door-to-door outreach.",
     ),
     _org(
         "permitflow",
@@ -163,7 +163,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "SafeStreets",
         place=("Phoenix", "AZ", "85004"),
         domain="safestreets.example",
-        notes="Speed safety cameras under the state pilot programme.",
+        notes="Speed safety cameras under the state pilot program.",
     ),
     _org(
         "harbor",
@@ -212,7 +212,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "County Public Health",
         place=("San José", "CA", "95110"),
         domain="sccph.example",
-        storage=("County data centre, San José", "US"),
+        storage=("County data center, San José", "US"),
         subprocessors=[],
         notes="Communicable disease follow-up and heat-emergency outreach.",
     ),
@@ -223,9 +223,9 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "Coyote Creek USD",
         place=("San José", "CA", "95121"),
         domain="ccusd.example",
-        storage=("District data centre", "US"),
+        storage=("District data center", "US"),
         subprocessors=[],
-        notes="Library cards for students and after-school programmes.",
+        notes="Library cards for students and after-school programs.",
     ),
     _org(
         "dmv",
@@ -234,7 +234,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "State DMV",
         place=("Sacramento", "CA", "95818"),
         domain="dmv.example",
-        storage=("State data centre, Rancho Cordova", "US"),
+        storage=("State data center, Rancho Cordova", "US"),
         subprocessors=[],
         notes="Registered-owner look-ups for parking and camera citations.",
     ),
@@ -255,7 +255,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         place=("San José", "CA", "95112"),
         domain="riversidefood.example",
         subprocessors=[{"name": "Salesforce, Inc.", "service": "Client CRM", "country": "US"}],
-        notes="Emergency food distribution with the city's resource centres.",
+        notes="Emergency food distribution with the city's resource centers.",
     ),
     _org(
         "legal_aid",
@@ -264,7 +264,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "Tenant Legal Aid",
         place=("Oakland", "CA", "94612"),
         domain="tenantlegalaid.example",
-        notes="Eviction defence for tenants referred by the Housing department.",
+        notes="Eviction defense for tenants referred by the Housing department.",
     ),
     _org(
         "youth",
@@ -273,7 +273,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "Niños del Valle",
         place=("San José", "CA", "95116"),
         domain="ninosdelvalle.example",
-        notes="After-school tutoring and youth sports in city community centres.",
+        notes="After-school tutoring and youth sports in city community centers.",
     ),
     _org(
         "uni_lab",
@@ -293,7 +293,7 @@ ORGANISATIONS: tuple[dict[str, Any], ...] = (
         "Civic Data Institute",
         place=("Washington", "DC", "20005"),
         domain="civicdata.example",
-        notes="Evaluates library and recreation programmes for equity of access.",
+        notes="Evaluates library and recreation programs for equity of access.",
     ),
     _org(
         "health_research",

@@ -27,7 +27,7 @@ REVIEW_COMMENTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Low-income rate assistance",
-        "Why is the Social Security number needed? Enrolment can be checked with the benefits "
+        "Why is the Social Security number needed? Enrollment can be checked with the benefits "
         "case number instead.",
         "We will confirm with the County whether the case number is enough.",
     ),
@@ -64,13 +64,13 @@ DISCLOSURES: tuple[dict[str, Any], ...] = (
         "system": "Emergency food distribution",
         "days_ago": 90,
         "record_count": 1150,
-        "purpose": "List of households registered at three resource centres, to avoid duplicates.",
+        "purpose": "List of households registered at three resource centers, to avoid duplicates.",
         "requested_by": "Riverside Community Food Bank",
         "method": "encrypted_email",
         "categories": ("Full name", "Approximate location"),
     },
     {
-        "system": "Cooling centre heat outreach",
+        "system": "Cooling center heat outreach",
         "days_ago": 120,
         "record_count": 240,
         "purpose": "Names and phone numbers of residents to call during an excessive-heat warning.",
@@ -112,7 +112,7 @@ INCIDENTS: tuple[dict[str, Any], ...] = (
     },
     {
         "org": "garcia",
-        "systems": ("Bilingual billing call centre",),
+        "systems": ("Bilingual billing call center",),
         "categories": ("Voice recordings", "Utility account and billing"),
         "title": "Call recordings emailed to the wrong customer",
         "description": "An agent attached the wrong customer's call recording to a reply.",

@@ -41,7 +41,7 @@ class NotADemoDatabase(Conflict):
 
     def __init__(self) -> None:
         super().__init__(
-            "This database already holds users, organisations, flows or policy versions that "
+            "This database already holds users, organizations, flows or policy versions that "
             "were not created by the demo seed. Refusing to add demo data; nothing was written. "
             "Point SHARING_DATABASE_URL at an empty database to try the demo."
         )

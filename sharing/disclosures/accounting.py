@@ -115,7 +115,7 @@ def entries_query(period: Period) -> Select:
 # -- on screen: totals from the tallies, and one view a page at a time ---------------------------
 
 VIEWS = {
-    "organisation": "By organisation",
+    "organisation": "By organization",
     "flow": "By flow",
     "category": "By category",
     "entries": "Entries",

@@ -110,7 +110,7 @@ def _column(header: str, kind: str = "text", example: str = "") -> Column:
 
 
 DETAIL_COLUMNS = [
-    _column("Organisation", example="Example Analytics LLC"),
+    _column("Organization", example="Example Analytics LLC"),
     _column("Flow", example="Parking permits"),
     _column("Categories", "list"),
     _column("First date", "date"),
@@ -130,7 +130,7 @@ GROUP_COLUMNS = [
     _column("Entries", "int"),
     _column("Records", "int"),
     _column("Exempt entries", "int"),
-    _column("Organisations", "int"),
+    _column("Organizations", "int"),
 ]
 
 
@@ -172,7 +172,7 @@ def export(period: Period, fmt: str) -> Export:
     report = build(period)
     sheets = [
         Sheet("Disclosures", DETAIL_COLUMNS, _details(period)),
-        Sheet("By organisation", GROUP_COLUMNS, _group_rows(report.by_organisation)),
+        Sheet("By organization", GROUP_COLUMNS, _group_rows(report.by_organisation)),
         Sheet("By category", GROUP_COLUMNS, _group_rows(report.by_category)),
         Sheet("By flow", GROUP_COLUMNS, _group_rows(report.by_flow)),
     ]

@@ -102,7 +102,7 @@ class AffectedMixin:
         "Data flows affected",
         coerce=int,
         validate_choice=False,
-        description="The organisation's data flows involved. Hold Ctrl (or Cmd) to pick several.",
+        description="The organization's data flows involved. Hold Ctrl (or Cmd) to pick several.",
     )
     category_ids = SelectMultipleField(
         "Data categories affected",
@@ -133,14 +133,14 @@ class StaffIncidentForm(AffectedMixin, IncidentReportForm):
     """An incident recorded by staff for an organisation."""
 
     organisation_id = SelectField(
-        "Organisation",
+        "Organization",
         coerce=optional_int,
         validate_choice=False,
-        validators=[DataRequired(message="Choose an organisation.")],
+        validators=[DataRequired(message="Choose an organization.")],
     )
 
     def set_organisations(self, organisations) -> None:
-        self.organisation_id.choices = [("", "Choose an organisation")] + [
+        self.organisation_id.choices = [("", "Choose an organization")] + [
             (o.id, o.display_name) for o in organisations
         ]
 

@@ -12,10 +12,10 @@ from sharing.flows.models import Frequency, TransferMethod
 DISCLOSURE_COLUMNS: tuple[Column, ...] = (
     Column(
         "organisation",
-        "Organisation",
-        ("Organisation name", "Legal name", "Vendor", "Recipient", "Disclosed to"),
+        "Organization",
+        ("Organization name", "Legal name", "Vendor", "Recipient", "Disclosed to"),
         "text",
-        "Legal name of the organisation that received the data, as registered.",
+        "Legal name of the organization that received the data, as registered.",
         "Acme Transit Analytics, Inc.",
         required=True,
     ),

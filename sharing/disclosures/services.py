@@ -64,7 +64,7 @@ def report_incident(
     Flows must be the organisation's own; categories must be among those flows' categories."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise ValidationFailed({"organisation_id": "Choose an organisation."})
+        raise ValidationFailed({"organisation_id": "Choose an organization."})
     agreement = _check(
         organisation_id=organisation_id,
         title=title,
@@ -130,7 +130,7 @@ def _check(
     if agreement_id is not None and (
         agreement is None or agreement.organisation_id != organisation_id
     ):
-        errors["agreement_id"] = "Choose one of your organisation's agreements, or none."
+        errors["agreement_id"] = "Choose one of your organization's agreements, or none."
     if errors:
         raise ValidationFailed(errors)
     return agreement
@@ -150,7 +150,7 @@ def _affected(
     )
     errors: dict[str, str] = {}
     if len(flows) != len(wanted_flows):
-        errors["flow_ids"] = "Choose only the organisation's own data flows."
+        errors["flow_ids"] = "Choose only the organization's own data flows."
     allowed = set(
         db.session.scalars(
             select(FlowCategory.category_id).where(FlowCategory.flow_id.in_(wanted_flows))
@@ -220,7 +220,7 @@ def _alert_privacy_office(incident: Incident, organisation: Organisation) -> Non
     body = (
         "A security incident was reported.\n\n"
         f"Reference: {incident.reference}\n"
-        f"Organisation: {organisation.display_name}\n"
+        f"Organization: {organisation.display_name}\n"
         f"Title: {incident.title}\n"
         f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
         f"Sign in to the register to read the report: {link}\n"

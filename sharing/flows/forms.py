@@ -55,9 +55,9 @@ class CategoryChoiceForm(Form):
 
 class FlowForm(FlaskForm):
     organisation_id = SelectField(
-        "Organisation",
+        "Organization",
         coerce=optional_int,
-        validators=[DataRequired(message="Choose the organisation.")],
+        validators=[DataRequired(message="Choose the organization.")],
     )
     department_id = SelectField(
         "Department",
@@ -191,7 +191,7 @@ class CategoryForm(FlaskForm):
     is_health = BooleanField("Health")
     is_biometric = BooleanField("Biometric")
     is_precise_location = BooleanField("Precise location")
-    is_licence_plate = BooleanField("Licence plates")
+    is_licence_plate = BooleanField("License plates")
     is_ssn = BooleanField("Social Security number")
     is_financial = BooleanField("Financial")
     is_criminal_justice = BooleanField("Criminal justice")

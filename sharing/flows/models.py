@@ -59,7 +59,7 @@ class DataCategory(TimestampMixin, Base):
         ("is_health", "Health"),
         ("is_biometric", "Biometrics"),
         ("is_precise_location", "Precise location"),
-        ("is_licence_plate", "Licence plates"),
+        ("is_licence_plate", "License plates"),
         ("is_ssn", "SSN"),
         ("is_financial", "Financial"),
         ("is_criminal_justice", "Criminal justice"),

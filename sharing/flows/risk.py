@@ -23,7 +23,7 @@ SPECIAL_KINDS = (
     ("is_health", "Health data"),
     ("is_criminal_justice", "Criminal-justice records"),
     ("is_precise_location", "Precise location"),
-    ("is_licence_plate", "Licence-plate data"),
+    ("is_licence_plate", "License-plate data"),
     ("is_financial", "Financial data"),
 )
 

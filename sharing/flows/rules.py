@@ -46,7 +46,7 @@ FLOW_FIELDS: tuple[str, ...] = (
 )
 
 FIELD_LABELS: dict[str, str] = {
-    "organisation_id": "Organisation",
+    "organisation_id": "Organization",
     "department_id": "Department",
     "system_name": "System or service",
     "description": "Description",

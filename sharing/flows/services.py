@@ -243,7 +243,7 @@ def current_values(flow: DataFlow) -> dict[str, Any]:
 def _check_references(clean: dict[str, Any], *, current: DataFlow | None) -> None:
     errors = {}
     if db.session.get(Organisation, clean["organisation_id"]) is None:
-        errors["organisation_id"] = "Choose one of the listed organisations."
+        errors["organisation_id"] = "Choose one of the listed organizations."
     department = db.session.get(Department, clean["department_id"])
     keeps = current is not None and current.department_id == clean["department_id"]
     if department is None or not (department.active or keeps):

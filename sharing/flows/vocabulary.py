@@ -49,8 +49,8 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
         "is_ssn": True,
     },
     {
-        "name": "Driver's licence number",
-        "description": "Driver's licence or state identification card number.",
+        "name": "Driver's license number",
+        "description": "Driver's license or state identification card number.",
         "sensitivity": RESTRICTED,
     },
     {
@@ -75,7 +75,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
     # Vehicles and location
     {
-        "name": "Licence-plate reads",
+        "name": "License-plate reads",
         "description": "Plate numbers captured by cameras, with the time and place of each read.",
         "sensitivity": RESTRICTED,
         "is_licence_plate": True,
@@ -95,7 +95,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
     {
         "name": "Precise geolocation",
-        "description": "A person's location to within about 500 metres, from a phone or app.",
+        "description": "A person's location to within about 500 meters, from a phone or app.",
         "sensitivity": RESTRICTED,
         "is_precise_location": True,
     },
@@ -107,13 +107,13 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
     {
         "name": "Approximate location",
-        "description": "ZIP code, council district or neighbourhood, without a street address.",
+        "description": "ZIP code, council district or neighborhood, without a street address.",
         "sensitivity": INTERNAL,
     },
     # Images and bodies
     {
         "name": "Video and images of people",
-        "description": "Photos and video in which people can be recognised, e.g. camera footage.",
+        "description": "Photos and video in which people can be recognized, e.g. camera footage.",
         "sensitivity": RESTRICTED,
     },
     {
@@ -124,7 +124,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
     {
         "name": "Voice recordings",
-        "description": "Recorded phone calls and voicemail, such as calls to a service centre.",
+        "description": "Recorded phone calls and voicemail, such as calls to a service center.",
         "sensitivity": CONFIDENTIAL,
     },
     # Health and circumstances
@@ -141,7 +141,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
         "is_health": True,
     },
     {
-        "name": "Behavioural health and substance use",
+        "name": "Behavioral health and substance use",
         "description": "Mental health or substance use information, including referrals.",
         "sensitivity": RESTRICTED,
         "is_health": True,
@@ -169,7 +169,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     # Money
     {
         "name": "Payment card data",
-        "description": "Card numbers, expiry dates and card verification codes.",
+        "description": "Card numbers, expiration dates and card verification codes.",
         "sensitivity": RESTRICTED,
         "is_financial": True,
     },
@@ -181,13 +181,13 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     },
     {
         "name": "Income and household finances",
-        "description": "Income, household size and assets, e.g. for fee waivers or programmes.",
+        "description": "Income, household size and assets, e.g. for fee waivers or programs.",
         "sensitivity": CONFIDENTIAL,
         "is_financial": True,
     },
     {
         "name": "Public benefits eligibility",
-        "description": "Enrolment in benefits such as CalFresh or utility discounts.",
+        "description": "Enrollment in benefits such as CalFresh or utility discounts.",
         "sensitivity": CONFIDENTIAL,
         "is_financial": True,
     },
@@ -205,7 +205,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     # City services and records
     {
         "name": "Permit and case records",
-        "description": "Applications, inspections and decisions on permits and licences.",
+        "description": "Applications, inspections and decisions on permits and licenses.",
         "sensitivity": INTERNAL,
     },
     {
@@ -238,7 +238,7 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
     # Children and students
     {
         "name": "Student records",
-        "description": "K-12 enrolment, attendance and education records protected by FERPA.",
+        "description": "K-12 enrollment, attendance and education records protected by FERPA.",
         "sensitivity": RESTRICTED,
         "is_minors": True,
     },
@@ -288,6 +288,14 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
         "sensitivity": PUBLIC,
     },
 )
+
+# Names the vocabulary shipped with before it was written in American English. Spreadsheets
+# made then still name categories this way, so imports read each as the category it became.
+FORMER_NAMES = {
+    "Driver's licence number": "Driver's license number",
+    "Licence-plate reads": "License-plate reads",
+    "Behavioural health and substance use": "Behavioral health and substance use",
+}
 
 
 def ensure_vocabulary(session: Session | scoped_session) -> int:

@@ -268,7 +268,7 @@ def _notify(flow: DataFlow, action: str, comment: str) -> list:
     body = (
         f"{OPENERS[action]}\n\n"
         f"System: {flow.system_name} (revision {flow.revision})\n"
-        f"Organisation: {organisation}\n"
+        f"Organization: {organisation}\n"
         f"Risk tier: {flow.risk_tier.value if flow.risk_tier else 'not assessed'}\n"
     )
     if comment:

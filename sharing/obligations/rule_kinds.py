@@ -295,7 +295,7 @@ ARGUMENTS: dict[str, tuple[set[str], Callable[[Rule], None]]] = {
     "any_sensitivity": ({"at_least"}, _check_level),
     "flow": ({"field"}, _check_field),
     "data_subjects_contains": ({"word"}, _check_word),
-    "organisation_kind": ({"in"}, _list_checker(ORGANISATION_KINDS, "organisation kinds")),
+    "organisation_kind": ({"in"}, _list_checker(ORGANISATION_KINDS, "organization kinds")),
     "storage_country": ({"in", "not_in"}, _list_checker(None, "countries", ("in", "not_in"))),
     "estimated_records": ({"at_least"}, _check_records),
     "transfer_method": ({"in"}, _list_checker(TRANSFER_METHODS, "transfer methods")),

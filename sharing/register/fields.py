@@ -36,8 +36,8 @@ PUBLIC_FIELDS: tuple[PublicField, ...] = (
     ),
     PublicField(
         "organisation",
-        "Organisation",
-        "The organisation that receives or provides the information.",
+        "Organization",
+        "The organization that receives or provides the information.",
         "text",
         ("organisations.common_name", "organisations.legal_name"),
     ),
@@ -65,7 +65,7 @@ PUBLIC_FIELDS: tuple[PublicField, ...] = (
     PublicField(
         "retention_days",
         "Kept for (days)",
-        "How many days the organisation keeps the information.",
+        "How many days the organization keeps the information.",
         "integer",
         ("data_flows.retention_days",),
     ),
@@ -109,7 +109,7 @@ CHANGE_FIELDS: tuple[PublicField, ...] = (
     PublicField(
         "summary",
         "What changed",
-        "The organisation and service, then in plain words why it changed.",
+        "The organization and service, then in plain words why it changed.",
         "text",
         (),
     ),

@@ -21,8 +21,8 @@ TITLES = {
 OPENERS = {
     "renewal": "An agreement is coming up for renewal. Decide whether to renew it, and give "
     "notice if it should end.",
-    "attestation": "An attestation is due. The organisation answers it in the vendor portal.",
-    "evidence": "Evidence the organisation provided is about to expire. Please upload a current "
+    "attestation": "An attestation is due. The organization answers it in the vendor portal.",
+    "evidence": "Evidence the organization provided is about to expire. Please upload a current "
     "version.",
     "incident": "The notice deadline of a security incident is near or has passed. Notify the "
     "affected individuals and authorities, and record it in the register.",
@@ -73,7 +73,7 @@ def body_of(due: Due, *, audience: str) -> str:
     link = base + object_path(due.object_type, due.object_id, audience=audience)
     return (
         f"{OPENERS[due.kind]}\n\n"
-        f"Organisation: {due.organisation_name}\n"
+        f"Organization: {due.organisation_name}\n"
         f"About: {due.label}\n"
         f"{due.deadline_name.capitalize()}: {due.deadline_text} ({window_phrase(due.window)})\n\n"
         f"Open it in the register: {link}\n\n"

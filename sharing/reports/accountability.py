@@ -100,9 +100,9 @@ def _column(header: str, values: list) -> Column:
 def _summary_rows(span: Year, flows, agreements, attestations, totals, evidence) -> list[list]:
     rows = [
         [
-            "Organisations with agreements in force at year end",
+            "Organizations with agreements in force at year end",
             len({a.organisation_id for _, a in agreements if in_force(a, on=span.end)}),
-            "Distinct organisations with at least one agreement in force on 31 December.",
+            "Distinct organizations with at least one agreement in force on 31 December.",
         ],
         *_flow_summary([flow for _, flow in flows]),
         *_agreement_summary([agreement for _, agreement in agreements], span),

@@ -37,7 +37,7 @@ FLOW_FIELDS = {column.field: column for column in FLOW_COLUMNS}
 # Written as the list export writes them (joined names, labels).
 EXPORTED = ("categories", "risk_tier", "transfer_method", "subprocessors", "status")
 FLOW_HEADERS = (
-    "Organisation",
+    "Organization",
     "Department",
     "System name",
     "Purposes",
@@ -57,7 +57,7 @@ FLOW_HEADERS = (
 AGREEMENT_HEADERS = (
     "Number",
     "Title",
-    "Organisation",
+    "Organization",
     "Department",
     "Status",
     "Effective date",
@@ -70,7 +70,7 @@ AGREEMENT_HEADERS = (
 )
 ATTESTATION_HEADERS = (
     "Agreement",
-    "Organisation",
+    "Organization",
     "Due date",
     "Status",
     "Round",

@@ -169,7 +169,7 @@ class DisclosurePlanner:
         if not organisation or not name:
             errors.setdefault(
                 "organisation" if not organisation else "system_name",
-                "Name the organisation and the flow's system name.",
+                "Name the organization and the flow's system name.",
             )
             return None
         found = flows.get((_org_key(organisation), name.casefold()), [])

@@ -53,7 +53,7 @@ def export_organisations(args: Mapping[str, str], fmt: str, *, viewer: Any = Non
     """The organisation list, with the list page's filters and sort, as CSV or XLSX."""
     stmt = organisations_query(OrganisationFilters.from_args(args), viewer=viewer)
     stmt = stmt.options(*export_loaders()["organisations"])
-    return _export("organisations", "Organisations", ORGANISATION_COLUMNS, stmt, fmt)
+    return _export("organisations", "Organizations", ORGANISATION_COLUMNS, stmt, fmt)
 
 
 def export_flows(args: Mapping[str, str], fmt: str, *, viewer: Any = None) -> Export:

@@ -118,9 +118,9 @@ def check_categories(
             seen.add(category.id)
             reason = reasons.pop(category.name.casefold(), None)
             if reason is None:
-                reason = next(
-                    (v for k, v in reasons.items() if k.casefold() == name.casefold()), ""
-                )
+                # The row may name the category by a former name; its justification too.
+                typed = next((k for k in reasons if k.casefold() == name.casefold()), None)
+                reason = reasons.pop(typed) if typed is not None else ""
             chosen.append((category, reason.strip()))
     listed = {c.name.casefold() for c, _ in chosen}
     extra = [k for k in reasons if k.casefold() not in listed]

@@ -65,7 +65,7 @@ def _check_kinds(result: ReadResult, disclosures: bool) -> None:
     for table in result.tables:
         if disclosures and DISCLOSURES not in table.kinds:
             reason = (
-                "This sheet holds organisations or flows, not disclosures. Disclosures need "
+                "This sheet holds organizations or flows, not disclosures. Disclosures need "
                 "a “Date disclosed” column; registry rows are imported from the registry import."
             )
         elif not disclosures and DISCLOSURES in table.kinds:

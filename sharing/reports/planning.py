@@ -22,6 +22,7 @@ from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
+from sharing.flows.vocabulary import FORMER_NAMES
 from sharing.reports.decisions import Decision, changed_columns, in_chunks, parse_cells
 from sharing.reports.flow_checks import check_categories, check_department, flow_action
 from sharing.reports.flow_columns import FLOW_COLUMNS
@@ -69,6 +70,9 @@ class Planner:
         self.read = read
         self.departments = self._departments()
         self.categories = {c.name.casefold(): c for c in db.session.scalars(select(DataCategory))}
+        for former, name in FORMER_NAMES.items():
+            if name.casefold() in self.categories:
+                self.categories.setdefault(former.casefold(), self.categories[name.casefold()])
         self.file_orgs: dict[tuple[str, str], Decision] = {}
         self.file_flows: dict[tuple, int] = {}
         self.orgs_by_key: dict[tuple[str, str], list[Organisation]] = {}
@@ -157,7 +161,7 @@ class Planner:
             decision.errors.append(
                 (
                     table.header_of("organisations", "legal_name"),
-                    f"The same organisation as row {earlier.row}; list each organisation once.",
+                    f"The same organization as row {earlier.row}; list each organization once.",
                 )
             )
             return self._finish_org(decision, table, errors)
@@ -194,7 +198,7 @@ class Planner:
         for key in keys:
             found = self.orgs_by_key.get(key, [])
             if len(found) > 1:
-                return None, ("", f"Several registered organisations share this {key[0]}.")
+                return None, ("", f"Several registered organizations share this {key[0]}.")
             if found:
                 target = found[0]
                 for name, label in IDENTIFIERS:
@@ -239,7 +243,7 @@ class Planner:
                     return (
                         None,
                         None,
-                        (header, f"The organisation on row {planned.row} has errors."),
+                        (header, f"The organization on row {planned.row} has errors."),
                     )
                 if planned.target is not None:
                     return planned.target, None, None
@@ -248,11 +252,11 @@ class Planner:
             if len(found) == 1:
                 return found[0], None, None
             if len(found) > 1:
-                return None, None, (header, "Several organisations match; give the EIN.")
+                return None, None, (header, "Several organizations match; give the EIN.")
         if not keys:
-            return None, None, (header, "Name the organisation.")
+            return None, None, (header, "Name the organization.")
         name = table.values("flows", cells).get("organisation") or keys[0][1]
-        return None, None, (header, f"No organisation “{name}” is registered or in this file.")
+        return None, None, (header, f"No organization “{name}” is registered or in this file.")
 
     def _current_flows(self, org_ids: list[int]) -> dict[tuple[int, str], list[DataFlow]]:
         """Each lineage's current revision (open, else approved or retired), by organisation

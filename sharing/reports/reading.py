@@ -130,7 +130,7 @@ def read_upload(path: Path, kind: FileKind) -> ReadResult:
                 "",
                 None,
                 "",
-                "No sheet has the columns of organisations, flows or disclosures. "
+                "No sheet has the columns of organizations, flows or disclosures. "
                 "Download the template to see the expected headers.",
             )
         )
@@ -268,5 +268,5 @@ def _warn_unknown(result: ReadResult, table: Table) -> None:
     for position, header in enumerate(table.headers):
         if header and position not in used:
             result.warnings.append(
-                Issue(table.sheet, 1, header, f"The column “{header}” is not recognised; ignored.")
+                Issue(table.sheet, 1, header, f"The column “{header}” is not recognized; ignored.")
             )

@@ -14,7 +14,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     "organisations": ORGANISATION_COLUMNS,
     "flows": FLOW_COLUMNS,
 }
-SHEET_TITLES = {"organisations": "Organisations", "flows": "Flows"}
+SHEET_TITLES = {"organisations": "Organizations", "flows": "Flows"}
 
 
 def export_loaders() -> dict[str, list]:

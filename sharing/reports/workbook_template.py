@@ -20,7 +20,7 @@ from sharing.core.spreadsheets import NO, XLSX_MIMETYPE, YES, Export, column_wid
 from sharing.reports.sheets import SHEETS
 
 FILENAME = "sharing-import-template.xlsx"
-TITLES = {"organisations": "Organisations", "flows": "Flows"}
+TITLES = {"organisations": "Organizations", "flows": "Flows"}
 INSTRUCTIONS = "Instructions"
 LISTS = "Lists"
 VALIDATED_ROWS = 5000
@@ -45,13 +45,13 @@ INSTRUCTION_HEADERS = (
 INSTRUCTION_WIDTHS = (16, 30, 12, 34, 40, 60, 40)
 NOTES = (
     "How to fill in this workbook",
-    "Put one organisation per row on the Organisations sheet and one data flow per row on "
+    "Put one organization per row on the Organizations sheet and one data flow per row on "
     "the Flows sheet. Keep the header row as it is; columns may be in any order and unused "
     "optional columns may be deleted.",
     "Each sheet starts with an example row. Replace it or delete it before importing, or it "
     "will be imported too.",
-    "A flow names its organisation by legal name (and, if you know it, its EIN). The "
-    "organisation may be on the Organisations sheet of the same file or already registered.",
+    "A flow names its organization by legal name (and, if you know it, its EIN). The "
+    "organization may be on the Organizations sheet of the same file or already registered.",
     "Every cell is read as text, so identifiers such as 00123 keep their leading zeros. "
     "Importing the same file again updates records rather than duplicating them.",
     "Nothing is saved until you have checked the preview and confirmed the import.",
@@ -177,7 +177,7 @@ def _instruction_row(sheet_title: str, column: Column) -> tuple[str, ...]:
         help_text = column.help
     synonyms = ", ".join(column.synonyms)
     if synonyms:
-        help_text = f"{help_text} Also recognised as: {synonyms}."
+        help_text = f"{help_text} Also recognized as: {synonyms}."
     return (
         sheet_title,
         column.header,

@@ -33,10 +33,10 @@ class OrganisationForm(FlaskForm):
     kind = SelectField("Kind", choices=[(k.value, k.label) for k in OrganisationKind])
     status = SelectField("Status", choices=[(s.value, s.label) for s in OrganisationStatus])
     parent_id = SelectField(
-        "Parent organisation",
+        "Parent organization",
         coerce=optional_int,
         validators=[Optional()],
-        description="The group this organisation belongs to, if any.",
+        description="The group this organization belongs to, if any.",
     )
     ein = StringField(
         "EIN", validators=_optional(16), description="Federal employer number: NN-NNNNNNN."
@@ -66,9 +66,9 @@ class OrganisationForm(FlaskForm):
         description="Separate them with commas, for example SOC 2 Type II, ISO 27001.",
     )
     notes = TextAreaField("Notes", validators=_optional(10_000))
-    confirm_distinct = BooleanField("This is a different organisation — save anyway")
+    confirm_distinct = BooleanField("This is a different organization — save anyway")
     version = HiddenField()
-    submit = SubmitField("Save organisation")
+    submit = SubmitField("Save organization")
 
     def set_parent_choices(self, choices: list[tuple[int, str]]) -> None:
         self.parent_id.choices = [("", "— none —"), *choices]

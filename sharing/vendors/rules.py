@@ -205,9 +205,9 @@ def check_organisation(values: Mapping[str, Any]) -> dict[str, str]:
     values = clean_organisation_values(values)
     errors: dict[str, str] = {}
     if not values.get("legal_name"):
-        errors["legal_name"] = "Enter the organisation's legal name."
+        errors["legal_name"] = "Enter the organization's legal name."
     if values.get("kind") is None:
-        errors["kind"] = "Choose the kind of organisation."
+        errors["kind"] = "Choose the kind of organization."
     elif not isinstance(values["kind"], OrganisationKind):
         errors["kind"] = "Choose one of the listed kinds."
     status = values.get("status")
@@ -227,7 +227,7 @@ def check_organisation(values: Mapping[str, Any]) -> dict[str, str]:
         errors["certifications"] = reason
     parent_id = values.get("parent_id")
     if parent_id is not None and not isinstance(parent_id, int):
-        errors["parent_id"] = "Choose one of the listed organisations."
+        errors["parent_id"] = "Choose one of the listed organizations."
     return errors
 
 

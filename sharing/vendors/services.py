@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 MAX_DUPLICATES = 10
-STALE_MESSAGE = "Someone else saved this organisation at the same moment. Reload it."
+STALE_MESSAGE = "Someone else saved this organization at the same moment. Reload it."
 _DEFAULTS: dict[str, Any] = {
     "status": OrganisationStatus.PROSPECTIVE,
     "country": "US",
@@ -63,7 +63,7 @@ class PossibleDuplicate(DomainError):
 
     def __init__(self, matches: list[Organisation], reasons: dict[int, list[str]]) -> None:
         super().__init__(
-            "An organisation with the same name or identifier is already registered. "
+            "An organization with the same name or identifier is already registered. "
             "Check the matches below before saving."
         )
         self.matches = matches
@@ -88,7 +88,7 @@ class StaleOrganisation(Conflict):
             for change in changes
         )
         super().__init__(
-            "Someone else saved this organisation after you opened it, so nothing was saved. "
+            "Someone else saved this organization after you opened it, so nothing was saved. "
             + (f"Their changes: {summary}. " if summary else "")
             + "Review your entries against theirs, then save again to keep yours."
         )
@@ -177,11 +177,11 @@ def _check(values: dict[str, Any], *, organisation: Organisation | None) -> None
 def _parent_error(parent_id: int, organisation: Organisation | None) -> str | None:
     parent = db.session.get(Organisation, parent_id)
     if parent is None:
-        return "Choose one of the listed organisations."
+        return "Choose one of the listed organizations."
     seen: set[int] = set()
     while parent is not None and parent.id not in seen:
         if organisation is not None and parent.id == organisation.id:
-            return "An organisation cannot be its own parent, directly or through others."
+            return "An organization cannot be its own parent, directly or through others."
         seen.add(parent.id)
         parent = parent.parent
     return None
@@ -325,7 +325,7 @@ def _check_contact(values: dict[str, Any], *, organisation_id: int, exclude_id: 
         if exclude_id is not None:
             stmt = stmt.where(Contact.id != exclude_id)
         if db.session.scalar(stmt.limit(1)) is not None:
-            errors["email"] = "This organisation already has a contact with this email."
+            errors["email"] = "This organization already has a contact with this email."
     if errors:
         raise ValidationFailed(errors)
 

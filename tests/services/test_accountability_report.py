@@ -229,7 +229,7 @@ def test_flows_sheet_lists_each_lineages_current_revision_once(frames):
 
     assert list(flows["System name"]) == ["+1", "Meters", "Library"]
     first = flows.iloc[0]
-    assert first["Organisation"] == HOSTILE
+    assert first["Organization"] == HOSTILE
     assert first["Data categories"] == "Email address; Licence plates"
     assert first["Highest sensitivity"] == "Restricted"
     assert first["Risk tier"] == "High"
@@ -292,7 +292,7 @@ def test_summary_figures_match_the_seeded_year(frames):
     """Each Summary figure counts what its note says, for the seeded data."""
     figures = _summary(frames)
 
-    assert figures["Organisations with agreements in force at year end"] == 2
+    assert figures["Organizations with agreements in force at year end"] == 2
     assert figures["Flows in the register"] == 3
     assert figures["Flows: approved"] == 2
     assert figures["Flows: submitted"] == 1
@@ -409,7 +409,7 @@ def test_hostile_text_is_escaped_in_every_csv_sheet(frames):
     flows = _csv(frames, "flows")
     agreements = _csv(frames, "agreements")
 
-    assert flows[0][0] == "Organisation"
+    assert flows[0][0] == "Organization"
     assert flows[1][:3] == ["'" + HOSTILE, flows[1][1], "'+1"]
     assert flows[1][3] == "'-1"
     assert any(row[1] == "'@SUM(1)" for row in agreements[1:])

@@ -286,7 +286,7 @@ def test_draft_needs_approved_flows_of_the_same_organisation(setting):
     with pytest.raises(ValidationFailed) as none:
         _draft(setting, [])
 
-    assert "belong to this organisation" in foreign.value.errors["flows"]
+    assert "belong to this organization" in foreign.value.errors["flows"]
     assert pending.system_name in unapproved.value.errors["flows"]
     assert "at least one" in none.value.errors["flows"]
 

@@ -112,7 +112,7 @@ def test_organisation_xlsx_has_frozen_bold_header_widths_and_no_formulas(app, db
     make_organisation(legal_name="@SUM(A1)", postal_code="02134")
 
     export = export_organisations({}, "xlsx")
-    sheet = _workbook(export)["Organisations"]
+    sheet = _workbook(export)["Organizations"]
 
     assert export.mimetype == XLSX_MIMETYPE
     assert export.filename == f"organisations-{today().isoformat()}.xlsx"
@@ -195,8 +195,8 @@ def test_flow_export_names_organisation_department_and_categories(app, db):
 
     assert export.filename == f"flows-{today().isoformat()}.csv"
     assert list(row) == [column.header for column in FLOW_COLUMNS]
-    assert row["Organisation"] == "Acme Transit"
-    assert row["Organisation EIN"] == "12-3456789"
+    assert row["Organization"] == "Acme Transit"
+    assert row["Organization EIN"] == "12-3456789"
     assert row["Department"] == "DOT"
     assert row["Includes minors"] == "Yes"
     assert row["Data categories"] == "Email; Vehicle location"

@@ -30,7 +30,7 @@ def _importable(kind: str):
 def test_the_template_has_instructions_organisations_and_flows_sheets(workbook):
     """Three visible sheets (plus the hidden pick lists), instructions first."""
     visible = [sheet.title for sheet in workbook if sheet.sheet_state == "visible"]
-    assert visible == ["Instructions", "Organisations", "Flows"]
+    assert visible == ["Instructions", "Organizations", "Flows"]
     assert workbook["Lists"].sheet_state == "hidden"
 
 

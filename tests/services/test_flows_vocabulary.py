@@ -20,8 +20,8 @@ REQUIRED = {
     "home address": "Home address",
     "date of birth": "Date of birth",
     "SSN": "Social Security number",
-    "driver's licence": "Driver's licence number",
-    "licence-plate reads": "Licence-plate reads",
+    "driver's license": "Driver's license number",
+    "license-plate reads": "License-plate reads",
     "vehicle location": "Vehicle location",
     "precise geolocation": "Precise geolocation",
     "video and images of people": "Video and images of people",
@@ -64,7 +64,7 @@ def test_special_kinds_are_flagged_on_the_entries_that_carry_them():
     assert by_name["Biometric identifiers"].get("is_biometric")
     assert by_name["Health information"].get("is_health")
     assert by_name["Student records"].get("is_minors")
-    assert by_name["Licence-plate reads"].get("is_licence_plate")
+    assert by_name["License-plate reads"].get("is_licence_plate")
     assert by_name["Criminal-justice records"].get("is_criminal_justice")
 
 

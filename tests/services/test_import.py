@@ -191,7 +191,7 @@ def test_error_report_lists_file_level_and_row_problems(setting):
     data = xlsx_bytes({"Flows": [["System name", "Purposes"], ["Parking", "Pay"]]})
     job = upload(setting["user"], data)
     report = list(import_jobs.error_report_rows(job))
-    assert report[0][2] in ("Organisation", "Department")
+    assert report[0][2] in ("Organization", "Department")
     assert all("missing" in line[3] for line in report)
     assert job.error_count == len(report) == 2
 
@@ -445,3 +445,32 @@ def test_reimporting_an_export_leaves_retired_flows_unchanged_and_refuses_change
     assert job.count("flows", "error") == 1
     assert any("retired" in reason for *_, reason in errors_of(job))
     assert count(DataFlow) == flows_before
+
+
+def test_a_former_british_category_name_imports_as_the_category_it_became(setting):
+    """A spreadsheet made before the vocabulary was written in American English names
+    "Licence-plate reads" in the categories and their justifications; the row lands on
+    "License-plate reads" with its justification, and no error is reported."""
+    plates = make_category(name="License-plate reads")
+    data = xlsx_bytes(
+        {
+            "Organisations": [ORG_HEADERS, organisation_row(1)],
+            "Flows": [
+                FLOW_HEADERS,
+                flow_row(
+                    1,
+                    1,
+                    "DOT",
+                    ["Licence-plate reads"],
+                    **{"Category justifications": "Licence-plate reads: to match permits"},
+                ),
+            ],
+        }
+    )
+    job = upload(setting["user"], data)
+    assert errors_of(job) == []
+    importing.confirm_import(actor=setting["user"], job=job, now=now())
+    flow = db.session.scalar(select(DataFlow).where(DataFlow.system_name == "System 1"))
+    assert [(fc.category_id, fc.justification) for fc in flow.categories] == [
+        (plates.id, "to match permits")
+    ]

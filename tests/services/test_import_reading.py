@@ -118,7 +118,7 @@ def test_unknown_columns_warn_and_missing_required_columns_are_errors(tmp_path):
     data = csv_bytes([["System name", "Department", "Shoe size"], ["S", "D", "9"]])
     result = read(tmp_path, data, FileKind.CSV)
     assert ["Shoe size" in w.reason for w in result.warnings] == [True]
-    assert [e.column for e in result.errors] == ["Organisation"]
+    assert [e.column for e in result.errors] == ["Organization"]
 
 
 def test_semicolon_separated_windows_1252_csv_reads(tmp_path):

@@ -263,3 +263,44 @@ def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app)
     upgrade()
     assert rows() == kept_on_write
     assert schema_differences() == []
+
+
+def test_american_spelling_migration_renames_the_old_shipped_categories(migration_app):
+    """Migration 0017 renames a stored category still called by its old British name,
+    leaves a category alone when one with the new name already exists, touches no other
+    category, and the downgrade renames back."""
+
+    def names() -> set[str]:
+        with db.engine.connect() as connection:
+            return set(connection.scalars(text("SELECT name FROM data_categories")))
+
+    upgrade(revision="0016")
+    with db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM data_categories"))
+        for name in (
+            "Licence-plate reads",
+            "Driver's licence number",
+            "Driver's license number",  # added by hand before the upgrade
+            "Licence renewals",  # the office's own category: not a shipped name
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO data_categories (name, description, sensitivity, is_minors,"
+                    " is_health, is_biometric, is_precise_location, is_licence_plate, is_ssn,"
+                    " is_financial, is_criminal_justice, active, created_at, updated_at)"
+                    " VALUES (:name, '', 'restricted', false, false, false, false, false, false,"
+                    " false, false, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"name": name},
+            )
+
+    upgrade(revision="0017")
+    assert names() == {
+        "License-plate reads",
+        "Driver's licence number",
+        "Driver's license number",
+        "Licence renewals",
+    }
+
+    downgrade(revision="0016")
+    assert "Licence-plate reads" in names() and "License-plate reads" not in names()

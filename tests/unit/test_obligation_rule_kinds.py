@@ -251,7 +251,7 @@ def test_rules_read_covered_records_like_flows():
         ({"rule": "data_subjects_contains", "word": ""}, "word or short phrase"),
         ({"rule": "data_subjects_contains", "word": ".*"}, "word or short phrase"),
         ({"rule": "organisation_kind", "in": []}, "non-empty list"),
-        ({"rule": "organisation_kind", "in": ["company"]}, "not one of the organisation kinds"),
+        ({"rule": "organisation_kind", "in": ["company"]}, "not one of the organization kinds"),
         ({"rule": "organisation_kind", "in": "vendor"}, "non-empty list"),
         ({"rule": "storage_country", "in": ["vn"]}, "two capital letters"),
         ({"rule": "storage_country", "in": ["VN"], "not_in": ["US"]}, "exactly one"),

@@ -151,10 +151,10 @@ def test_restricted_data_is_never_low_risk():
     assert tier == RiskTier.MEDIUM
 
 
-def test_a_licence_plate_reader_shared_abroad_is_critical():
+def test_a_license_plate_reader_shared_abroad_is_critical():
     """A worked example from docs/RISK.md: 3 + 2 + 2 + 3 + 2 + 1 + 2 = 15 points."""
     plates = category(
-        "Licence-plate reads",
+        "License-plate reads",
         Sensitivity.RESTRICTED,
         is_licence_plate=True,
         is_precise_location=True,

@@ -147,7 +147,7 @@ def test_accounting_xlsx_has_date_cells_and_escaped_text(client, login_as, db):
     assert row[header.index("First date")].date() == on(3, 2)
     assert row[header.index("Purpose")] == "'@SUM(A1)"
     assert row[header.index("Exempt")] == "Yes"
-    assert book.sheetnames == ["Disclosures", "By organisation", "By category", "By flow"]
+    assert book.sheetnames == ["Disclosures", "By organization", "By category", "By flow"]
 
 
 def test_accounting_export_in_another_format_is_not_found(client, login_as, db):

@@ -54,7 +54,7 @@ def test_report_without_an_organisation_shows_the_error_on_the_field(client, log
     login_as("procurement")
     response = client.post_form(NEW, {"title": "x", "description": "y"})
     assert response.status_code == 200
-    assert "Choose an organisation." in response.get_data(as_text=True)
+    assert "Choose an organization." in response.get_data(as_text=True)
     assert db.session.query(Incident).count() == 0
 
 

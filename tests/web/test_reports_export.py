@@ -96,7 +96,7 @@ def test_tricky_names_are_escaped_in_both_downloads(client, login_as):
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get("/reports/export/organisations.xlsx").get_data())
     )
-    cells = [cell for row in workbook["Organisations"].iter_rows() for cell in row]
+    cells = [cell for row in workbook["Organizations"].iter_rows() for cell in row]
 
     prefixes = ("=", "+", "-", "@", "\t", "\r")
     assert not any(field.startswith(prefixes) for field in fields)
@@ -115,4 +115,4 @@ def test_the_import_template_downloads(client, login_as):
     assert response.status_code == 200
     assert response.mimetype == XLSX_TYPE
     assert _filename(response) == "sharing-import-template.xlsx"
-    assert {"Instructions", "Organisations", "Flows"} <= set(workbook.sheetnames)
+    assert {"Instructions", "Organizations", "Flows"} <= set(workbook.sheetnames)

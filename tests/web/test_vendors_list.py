@@ -74,11 +74,11 @@ def test_pagination_splits_the_list(client, login_as):
 def test_empty_states_distinguish_no_data_from_no_match(client, login_as):
     login_as("procurement")
     empty = client.get("/vendors/").get_data(as_text=True)
-    assert "No organisations are registered yet." in empty
-    assert "Register the first organisation" in empty
+    assert "No organizations are registered yet." in empty
+    assert "Register the first organization" in empty
     make_organisation(legal_name="Something")
     nothing = client.get("/vendors/?q=zzz").get_data(as_text=True)
-    assert "No organisation matches these filters." in nothing
+    assert "No organization matches these filters." in nothing
 
 
 def _statements_for(client, db, url: str) -> int:

@@ -30,14 +30,24 @@ def run_without_root(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_without_root_it_lists_what_is_missing_and_the_command_that_installs_it(tmp_path):
-    """No program the suite needs is on PATH: each is named with the tests it skips."""
+    """No program the suite needs is on PATH: each is named with what needs it."""
     result = run_without_root(tmp_path)
     assert result.returncode == 0
     assert "chromium: browser journeys (tests/e2e)" in result.stdout
     assert "libreoffice-writer-nogui: agreement PDFs (LibreOffice)" in result.stdout
     install = next(line for line in result.stdout.splitlines() if "apt-get install" in line)
-    assert install.strip().startswith("sudo apt-get update && sudo apt-get install -y chromium")
+    assert install.strip().startswith("sudo apt-get update && sudo apt-get install -y ")
+    assert {"libreoffice-writer-nogui", "chromium", "faketime"} <= set(install.split())
     assert "installing" not in result.stdout
+
+
+def test_the_app_set_up_lists_only_what_the_app_needs(tmp_path):
+    """`make run` asks for LibreOffice and the fonts the templates name, not the test tools."""
+    result = run_without_root(tmp_path, "--run")
+    assert result.returncode == 0
+    assert "libreoffice-writer-nogui: agreement PDFs (LibreOffice)" in result.stdout
+    assert "agreement PDFs are unavailable or use other fonts" in result.stdout
+    assert "chromium" not in result.stdout and "faketime" not in result.stdout
 
 
 def test_under_ci_a_missing_package_fails_the_run(tmp_path):

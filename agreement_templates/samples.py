@@ -33,12 +33,17 @@ class Sample:
 
 SAMPLES = (
     # Plate readers with an automated model and criminal-justice data: ALP and CJI modules.
-    Sample("vendor-plate-readers", "PlateGuard", ("Fixed licence-plate readers",), "Exhibit A"),
+    Sample(
+        "vendor-plate-readers",
+        "PlateGuard",
+        ("Fixed license-plate readers",),
+        "Exhibit A — Description",
+    ),
     # Two public agencies' worth of health outreach data: the HIP module, mutual indemnity.
     Sample(
         "interagency-public-health",
         "Santa Teresa County",
-        ("Cooling centre heat outreach",),
+        ("Cooling center heat outreach",),
         "Indemnity",
     ),  # fmt: skip
     # The speed cameras' agreement renewed under the newer policy: what changed, by code.

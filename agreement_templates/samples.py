@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -145,7 +145,7 @@ def _render(app, sample: Sample) -> bytes:
             template=active_templates(TemplateKind.RENEWAL_AMENDMENT)[0],
             terms=Terms(
                 title=f"Renewal of {original.number}",
-                effective_date=original.expiry_date,
+                effective_date=original.expiry_date + timedelta(days=1),
                 department_id=original.department_id,
             ),
             flows=list(original.flows),

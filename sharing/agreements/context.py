@@ -247,7 +247,7 @@ def flow_context(flow: CoveredFlow) -> dict[str, Any]:
         "retention": retention,
         "storage": storage,
         "subprocessors": subprocessors or "None",
-        "department": flow.department.name if flow.department else "",
+        "department": department_name(flow.department.name) if flow.department else "",
         **flow_details(flow),
     }
 

@@ -267,8 +267,13 @@ def test_exhibits_list_every_flow_and_the_attestation_schedule(setting):
     agreement = _generate(setting, _draft(setting, flows, department_id=department.id))
 
     text = docx_text(files.read(agreement.generated_file))
-    assert re.search(r"A-1 \| Citations \(Transportation & Parking\) \| [^\n]*\| Plates", text)
-    assert re.search(r"A-2 \| Permits \(Transportation & Parking\) \| [^\n]*\| Plates", text)
+    # Exhibit A names each department in full, as the parties' introduction does.
+    assert re.search(
+        r"A-1 \| Citations \(Transportation & Parking Department\) \|[^\n]*\| Plates", text
+    )
+    assert re.search(
+        r"A-2 \| Permits \(Transportation & Parking Department\) \|[^\n]*\| Plates", text
+    )
     assert "José Ángel Muñoz" in text
     assert agreement.number in text
     # Exhibit B: first attestation 12 months after the effective date.

@@ -252,10 +252,18 @@ def download_pdf(agreement_id: int):
 @roles_required(*Role.OFFICE)
 def bulk_renewals():
     form = BulkRenewalForm(request.args) if request.method == "GET" else BulkRenewalForm()
-    due = []
-    if form.expiring_from.data and form.expiring_to.data:
-        due = bulk.due_for_renewal(form.expiring_from.data, form.expiring_to.data)
-    if request.method == "POST" and form.validate_on_submit():
+    # Validate before the window check: validating resets the errors it would put on fields.
+    submitted = request.method == "POST" and form.validate_on_submit()
+    due, window_ok = [], bool(form.expiring_from.data and form.expiring_to.data)
+    if window_ok:
+        try:
+            bulk.check_window(start=form.expiring_from.data, end=form.expiring_to.data)
+        except ValidationFailed as error:
+            populate_errors(form, error)
+            window_ok = submitted = False
+        else:
+            due = bulk.due_for_renewal(form.expiring_from.data, form.expiring_to.data)
+    if submitted:
         try:
             job = bulk.plan_renewals(start=form.expiring_from.data, end=form.expiring_to.data)
         except ValidationFailed as error:
@@ -271,7 +279,7 @@ def bulk_renewals():
                     "Cache-Control": "no-store",
                 },
             )
-    return render_template("agreements/bulk_renewals.html", form=form, due=due)
+    return render_template("agreements/bulk_renewals.html", form=form, due=due, window_ok=window_ok)
 
 
 # -- helpers ----------------------------------------------------------------------------------

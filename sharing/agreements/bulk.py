@@ -52,10 +52,15 @@ def due_for_renewal(start: date, end: date) -> list[Agreement]:
     return list(db.session.scalars(expiring_between(start, end)))
 
 
-def plan_renewals(*, start: date, end: date) -> RenewalJob:
-    """Check the window and that a renewal-amendment template exists; list what is due."""
+def check_window(*, start: date, end: date) -> None:
+    """A reversed window is a mistake to point out, not an empty list of agreements."""
     if end < start:
         raise ValidationFailed({"expiring_to": "The window must end on or after its start."})
+
+
+def plan_renewals(*, start: date, end: date) -> RenewalJob:
+    """Check the window and that a renewal-amendment template exists; list what is due."""
+    check_window(start=start, end=end)
     if (end - start).days > MAX_WINDOW_DAYS:
         raise ValidationFailed(
             {"expiring_to": f"Choose a window of at most {MAX_WINDOW_DAYS} days."}

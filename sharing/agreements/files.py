@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from sharing.core.downloads import slug
 from sharing.core.file_store import write_new
 from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
 from sharing.errors import DomainError
@@ -84,9 +85,9 @@ def remove(stored_name: str | None) -> None:
 
 
 def file_name(agreement: Agreement, suffix: str) -> str:
-    """A download name such as `DSA-2026-0042-parkpay-llc.docx`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", agreement.organisation.display_name.casefold()).strip("-")
-    return f"{agreement.number}-{slug[:60] or 'agreement'}{suffix}"
+    """A download name such as `DSA-2026-0042-parkpay-llc.docx`; letters of any script stay."""
+    name = slug(agreement.organisation.display_name, default="agreement")
+    return f"{agreement.number}-{name}{suffix}"
 
 
 def max_signed_bytes() -> int:

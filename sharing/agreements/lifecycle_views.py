@@ -14,6 +14,7 @@ from sharing.agreements.lifecycle_forms import ExecuteForm, RenewForm, StepForm,
 from sharing.agreements.models import Agreement
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import attach
 from sharing.core.forms import populate_errors, version_of
 from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
@@ -195,12 +196,13 @@ def signed_copy(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if not files.exists(agreement.signed_file):
         abort(404)
-    return send_file(
+    response = send_file(
         files.path_of(agreement.signed_file),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{_safe(agreement.number)}-signed.pdf",
     )
+    return attach(response, f"{_safe(agreement.number)}-signed.pdf")
 
 
 def _safe(number: str) -> str:

@@ -24,6 +24,7 @@ from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersio
 from sharing.agreements.template_checks import check_template
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
+from sharing.core.downloads import slug
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
@@ -81,8 +82,8 @@ def read_version(version: AgreementTemplateVersion) -> bytes:
 
 def download_name(version: AgreementTemplateVersion) -> str:
     """`vendor-data-protection-agreement-v2.docx`: the template's name, slugged, and the number."""
-    slug = re.sub(r"[^a-z0-9]+", "-", version.template.name.lower()).strip("-") or "template"
-    return f"{slug[:80]}-v{version.number}.docx"
+    name = slug(version.template.name, default="template", limit=80)
+    return f"{name}-v{version.number}.docx"
 
 
 def _remove(paths: Iterable[Path]) -> None:

@@ -14,6 +14,7 @@ from sharing.agreements.template_checks import TemplateRejected
 from sharing.agreements.template_forms import KIND_LABELS, ActiveForm, TemplateForm, VersionForm
 from sharing.auth.models import User
 from sharing.core.access import roles_required
+from sharing.core.downloads import attach
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
@@ -160,10 +161,11 @@ def download_template_version(version_id: int):
     path = library.version_path(version)
     if not path.is_file():
         abort(404)
-    return send_file(
+    response = send_file(
         path,
         mimetype=library.DOCX_MIMETYPE,
         as_attachment=True,
         download_name=library.download_name(version),
         max_age=0,
     )
+    return attach(response, library.download_name(version))

@@ -47,6 +47,7 @@ from sharing.agreements.terms import terms_in_template
 from sharing.auth.models import Department
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import attach, content_disposition
 from sharing.core.forms import populate_errors, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
@@ -215,12 +216,13 @@ def download_docx(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     if not files.exists(agreement.generated_file):
         abort(404)
-    return send_file(
+    response = send_file(
         files.path_of(agreement.generated_file),
         mimetype=DOCX_MIMETYPE,
         as_attachment=True,
         download_name=files.file_name(agreement, ".docx"),
     )
+    return attach(response, files.file_name(agreement, ".docx"))
 
 
 @bp.get("/<int:agreement_id>/agreement.pdf")
@@ -242,9 +244,7 @@ def download_pdf(agreement_id: int):
     return Response(
         data,
         mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{files.file_name(agreement, ".pdf")}"'
-        },
+        headers={"Content-Disposition": content_disposition(files.file_name(agreement, ".pdf"))},
     )
 
 
@@ -252,10 +252,18 @@ def download_pdf(agreement_id: int):
 @roles_required(*Role.OFFICE)
 def bulk_renewals():
     form = BulkRenewalForm(request.args) if request.method == "GET" else BulkRenewalForm()
-    due = []
-    if form.expiring_from.data and form.expiring_to.data:
-        due = bulk.due_for_renewal(form.expiring_from.data, form.expiring_to.data)
-    if request.method == "POST" and form.validate_on_submit():
+    # Validate before the window check: validating resets the errors it would put on fields.
+    submitted = request.method == "POST" and form.validate_on_submit()
+    due, window_ok = [], bool(form.expiring_from.data and form.expiring_to.data)
+    if window_ok:
+        try:
+            bulk.check_window(start=form.expiring_from.data, end=form.expiring_to.data)
+        except ValidationFailed as error:
+            populate_errors(form, error)
+            window_ok = submitted = False
+        else:
+            due = bulk.due_for_renewal(form.expiring_from.data, form.expiring_to.data)
+    if submitted:
         try:
             job = bulk.plan_renewals(start=form.expiring_from.data, end=form.expiring_to.data)
         except ValidationFailed as error:
@@ -266,12 +274,12 @@ def bulk_renewals():
                 stream_with_context(stream),
                 mimetype="application/zip",
                 headers={
-                    "Content-Disposition": f'attachment; filename="{job.file_name}"',
+                    "Content-Disposition": content_disposition(job.file_name),
                     "X-Agreement-Count": str(len(job.agreement_ids)),
                     "Cache-Control": "no-store",
                 },
             )
-    return render_template("agreements/bulk_renewals.html", form=form, due=due)
+    return render_template("agreements/bulk_renewals.html", form=form, due=due, window_ok=window_ok)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sharing.attestations.models import AttestationRequest, EvidenceFile, Eviden
 from sharing.auth.forms import ConfirmForm
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import attach
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.menus import Menu, capped_menu
@@ -157,6 +158,7 @@ def download_evidence(evidence_id: int):
         etag=item.sha256,
         max_age=0,
     )
+    attach(response, item.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from sharing.agreements.dates import add_months
@@ -82,9 +82,19 @@ def latest_due_date(effective: date, months: int, *, horizon: date) -> date | No
     return due if step >= 1 else None
 
 
-def period_for(due: date, months: int) -> tuple[date, date]:
-    """The `months`-long period that ends the day before the due date."""
-    return add_months(due, -months), due - timedelta(days=1)
+def period_for(
+    due: date, months: int, *, effective: date | None = None, previous_end: date | None = None
+) -> tuple[date, date]:
+    """The period ending the day before the due date. It starts `months` earlier, but never
+    before the agreement took effect nor inside the period the previous attestation covered,
+    so a first attestation does not claim a year the agreement was not yet in force."""
+    end = due - timedelta(days=1)
+    starts = [add_months(due, -months)]
+    if effective is not None:
+        starts.append(effective)
+    if previous_end is not None:
+        starts.append(previous_end + timedelta(days=1))
+    return min(max(starts), end), end
 
 
 def schedule_attestations(
@@ -159,7 +169,14 @@ def _new_request(
     requested_by: Any,
     fallback: PolicyVersion | None = None,
 ) -> AttestationRequest:
-    start, end = period_for(due, months)
+    previous_end = db.session.scalar(
+        select(func.max(AttestationRequest.period_end)).where(
+            AttestationRequest.agreement_id == agreement.id, AttestationRequest.due_date < due
+        )
+    )
+    start, end = period_for(
+        due, months, effective=agreement.effective_date, previous_end=previous_end
+    )
     request = AttestationRequest(
         agreement=agreement,
         organisation_id=agreement.organisation_id,

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from sharing.audit import queries
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import content_disposition
 from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
 
@@ -36,6 +37,6 @@ def export_csv():
         stream_with_context(rows),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="audit-trail-{today().isoformat()}.csv"'
+            "Content-Disposition": content_disposition(f"audit-trail-{today().isoformat()}.csv")
         },
     )

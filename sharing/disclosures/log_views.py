@@ -11,6 +11,7 @@ from flask_login import current_user
 from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import attach
 from sharing.core.error_pages import render_error
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
@@ -196,6 +197,7 @@ def download_request(disclosure_id: int):
         download_name=entry.request_file_name or "request",
         mimetype="application/octet-stream",
     )
+    attach(response, entry.request_file_name or "request")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -244,9 +246,10 @@ def accounting_export(fmt: str):
         abort(404)
     period = accounting.Period.from_args(request.args, today=today())
     export = accounting_sheets.export(period, fmt)
-    return send_file(
+    response = send_file(
         io.BytesIO(export.body),
         mimetype=export.mimetype,
         as_attachment=True,
         download_name=export.filename,
     )
+    return attach(response, export.filename)

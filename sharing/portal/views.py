@@ -22,6 +22,7 @@ from sharing.agreements import files
 from sharing.attestations.queries import open_requests
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
+from sharing.core.downloads import attach
 from sharing.core.forms import redirect_after
 from sharing.core.roles import Role
 from sharing.disclosures import queries as incident_queries
@@ -103,6 +104,7 @@ def signed_copy(agreement_id: int):
         as_attachment=True,
         download_name=f"{_safe(found.number)}-signed.pdf",
     )
+    attach(response, f"{_safe(found.number)}-signed.pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response
 
+from sharing.core.downloads import content_disposition
 from sharing.core.spreadsheets import csv_value
 from sharing.register.fields import (
     CHANGE_FIELDS,
@@ -62,7 +63,7 @@ def json_response(
 
 def _download(text: str, mimetype: str, filename: str) -> Response:
     response = Response(text, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

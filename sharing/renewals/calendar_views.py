@@ -10,6 +10,7 @@ from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import User
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
+from sharing.core.downloads import content_disposition
 from sharing.core.roles import Role
 from sharing.errors import DomainError
 from sharing.renewals import calendar as feeds
@@ -77,7 +78,7 @@ def feed(token: str):
         abort(404)
     body = feeds.build_feed(user=user, today=today(), now=now())
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="sharing.ics"'
+    response.headers["Content-Disposition"] = content_disposition("sharing.ics", inline=True)
     # The URL is a secret: no shared cache may keep the feed, and no page may leak it onward.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -10,6 +10,7 @@ from wtforms import Form, SelectField
 
 from sharing.core.access import roles_required
 from sharing.core.clock import today
+from sharing.core.downloads import content_disposition
 from sharing.core.roles import Role
 from sharing.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from sharing.reports import accountability as report
@@ -73,7 +74,7 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
         body,
         mimetype=mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": content_disposition(filename),
             "Cache-Control": "no-store",
         },
     )

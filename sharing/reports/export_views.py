@@ -6,6 +6,7 @@ from flask import Response, abort, request, stream_with_context
 from flask_login import current_user
 
 from sharing.core.access import roles_required
+from sharing.core.downloads import content_disposition
 from sharing.core.roles import Role
 from sharing.core.spreadsheets import Export
 from sharing.reports import exporting, workbook_template
@@ -42,7 +43,7 @@ def _download(export: Export) -> Response:
         body,
         mimetype=export.mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Content-Disposition": content_disposition(export.filename),
             "Cache-Control": "no-store",
         },
     )

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.csv_safety import csv_lines
+from sharing.core.downloads import content_disposition
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
@@ -132,7 +133,7 @@ def import_errors(job_id: int):
         stream_with_context(rows),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="import-{job.id}-errors.csv"',
+            "Content-Disposition": content_disposition(f"import-{job.id}-errors.csv"),
             "Cache-Control": "no-store",
         },
     )
@@ -185,5 +186,5 @@ def disclosure_template():
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="disclosures-template.csv"'},
+        headers={"Content-Disposition": content_disposition("disclosures-template.csv")},
     )

@@ -167,3 +167,15 @@ def test_open_requests_lists_an_organisations_open_requests_by_due_date(db):
     make_request(org, AttestationStatus.ACCEPTED, due_date=date(2027, 1, 1))
     make_request(status=AttestationStatus.PENDING)  # another organisation's
     assert [r.id for r in open_requests(organisation_id=org)] == [sooner.id, later.id]
+
+
+def test_request_period_starts_at_the_effective_date_or_after_the_last_period(db):
+    """The period never reaches back before the agreement took effect, nor repeats a period
+    an earlier attestation of the same agreement already covered."""
+    officer = make_user("privacy")
+    agreement = make_agreement_in_force(effective_date=date(2026, 12, 6))
+    kwargs = {"actor": officer, "agreement": agreement, "today": date(2026, 12, 10)}
+    first = request_attestation(due_date=date(2027, 1, 5), **kwargs)
+    assert (first.period_start, first.period_end) == (date(2026, 12, 6), date(2027, 1, 4))
+    second = request_attestation(due_date=date(2027, 6, 1), **kwargs)
+    assert (second.period_start, second.period_end) == (date(2027, 1, 5), date(2027, 5, 31))

@@ -44,3 +44,21 @@ def test_period_is_the_interval_ending_the_day_before_the_due_date():
 def test_interval_comes_from_the_att_parameter_else_twelve_months(parameters, expected):
     """The ATT-1 parameter sets the interval; a missing or broken one means 12 months."""
     assert interval_months(SimpleNamespace(parameters=parameters)) == expected
+
+
+def test_first_period_starts_when_the_agreement_took_effect():
+    """Due 5 January 2027 on an agreement effective 6 December 2026: one month, not a year."""
+    assert period_for(date(2027, 1, 5), 12, effective=date(2026, 12, 6)) == (
+        date(2026, 12, 6),
+        date(2027, 1, 4),
+    )
+
+
+def test_period_starts_the_day_after_the_previous_attestation_period():
+    """A request made by hand between scheduled ones covers only what is not yet attested."""
+    assert period_for(
+        date(2027, 1, 5), 12, effective=date(2025, 1, 1), previous_end=date(2026, 9, 30)
+    ) == (date(2026, 10, 1), date(2027, 1, 4))
+    assert period_for(
+        date(2027, 1, 5), 12, effective=date(2020, 1, 1), previous_end=date(2024, 1, 1)
+    ) == (date(2026, 1, 5), date(2027, 1, 4))

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import zipfile
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
@@ -397,3 +398,44 @@ def test_agreement_page_names_each_parameter_in_words_with_its_unit(client, logi
         r"Days to cure a breach after the City&#39;s notice</dt>\s*<dd[^>]*>15 days", section
     )
     assert "<code>breach_notice_hours</code>" not in section
+
+
+def test_agreement_download_name_keeps_vietnamese_letters_with_an_ascii_fallback(
+    client, login_as, db
+):
+    agreement = draft(generated=True)
+    agreement.organisation.common_name = "Công ty Sài Gòn Dữ liệu"
+    db.session.commit()
+    login_as("privacy")
+
+    download = client.get(f"/agreements/{agreement.id}/agreement.docx")
+
+    assert download.status_code == 200
+    disposition = download.headers["Content-Disposition"]
+    assert f'attachment; filename="{agreement.number}-cong-ty-sai-gon-du-lieu.docx"' in disposition
+    encoded = disposition.split("filename*=UTF-8''", 1)[1]
+    assert unquote(encoded) == f"{agreement.number}-công-ty-sài-gòn-dữ-liệu.docx"
+    assert "s-i-g" not in disposition
+
+
+def test_reversed_renewal_window_is_flagged_beside_the_end_date_and_lists_nothing(
+    client, login_as, db
+):
+    agreement = active_expiring_in(20)
+    login_as("admin")
+    start = (today() + timedelta(days=30)).isoformat()
+    end = (today() + timedelta(days=10)).isoformat()
+
+    response = client.get(
+        "/agreements/renewals", query_string={"expiring_from": start, "expiring_to": end}
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (
+        '<div id="expiring_to-error" class="invalid-feedback d-block">'
+        "The window must end on or after its start.</div>" in html
+    )
+    assert f'value="{start}"' in html and f'value="{end}"' in html
+    assert "No agreement in force expires in that window" not in html
+    assert 'id="renewals-due"' not in html and agreement.number not in html

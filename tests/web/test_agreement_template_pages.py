@@ -251,7 +251,7 @@ def test_download_has_the_template_slug_version_and_word_content_type(client, lo
     response = client.get(f"/agreements/templates/versions/{template.versions[0].id}/download")
     assert response.mimetype == DOCX_MIME
     disposition = response.headers["Content-Disposition"]
-    assert disposition == "attachment; filename=short-form-dpa-2026-v1.docx"
+    assert disposition == 'attachment; filename="short-form-dpa-2026-v1.docx"'
     assert hashlib.sha256(response.data).hexdigest() == template.versions[0].sha256
 
 

@@ -16,6 +16,7 @@ from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
 )
+from sharing.attestations.services import request_attestation
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import today
 from sharing.obligations import services as policy
@@ -282,3 +283,19 @@ def test_an_organisation_filter_too_large_for_an_integer_column_is_ignored(clien
     login_as("privacy")
     response = client.get("/attestations/?organisation=99999999999999")
     assert response.status_code == 200
+
+
+def test_list_shows_a_first_period_that_starts_at_the_effective_date(client, login_as):
+    """An attestation due 2027-01-05 on an agreement effective 2026-12-06 covers one month."""
+    agreement = make_agreement_in_force(effective_date=date(2026, 12, 6))
+    request = request_attestation(
+        actor=make_user("privacy"),
+        agreement=agreement,
+        due_date=date(2027, 1, 5),
+        today=date(2026, 12, 10),
+    )
+    login_as("privacy")
+    page = client.get("/attestations/").get_data(as_text=True)
+    assert f"/attestations/{request.id}" in page
+    assert "2026-12-06 – 2027-01-04" in page
+    assert "2026-01-05" not in page

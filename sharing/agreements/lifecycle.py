@@ -25,6 +25,7 @@ from sharing.core.roles import Role
 from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.vendors import services as vendor_services
 
 STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
 
@@ -341,6 +342,10 @@ def record_step(
         changes=changes,
         summary=f"{step.label}: {agreement.number}",
     )
+    if step.target == S.ACTIVE:
+        vendor_services.activate_prospective_organisation(
+            actor=actor, organisation=agreement.organisation
+        )
 
 
 def _role(user: Any) -> str:

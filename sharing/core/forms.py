@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms.validators import StopValidation
 
+from sharing.core.countries import UNKNOWN_COUNTRY, country_code
 from sharing.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -62,3 +64,15 @@ def redirect_after(
         return None
     flash(message(result) if callable(message) else message, "success")
     return redirect(to(result) if callable(to) else to)
+
+
+def known_country(form: FlaskForm, field: Any) -> None:
+    """A form validator: the text names a country or gives its code (blank is left to the
+    field's other validators). The typed text stays in the box so it can be corrected."""
+    text = (field.data or "").strip()
+    if text and country_code(text) is None:
+        raise StopValidation(UNKNOWN_COUNTRY)
+
+
+# The list a country text box offers (templates add <datalist id="country-names">).
+COUNTRY_BOX = {"list": "country-names", "autocomplete": "country-name"}

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 
 from sharing.core.clock import local
+from sharing.core.countries import country_names
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -42,3 +43,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     # Pages test the same groups of roles as the code, by name.
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["country_names"] = country_names

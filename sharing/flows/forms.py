@@ -18,9 +18,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from sharing.core.forms import optional_int
+from sharing.core.forms import COUNTRY_BOX, known_country, optional_int
 from sharing.flows.models import (
     DataCategory,
     DataFlow,
@@ -32,7 +32,6 @@ from sharing.flows.models import (
 from sharing.flows.rules import FLOW_FIELDS, MAX_RETENTION_DAYS
 
 BLANK_SUBPROCESSOR_ROWS = 3
-COUNTRY_CODE = Regexp(r"^[A-Za-z]{2}$", message="Use a two-letter code such as US or CA.")
 
 
 def _enum_choices(enum_cls) -> list[tuple[str, str]]:
@@ -42,7 +41,9 @@ def _enum_choices(enum_cls) -> list[tuple[str, str]]:
 class SubprocessorForm(Form):
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     service = StringField("Service", validators=[Optional(), Length(max=200)])
-    country = StringField("Country", validators=[Optional(), COUNTRY_CODE])
+    country = StringField(
+        "Country", validators=[Optional(), Length(max=100), known_country], render_kw=COUNTRY_BOX
+    )
 
 
 class CategoryChoiceForm(Form):
@@ -97,8 +98,9 @@ class FlowForm(FlaskForm):
     storage_country = StringField(
         "Storage country",
         default="US",
-        validators=[DataRequired(), COUNTRY_CODE],
-        description="Two-letter ISO code.",
+        validators=[DataRequired(), Length(max=100), known_country],
+        description="The country's name or two-letter code, such as Canada or CA.",
+        render_kw=COUNTRY_BOX,
     )
     retention_days = IntegerField(
         "Retention (days)",

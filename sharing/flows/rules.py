@@ -8,11 +8,11 @@ Two levels:
 from __future__ import annotations
 
 import enum
-import re
 from datetime import date, datetime
 from typing import Any
 
 from sharing.core import clock
+from sharing.core.countries import UNKNOWN_COUNTRY, country_code
 from sharing.flows.models import DataFlow, Direction, Frequency, TransferMethod
 
 FLOW_FIELDS: tuple[str, ...] = (
@@ -107,7 +107,6 @@ BOOLEANS = (
 )
 MAX_RETENTION_DAYS = 36_500  # one hundred years: anything longer is a typing mistake
 MAX_RECORDS = 2_000_000_000  # fits the INTEGER column
-COUNTRY = re.compile(r"^[A-Z]{2}$")
 TRUE_WORDS = {"true", "yes", "y", "1", "on", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "off", ""}
 MAX_SUBPROCESSORS = 50
@@ -259,12 +258,13 @@ def years_after(day: date, years: int) -> date:
 
 
 def _country(raw: Any, *, required: bool) -> str:
-    text = str(raw or "").strip().upper()
+    text = str(raw or "").strip()
     if not text and not required:
         return ""
-    if not COUNTRY.match(text):
-        raise ValueError("Enter a two-letter ISO country code, such as US or CA.")
-    return text
+    code = country_code(text)
+    if code is None:
+        raise ValueError(UNKNOWN_COUNTRY)
+    return code
 
 
 def _subprocessors(raw: Any) -> list[dict[str, str]]:
@@ -286,7 +286,9 @@ def _subprocessors(raw: Any) -> list[dict[str, str]]:
         try:
             row["country"] = _country(row["country"], required=True)
         except ValueError:
-            raise ValueError(f"Subprocessor {position}: enter a two-letter country code.") from None
+            raise ValueError(
+                f"Subprocessor {position}: enter a country name or its two-letter code."
+            ) from None
         rows.append(row)
     if len(rows) > MAX_SUBPROCESSORS:
         raise ValueError(f"List at most {MAX_SUBPROCESSORS} subprocessors.")

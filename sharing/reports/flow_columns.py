@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from sharing.core.columns import Column, enum_column, join_list, split_list
+from sharing.core.countries import country_code
 from sharing.flows.models import (
     DataFlow,
     Direction,
@@ -38,6 +39,9 @@ def parse_subprocessor(text: str) -> dict:
     country = ""
     if re.fullmatch(r"[A-Za-z]{2}", parts[-1]) and (len(parts) == 2 or parts[0].isupper()):
         country = parts.pop().upper()
+    elif len(parts) == 2 and (code := country_code(parts[-1])):
+        country = code  # "Name (service, Vietnam)"
+        parts.pop()
     return {"name": match["name"].strip(), "service": ", ".join(parts).strip(), "country": country}
 
 
@@ -240,7 +244,7 @@ FLOW_COLUMNS: tuple[Column, ...] = (
         "Storage country",
         ("Hosting country", "Country of storage", "Data location"),
         "text",
-        "Two-letter country code of storage. Blank means US.",
+        "Country of storage, by name or two-letter code. Blank means US.",
         "US",
     ),
     Column(
@@ -264,7 +268,7 @@ FLOW_COLUMNS: tuple[Column, ...] = (
         "Subprocessors",
         ("Sub-processors", "Subcontractors", "Third parties"),
         "list",
-        "Name (service, country code), separated by semicolons.",
+        "Name (service, country name or code), separated by semicolons.",
         "CloudCo (hosting, US); MailCo (email delivery, IE)",
         getter=_subprocessors,
         parser=_parse_subprocessors,

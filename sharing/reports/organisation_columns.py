@@ -103,7 +103,7 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
         "Country",
         ("Country code",),
         "text",
-        "Two-letter country code. Blank means US.",
+        "Country name or two-letter code. Blank means US.",
         "US",
     ),
     Column(

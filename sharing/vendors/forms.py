@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from sharing.core.forms import optional_int
+from sharing.core.forms import COUNTRY_BOX, known_country, optional_int
 from sharing.vendors.models import ContactRole, OrganisationKind, OrganisationStatus
 from sharing.vendors.rules import CONTACT_FIELDS, ORGANISATION_FIELDS
 
@@ -53,8 +53,9 @@ class OrganisationForm(FlaskForm):
     country = StringField(
         "Country",
         default="US",
-        validators=[DataRequired(), Length(max=2)],
-        description="Two-letter ISO code, such as US or CA.",
+        validators=[DataRequired(), Length(max=100), known_country],
+        description="The country's name or two-letter code, such as Canada or CA.",
+        render_kw=COUNTRY_BOX,
     )
     website = StringField("Website", validators=_optional(500))
     privacy_policy_url = StringField("Privacy policy", validators=_optional(500))

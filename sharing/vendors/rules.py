@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from sharing.core.countries import UNKNOWN_COUNTRY, country_code
 from sharing.vendors.models import ContactRole, OrganisationKind, OrganisationStatus
 
 ORGANISATION_FIELDS: tuple[str, ...] = (
@@ -105,7 +106,8 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _country(value: Any) -> str:
-    return _text(value).upper()
+    text = _text(value)
+    return country_code(text) or text  # unmatched text is kept so the error can show it
 
 
 def _url(value: Any) -> str:
@@ -219,7 +221,7 @@ def check_organisation(values: Mapping[str, Any]) -> dict[str, str]:
             errors[name] = f"Use at most {limit} characters."
     errors.update(_identifier_errors(values))
     if "country" in values and not _COUNTRY.fullmatch(values["country"]):
-        errors["country"] = "Enter the two-letter ISO country code, such as US or CA."
+        errors["country"] = UNKNOWN_COUNTRY
     for name in URL_FIELDS:
         if name not in errors and (reason := _url_error(values.get(name) or "")):
             errors[name] = reason

@@ -371,3 +371,21 @@ def delete_contact(*, actor, contact: Contact) -> None:
     _record_contact(actor, "contact.removed", contact, changes, f"Removed contact {contact.name}")
     db.session.delete(contact)
     commit_or_conflict()
+
+
+def activate_prospective_organisation(*, actor: Any, organisation: Organisation) -> bool:
+    """A prospective organisation becomes active with its first agreement in force; the
+    caller's transaction holds both changes. Suspended or offboarded ones stay as they are."""
+    if organisation.status != OrganisationStatus.PROSPECTIVE:
+        return False
+    organisation.status = OrganisationStatus.ACTIVE
+    audit.record(
+        actor=actor,
+        action="organisation.activated",
+        object_type="organisation",
+        object_id=organisation.id,
+        changes={"status": {"before": "prospective", "after": "active"}},
+        summary=f"Active with its first agreement in force: {organisation.legal_name}",
+        organisation_id=organisation.id,
+    )
+    return True

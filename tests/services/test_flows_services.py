@@ -85,7 +85,7 @@ def test_inactive_categories_cannot_be_chosen_for_a_new_flow(db):
         ({"retention_days": 36_501}, "retention_days"),
         ({"retention_days": "ten"}, "retention_days"),
         ({"estimated_records": -1}, "estimated_records"),
-        ({"storage_country": "USA"}, "storage_country"),
+        ({"storage_country": "Atlantis"}, "storage_country"),
         ({"direction": "sideways"}, "direction"),
         ({"includes_minors": "perhaps"}, "includes_minors"),
         (
@@ -95,7 +95,7 @@ def test_inactive_categories_cannot_be_chosen_for_a_new_flow(db):
         ({"published": True, "publication_exemption": "Security"}, "publication_exemption"),
         ({"subprocessors": [{"name": "", "service": "Hosting", "country": "US"}]}, "subprocessors"),
         (
-            {"subprocessors": [{"name": "Host", "service": "", "country": "Germany"}]},
+            {"subprocessors": [{"name": "Host", "service": "", "country": "Atlantis"}]},
             "subprocessors",
         ),
         ({"organisation_id": None}, "organisation_id"),

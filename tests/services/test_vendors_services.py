@@ -77,9 +77,10 @@ def test_duns_keeps_its_leading_zeros():
     assert "duns" in services.check_organisation(values(duns="1234567"))
 
 
-def test_country_is_upper_cased_and_must_be_two_letters():
+def test_country_is_stored_as_its_two_letter_code_and_must_be_known():
     assert services.clean_organisation_values({"country": " ca "})["country"] == "CA"
-    assert "country" in services.check_organisation(values(country="USA"))
+    assert services.clean_organisation_values({"country": "Viet Nam"})["country"] == "VN"
+    assert "country" in services.check_organisation(values(country="Atlantis"))
     assert "country" in services.check_organisation(values(country=""))
 
 

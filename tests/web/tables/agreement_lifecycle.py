@@ -13,6 +13,7 @@ from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.core.clock import now, today
 from sharing.extensions import db
+from sharing.vendors.models import OrganisationStatus
 from tests.factories import make_organisation
 from tests.web.tables import STAFF, AuditCase, Page
 
@@ -95,7 +96,10 @@ PAGES: tuple[Page, ...] = (
 
 def _step(role: str, status: AgreementStatus, action: str, **overrides: Any):
     def setup(login_as):
-        agreement = make_agreement(status, **overrides)
+        # An organization already active, so activation changes the agreement alone; a
+        # prospective one also gets its own organisation.activated event.
+        organisation = make_organisation(status=OrganisationStatus.ACTIVE)
+        agreement = make_agreement(status, organisation_id=organisation.id, **overrides)
         login_as(role)
         return f"/agreements/{agreement.id}/step/{action}", {"version": str(agreement.version)}
 

@@ -142,7 +142,9 @@ def _policy_with_cji(agreement):
         )
     )
     db.session.commit()
-    policy.publish_policy(actor=officer, version=version, effective_date=today(), now=NOW)
+    policy.publish_policy(
+        actor=officer, version=version, effective_date=_not_before_base(version), now=NOW
+    )
     agreement.policy_version = version
     db.session.commit()
     return agreement
@@ -185,6 +187,12 @@ def test_criminal_justice_data_kept_in_the_us_or_other_data_abroad_is_quiet(db):
     assert "criminal_justice_us_storage" not in _checks(abroad_without_cji)
 
 
+def _not_before_base(version):
+    """Today, or the day the version's base took effect if that is later: the suite runs on
+    any day, and a version may not take effect before the one it replaces."""
+    return max(today(), version.based_on.effective_date)
+
+
 # -- storage abroad with no LOC-2 in the policy ------------------------------------------------
 
 
@@ -197,7 +205,9 @@ def test_storage_abroad_conflicts_when_the_policy_lacks_loc2(db):
     version = policy.create_draft(actor=officer, label="2026.8")
     version.obligations.remove(next(o for o in version.obligations if o.code == "LOC-2"))
     db.session.commit()
-    policy.publish_policy(actor=officer, version=version, effective_date=today(), now=NOW)
+    policy.publish_policy(
+        actor=officer, version=version, effective_date=_not_before_base(version), now=NOW
+    )
     agreement.policy_version = version
     db.session.commit()
 

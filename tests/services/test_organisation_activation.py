@@ -20,7 +20,8 @@ TODAY = date(2026, 11, 21)
 
 def _activation_events(organisation) -> list[AuditEvent]:
     query = select(AuditEvent).where(
-        AuditEvent.action == "organisation.activated", AuditEvent.object_id == organisation.id
+        AuditEvent.action == "organisation.activated",
+        AuditEvent.object_id == str(organisation.id),
     )
     return list(db.session.scalars(query))
 

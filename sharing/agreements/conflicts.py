@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
-
 from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.drafting import check_editable
 from sharing.agreements.models import Agreement
@@ -25,8 +23,6 @@ from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict as StaleConflict
 from sharing.errors import ValidationFailed
-from sharing.extensions import db
-from sharing.flows.models import DataFlow
 
 # An acceptance is a decision on the record: a sentence, not a tick or a word.
 MIN_REASON_CHARS = 20
@@ -51,7 +47,8 @@ class Conflict:
 
 @dataclass(frozen=True)
 class FlowFacts:
-    """A covered flow with the two facts the checks read beyond what the rules read."""
+    """A covered flow, with the lineage its accepted conflicts are keyed by (so they survive a
+    new revision) and its human-oversight text."""
 
     flow: CoveredFlow
     lineage_id: int
@@ -241,24 +238,14 @@ def summary(open_conflicts: Sequence[Conflict]) -> str:
 
 
 def _facts(flows: Sequence[CoveredFlow]) -> list[FlowFacts]:
-    ids = [flow.id for flow in flows]
-    extra = {
-        row.id: row
-        for row in db.session.execute(
-            select(DataFlow.id, DataFlow.lineage_id, DataFlow.human_oversight).where(
-                DataFlow.id.in_(ids)
-            )
-        )
-    }
     ordered = sorted(flows, key=lambda flow: (flow.system_name.casefold(), flow.id))
     return [
         FlowFacts(
             flow=flow,
-            lineage_id=extra[flow.id].lineage_id or flow.id,
-            human_oversight=extra[flow.id].human_oversight or "",
+            lineage_id=flow.lineage_id or flow.id,
+            human_oversight=flow.human_oversight or "",
         )
         for flow in ordered
-        if flow.id in extra
     ]
 
 

@@ -62,6 +62,7 @@ class CoveredFlow:
     Exhibit A (context.flow_context) read, its department and its category links."""
 
     id: int
+    lineage_id: int | None
     system_name: str
     status: FlowStatus
     revision: int

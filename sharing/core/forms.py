@@ -4,12 +4,18 @@ and the flash and redirect that end a successful submission."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import flash, redirect
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.wrappers import Response
+from wtforms import FieldList, FormField
+from wtforms.form import BaseForm
 from wtforms.validators import StopValidation
+from wtforms.widgets import ListWidget
 
 from sharing.core.countries import UNKNOWN_COUNTRY, country_code
 from sharing.errors import ValidationFailed
@@ -44,6 +50,56 @@ def populate_errors(form: FlaskForm, error: ValidationFailed) -> None:
             flash(reason, "danger")
     if not error.errors:
         flash(error.message, "danger")
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of a page's error summary: where the field is, what it is, what is wrong."""
+
+    target: str  # the id the summary links to; "" for a field the page does not show
+    label: str
+    message: str
+
+
+@pass_context
+def page_errors(context: Context) -> list[SummaryError]:
+    """Every error on the forms the page was given, in the order of their fields, so that one
+    summary at the top of the page serves every form, however its fields are rendered."""
+    found: list[SummaryError] = []
+    seen: set[int] = set()
+    for value in context.get_all().values():
+        if isinstance(value, BaseForm) and id(value) not in seen:
+            seen.add(id(value))
+            found.extend(_errors_of(value, prefix=""))
+    return found
+
+
+def _errors_of(fields: Any, *, prefix: str) -> list[SummaryError]:
+    found: list[SummaryError] = []
+    for field in fields:
+        label = f"{prefix}{field.label.text}" if prefix else field.label.text
+        if isinstance(field, FormField):
+            found.extend(_errors_of(field, prefix=prefix))
+        elif isinstance(field, FieldList):
+            # Strings are about the list as a whole; the rest belong to its rows.
+            found.extend(
+                SummaryError(field.id, label, m) for m in field.errors if isinstance(m, str)
+            )
+            for number, entry in enumerate(field.entries, start=1):
+                found.extend(_errors_of([entry], prefix=f"{label} {number}: "))
+        else:
+            found.extend(SummaryError(_target(field), label, m) for m in field.errors)
+    return found
+
+
+def _target(field: Any) -> str:
+    """The id to link to: the first option of a group of radios or boxes, which carries no id
+    of its own; nothing for a hidden field, which cannot take focus."""
+    if field.type in ("HiddenField", "CSRFTokenField"):
+        return ""
+    if field.type == "RadioField" or isinstance(field.widget, ListWidget):
+        return f"{field.id}-0"
+    return field.id
 
 
 def redirect_after(

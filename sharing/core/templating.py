@@ -34,6 +34,7 @@ def url_with(**changes) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    from sharing.core.forms import page_errors
     from sharing.core.navigation import navigation_for
     from sharing.core.roles import Role
 
@@ -44,3 +45,4 @@ def init_templating(app: Flask) -> None:
     # Pages test the same groups of roles as the code, by name.
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["country_names"] = country_names
+    app.jinja_env.globals["page_errors"] = page_errors

@@ -29,7 +29,7 @@ from sharing.flows.models import (
     Sensitivity,
     TransferMethod,
 )
-from sharing.flows.rules import FLOW_FIELDS, MAX_RETENTION_DAYS
+from sharing.flows.rules import FLOW_FIELDS, MAX_RETENTION_DAYS, MAX_SUBPROCESSORS
 
 BLANK_SUBPROCESSOR_ROWS = 3
 
@@ -135,6 +135,9 @@ class FlowForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField("Save draft")
 
+    # Rows the "add another" button may reach; the service refuses more with a reason.
+    max_subprocessors = MAX_SUBPROCESSORS
+
     def set_choices(self, organisations, departments) -> None:
         self.organisation_id.choices = [("", "Choose…")] + [
             (o.id, o.display_name) for o in organisations
@@ -156,6 +159,18 @@ class FlowForm(FlaskForm):
             self.subprocessors.append_entry(row)
         for _ in range(BLANK_SUBPROCESSOR_ROWS):
             self.subprocessors.append_entry()
+
+    def category_groups(
+        self, lookup: dict[int, DataCategory]
+    ) -> list[tuple[str, list[tuple[Any, DataCategory | None]]]]:
+        """The category rows by sensitivity, least sensitive first, each row with its
+        category; rows naming no known category come last, so none is lost on a save."""
+        groups: dict[Sensitivity | None, list] = {s: [] for s in Sensitivity}
+        groups[None] = []
+        for entry in self.categories:
+            category = lookup.get(optional_int(entry.category_id.data) or 0)
+            groups[category.sensitivity if category else None].append((entry, category))
+        return [(key.label if key else "Other", rows) for key, rows in groups.items() if rows]
 
     def flow_values(self) -> dict[str, Any]:
         values = {name: getattr(self, name).data for name in FLOW_FIELDS}

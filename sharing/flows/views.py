@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sharing.auth.forms import ConfirmForm
 from sharing.auth.services import active_departments
 from sharing.core.access import roles_required
-from sharing.core.forms import optional_int, populate_errors, redirect_after, version_of
+from sharing.core.forms import populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
@@ -176,7 +176,11 @@ def _vocabulary(flow: DataFlow | None) -> list[DataCategory]:
 def _form_page(form: FlowForm, flow: DataFlow | None):
     lookup = {c.id: c for c in db.session.scalars(select(DataCategory))}
     return render_template(
-        "flows/flow_form.html", form=form, flow=flow, lookup=lookup, int=optional_int
+        "flows/flow_form.html",
+        form=form,
+        flow=flow,
+        groups=form.category_groups(lookup),
+        change_request=workflow.latest_change_request(flow) if flow else None,
     )
 
 

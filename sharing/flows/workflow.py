@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from sharing.audit import services as audit
+from sharing.audit.models import AuditEvent
 from sharing.auth.models import User
 from sharing.core.clock import today as city_today
 from sharing.core.database import commit_or_conflict
@@ -147,6 +148,39 @@ def transition_flow(
     commit_or_conflict()
     mail.deliver_pending(ids=ids)
     return flow
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """What the reviewer asked for when they returned a flow, by whom and when."""
+
+    comment: str
+    by: str
+    at: datetime
+
+
+def latest_change_request(flow: DataFlow) -> ChangeRequest | None:
+    """The request behind a returned flow, read from its audit trail (which keeps the step's
+    comment apart from the rest of the conversation); None unless the flow awaits a fix."""
+    if flow.status != FlowStatus.CHANGES_REQUESTED:
+        return None
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "flow",
+            AuditEvent.object_id == str(flow.id),
+            AuditEvent.action == "flow.request_changes",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    comment = ((event.changes or {}).get("comment") or {}).get("after") or ""
+    reviewer = db.session.get(User, event.actor_id) if event.actor_id else None
+    return ChangeRequest(
+        comment=comment, by=reviewer.name if reviewer else event.actor_email, at=event.at
+    )
 
 
 def _check_step(flow: DataFlow, action: str, step: Transition, comment: str) -> None:

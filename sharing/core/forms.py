@@ -82,13 +82,14 @@ def _errors_of(fields: Any, *, prefix: str) -> list[SummaryError]:
             found.extend(_errors_of(field, prefix=prefix))
         elif isinstance(field, FieldList):
             # Strings are about the list as a whole; the rest belong to its rows.
-            found.extend(
-                SummaryError(field.id, label, m) for m in field.errors if isinstance(m, str)
-            )
+            whole = [m for m in field.errors if isinstance(m, str)]
+            if whole:
+                found.append(SummaryError(field.id, label, " ".join(whole)))
             for number, entry in enumerate(field.entries, start=1):
                 found.extend(_errors_of([entry], prefix=f"{label} {number}: "))
-        else:
-            found.extend(SummaryError(_target(field), label, m) for m in field.errors)
+        elif field.errors:
+            # One line per field, as beside the field itself.
+            found.append(SummaryError(_target(field), label, " ".join(field.errors)))
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sharing.extensions import db
-from sharing.flows.models import DataFlow, Sensitivity
+from sharing.flows.models import DataFlow, FlowStatus, Sensitivity
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
 from tests.factories import (
@@ -17,7 +17,7 @@ from tests.factories import (
     make_user,
 )
 from tests.web.tables.attestations import make_request
-from tests.web.tables.flows import make_ready_flow
+from tests.web.tables.flows import flow_in, make_ready_flow
 
 ACTIVE_ID = "() => document.activeElement && document.activeElement.id"
 
@@ -159,3 +159,27 @@ def test_wide_tables_scroll_inside_a_labelled_region_at_phone_width(sign_in, new
         tab.keyboard.press("ArrowRight")
         # Chromium animates keyboard scrolling: wait for the box to move, do not time it.
         tab.wait_for_function("e => e.scrollLeft > 0", arg=region.element_handle())
+
+
+def test_the_flow_form_passes_axe_at_desk_and_phone_widths(sign_in, new_page, screenshot):
+    """axe finds no serious problem on a failed save or on a returned flow's edit page."""
+    user = sign_in("procurement")
+    _categories()
+    returned = flow_in(FlowStatus.CHANGES_REQUESTED).id
+    email = user.email
+    end_transaction()
+    found = []
+    for width in (1280, 390):
+        tab = new_page(viewport={"width": width, "height": 900})
+        sign_in_with(tab, email)
+        tab.goto("/flows/new")
+        tab.fill("#category-filter", "address")
+        with tab.expect_navigation():
+            tab.click("#flow-form [type=submit]")
+        found += serious_violations(tab)
+        screenshot(tab, f"failed-save-{width}")
+        tab.goto(f"/flows/{returned}/edit")
+        assert "Please narrow the categories." in tab.locator("#change-request").inner_text()
+        found += serious_violations(tab)
+        screenshot(tab, f"returned-{width}")
+    assert not found, "\n".join(found)

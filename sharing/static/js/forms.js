@@ -21,14 +21,16 @@
       }
       // Show the field's label or legend too, not only the box scrolled to the very top.
       event.preventDefault();
-      var context = field.closest("fieldset, .mb-3, td") || field;
-      context.scrollIntoView();
+      var group = field.type === "radio" && field.closest("fieldset");
+      var label = document.querySelector("label[for='" + field.id + "']");
+      ((group && group.querySelector("legend")) || label || field).scrollIntoView();
       field.focus({ preventScroll: true });
     });
   }
 
   // A filter box over a long list of choices: data-filter-list="<container id>". Items are
-  // the container's [data-filter-item] elements (their text is searched); groups are its
+  // the container's [data-filter-item] elements (the text of their [data-filter-text] part,
+  // or all their text, is searched); groups are its
   // [data-filter-group] elements, hidden when none of their items match; the count goes
   // to the element named by data-filter-count, which is an aria-live region.
   function setUpFilters() {
@@ -45,10 +47,10 @@
         var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
         var shown = 0;
         items.forEach(function (item) {
-          var text = item.textContent.toLowerCase();
-          // A ticked box stays visible, so a filter never hides what will be saved.
-          var ticked = item.querySelector("input[type=checkbox]:checked");
-          var match = ticked || words.every(function (word) { return text.indexOf(word) !== -1; });
+          // Hidden items are still posted: the filter changes what shows, never what is saved.
+          var source = item.querySelector("[data-filter-text]") || item;
+          var text = source.textContent.toLowerCase();
+          var match = words.every(function (word) { return text.indexOf(word) !== -1; });
           item.hidden = !match;
           shown += match ? 1 : 0;
         });

@@ -31,6 +31,7 @@ from sharing.flows.rules import FIELD_LABELS, FLOW_FIELDS, missing_justification
 from sharing.vendors.models import Organisation
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
+UNDER_REVIEW = (FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW)
 
 
 @bp.get("/")
@@ -69,7 +70,16 @@ def flow(flow_id: int):
         actions=workflow.available_actions(flow, current_user),
         may_edit=_may_edit(flow),
         comment_form=CommentForm(),
+        review_changes=_review_changes(flow),
     )
+
+
+def _review_changes(flow: DataFlow) -> list[queries.ReviewChange] | None:
+    """For the privacy office, on a revision back under review: what changed since they
+    returned it."""
+    if current_user.role not in Role.OFFICE or flow.status not in UNDER_REVIEW:
+        return None
+    return queries.changes_since_return(flow)
 
 
 def _may_edit(flow: DataFlow) -> bool:

@@ -50,6 +50,7 @@ def incident(incident_id: int):
         incident=found,
         overdue=queries.is_overdue(found, now=now()),
         events=queries.history(found),
+        updates=queries.updates(found),
         steps=workflow.available_steps(found, current_user.role.value),
         form=IncidentStepForm(formdata=None, version=found.version),
     )

@@ -106,7 +106,7 @@ def incident_step(incident_id: int, step: str):
     except DomainError as error:
         flash(error.message, "danger")
     else:
-        flash(f"{workflow.TRANSITIONS[step].label}: done.", "success")
+        flash(workflow.TRANSITIONS[step].done_message(found), "success")
     return redirect(url_for("disclosures.incident", incident_id=found.id))
 
 

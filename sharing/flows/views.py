@@ -217,7 +217,7 @@ def transition(flow_id: int, action: str):
             abort(403)
         flash(error.message, "danger")
     else:
-        flash(f"{workflow.TRANSITIONS[action].label}: done.", "success")
+        flash(workflow.TRANSITIONS[action].done_message(flow), "success")
     return redirect(url_for("flows.flow", flow_id=flow.id))
 
 
@@ -232,7 +232,7 @@ def comment(flow_id: int):
         except ValidationFailed as error:
             flash(" ".join(error.errors.values()) or error.message, "danger")
         else:
-            flash("Comment added.", "success")
+            flash(f"Comment added to the review of flow “{flow.system_name}”.", "success")
     else:
         flash("Write a comment of at most 5000 characters.", "danger")
     return redirect(url_for("flows.flow", flow_id=flow.id) + "#comments")
@@ -303,7 +303,7 @@ def new_category():
             lambda: category_service.create_category(
                 actor=current_user, values=form.category_values()
             ),
-            message=lambda created: f"Category added: {created.name}.",
+            message=lambda created: f"Category “{created.name}” added to the vocabulary.",
             to=url_for("flows.categories"),
         )
         if done is not None:
@@ -333,7 +333,7 @@ def edit_category(category_id: int):
             flash(error.message, "danger")
             return render_template("flows/category_form.html", form=form, category=category), 409
         else:
-            flash("Category saved.", "success")
+            flash(f"Category “{category.name}” saved.", "success")
             return redirect(url_for("flows.categories"))
     return render_template("flows/category_form.html", form=form, category=category)
 

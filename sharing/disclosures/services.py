@@ -163,7 +163,8 @@ def add_incident_update(
         object_type="incident",
         object_id=incident.id,
         changes=changes,
-        summary=f"Incident {incident.reference}: update added by {actor.email}",
+        summary=f"Incident {incident.reference}: update added by "
+        f"{incident.organisation.display_name}",
         organisation_id=incident.organisation_id,
     )
     _alert_privacy_office(incident, incident.organisation, update=update)

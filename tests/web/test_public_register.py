@@ -126,6 +126,9 @@ def test_privacy_office_exempts_a_flow_with_a_reason_and_the_changelog_records_i
         },
     )
     assert response.status_code == 302
+    # The flow's page shows the message that names the decision (and uses it up).
+    page = _text(client, response.headers["Location"])
+    assert "Flow “Water meters” is exempt from the public register." in page
     db.session.expire_all()
     saved = db.session.get(DataFlow, flow.id)
     assert saved.published is False

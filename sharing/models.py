@@ -26,6 +26,7 @@ from sharing.disclosures.models import (  # noqa: F401
     DisclosureDayTally,
     Incident,
     IncidentStatus,
+    IncidentUpdate,
 )
 from sharing.flows.models import (  # noqa: F401
     DataCategory,

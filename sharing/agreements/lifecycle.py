@@ -57,6 +57,10 @@ class Transition:
     confirm: str = ""  # asked in the browser before posting
     style: str = "primary"
     page: str = ""  # the endpoint of the form this step needs, if it needs more than a click
+    done: str = ""  # what the person who took the step is told: {number}
+
+    def done_message(self, agreement: Agreement) -> str:
+        return self.done.format(number=agreement.number)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -66,6 +70,7 @@ TRANSITIONS: dict[str, Transition] = {
         S.SENT_FOR_SIGNATURE,
         frozenset(Role.STAFF),
         "agreement.sent_for_signature",
+        done="Agreement {number} marked as sent for signature.",
     ),
     "execute": Transition(
         "Record the signed agreement",
@@ -75,15 +80,31 @@ TRANSITIONS: dict[str, Transition] = {
         "agreement.executed",
         style="success",
         page="agreements.execute",
+        done="Signed agreement {number} recorded; the agreement is executed.",
     ),
     "activate": Transition(
-        "Activate", frozenset({S.EXECUTED}), S.ACTIVE, frozenset(Role.OFFICE), "agreement.activated"
+        "Activate",
+        frozenset({S.EXECUTED}),
+        S.ACTIVE,
+        frozenset(Role.OFFICE),
+        "agreement.activated",
+        done="Agreement {number} is active.",
     ),
     "mark_expiring": Transition(
-        "Mark as expiring", frozenset({S.ACTIVE}), S.EXPIRING, frozenset(), "agreement.expiring"
+        "Mark as expiring",
+        frozenset({S.ACTIVE}),
+        S.EXPIRING,
+        frozenset(),
+        "agreement.expiring",
+        done="Agreement {number} is marked as expiring.",
     ),
     "expire": Transition(
-        "Expire", frozenset(S.IN_FORCE), S.EXPIRED, frozenset(), "agreement.expired"
+        "Expire",
+        frozenset(S.IN_FORCE),
+        S.EXPIRED,
+        frozenset(),
+        "agreement.expired",
+        done="Agreement {number} has expired.",
     ),
     "renew": Transition(
         "Record the renewal",
@@ -92,6 +113,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset(Role.OFFICE),
         "agreement.renewed",
         page="agreements.renew",
+        done="Agreement {number} is renewed.",
     ),
     "terminate": Transition(
         "Terminate",
@@ -102,6 +124,7 @@ TRANSITIONS: dict[str, Transition] = {
         confirm="Terminate this agreement? The data sharing it covers must stop.",
         style="outline-danger",
         page="agreements.terminate",
+        done="Agreement {number} is terminated.",
     ),
 }
 

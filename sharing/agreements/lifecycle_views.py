@@ -67,7 +67,7 @@ def step(agreement_id: int, action: str):
             abort(403)
         flash(error.message, "danger")
     else:
-        flash(f"{T[action].label}: done.", "success")
+        flash(T[action].done_message(agreement), "success")
     return _detail(agreement)
 
 
@@ -102,7 +102,7 @@ def execute(agreement_id: int):
             flash(error.message, "danger")
             return _execute_page(form, agreement), 409
         else:
-            flash("The signed agreement is archived; the agreement is executed.", "success")
+            flash(T["execute"].done_message(agreement), "success")
             return _detail(agreement)
     return _execute_page(form, agreement)
 
@@ -137,7 +137,7 @@ def terminate(agreement_id: int):
             flash(error.message, "danger")
             return _terminate_page(form, agreement), 409
         else:
-            flash(f"Agreement {agreement.number} is terminated.", "success")
+            flash(T["terminate"].done_message(agreement), "success")
             return _detail(agreement)
     return _terminate_page(form, agreement)
 
@@ -179,7 +179,7 @@ def renew(agreement_id: int):
             flash(error.message, "danger")
             return _renew_page(form, agreement, candidates), 409
         else:
-            flash(f"Agreement {agreement.number} is renewed.", "success")
+            flash(T["renew"].done_message(agreement), "success")
             return _detail(agreement)
     return _renew_page(form, agreement, candidates)
 

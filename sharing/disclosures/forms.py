@@ -171,3 +171,37 @@ class IncidentStepForm(FlaskForm):
 
     def expected_version(self) -> int | None:
         return optional_int(self.version.data)
+
+
+class IncidentUpdateForm(FlaskForm):
+    """A vendor's update to an incident it reported."""
+
+    text = TextAreaField(
+        "What is new",
+        validators=[DataRequired(message="Say what is new since your report."), Length(max=10000)],
+        description="What you have learned or done since you reported it. No names of people "
+        "affected.",
+    )
+    affected_individuals = IntegerField(
+        "New count of individuals affected",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=2_000_000_000, message="Enter zero or more (at most 2 billion)."
+            ),
+        ],
+        description="Only if your estimate changed; it replaces the count on the incident.",
+    )
+    containment = TextAreaField(
+        "Further containment steps",
+        validators=[Optional(), Length(max=10000)],
+        description="Added to the incident's containment record.",
+    )
+    submit = SubmitField("Add the update")
+
+    def update_values(self) -> dict[str, Any]:
+        return {
+            "text": self.text.data or "",
+            "affected_individuals": self.affected_individuals.data,
+            "containment": self.containment.data or "",
+        }

@@ -50,6 +50,7 @@ def incident(incident_id: int):
         incident=found,
         overdue=queries.is_overdue(found, now=now()),
         events=queries.history(found),
+        updates=queries.updates(found),
         steps=workflow.available_steps(found, current_user.role.value),
         form=IncidentStepForm(formdata=None, version=found.version),
     )
@@ -105,7 +106,7 @@ def incident_step(incident_id: int, step: str):
     except DomainError as error:
         flash(error.message, "danger")
     else:
-        flash(f"{workflow.TRANSITIONS[step].label}: done.", "success")
+        flash(workflow.TRANSITIONS[step].done_message(found), "success")
     return redirect(url_for("disclosures.incident", incident_id=found.id))
 
 

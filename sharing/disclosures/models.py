@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sharing.core.models import Base, JSONType, TimestampMixin, UTCDateTime, enum_type
+from sharing.core.models import Base, JSONType, TimestampMixin, UTCDateTime, enum_type, utcnow
 
 disclosure_categories = Table(
     "disclosure_categories",
@@ -151,6 +151,28 @@ class Incident(TimestampMixin, Base):
     agreement = relationship("Agreement")
     flows = relationship("DataFlow", secondary=incident_flows)
     categories = relationship("DataCategory", secondary=incident_categories)
+
+
+class IncidentUpdate(Base):
+    """What the reporting organisation learned or did after its first report: the text, and
+    the new count of people affected or the further containment steps when it gives them."""
+
+    __tablename__ = "incident_updates"
+    __table_args__ = (
+        # An incident's updates in order, and the latest one's time (queries.latest_update_at).
+        Index("ix_incident_updates_incident_id_created_at", "incident_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    affected_individuals: Mapped[int | None] = mapped_column(Integer)
+    containment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    incident: Mapped[Incident] = relationship()
+    author = relationship("User")
 
 
 class DisclosureDayTally(Base):

@@ -3,6 +3,7 @@ hangs on it, and its audit history. Staff pages only; the portal has its own sco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from sharing.core.menus import Menu
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
 from sharing.core.search import contains_text
-from sharing.disclosures.models import Incident, IncidentStatus
+from sharing.disclosures.models import Incident, IncidentStatus, IncidentUpdate
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
 from sharing.vendors.models import Organisation
@@ -123,6 +124,33 @@ def history(incident: Incident) -> list[AuditEvent]:
             .order_by(AuditEvent.id)
         )
     )
+
+
+def updates(incident: Incident) -> list[IncidentUpdate]:
+    """The updates the organisation added to the incident, oldest first, with their authors.
+    The incident is one the caller may read (the portal's queries scope it)."""
+    return list(
+        db.session.scalars(
+            select(IncidentUpdate)
+            .where(IncidentUpdate.incident_id == incident.id)
+            .options(selectinload(IncidentUpdate.author))
+            .order_by(IncidentUpdate.created_at, IncidentUpdate.id)
+        )
+    )
+
+
+def latest_update_at(incident_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of these incidents last had an update, in one query; incidents without one
+    are left out (for lists and home pages that ask whose move it is)."""
+    ids = list(incident_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(IncidentUpdate.incident_id, func.max(IncidentUpdate.created_at))
+        .where(IncidentUpdate.incident_id.in_(ids))
+        .group_by(IncidentUpdate.incident_id)
+    )
+    return {incident_id: at for incident_id, at in rows}
 
 
 def organisation_choices(chosen: int | None = None) -> Menu:

@@ -1,5 +1,6 @@
-"""Incidents and disclosures: the use case that reports an incident, by a vendor from the
-portal or by staff. The workflow steps live in workflow.py."""
+"""Incidents and disclosures: the use cases that report an incident, by a vendor from the
+portal or by staff, and that add the vendor's later updates. The workflow steps live in
+workflow.py."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
 from sharing.core.roles import Role
-from sharing.disclosures.models import Incident, IncidentStatus
-from sharing.errors import ValidationFailed
+from sharing.disclosures.models import Incident, IncidentStatus, IncidentUpdate
+from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
 from sharing.mail import services as mail
@@ -31,6 +32,7 @@ REFERENCE_PREFIX = "INC"
 NOTICE_PARAMETER = "breach_notice_hours"
 DEFAULT_NOTICE_HOURS = 72
 REFERENCE_ATTEMPTS = 3
+MAX_UPDATE = 10000
 # Free text may name people; the audit trail keeps the facts, the incident row keeps the text.
 AUDITED = (
     "reference",
@@ -43,6 +45,8 @@ AUDITED = (
     "status",
     "notice_deadline",
 )
+# What an update may change on the incident (its containment text is kept out, as above).
+UPDATED = ("affected_individuals", "version")
 
 
 def report_incident(
@@ -103,6 +107,69 @@ def report_incident(
     _alert_privacy_office(incident, organisation)
     commit_or_conflict()
     return incident
+
+
+def add_incident_update(
+    *,
+    actor: ActorLike,
+    incident: Incident,
+    text: str,
+    affected_individuals: int | None,
+    containment: str,
+    now: datetime,
+) -> IncidentUpdate:
+    """Add what the reporting organisation learned or did since its report, and tell the
+    privacy office. A new count of people affected replaces the incident's; new containment
+    steps are added to its containment record. Only the organisation's own users may add
+    one, and not once the incident is closed."""
+    if actor.organisation_id != incident.organisation_id:
+        raise NotFound("That incident does not exist.")
+    if incident.status == IncidentStatus.CLOSED:
+        raise Conflict("This incident is closed. Write to the privacy office to reopen it.")
+    text, containment = (text or "").strip(), (containment or "").strip()
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "Say what is new since your report."
+    elif len(text) > MAX_UPDATE:
+        errors["text"] = f"Keep the update under {MAX_UPDATE} characters."
+    if len(containment) > MAX_UPDATE:
+        errors["containment"] = f"Keep the containment steps under {MAX_UPDATE} characters."
+    if affected_individuals is not None and affected_individuals < 0:
+        errors["affected_individuals"] = "Enter zero or more people, or leave it blank."
+    if errors:
+        raise ValidationFailed(errors)
+    before = audit.snapshot(incident, UPDATED)
+    update = IncidentUpdate(
+        incident=incident,
+        author_id=actor.id,
+        text=text,
+        affected_individuals=affected_individuals,
+        containment=containment,
+        created_at=now,
+    )
+    if affected_individuals is not None:
+        incident.affected_individuals = affected_individuals
+    if containment:
+        stamp = f"Update ({local(now):%Y-%m-%d}): {containment}"
+        incident.containment = f"{incident.containment}\n\n{stamp}".strip()
+    db.session.add(update)
+    db.session.flush()
+    # As for the report, the free text stays on the rows; the audit trail keeps the facts.
+    changes = audit.diff(before, audit.snapshot(incident, UPDATED))
+    changes["update_id"] = {"before": None, "after": update.id}
+    audit.record(
+        actor=actor,
+        action="incident.updated",
+        object_type="incident",
+        object_id=incident.id,
+        changes=changes,
+        summary=f"Incident {incident.reference}: update added by "
+        f"{incident.organisation.display_name}",
+        organisation_id=incident.organisation_id,
+    )
+    _alert_privacy_office(incident, incident.organisation, update=update)
+    commit_or_conflict()
+    return update
 
 
 def _check(
@@ -208,8 +275,11 @@ def _insert_with_reference(incident: Incident, *, year: int) -> None:
                 raise
 
 
-def _alert_privacy_office(incident: Incident, organisation: Organisation) -> None:
-    """One message per active privacy-office user; no personal details beyond the title."""
+def _alert_privacy_office(
+    incident: Incident, organisation: Organisation, *, update: IncidentUpdate | None = None
+) -> None:
+    """One message per active privacy-office user, on the report and on each update; no
+    personal details beyond the title."""
     addresses = db.session.scalars(
         select(User.email)
         .where(User.role == Role.PRIVACY, User.active.is_(True))
@@ -217,21 +287,27 @@ def _alert_privacy_office(incident: Incident, organisation: Organisation) -> Non
     )
     # Straight to the staff incident page (sign-in returns the reader there).
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/disclosures/incidents/{incident.id}"
+    if update is None:
+        opening, subject = "A security incident was reported.", "Security incident reported"
+        kind, key = "incident.reported", "reported"
+    else:
+        opening = f"{organisation.display_name} added an update to a security incident."
+        subject, kind, key = "Security incident updated", "incident.updated", f"update-{update.id}"
     body = (
-        "A security incident was reported.\n\n"
+        f"{opening}\n\n"
         f"Reference: {incident.reference}\n"
         f"Organization: {organisation.display_name}\n"
         f"Title: {incident.title}\n"
         f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
-        f"Sign in to the register to read the report: {link}\n"
+        f"Sign in to the register to read it: {link}\n"
     )
     for address in addresses:
         mail.queue(
             recipient=address,
-            subject=f"Security incident reported: {incident.reference}",
+            subject=f"{subject}: {incident.reference}",
             body=body,
-            kind="incident.reported",
-            dedupe_key=f"incident:{incident.id}:reported:{address}",
+            kind=kind,
+            dedupe_key=f"incident:{incident.id}:{key}:{address}",
             object_type="incident",
             object_id=incident.id,
         )

@@ -28,16 +28,26 @@ class Step:
     needs_note: bool = False  # a closing note, appended to the containment text
     confirm: str = ""
     style: str = "primary"
+    done: str = ""  # what the person who took the step is told: {reference}
+
+    def done_message(self, incident: Incident) -> str:
+        return self.done.format(reference=incident.reference)
 
 
 TRANSITIONS: dict[str, Step] = {
-    "investigating": Step("Start investigating", frozenset({S.REPORTED}), S.INVESTIGATING),
+    "investigating": Step(
+        "Start investigating",
+        frozenset({S.REPORTED}),
+        S.INVESTIGATING,
+        done="Incident {reference} is under investigation.",
+    ),
     "notified": Step(
         "Record notification",
         frozenset({S.REPORTED, S.INVESTIGATING}),
         S.NOTIFIED,
         needs_dates=True,
         style="success",
+        done="Notification of incident {reference} recorded.",
     ),
     "closed": Step(
         "Close the incident",
@@ -46,6 +56,7 @@ TRANSITIONS: dict[str, Step] = {
         needs_note=True,
         confirm="Close this incident? It leaves the open incidents and stops its reminders.",
         style="outline-danger",
+        done="Incident {reference} closed.",
     ),
 }
 AUDITED = (

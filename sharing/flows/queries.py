@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager
 
+from sharing.audit.models import AuditEvent
 from sharing.auth.models import Department
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
 from sharing.core.search import contains_text
-from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, RiskTier
+from sharing.extensions import db
+from sharing.flows.models import (
+    DataCategory,
+    DataFlow,
+    Direction,
+    FlowCategory,
+    FlowStatus,
+    Frequency,
+    RiskTier,
+    TransferMethod,
+)
+from sharing.flows.rules import FIELD_LABELS, FLOW_FIELDS
+from sharing.flows.services import snapshot
 from sharing.vendors.models import Organisation
 from sharing.vendors.queries import organisation_menu
 
@@ -132,8 +146,6 @@ def scope(stmt: Select, actor: Any) -> Select:
 def filter_choices(*, organisation_id: int | None = None) -> dict:
     """Options for the list's filter menus: three small queries, whatever the row count (the
     organisation menu lists at most MENU_LIMIT names; beyond that the search box finds them)."""
-    from sharing.extensions import db
-
     return {
         "organisations": organisation_menu(organisation_id),
         "departments": list(
@@ -145,3 +157,114 @@ def filter_choices(*, organisation_id: int | None = None) -> dict:
             )
         ),
     }
+
+
+# What changed since the privacy office returned the flow ------------------------------------
+
+RETURNED = "flow.request_changes"
+EDITED = "flow.updated"
+COMPARED = (*FLOW_FIELDS, "categories", "risk_tier")
+ENUMS: dict[str, type[enum.Enum]] = {
+    "direction": Direction,
+    "frequency": Frequency,
+    "transfer_method": TransferMethod,
+    "risk_tier": RiskTier,
+}
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """One field changed since the return: its value then and now, or for the lists (data
+    categories, subprocessors) what was added and removed."""
+
+    label: str
+    before: Any = None
+    after: Any = None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def changes_since_return(flow: DataFlow) -> list[ReviewChange] | None:
+    """What changed in this revision since the privacy office last requested changes on it,
+    field by field in the form's order; None when it was never returned.
+
+    The values at the return are rebuilt from the audit trail: every edit after it records
+    each changed field's value before the edit, and the first such value is the one the
+    reviewer saw. A field edited and then put back shows no change."""
+    rows = db.session.execute(
+        select(AuditEvent.action, AuditEvent.changes)
+        .where(
+            AuditEvent.object_type == "flow",
+            AuditEvent.object_id == str(flow.id),
+            AuditEvent.action.in_((RETURNED, EDITED)),
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    returned = [position for position, row in enumerate(rows) if row.action == RETURNED]
+    if not returned:
+        return None
+    at_return: dict[str, Any] = {}
+    for row in rows[returned[-1] + 1 :]:
+        for field, change in (row.changes or {}).items():
+            if field in COMPARED and field not in at_return and isinstance(change, dict):
+                at_return[field] = change.get("before")
+    now = snapshot(flow)
+    changes: list[ReviewChange] = []
+    for field in COMPARED:
+        if field in at_return and at_return[field] != now[field]:
+            changes.extend(_described(field, at_return[field], now[field]))
+    return changes
+
+
+def _described(field: str, before: Any, after: Any) -> list[ReviewChange]:
+    label = FIELD_LABELS.get(field, field)
+    if field == "categories":
+        return _category_changes(label, before or {}, after or {})
+    if field == "subprocessors":
+        was = [_subprocessor(item) for item in before or []]
+        now = [_subprocessor(item) for item in after or []]
+        added = tuple(item for item in now if item not in was)
+        removed = tuple(item for item in was if item not in now)
+        return [ReviewChange(label, added=added, removed=removed)] if added or removed else []
+    return [ReviewChange(label, _shown(field, before), _shown(field, after))]
+
+
+def _category_changes(label: str, before: dict, after: dict) -> list[ReviewChange]:
+    added = tuple(sorted(set(after) - set(before)))
+    removed = tuple(sorted(set(before) - set(after)))
+    changes = [ReviewChange(label, added=added, removed=removed)] if added or removed else []
+    for name in sorted(set(before) & set(after)):
+        if before[name] != after[name]:
+            changes.append(ReviewChange(f"Justification for {name}", before[name], after[name]))
+    return changes
+
+
+def _subprocessor(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    text = item.get("name") or ""
+    if item.get("service"):
+        text += f" — {item['service']}"
+    return f"{text} ({item['country']})" if item.get("country") else text
+
+
+def _shown(field: str, value: Any) -> Any:
+    """A stored value as the flow page shows it: names for ids, labels for choices."""
+    if value is None:
+        return None
+    if field == "organisation_id":
+        organisation = db.session.get(Organisation, value)
+        return organisation.display_name if organisation else value
+    if field == "department_id":
+        department = db.session.get(Department, value)
+        return department.name if department else value
+    if field in ENUMS:
+        try:
+            return ENUMS[field](value).label
+        except ValueError:
+            return value
+    return value

@@ -31,6 +31,7 @@ from sharing.flows.rules import FIELD_LABELS, FLOW_FIELDS, missing_justification
 from sharing.vendors.models import Organisation
 
 bp = Blueprint("flows", __name__, url_prefix="/flows")
+UNDER_REVIEW = (FlowStatus.SUBMITTED, FlowStatus.IN_REVIEW)
 
 
 @bp.get("/")
@@ -69,7 +70,16 @@ def flow(flow_id: int):
         actions=workflow.available_actions(flow, current_user),
         may_edit=_may_edit(flow),
         comment_form=CommentForm(),
+        review_changes=_review_changes(flow),
     )
+
+
+def _review_changes(flow: DataFlow) -> list[queries.ReviewChange] | None:
+    """For the privacy office, on a revision back under review: what changed since they
+    returned it."""
+    if current_user.role not in Role.OFFICE or flow.status not in UNDER_REVIEW:
+        return None
+    return queries.changes_since_return(flow)
 
 
 def _may_edit(flow: DataFlow) -> bool:
@@ -211,7 +221,7 @@ def transition(flow_id: int, action: str):
             abort(403)
         flash(error.message, "danger")
     else:
-        flash(f"{workflow.TRANSITIONS[action].label}: done.", "success")
+        flash(workflow.TRANSITIONS[action].done_message(flow), "success")
     return redirect(url_for("flows.flow", flow_id=flow.id))
 
 
@@ -226,7 +236,7 @@ def comment(flow_id: int):
         except ValidationFailed as error:
             flash(" ".join(error.errors.values()) or error.message, "danger")
         else:
-            flash("Comment added.", "success")
+            flash(f"Comment added to the review of flow “{flow.system_name}”.", "success")
     else:
         flash("Write a comment of at most 5000 characters.", "danger")
     return redirect(url_for("flows.flow", flow_id=flow.id) + "#comments")
@@ -297,7 +307,7 @@ def new_category():
             lambda: category_service.create_category(
                 actor=current_user, values=form.category_values()
             ),
-            message=lambda created: f"Category added: {created.name}.",
+            message=lambda created: f"Category “{created.name}” added to the vocabulary.",
             to=url_for("flows.categories"),
         )
         if done is not None:
@@ -327,7 +337,7 @@ def edit_category(category_id: int):
             flash(error.message, "danger")
             return render_template("flows/category_form.html", form=form, category=category), 409
         else:
-            flash("Category saved.", "success")
+            flash(f"Category “{category.name}” saved.", "success")
             return redirect(url_for("flows.categories"))
     return render_template("flows/category_form.html", form=form, category=category)
 

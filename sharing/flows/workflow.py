@@ -38,6 +38,10 @@ class Transition:
     comment_required: bool = False
     confirm: str = ""  # asked in the browser before posting, for steps that are hard to undo
     style: str = "primary"
+    done: str = ""  # what the person who took the step is told: {name} and {revision}
+
+    def done_message(self, flow: DataFlow) -> str:
+        return self.done.format(name=flow.system_name, revision=flow.revision)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -46,9 +50,14 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
         S.SUBMITTED,
         frozenset(Role.REGISTRY_EDITORS),
+        done="Flow “{name}” submitted to the privacy office for review.",
     ),
     "start_review": Transition(
-        "Start review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset(Role.OFFICE)
+        "Start review",
+        frozenset({S.SUBMITTED}),
+        S.IN_REVIEW,
+        frozenset(Role.OFFICE),
+        done="Review of flow “{name}” started.",
     ),
     "approve": Transition(
         "Approve",
@@ -57,6 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset(Role.OFFICE),
         confirm="Approve this revision? It comes into force and replaces any earlier one.",
         style="success",
+        done="Flow “{name}” approved; revision {revision} is in force.",
     ),
     "request_changes": Transition(
         "Request changes",
@@ -65,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset(Role.OFFICE),
         comment_required=True,
         style="warning",
+        done="Flow “{name}” returned with your request for changes.",
     ),
     "retire": Transition(
         "Retire",
@@ -73,6 +84,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset(Role.STAFF),
         confirm="Retire this flow? The data sharing it describes must stop.",
         style="outline-danger",
+        done="Flow “{name}” retired.",
     ),
 }
 

@@ -12,6 +12,8 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
+    redirect,
     render_template,
     send_file,
     url_for,
@@ -23,11 +25,12 @@ from sharing.attestations.queries import open_requests
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.downloads import attach
-from sharing.core.forms import redirect_after
+from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.roles import Role
 from sharing.disclosures import queries as incident_queries
 from sharing.disclosures import services as incidents
-from sharing.disclosures.forms import PortalIncidentForm
+from sharing.disclosures.forms import IncidentUpdateForm, PortalIncidentForm
+from sharing.errors import DomainError, ValidationFailed
 from sharing.flows.rules import FIELD_LABELS
 from sharing.portal import queries
 
@@ -155,5 +158,40 @@ def incident(incident_id: int):
     found = queries.incident(organisation_id=_org(), incident_id=incident_id)
     if found is None:
         abort(404)
-    overdue = incident_queries.is_overdue(found, now=now())
-    return render_template("portal/incident.html", incident=found, overdue=overdue)
+    return _incident_page(found, IncidentUpdateForm(formdata=None))
+
+
+@bp.post("/incidents/<int:incident_id>/updates")
+@roles_required(Role.VENDOR)
+def add_incident_update(incident_id: int):
+    found = queries.incident(organisation_id=_org(), incident_id=incident_id)
+    if found is None:
+        abort(404)
+    form = IncidentUpdateForm()
+    if form.validate_on_submit():
+        try:
+            incidents.add_incident_update(
+                actor=current_user, incident=found, now=now(), **form.update_values()
+            )
+        except ValidationFailed as error:
+            populate_errors(form, error)
+        except DomainError as error:
+            flash(error.message, "danger")
+            return redirect(url_for("portal.incident", incident_id=found.id))
+        else:
+            flash(
+                f"Your update to incident {found.reference} was sent to the privacy office.",
+                "success",
+            )
+            return redirect(url_for("portal.incident", incident_id=found.id) + "#updates")
+    return _incident_page(found, form)
+
+
+def _incident_page(found, form: IncidentUpdateForm):
+    return render_template(
+        "portal/incident.html",
+        incident=found,
+        overdue=incident_queries.is_overdue(found, now=now()),
+        updates=incident_queries.updates(found),
+        form=form,
+    )

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, inspect, literal, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sharing.agreements.models import agreement_flows
 from sharing.auth.models import Department
+from sharing.core.search import fold
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.register.models import RegisterChange, RegisterChangeKind, RegisterEntry
@@ -91,31 +92,41 @@ KEYS = (
     "system_name",
     "search_text",
 )
-SEARCHED = (
-    DataFlow.system_name,
-    DataFlow.purposes,
+# What the keys are made from, read with a flow joined to its organisation and department.
+SOURCES = (
+    DataFlow.organisation_id,
+    DataFlow.department_id,
     Organisation.legal_name,
     Organisation.common_name,
     Department.name,
+    DataFlow.system_name,
+    DataFlow.purposes,
 )
 SEPARATOR = "\n"
+# The sort keys' column lengths: a folded name may come out a few characters longer.
+LENGTHS = {"organisation_name": 200, "department_name": 120, "system_name": 200}
 
 
-def current_keys() -> tuple:
-    """KEYS as SQL over a flow joined to its organisation and department (`_with_names`).
-    The search text is the SEARCHED columns lower-cased by the database, one per line, so a
-    search (lower-cased too) matches any one column whatever its case."""
-    search = func.lower(SEARCHED[0])
-    for column in SEARCHED[1:]:
-        search = search + literal(SEPARATOR) + func.lower(column)
-    return (
-        DataFlow.organisation_id,
-        DataFlow.department_id,
-        Organisation.legal_name,
-        Department.name,
-        DataFlow.system_name,
-        search,
-    )
+def listing_keys(sources: Sequence[Any]) -> dict[str, Any]:
+    """KEYS from one row of SOURCES. The organisation sorts by the name the register shows
+    (its common name, else its legal name); the names sort and the search text matches
+    folded (search.fold: no case, no accents), so "Sai Gon" finds "Sài Gòn" and "Élan"
+    sorts among the E's. The search text is the service, its purposes, the legal and common
+    names and the department, one per line, so a search matches within one of them."""
+    organisation_id, department_id, legal, common, department, system, purposes = sources
+    keys = {
+        "organisation_id": organisation_id,
+        "department_id": department_id,
+        "organisation_name": fold(common or legal),
+        "department_name": fold(department),
+        "system_name": fold(system),
+        "search_text": SEPARATOR.join(
+            fold(text) for text in (system, purposes, legal, common, department)
+        ),
+    }
+    for name, length in LENGTHS.items():
+        keys[name] = keys[name][:length]
+    return keys
 
 
 def _with_names(stmt: Select, *, isouter: bool = False) -> Select:
@@ -140,7 +151,7 @@ def sync_listing(
         # The rows listed, each with its keys as stored and as they are now, in one
         # statement (outer joins: a row whose flow is gone is still seen, and removed).
         stored = [getattr(RegisterEntry, name) for name in KEYS]
-        listing = select(RegisterEntry.flow_id, *stored, *current_keys())
+        listing = select(RegisterEntry.flow_id, *stored, *SOURCES)
         listing = listing.select_from(RegisterEntry).outerjoin(
             DataFlow, DataFlow.id == RegisterEntry.flow_id
         )
@@ -154,8 +165,13 @@ def sync_listing(
         db.session.execute(delete(RegisterEntry).where(RegisterEntry.flow_id.in_(chunk)))
     for begin in range(0, len(added), CHUNK):
         chunk = added[begin : begin + CHUNK]
-        keys = _with_names(select(DataFlow.id, *current_keys())).where(DataFlow.id.in_(chunk))
-        db.session.execute(insert(RegisterEntry).from_select(["flow_id", *KEYS], keys))
+        sources = _with_names(select(DataFlow.id, *SOURCES)).where(DataFlow.id.in_(chunk))
+        rows_added = [
+            {"flow_id": flow_id, **listing_keys(values)}
+            for flow_id, *values in db.session.execute(sources)
+        ]
+        if rows_added:
+            db.session.execute(insert(RegisterEntry), rows_added)
     drifted = _drifted(rows, wanted) if repair_keys else []
     if drifted:
         db.session.execute(update(RegisterEntry), drifted)
@@ -163,14 +179,16 @@ def sync_listing(
 
 
 def _drifted(rows: Sequence[Any], wanted: set[int]) -> list[dict[str, Any]]:
-    """The kept rows (flow id, stored keys…, current keys…) whose stored keys differ, as
-    the current values to write back by flow id."""
+    """The kept rows (flow id, stored keys…, SOURCES…) whose stored keys differ from the
+    keys their sources give now, as the current values to write back by flow id."""
     width = len(KEYS)
     drifted = []
     for flow_id, *values in rows:
-        stored, current = values[:width], values[width:]
-        if flow_id in wanted and stored != current:
-            drifted.append({"flow_id": flow_id, **dict(zip(KEYS, current, strict=True))})
+        if flow_id not in wanted:
+            continue
+        current = listing_keys(values[width:])
+        if dict(zip(KEYS, values[:width], strict=True)) != current:
+            drifted.append({"flow_id": flow_id, **current})
     return drifted
 
 
@@ -211,21 +229,26 @@ def _follow_renames(session: Session, flush_context) -> None:
     if not any(renamed.values()):
         return
     entries = RegisterEntry.__table__
-    keys = dict(zip(KEYS, current_keys(), strict=True))
-    session.connection().execute(
-        update(entries)
-        .where(
-            DataFlow.id == entries.c.flow_id,
-            Organisation.id == DataFlow.organisation_id,
-            Department.id == DataFlow.department_id,
-            or_(
-                entries.c.organisation_id.in_(renamed[Organisation]),
-                entries.c.department_id.in_(renamed[Department]),
-                entries.c.flow_id.in_(renamed[DataFlow]),
-            ),
-        )
-        .values(**keys)
+    touched = _with_names(select(DataFlow.id, *SOURCES)).join(
+        entries, entries.c.flow_id == DataFlow.id
     )
+    touched = touched.where(
+        or_(
+            entries.c.organisation_id.in_(renamed[Organisation]),
+            entries.c.department_id.in_(renamed[Department]),
+            entries.c.flow_id.in_(renamed[DataFlow]),
+        )
+    )
+    connection = session.connection()
+    rows = [
+        {"listed_flow_id": flow_id, **listing_keys(values)}
+        for flow_id, *values in connection.execute(touched)
+    ]
+    if rows:
+        # Executemany: each row's KEYS are the SET values, matched by name.
+        connection.execute(
+            update(entries).where(entries.c.flow_id == bindparam("listed_flow_id")), rows
+        )
 
 
 # Registered by create_app's register_listeners step.

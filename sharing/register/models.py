@@ -54,9 +54,10 @@ class RegisterEntry(Base):
     )
     organisation_id: Mapped[int] = mapped_column(Integer)
     department_id: Mapped[int] = mapped_column(Integer)
-    organisation_name: Mapped[str] = mapped_column(String(200))  # Organisation.legal_name
+    # Sort keys, folded (no case, no accents; register.changelog.listing_keys).
+    organisation_name: Mapped[str] = mapped_column(String(200))  # Organisation.display_name
     department_name: Mapped[str] = mapped_column(String(120))  # Department.name
     system_name: Mapped[str] = mapped_column(String(200))  # DataFlow.system_name
-    # What the search matches, lower-cased by the database: the service, its purposes, the
+    # What the search matches, folded the same way: the service, its purposes, the
     # organisation's legal and common names and the department, one per line.
     search_text: Mapped[str] = mapped_column(Text)

@@ -15,6 +15,7 @@ from sharing.agreements.models import Agreement, AgreementStatus, agreement_flow
 from sharing.auth.models import Department
 from sharing.core.menus import capped_menu, first_distinct
 from sharing.core.query_args import positive_int
+from sharing.core.search import fold
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.register.models import RegisterChange, RegisterEntry
@@ -140,8 +141,9 @@ def _matching(stmt: Select, filters: RegisterFilters) -> Select:
     """`stmt` (over RegisterEntry) narrowed by the search and filters, reading the keys the
     listing keeps rather than the flows, organisations and departments."""
     if filters.q:
-        # The search text is lower-cased already; % and _ in the search match themselves.
-        stmt = stmt.where(RegisterEntry.search_text.contains(filters.q.lower(), autoescape=True))
+        # The search text is folded already (no case, no accents), so the search is folded
+        # the same way; % and _ in it match themselves.
+        stmt = stmt.where(RegisterEntry.search_text.contains(fold(filters.q), autoescape=True))
     if filters.department:
         stmt = stmt.where(RegisterEntry.department_id == filters.department)
     if filters.organisation:
@@ -211,7 +213,7 @@ def filter_choices(*, organisation: int | None = None) -> dict:
             Organisation.id.in_(first_distinct(RegisterEntry.organisation_id))
         ),
         id_column=Organisation.id,
-        order=Organisation.legal_name,
+        order=func.lower(label),
         chosen=organisation,
     )
     categories = db.session.execute(

@@ -117,7 +117,13 @@ def publication(flow_id: int):
         except Conflict as error:
             flash(error.message, "danger")
         else:
-            flash("The publication decision is saved.", "success")
+            flash(_decision_message(flow), "success")
             return redirect(url_for("flows.flow", flow_id=flow.id))
     shown = queries.is_public(flow)
     return render_template("register/publication.html", flow=flow, form=form, shown=shown)
+
+
+def _decision_message(flow: DataFlow) -> str:
+    if flow.published:
+        return f"Flow “{flow.system_name}” is to be published on the public register."
+    return f"Flow “{flow.system_name}” is exempt from the public register."

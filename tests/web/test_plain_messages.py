@@ -6,7 +6,7 @@ from sharing.agreements.models import AgreementStatus
 from sharing.flows.models import FlowStatus
 from tests.factories import make_organisation
 from tests.web.tables.agreement_lifecycle import make_agreement
-from tests.web.tables.flows import flow_in
+from tests.web.tables.flows import _form, flow_in, make_ready_flow
 from tests.web.tables.portal import make_incident
 
 
@@ -64,3 +64,11 @@ def test_no_step_message_is_built_from_an_action_name():
     for table in (FLOW_STEPS, INCIDENT_STEPS, AGREEMENT_STEPS):
         for name, step in table.items():
             assert step.done.endswith(".") and "done" not in step.done.lower(), name
+
+
+def test_saving_a_flow_names_the_flow(client, login_as):
+    """Saving an edit says which flow changed, not a bare "Changes saved."."""
+    login_as("procurement")
+    flow = make_ready_flow()
+    client.post_form(f"/flows/{flow.id}/edit", _form(flow))
+    assert flashed(client) == [f"Changes to flow “{flow.system_name}” saved."]

@@ -62,6 +62,7 @@
   var timer = null;
   var saving = false;
   var pending = false;
+  var submitAfterSave = false;
 
   function say(text, failed) {
     if (!status) {
@@ -96,7 +97,7 @@
     }
     dirty = true;
     edits += 1;
-    say("Not saved yet");
+    say("Unsaved changes");
     schedule(delay);
   }
 
@@ -145,6 +146,12 @@
       })
       .then(function () {
         saving = false;
+        if (submitAfterSave) {
+          submitAfterSave = false;
+          dirty = false;
+          form.submit();
+          return;
+        }
         if (pending) {
           pending = false;
           save();
@@ -161,9 +168,16 @@
       edited(event, CHOICE_PAUSE_MS);
     }
   });
-  form.addEventListener("submit", function () {
-    // The page is about to be replaced by the saved draft, so there is nothing to lose.
+  form.addEventListener("submit", function (event) {
     window.clearTimeout(timer);
+    if (saving) {
+      // A save is on its way and will move the version on: send the form once it is back,
+      // with the new version, rather than have the server refuse a stale page.
+      event.preventDefault();
+      submitAfterSave = true;
+      return;
+    }
+    // The page is about to be replaced by the saved draft, so there is nothing to lose.
     dirty = false;
   });
   window.addEventListener("beforeunload", function (event) {

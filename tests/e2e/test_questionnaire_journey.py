@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sharing.attestations.models import AnswerValue, AttestationAnswer, EvidenceFile
 from sharing.extensions import db
 from tests.e2e import journey_steps as steps
-from tests.e2e.conftest import end_transaction
-from tests.web.tables.attestations import make_request
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
+from tests.factories import make_user
+from tests.web.tables.attestations import make_follow_up, make_request
 
 
 def _open_questionnaire(page, sign_in) -> int:
@@ -112,3 +114,51 @@ def test_evidence_goes_up_on_its_question_and_the_typed_answers_stay(page, sign_
     stored = db.session.scalars(select(EvidenceFile.obligation_code)).all()
     end_transaction()
     assert stored == ["SEC-1"]
+
+
+WIDTHS = (1280, 390)
+
+
+def test_the_review_shortcut_and_follow_up_pages_pass_axe(new_page, screenshot):
+    """The answer page with a returned question, the accept-all confirmation, the follow-up
+    list and its close page: no serious or critical axe violation at either width."""
+    from sharing.attestations.models import AttestationStatus
+
+    submitted = make_request(status=AttestationStatus.SUBMITTED)
+    returned = make_request(status=AttestationStatus.SUBMITTED)
+    item = make_follow_up()
+    officer = make_user("privacy", password=TEST_PASSWORD)
+    vendor = make_user("vendor", password=TEST_PASSWORD, organisation_id=returned.organisation_id)
+    ids = (submitted.id, returned.id, item.id, officer.email, vendor.email)
+    end_transaction()
+    submitted_id, returned_id, item_id, officer_email, vendor_email = ids
+    found = []
+    for width in WIDTHS:
+        office = new_page(viewport={"width": width, "height": 900})
+        sign_in_with(office, officer_email)
+        if width == WIDTHS[0]:
+            office.goto(f"/attestations/{returned_id}/review")
+            office.check("input[name=decision_sec_1][value=returned]")
+            office.fill("#comment_sec_1", "Attach the pen test")
+            with office.expect_navigation():
+                office.locator("#review-form [name=accept_remaining]").click()
+            with office.expect_navigation():
+                office.locator("#confirm-remaining-form [name=confirm_remaining]").click()
+        office.goto(f"/attestations/{submitted_id}/review")
+        with office.expect_navigation():
+            office.locator("#review-form [name=accept_remaining]").click()
+        expect(office.locator("#accept-count")).to_contain_text("This accepts")
+        for step in ("confirm", "list", "close"):
+            if step == "list":
+                office.goto("/attestations/follow-ups")
+            elif step == "close":
+                office.goto(f"/attestations/follow-ups/{item_id}/close")
+            found += serious_violations(office)
+            screenshot(office, f"{width}-{step}")
+        supplier = new_page(viewport={"width": width, "height": 900})
+        sign_in_with(supplier, vendor_email)
+        supplier.goto(f"/attestations/{returned_id}/answer")
+        expect(supplier.locator("#returned-summary")).to_contain_text("1 question needs")
+        found += serious_violations(supplier)
+        screenshot(supplier, f"{width}-returned-answer")
+    assert not found, "\n".join(found)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from sharing.attestations.models import AnswerValue, AttestationAnswer, EvidenceFile
 from sharing.extensions import db
-from tests.e2e import journey_steps as steps
 from tests.conftest import TEST_PASSWORD
+from tests.e2e import journey_steps as steps
 from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
 from tests.factories import make_user
 from tests.web.tables.attestations import make_follow_up, make_request

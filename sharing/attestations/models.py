@@ -204,6 +204,14 @@ class EvidenceFile(Base):
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
 
     organisation = relationship("Organisation")
+    request: Mapped[AttestationRequest | None] = relationship()
+
+    @property
+    def question_title(self) -> str:
+        """The title of the question the file supports, from the request's questionnaire."""
+        questions = self.request.questionnaire if self.request is not None else []
+        titles = {q.get("code"): q.get("title", "") for q in questions}
+        return titles.get(self.obligation_code) or ""
 
     def is_expired(self, *, on: date) -> bool:
         return self.valid_until is not None and on > self.valid_until

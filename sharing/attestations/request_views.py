@@ -310,11 +310,15 @@ def _confirm_remaining(attestation, form, rows: list, decisions, accepted: list[
 
 
 def _review_page(attestation: AttestationRequest, form, rows: list):
+    codes = {a.obligation_code for a in rows}
     return render_template(
         "attestations/review.html",
         attestation=attestation,
         form=form,
         rows={a.obligation_code: a for a in rows},
+        topics=topics.group_questions(
+            [q for q in attestation.questionnaire if q["code"] in codes], set()
+        ),
         evidence=evidence_for_request(attestation.id),
         fields=answers,
     )

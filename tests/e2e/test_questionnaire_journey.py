@@ -162,3 +162,22 @@ def test_the_review_shortcut_and_follow_up_pages_pass_axe(new_page, screenshot):
         found += serious_violations(supplier)
         screenshot(supplier, f"{width}-returned-answer")
     assert not found, "\n".join(found)
+
+
+def test_going_on_to_sign_saves_the_answers_first(page, sign_in):
+    """ "Review, sign and submit" with unsaved answers saves them, then opens the signing page,
+    which shows them, without asking about leaving."""
+    request_id = _open_questionnaire(page, sign_in)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.check("input[name=answer_pur_1][value=yes]")
+    page.check("input[name=answer_sec_1][value=not_applicable]")
+    page.fill("#explanation_sec_1", "We hold no City data ourselves.")
+    with page.expect_navigation():
+        page.locator("a", has_text="Review, sign and submit").click()
+    assert page.url.endswith(f"/attestations/{request_id}/submit") and asked == []
+    expect(page.locator("#summary-SEC-1")).to_contain_text("We hold no City data ourselves.")
+    assert _answer(request_id, "SEC-1") == (
+        AnswerValue.NOT_APPLICABLE,
+        "We hold no City data ourselves.",
+    )

@@ -63,6 +63,7 @@
   var saving = false;
   var pending = false;
   var submitAfterSave = false;
+  var goAfterSave = null; // a link followed while answers were unsaved: saved first, then opened
 
   function say(text, failed) {
     if (!status) {
@@ -155,6 +156,12 @@
         if (pending) {
           pending = false;
           save();
+        } else if (goAfterSave) {
+          var target = goAfterSave;
+          goAfterSave = null;
+          if (!dirty) {
+            window.location.href = target;
+          }
         }
       });
   }
@@ -179,6 +186,15 @@
     }
     // The page is about to be replaced by the saved draft, so there is nothing to lose.
     dirty = false;
+  });
+  document.querySelectorAll("a[data-save-first]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (dirty && url) {
+        event.preventDefault();
+        goAfterSave = link.href;
+        save();
+      }
+    });
   });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {

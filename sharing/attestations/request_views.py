@@ -79,6 +79,7 @@ def requests():
 @roles_required(*Role.EVERYONE)
 def show_request(request_id: int):
     attestation = _load(request_id)
+    grouped = topics.group_questions(attestation.questionnaire, answers.answered_codes(attestation))
     return render_template(
         "attestations/request.html",
         attestation=attestation,
@@ -86,6 +87,8 @@ def show_request(request_id: int):
         rounds=_rounds(attestation),
         evidence=evidence_for_request(attestation.id),
         follow_ups=follow_ups.for_request(attestation.id),
+        topics=grouped,
+        progress=topics.overall(grouped),
         returned=queries.returned_notes(attestation),
         titles=_titles(attestation),
         events=queries.history(attestation),

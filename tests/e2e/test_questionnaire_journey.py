@@ -141,12 +141,12 @@ def test_the_review_shortcut_and_follow_up_pages_pass_axe(new_page, screenshot):
             office.check("input[name=decision_sec_1][value=returned]")
             office.fill("#comment_sec_1", "Attach the pen test")
             with office.expect_navigation():
-                office.locator("#review-form [name=accept_remaining]").click()
+                office.locator("#review-form #accept_remaining").click()
             with office.expect_navigation():
                 office.locator("#confirm-remaining-form [name=confirm_remaining]").click()
         office.goto(f"/attestations/{submitted_id}/review")
         with office.expect_navigation():
-            office.locator("#review-form [name=accept_remaining]").click()
+            office.locator("#review-form #accept_remaining").click()
         expect(office.locator("#accept-count")).to_contain_text("This accepts")
         for step in ("confirm", "list", "close"):
             if step == "list":

@@ -11,7 +11,7 @@ from tests.web.tables.attestations import CODES, make_request
 
 def _heading_texts(page: str) -> list[str]:
     """The text content of every question heading, tags removed, as a screen reader reads it."""
-    headings = re.findall(r'<h3 class="h6 mb-1"[^>]*>(.*?)</h3>', page, flags=re.S)
+    headings = re.findall(r'<h[34] class="h6 mb-1"[^>]*>(.*?)</h[34]>', page, flags=re.S)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", h)).strip() for h in headings]
 
 

@@ -13,6 +13,7 @@ from sharing.attestations.models import (  # noqa: F401
     AnswerReview,
     AnswerValue,
     AttestationAnswer,
+    AttestationFollowUp,
     AttestationRequest,
     AttestationStatus,
     EvidenceFile,

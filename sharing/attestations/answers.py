@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sharing.attestations import notices
+from sharing.attestations import follow_ups, notices
 from sharing.attestations.models import (
     AnswerReview,
     AnswerValue,
@@ -72,6 +72,11 @@ def answerable_codes(request: AttestationRequest) -> list[str]:
         if a.round == request.round - 1 and a.review == AnswerReview.RETURNED
     }
     return [code for code in codes if code in returned]
+
+
+def answered_codes(request: AttestationRequest) -> set[str]:
+    """The questions whose current answer has a value (a returned one counts once answered)."""
+    return {code for code, row in current_answers(request).items() if row.answer is not None}
 
 
 def _answers_snapshot(request: AttestationRequest) -> dict[str, Any]:
@@ -187,13 +192,15 @@ def review_attestation(
     check_step(actor, request, "review", expected_version)
     rows = [a for a in request.answers if a.round == request.round]
     comment = (comment or "").strip()
-    _check_decisions(rows, decisions, comment)
+    if errors := review_problems(rows, decisions, comment):
+        raise ValidationFailed(errors)
     returned = []
     for row in rows:
         decision, note = decisions[row.obligation_code]
         row.review, row.review_comment = decision, (note or "").strip()
         if decision == AnswerReview.RETURNED:
             returned.append(row.obligation_code)
+    opened = follow_ups.open_for_accepted_noes(actor=actor, request=request, rows=rows, now=now)
     before = audit.snapshot(request, REQUEST_FIELDS)
     request.reviewed_at, request.reviewed_by_id, request.review_comment = now, actor.id, comment
     if returned:
@@ -203,6 +210,8 @@ def review_attestation(
         request.status = S.ACCEPTED
     changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
     changes["returned"] = {"before": None, "after": returned}
+    if opened:
+        changes["follow_ups_opened"] = {"before": None, "after": opened}
     changes["version"] = {"before": request.version, "after": request.version + 1}
     action = "attestation.returned" if returned else "attestation.accepted"
     summary = f"Returned {', '.join(returned)}" if returned else "Accepted the attestation"
@@ -211,7 +220,10 @@ def review_attestation(
     return request
 
 
-def _check_decisions(rows: list[AttestationAnswer], decisions: Decisions, comment: str) -> None:
+def review_problems(
+    rows: list[AttestationAnswer], decisions: Decisions, comment: str
+) -> dict[str, str]:
+    """Reasons, per field, why these decisions cannot be recorded; empty when they can."""
     errors = {}
     for row in rows:
         decision, note = decisions.get(row.obligation_code, (None, ""))
@@ -223,8 +235,18 @@ def _check_decisions(rows: list[AttestationAnswer], decisions: Decisions, commen
             errors[comment_field(row.obligation_code)] = f"Use at most {MAX_TEXT} characters."
     if len(comment) > MAX_TEXT:
         errors["comment"] = f"Use at most {MAX_TEXT} characters."
-    if errors:
-        raise ValidationFailed(errors)
+    return errors
+
+
+def accept_remaining(decisions: Decisions, codes: list[str]) -> tuple[Decisions, list[str]]:
+    """The decisions with every question not yet decided accepted, and the codes so accepted."""
+    filled, accepted = dict(decisions), []
+    for code in codes:
+        decision, note = filled.get(code, (None, ""))
+        if decision is None:
+            filled[code] = (AnswerReview.ACCEPTED, note)
+            accepted.append(code)
+    return filled, accepted
 
 
 def _start_round(request: AttestationRequest, returned: list[str]) -> None:

@@ -313,7 +313,9 @@ def organisations_named(text: str) -> Select:
 def evidence_query(filters: EvidenceFilters, *, organisation_id: int | None = None) -> Select:
     """The files matching the filters, sorted in SQL. `organisation_id` (always given for a
     vendor user) limits the list to that organisation whatever the filters say."""
-    stmt = select(EvidenceFile).options(selectinload(EvidenceFile.organisation))
+    stmt = select(EvidenceFile).options(
+        selectinload(EvidenceFile.organisation), selectinload(EvidenceFile.request)
+    )
     if organisation_id is not None:
         stmt = stmt.where(EvidenceFile.organisation_id == organisation_id)
     if filters.organisation_id:

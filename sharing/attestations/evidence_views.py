@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -106,14 +106,38 @@ def upload_evidence():
         form.organisation_id.choices = [(None, "Choose…"), *_organisation_choices(only)]
         if request.method == "GET":
             form.organisation_id.data = only or positive_int(request.args.get("organisation"))
+    wants_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit() and (created := _save(form, attestation, code)) is not None:
+        if wants_json:
+            return jsonify(file=_described(created)), 201
         flash(f"Uploaded {created.original_name}.", "success")
         if attestation is not None:
-            return redirect(url_for("attestations.answer", request_id=attestation.id))
+            return redirect(_back_to(attestation))
         return redirect(url_for("attestations.evidence"))
+    if wants_json and request.method == "POST":
+        # The answer page's upload on a question: the reasons go beside that question.
+        return jsonify(errors=form.errors), 422
     return render_template(
-        "attestations/evidence_form.html", form=form, attestation=attestation, code=code
+        "attestations/evidence_form.html",
+        form=form,
+        attestation=attestation,
+        code=code,
+        back=_back_to(attestation) if attestation else url_for("attestations.evidence"),
     )
+
+
+def _back_to(attestation: AttestationRequest) -> str:
+    """Vendors go back to their answers; the privacy office, who may not answer, to the request."""
+    endpoint = "attestations.answer" if _is_vendor() else "attestations.request"
+    return url_for(endpoint, request_id=attestation.id)
+
+
+def _described(item: EvidenceFile) -> dict:
+    return {
+        "name": item.original_name,
+        "url": url_for("attestations.download_evidence", evidence_id=item.id),
+        "valid_until": item.valid_until.isoformat() if item.valid_until else None,
+    }
 
 
 def _save(form: EvidenceForm, attestation, code) -> EvidenceFile | None:

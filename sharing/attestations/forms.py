@@ -94,6 +94,10 @@ class _ReviewForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_TEXT)],
         description="Optional: a note on the whole attestation.",
     )
+    # The two steps of "accept all remaining" (ask, then confirm) and the way back from the ask.
+    accept_remaining = SubmitField("Accept all remaining…")
+    confirm_remaining = SubmitField("Accept them and record the review")
+    back = SubmitField("Back to the review")
     codes: list[str] = []
 
     def decisions(self) -> dict[str, tuple[AnswerReview | None, str]]:
@@ -129,3 +133,13 @@ class NewRequestForm(FlaskForm):
     )
     due_date = DateField("Due date", validators=[InputRequired("Enter the due date.")])
     submit = SubmitField("Request the attestation")
+
+
+class CloseFollowUpForm(FlaskForm):
+    note = TextAreaField(
+        "How was it dealt with?",
+        validators=[InputRequired("Say how the gap was dealt with."), Length(max=MAX_TEXT)],
+        description="For example: the vendor turned on encryption at rest on 3 March; "
+        "we checked the new SOC 2 report.",
+    )
+    submit = SubmitField("Close the follow-up")

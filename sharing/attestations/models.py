@@ -126,6 +126,49 @@ class AttestationAnswer(Base):
     request: Mapped[AttestationRequest] = relationship(back_populates="answers")
 
 
+class FollowUpStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class AttestationFollowUp(Base):
+    """Work the privacy office tracks after accepting a "no": one item per question and request."""
+
+    __tablename__ = "attestation_follow_ups"
+    __table_args__ = (
+        UniqueConstraint("request_id", "obligation_code"),
+        # The follow-up list filters by status and shows the oldest first.
+        Index("ix_attestation_follow_ups_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("attestation_requests.id", ondelete="CASCADE"), index=True
+    )
+    obligation_code: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[FollowUpStatus] = mapped_column(
+        enum_type(FollowUpStatus), default=FollowUpStatus.OPEN
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closing_note: Mapped[str] = mapped_column(Text, default="")
+
+    request: Mapped[AttestationRequest] = relationship()
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FollowUpStatus.OPEN
+
+
 class EvidenceType(enum.StrEnum):
     SOC2 = "soc2"
     ISO27001 = "iso27001"
@@ -161,6 +204,14 @@ class EvidenceFile(Base):
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
 
     organisation = relationship("Organisation")
+    request: Mapped[AttestationRequest | None] = relationship()
+
+    @property
+    def question_title(self) -> str:
+        """The title of the question the file supports, from the request's questionnaire."""
+        questions = self.request.questionnaire if self.request is not None else []
+        titles = {q.get("code"): q.get("title", "") for q in questions}
+        return titles.get(self.obligation_code) or ""
 
     def is_expired(self, *, on: date) -> bool:
         return self.valid_until is not None and on > self.valid_until

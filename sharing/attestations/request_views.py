@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.agreements.models import Agreement
-from sharing.attestations import answers, queries, services, workflow
+from sharing.attestations import answers, follow_ups, queries, services, topics, workflow
 from sharing.attestations.blueprint import bp
 from sharing.attestations.evidence import evidence_for_request
+from sharing.attestations.evidence_forms import ACCEPT, EvidenceForm
 from sharing.attestations.forms import (
     STATEMENT,
     NewRequestForm,
@@ -20,9 +21,14 @@ from sharing.attestations.forms import (
     answer_form,
     review_form,
 )
-from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.attestations.models import (
+    AnswerReview,
+    AnswerValue,
+    AttestationRequest,
+    AttestationStatus,
+)
 from sharing.core.access import roles_required
-from sharing.core.clock import now, today
+from sharing.core.clock import local, now, today
 from sharing.core.forms import populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
@@ -73,16 +79,26 @@ def requests():
 @roles_required(*Role.EVERYONE)
 def show_request(request_id: int):
     attestation = _load(request_id)
+    grouped = topics.group_questions(attestation.questionnaire, answers.answered_codes(attestation))
     return render_template(
         "attestations/request.html",
         attestation=attestation,
         current=answers.current_answers(attestation),
         rounds=_rounds(attestation),
         evidence=evidence_for_request(attestation.id),
+        follow_ups=follow_ups.for_request(attestation.id),
+        topics=grouped,
+        progress=topics.overall(grouped),
+        returned=queries.returned_notes(attestation),
+        titles=_titles(attestation),
         events=queries.history(attestation),
         actions=workflow.available_actions(attestation, current_user),
         today=today(),
     )
+
+
+def _titles(attestation: AttestationRequest) -> dict[str, str]:
+    return {q["code"]: q.get("title", "") for q in attestation.questionnaire}
 
 
 def _rounds(attestation: AttestationRequest) -> list[tuple[int, list]]:
@@ -119,6 +135,34 @@ def answer(request_id: int):
     return _answer_page(attestation, form, codes)
 
 
+@bp.post("/<int:request_id>/autosave")
+@roles_required(Role.VENDOR)
+def autosave(request_id: int):
+    """The answer page's save-as-you-go: the same checks and audit event as "Save draft",
+    answered in JSON so the page can say whether the work is safe."""
+    attestation = _load(request_id)
+    form = answer_form(answers.answerable_codes(attestation))
+    if not form.validate_on_submit():
+        return jsonify(message="Some answers could not be read.", errors=form.errors), 422
+    try:
+        answers.save_answers(
+            actor=current_user,
+            request=attestation,
+            answers=form.answers(),
+            expected_version=version_of(form),
+            now=now(),
+        )
+    except ValidationFailed as error:
+        return jsonify(message=error.message, errors=error.errors), 422
+    except Conflict as error:
+        return jsonify(message=error.message), 409
+    return jsonify(
+        version=attestation.version,
+        saved_at=local(attestation.updated_at).strftime("%H:%M"),
+        answered=len(answers.answered_codes(attestation)),
+    )
+
+
 def _saved(attestation: AttestationRequest, codes: list[str]) -> dict:
     data: dict = {"version": attestation.version}
     rows = {a.obligation_code: a for a in attestation.answers if a.round == attestation.round}
@@ -130,11 +174,17 @@ def _saved(attestation: AttestationRequest, codes: list[str]) -> dict:
 
 
 def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
+    grouped = topics.group_questions(attestation.questionnaire, answers.answered_codes(attestation))
     return render_template(
         "attestations/answer.html",
         attestation=attestation,
         form=form,
         codes=set(codes),
+        topics=grouped,
+        progress=topics.overall(grouped),
+        evidence_form=EvidenceForm(formdata=None),
+        accept=ACCEPT,
+        titles=_titles(attestation),
         current=answers.current_answers(attestation),
         evidence=evidence_for_request(attestation.id),
         editable=attestation.status in workflow.OPEN_FOR_ANSWERS,
@@ -207,12 +257,17 @@ def review(request_id: int):
         [a.obligation_code for a in rows],
         data={"version": attestation.version} if request.method == "GET" else None,
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.back.data:
+        decisions = form.decisions()
+        if form.accept_remaining.data or form.confirm_remaining.data:
+            decisions, accepted = answers.accept_remaining(decisions, form.codes)
+            if form.accept_remaining.data:
+                return _confirm_remaining(attestation, form, rows, decisions, accepted)
         try:
             answers.review_attestation(
                 actor=current_user,
                 request=attestation,
-                decisions=form.decisions(),
+                decisions=decisions,
                 comment=form.comment.data or "",
                 expected_version=version_of(form),
                 now=now(),
@@ -231,12 +286,42 @@ def review(request_id: int):
     return _review_page(attestation, form, rows)
 
 
+def _confirm_remaining(attestation, form, rows: list, decisions, accepted: list[str]):
+    """The step before "accept all remaining" is recorded: how many answers it accepts, and
+    which are returned; nothing is saved until the reviewer confirms."""
+    problems = answers.review_problems(rows, decisions, form.comment.data or "")
+    if problems:
+        populate_errors(form, ValidationFailed(problems))
+        return _review_page(attestation, form, rows)
+    by_code = {a.obligation_code: a for a in rows}
+    returned = [c for c, (d, _) in decisions.items() if d == AnswerReview.RETURNED]
+    noes = [
+        c
+        for c, (d, _) in decisions.items()
+        if d == AnswerReview.ACCEPTED and by_code[c].answer == AnswerValue.NO
+    ]
+    return render_template(
+        "attestations/review_confirm.html",
+        attestation=attestation,
+        form=form,
+        accepted=accepted,
+        returned=returned,
+        noes=noes,
+        titles=_titles(attestation),
+        today=today(),
+    )
+
+
 def _review_page(attestation: AttestationRequest, form, rows: list):
+    codes = {a.obligation_code for a in rows}
     return render_template(
         "attestations/review.html",
         attestation=attestation,
         form=form,
         rows={a.obligation_code: a for a in rows},
+        topics=topics.group_questions(
+            [q for q in attestation.questionnaire if q["code"] in codes], set()
+        ),
         evidence=evidence_for_request(attestation.id),
         fields=answers,
     )

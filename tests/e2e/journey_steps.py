@@ -218,16 +218,22 @@ def slug(code: str) -> str:
 
 
 def upload_evidence(tab, request_id: int, code: str) -> None:
+    """Attach a SOC 2 report on the question itself, without leaving the answer page."""
+    from playwright.sync_api import expect
+
     tab.goto(f"/attestations/{request_id}/answer")
-    with tab.expect_navigation():
-        tab.locator(f"#question-{code} a", has_text="Attach evidence").click()
+    question = tab.locator(f"#question-{code}")
+    question.locator("summary", has_text="Attach evidence").click()
     tab.set_input_files(
-        "#file", {"name": "soc2-report.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+        f"#evidence-{code}-file",
+        {"name": "soc2-report.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()},
     )
-    tab.select_option("#evidence_type", "soc2")
-    tab.fill("#description", "SOC 2 Type II report, 2026")
-    click_and_wait(tab, "#evidence-form [type=submit]")
-    assert "soc2-report.pdf" in flash_text(tab) or "uploaded" in flash_text(tab).lower()
+    tab.select_option(f"#evidence-{code}-type", "soc2")
+    question.locator("input[type=submit][value=Upload]").click()
+    expect(question.locator(f'[data-evidence-status="{code}"]')).to_contain_text(
+        "Uploaded soc2-report.pdf"
+    )
+    assert tab.url.endswith(f"/attestations/{request_id}/answer")
 
 
 def sign_and_submit(tab, request_id: int) -> None:

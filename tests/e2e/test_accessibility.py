@@ -110,6 +110,7 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/attestations/{attestation}",
         "/attestations/{attestation}/review",
         "/attestations/evidence",
+        "/attestations/follow-ups",
         "/disclosures/log",
         "/disclosures/log/new",
         "/disclosures/log/{disclosure}",

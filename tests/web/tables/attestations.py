@@ -12,6 +12,7 @@ from sharing.attestations.models import (
     AnswerReview,
     AnswerValue,
     AttestationAnswer,
+    AttestationFollowUp,
     AttestationRequest,
     AttestationStatus,
 )
@@ -100,7 +101,25 @@ PAGES: tuple[Page, ...] = (
     Page("attestations.submit", f"{_ID}/submit", _VENDOR, params=_DRAFT, for_user=True),
     Page("attestations.review", f"{_ID}/review", OFFICE, params=_SUBMITTED),
     Page("attestations.new_request", "/attestations/new", OFFICE),
+    Page("attestations.follow_ups", "/attestations/follow-ups", OFFICE),
+    Page(
+        "attestations.close_follow_up",
+        "/attestations/follow-ups/{follow_up}/close",
+        OFFICE,
+        params=lambda: {"follow_up": make_follow_up().id},
+    ),
 )
+
+
+def make_follow_up(organisation_id: int | None = None, code: str = "SEC-1") -> AttestationFollowUp:
+    """An open follow-up on an accepted request whose answer to `code` was no."""
+    request = make_request(organisation_id, S.ACCEPTED)
+    item = AttestationFollowUp(
+        request_id=request.id, obligation_code=code, text="Keep the data safe: answered no."
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
 
 
 # Audited posts -------------------------------------------------------------------------
@@ -157,6 +176,21 @@ def _review(returned: set[str]):
     return setup
 
 
+def autosave(login_as):
+    user = login_as("vendor")
+    request = make_request(user.organisation_id)
+    return f"/attestations/{request.id}/autosave", {
+        **_answers(CODES),
+        "version": str(request.version),
+    }
+
+
+def close_follow_up(login_as):
+    login_as("privacy")
+    item = make_follow_up()
+    return f"/attestations/follow-ups/{item.id}/close", {"note": "Encryption at rest is on now."}
+
+
 def new_request(login_as):
     login_as("privacy")
     agreement = make_agreement_in_force()
@@ -170,6 +204,8 @@ AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase("attestations.review", "attestation.accepted", _review(set()), "accept"),
     AuditCase("attestations.review", "attestation.returned", _review({"SEC-1"}), "return"),
     AuditCase("attestations.new_request", "attestation.requested", new_request),
+    AuditCase("attestations.autosave", "attestation.saved", autosave),
+    AuditCase("attestations.close_follow_up", "attestation.follow_up_closed", close_follow_up),
 )
 
 
@@ -184,6 +220,9 @@ ISOLATION_CASES: tuple[IsolationCase, ...] = (
     IsolationCase("attestations.request", "GET", _open_request),
     IsolationCase("attestations.answer", "GET", _open_request),
     IsolationCase("attestations.answer", "POST", _open_request, data=_answers(CODES), name="save"),
+    IsolationCase(
+        "attestations.autosave", "POST", _open_request, data=_answers(CODES), name="autosave"
+    ),
     IsolationCase("attestations.submit", "GET", _open_request),
     IsolationCase(
         "attestations.submit",

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sharing.audit import services as audit
 from sharing.auth.models import Department, Invitation, User, normalise_email
 from sharing.auth.passwords import hash_password
+from sharing.auth.recipients import active_users
 from sharing.auth.services import check_password_rules, parse_role
 from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
 from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
 from sharing.extensions import db
+from sharing.inbox import services as inbox
 from sharing.mail import services as mail
 from sharing.mail.models import Notification
 from sharing.vendors.models import Organisation
@@ -203,8 +205,23 @@ def accept(*, token: str, name: str, password: str, now: datetime) -> User:
             {"user_id": user.id, "email": user.email, "role": user.role, "name": user.name}
         ),
     )
+    _tell_inviter(invitation, user)
     commit_or_conflict()
     return user
+
+
+def _tell_inviter(invitation: Invitation, user: User) -> None:
+    where = f" for {invitation.organisation.display_name}" if invitation.organisation else ""
+    inbox.notify(
+        people=active_users([invitation.created_by_id]),
+        kind="invitation.accepted",
+        key=f"invitation:{invitation.id}:accepted",
+        title=f"{user.name or user.email} accepted your invitation",
+        text=f"{user.email} is now a {invitation.role.label} user{where}.",
+        link="/auth/invitations?state=accepted",
+        object_type="invitation",
+        object_id=invitation.id,
+    )
 
 
 def revoke(*, actor: User, invitation_id: int, now: datetime) -> Invitation:

@@ -6,23 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sharing.agreements.models import Agreement
 from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
-from sharing.auth.models import User
 from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
-from sharing.core.roles import Role
+from sharing.disclosures import notices
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
-from sharing.mail import services as mail
 from sharing.vendors.models import Organisation
 
 REFERENCE_PREFIX = "INC"
@@ -100,7 +97,7 @@ def report_incident(
         summary=f"Incident {incident.reference} reported by {organisation.display_name}",
         organisation_id=organisation_id,
     )
-    _alert_privacy_office(incident, organisation)
+    notices.incident_reported(incident, organisation, actor=actor)
     commit_or_conflict()
     return incident
 
@@ -206,32 +203,3 @@ def _insert_with_reference(incident: Incident, *, year: int) -> None:
             if attempt == REFERENCE_ATTEMPTS - 1:
                 db.session.rollback()
                 raise
-
-
-def _alert_privacy_office(incident: Incident, organisation: Organisation) -> None:
-    """One message per active privacy-office user; no personal details beyond the title."""
-    addresses = db.session.scalars(
-        select(User.email)
-        .where(User.role == Role.PRIVACY, User.active.is_(True))
-        .order_by(User.email)
-    )
-    # Straight to the staff incident page (sign-in returns the reader there).
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/disclosures/incidents/{incident.id}"
-    body = (
-        "A security incident was reported.\n\n"
-        f"Reference: {incident.reference}\n"
-        f"Organization: {organisation.display_name}\n"
-        f"Title: {incident.title}\n"
-        f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
-        f"Sign in to the register to read the report: {link}\n"
-    )
-    for address in addresses:
-        mail.queue(
-            recipient=address,
-            subject=f"Security incident reported: {incident.reference}",
-            body=body,
-            kind="incident.reported",
-            dedupe_key=f"incident:{incident.id}:reported:{address}",
-            object_type="incident",
-            object_id=incident.id,
-        )

@@ -247,6 +247,47 @@ def _may_see(actor: User, invitation: Invitation) -> bool:
     return actor.role in INVITERS[invitation.role]
 
 
+def invitation_mail(invitation_ids: list[int]) -> dict[int, Notification]:
+    """Each invitation's own email, in one query, so staff see whether it really went out."""
+    if not invitation_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.object_type == "invitation",
+            Notification.kind == "invitation",
+            Notification.object_id.in_([str(i) for i in invitation_ids]),
+        )
+    )
+    return {int(row.object_id): row for row in rows}
+
+
+def mail_states(invitation_ids: list[int]) -> dict[int, str]:
+    """For the invitations page: where each invitation's email stands, in words."""
+    found = invitation_mail(invitation_ids)
+    return {i: mail.delivery_text(found.get(i)) for i in invitation_ids}
+
+
+def issued_message(invitation: Invitation) -> str:
+    """The flash after an invitation: it says sent only when the mail server took it."""
+    message = invitation_mail([invitation.id]).get(invitation.id)
+    who = invitation.email
+    if message is None:
+        return f"The invitation to {who} is ready, but no email was queued."
+    if message.state == "sent":
+        return f"Invitation sent to {who}."
+    if message.state == "failed":
+        return (
+            f"The invitation to {who} is ready, but its email was not sent: {message.reason}. "
+            "It is tried again automatically."
+        )
+    if not mail.mail_configured():
+        return (
+            f"The invitation to {who} is ready, but its email is only queued: no mail server "
+            "is set up, so it has not been sent."
+        )
+    return f"The invitation to {who} is ready; its email is queued and not yet delivered."
+
+
 def invitations_query(*, actor: User, state: str = "", search: str = "", now: datetime):
     visible = [role for role, inviters in INVITERS.items() if actor.role in inviters]
     stmt = select(Invitation).where(Invitation.role.in_(visible))

@@ -147,30 +147,46 @@ def items_query(*, user_id: int, unread_only: bool = False):
     return stmt.order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
 
 
-# Reading marks are not audited: they record that a person saw a message, not a change to
-# any record of the register, and an event per click would bury the register's history.
-
-
-def open_item(*, user_id: int, item_id: int) -> InboxItem:
-    """The user's own item, marked read; anyone else's is not found."""
+def open_item(*, actor: Any, item_id: int) -> InboxItem:
+    """The actor's own item, marked read; anyone else's is not found."""
     item = db.session.get(InboxItem, item_id)
-    if item is None or item.user_id != user_id:
+    if item is None or item.user_id != actor.id:
         raise NotFound("That notification does not exist.")
     if item.read_at is None:
         item.read_at = clock_now()
+        audit.record(
+            actor=actor,
+            action="notification.read",
+            object_type="notification",
+            object_id=item.id,
+            changes={"read_at": {"before": None, "after": item.read_at}},
+            summary=f"Opened the notification “{item.title}”",
+        )
         commit_or_conflict()
     return item
 
 
-def mark_all_read(*, user_id: int) -> int:
-    result = db.session.execute(
-        update(InboxItem)
-        .where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None))
-        .values(read_at=clock_now())
-        .execution_options(synchronize_session=False)
-    )
+def mark_all_read(*, actor: Any) -> int:
+    """Mark every unread item of the actor's as read; one audit event for them all."""
+    unread = select(InboxItem.id).where(InboxItem.user_id == actor.id, InboxItem.read_at.is_(None))
+    marked = list(db.session.scalars(unread))
+    if marked:
+        db.session.execute(
+            update(InboxItem)
+            .where(InboxItem.id.in_(marked))
+            .values(read_at=clock_now())
+            .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            actor=actor,
+            action="notification.read_all",
+            object_type="user",
+            object_id=actor.id,
+            changes={"marked_read": {"before": None, "after": len(marked)}},
+            summary=f"Marked {len(marked)} notifications as read",
+        )
     commit_or_conflict()
-    return result.rowcount
+    return len(marked)
 
 
 # Mail preference ------------------------------------------------------------------------

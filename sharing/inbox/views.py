@@ -33,7 +33,7 @@ def index():
 def open_item(item_id: int):
     if not InboxActionForm().validate_on_submit():
         abort(400)
-    item = services.open_item(user_id=current_user.id, item_id=item_id)  # 404 if not theirs
+    item = services.open_item(actor=current_user, item_id=item_id)  # 404 if not theirs
     return redirect(item.link)
 
 
@@ -42,7 +42,7 @@ def open_item(item_id: int):
 def read_all():
     if not InboxActionForm().validate_on_submit():
         abort(400)
-    marked = services.mark_all_read(user_id=current_user.id)
+    marked = services.mark_all_read(actor=current_user)
     flash(
         f"Marked {marked} notification{'' if marked == 1 else 's'} as read."
         if marked

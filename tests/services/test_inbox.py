@@ -132,9 +132,9 @@ def test_unread_count_and_marks(db):
         _notify([reader, other], key=f"k{n}")
     assert inbox.unread_count(user_id=reader.id) == 3
     first = _items(reader)[0]
-    opened = inbox.open_item(user_id=reader.id, item_id=first.id)
+    opened = inbox.open_item(actor=reader, item_id=first.id)
     assert opened.read_at is not None and inbox.unread_count(user_id=reader.id) == 2
-    assert inbox.mark_all_read(user_id=reader.id) == 2
+    assert inbox.mark_all_read(actor=reader) == 2
     assert inbox.unread_count(user_id=reader.id) == 0
     assert inbox.unread_count(user_id=other.id) == 3
 
@@ -143,7 +143,7 @@ def test_nobody_opens_another_persons_item(db):
     owner, stranger = make_user("vendor"), make_user("vendor")
     _notify([owner])
     with pytest.raises(NotFound):
-        inbox.open_item(user_id=stranger.id, item_id=_items(owner)[0].id)
+        inbox.open_item(actor=stranger, item_id=_items(owner)[0].id)
     assert _items(owner)[0].read_at is None
 
 

@@ -120,6 +120,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/renewals/calendar",
         "/audit/",
         "/auth/invitations",
+        "/auth/account",
+        "/inbox/",
         "/reports/accountability",
         "/reports/imports/disclosures",
     ),
@@ -132,6 +134,7 @@ VENDOR_PAGES = (
     "/attestations/{vendor_attestation}/answer",
     "/attestations/evidence/new",
     "/portal/incidents/new",
+    "/inbox/",
 )
 PUBLIC_PAGES = (
     "/",

@@ -116,6 +116,7 @@ def test_a_flow_decision_mails_each_person_once(cast):
 
 
 def test_an_attestation_request_reaches_the_organisations_vendor_users_only(cast):
+    """Requested → the organisation's active vendor users, no other organisation's."""
     agreement = make_agreement_in_force(cast.vendor.organisation_id)
     request_attestation(
         actor=cast.privacy,
@@ -162,6 +163,7 @@ def test_a_submitted_attestation_reaches_the_privacy_office(cast):
 
 @pytest.mark.parametrize("decision", [AnswerReview.RETURNED, AnswerReview.ACCEPTED])
 def test_a_review_reaches_the_organisations_vendor_users(cast, decision):
+    """Returned or accepted → the organisation's active vendor users."""
     request = _submitted(cast)
     note = "Attach the report." if decision == AnswerReview.RETURNED else ""
     review_attestation(
@@ -180,6 +182,7 @@ def test_a_review_reaches_the_organisations_vendor_users(cast, decision):
 
 
 def test_an_incident_reported_by_the_vendor_reaches_the_privacy_office(cast):
+    """Reported → every active privacy officer, linked to the staff incident page."""
     incident = incidents.report_incident(
         actor=cast.vendor,
         organisation_id=cast.vendor.organisation_id,
@@ -197,6 +200,7 @@ def test_an_incident_reported_by_the_vendor_reaches_the_privacy_office(cast):
 
 
 def test_a_status_change_by_the_office_reaches_the_vendor_users(cast):
+    """A step by the office → the organisation's vendor users, linked to the portal."""
     incident = make_incident(cast.vendor.organisation_id, status=IncidentStatus.REPORTED)
     step_incident(
         actor=cast.privacy,
@@ -214,6 +218,7 @@ def test_a_status_change_by_the_office_reaches_the_vendor_users(cast):
 
 
 def test_an_agreement_sent_for_signature_reaches_the_vendor_users(cast):
+    """Sent for signature → the organisation's active vendor users only."""
     agreement = make_agreement(
         AgreementStatus.GENERATED,
         organisation_id=cast.vendor.organisation_id,
@@ -230,6 +235,7 @@ def test_an_agreement_sent_for_signature_reaches_the_vendor_users(cast):
 
 
 def test_a_signed_then_active_agreement_reaches_the_office_and_its_owner(cast):
+    """Signed, then in force → the privacy office and the agreement's creator."""
     agreement = make_agreement(
         AgreementStatus.SENT_FOR_SIGNATURE,
         organisation_id=cast.vendor.organisation_id,
@@ -261,6 +267,7 @@ def test_a_signed_then_active_agreement_reaches_the_office_and_its_owner(cast):
 
 
 def test_an_accepted_invitation_reaches_the_inviter_only(cast):
+    """Accepted → the person who sent the invitation."""
     moment = datetime(2026, 11, 20, 12, tzinfo=UTC)
     invitation, token = invitations.invite(
         actor=cast.procurement,

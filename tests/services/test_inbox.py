@@ -60,6 +60,7 @@ def test_each_person_gets_one_item_and_one_mail_per_event_however_often_it_is_ra
 
 
 def test_the_person_who_took_the_step_is_not_told_of_it(db):
+    """The actor gets neither an item nor a mail about their own step."""
     actor, other = make_user("privacy"), make_user("privacy")
     _notify([actor, other], actor_id=actor.id)
     assert _items(actor) == [] and _mail(actor.email) == []
@@ -67,6 +68,7 @@ def test_the_person_who_took_the_step_is_not_told_of_it(db):
 
 
 def test_a_link_outside_the_app_is_refused(db):
+    """An item links only to a path of this site, so opening it cannot leave it."""
     with pytest.raises(ValueError):
         inbox.notify(
             people=[make_user("privacy")], kind="x", key="x", title="t", text="", link="//evil"
@@ -74,6 +76,7 @@ def test_a_link_outside_the_app_is_refused(db):
 
 
 def test_a_digest_reader_gets_no_mail_at_the_event(db):
+    """Choosing the digest stops the immediate mail; the item waits unmailed."""
     reader = make_user("procurement")
     inbox.set_mail_choice(actor=reader, choice="digest")
     _notify([reader])
@@ -102,6 +105,7 @@ def test_the_digest_lists_the_days_items_in_one_mail_sent_once(db):
 
 
 def test_an_item_after_the_days_digest_waits_for_the_next_one(db):
+    """A later item is not lost: the next day's digest carries it."""
     reader = make_user("vendor")
     inbox.set_mail_choice(actor=reader, choice="digest")
     _notify([reader], key="first")
@@ -127,6 +131,7 @@ def test_the_digest_of_a_day_leaves_later_items_for_their_own_day(db):
 
 
 def test_unread_count_and_marks(db):
+    """Opening marks one read, mark-all the rest; another user's count is untouched."""
     reader, other = make_user("vendor"), make_user("vendor")
     for n in range(3):
         _notify([reader, other], key=f"k{n}")
@@ -140,6 +145,7 @@ def test_unread_count_and_marks(db):
 
 
 def test_nobody_opens_another_persons_item(db):
+    """Another user's item is not found, and stays unread."""
     owner, stranger = make_user("vendor"), make_user("vendor")
     _notify([owner])
     with pytest.raises(NotFound):
@@ -148,6 +154,7 @@ def test_nobody_opens_another_persons_item(db):
 
 
 def test_the_mail_choice_is_kept_and_audited_when_it_changes(db):
+    """The choice is stored, audited once per change, and limited to the two options."""
     user = make_user("procurement")
     assert inbox.mail_choice(user_id=user.id) == MailChoice.IMMEDIATE
     inbox.set_mail_choice(actor=user, choice="digest")
@@ -163,6 +170,7 @@ def test_the_mail_choice_is_kept_and_audited_when_it_changes(db):
 
 
 def test_items_list_newest_first_for_their_owner_only(db):
+    """The list query holds the owner's items only, newest first."""
     reader, other = make_user("vendor"), make_user("vendor")
     _notify([reader], key="old")
     _notify([reader, other], key="new")

@@ -54,12 +54,14 @@ def test_the_navigation_reads_the_unread_count_aloud(client, login_as):
 
 
 def test_without_unread_items_the_navigation_says_none(client, login_as):
+    """With nothing unread there is no badge, and the link says so."""
     login_as("vendor")
     nav = _nav(client.get("/portal/").get_data(as_text=True))
     assert _heard(nav) == "Notifications, none unread" and "badge" not in nav
 
 
 def test_the_list_shows_the_users_items_newest_first(client, login_as):
+    """The page lists the user's own items, newest first, with the unread count."""
     user = login_as("vendor")
     give(user, "older", title="Attestation requested for DSA-1")
     give(user, "newer", title="Incident INC-1 is now investigating")
@@ -71,6 +73,7 @@ def test_the_list_shows_the_users_items_newest_first(client, login_as):
 
 
 def test_opening_an_item_marks_it_read_and_goes_to_its_page(client, login_as):
+    """Opening redirects to the item's page and lowers the count."""
     user = login_as("procurement")
     item = give(user, link="/flows/42")
     response = client.post_form(f"/inbox/{item.id}/open", from_url="/inbox/")
@@ -92,11 +95,13 @@ def test_a_vendor_cannot_open_another_users_notification(client, login_as):
 
 
 def test_opening_needs_the_csrf_token(client, login_as):
+    """Opening is a POST and refuses a request without the CSRF token."""
     item = give(login_as("vendor"))
     assert client.post(f"/inbox/{item.id}/open").status_code == 400
 
 
 def test_mark_all_as_read(client, login_as):
+    """Mark all as read clears the count and says how many it marked."""
     user = login_as("privacy")
     give(user, "a")
     give(user, "b")
@@ -124,6 +129,7 @@ def test_the_account_page_sets_a_daily_digest(client, login_as):
 
 
 def test_an_unknown_mail_choice_is_refused_beside_the_field(client, login_as):
+    """A choice outside the two options is refused on its field."""
     user = login_as("procurement")
     response = client.post_form(
         "/auth/account/mail", {"choice": "hourly"}, from_url="/auth/account"
@@ -146,6 +152,7 @@ def _invite(client):
 
 
 def test_without_a_mail_server_an_invitation_says_its_email_is_only_queued(client, login_as):
+    """No mail server: the flash and the list say queued, never sent."""
     login_as("procurement")
     page = _text(_invite(client).get_data(as_text=True))
     assert "its email is only queued: no mail server is set up" in page
@@ -154,6 +161,7 @@ def test_without_a_mail_server_an_invitation_says_its_email_is_only_queued(clien
 
 
 def test_with_a_mail_server_an_invitation_says_sent(client, login_as, smtp_server):
+    """Delivered: the flash says sent and the list shows when."""
     login_as("procurement")
     page = _text(_invite(client).get_data(as_text=True))
     assert "Invitation sent to vera@example.org." in page
@@ -162,6 +170,7 @@ def test_with_a_mail_server_an_invitation_says_sent(client, login_as, smtp_serve
 
 
 def test_a_failed_invitation_email_says_why_in_plain_words(client, login_as):
+    """A failed send is reported with a plain reason, not the exception."""
     login_as("procurement")
     page = _text(_invite(client).get_data(as_text=True))
     assert "its email was not sent: the mail server could not be reached" in page

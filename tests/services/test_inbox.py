@@ -179,3 +179,35 @@ def test_items_list_newest_first_for_their_owner_only(db):
     assert keys == ["new", "old"]
     count = db.session.scalar(select(func.count()).select_from(InboxItem))
     assert count == 3
+
+
+def test_the_digest_command_queues_the_days_digests_once(app, db):
+    """`flask inbox digest --day D` queues each digest of D, and a second run none."""
+    reader = make_user("vendor")
+    inbox.set_mail_choice(actor=reader, choice="digest")
+    _notify([reader])
+    _at(_items(reader)[0].id, datetime(2026, 11, 20, 18, tzinfo=UTC))
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["inbox", "digest", "--day", "2026-11-20"])
+    second = runner.invoke(args=["inbox", "digest", "--day", "2026-11-20"])
+
+    assert first.exit_code == 0, first.output
+    assert "Queued 1 digest for 2026-11-20." in first.output
+    assert "Queued 0 digests for 2026-11-20." in second.output
+    assert len(_mail(reader.email)) == 1
+
+
+def test_the_hourly_reminder_job_sends_yesterdays_digests(app, db):
+    """`reminders send` is the digest's clock: its run on D+1 mails the digest of D."""
+    reader = make_user("procurement")
+    inbox.set_mail_choice(actor=reader, choice="digest")
+    _notify([reader])
+    _at(_items(reader)[0].id, datetime(2026, 11, 20, 18, tzinfo=UTC))
+
+    result = app.test_cli_runner().invoke(args=["reminders", "send", "--today", "2026-11-21"])
+
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 daily digest of notifications." in result.output
+    (digest,) = _mail(reader.email)
+    assert digest.dedupe_key == f"digest:{reader.id}:2026-11-20"

@@ -131,13 +131,19 @@ def _footer() -> str:
 # Reading ----------------------------------------------------------------------------------
 
 
-def unread_count(*, user_id: int) -> int:
-    """One COUNT over the (user_id, read_at) index, for every page's navigation."""
-    return db.session.scalar(
+def unread_count_of(user_id: Any):
+    """A user's unread items, as a scalar subquery over the (user_id, read_at) index; the
+    user loader selects it with the user, so the navigation's count needs no query."""
+    return (
         select(func.count())
         .select_from(InboxItem)
         .where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def unread_count(*, user_id: int) -> int:
+    return db.session.scalar(select(unread_count_of(user_id)))
 
 
 def items_query(*, user_id: int, unread_only: bool = False):

@@ -9,10 +9,12 @@ from sharing.inbox.services import unread_count
 
 
 def inbox_unread() -> int:
-    """Unread notifications of the signed-in user; 0 for visitors."""
+    """Unread notifications of the signed-in user, as the user loader read them; 0 for
+    visitors."""
     if not current_user.is_authenticated:
         return 0
-    return unread_count(user_id=current_user.id)
+    known = getattr(current_user, "unread_notifications", None)
+    return known if known is not None else unread_count(user_id=current_user.id)
 
 
 def init_templating(app: Flask) -> None:

@@ -9,6 +9,7 @@ from sharing.core.access import signed_in_required
 from sharing.core.pagination import page_args, paginate
 from sharing.inbox import services
 from sharing.inbox.forms import InboxActionForm
+from sharing.inbox.templating import inbox_unread
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -23,7 +24,7 @@ def index():
         "inbox/index.html",
         page=page,
         unread_only=unread_only,
-        unread=services.unread_count(user_id=current_user.id),
+        unread=inbox_unread(),
         form=InboxActionForm(),
     )
 

@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.core.views import bp as core_bp
     from sharing.disclosures.views import bp as disclosures_bp
     from sharing.flows.views import bp as flows_bp
+    from sharing.inbox.views import bp as inbox_bp
     from sharing.mail.views import bp as mail_bp
     from sharing.obligations.views import bp as obligations_bp
     from sharing.portal.views import bp as portal_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         dashboard_bp,
         auth_bp,
+        inbox_bp,
         audit_bp,
         mail_bp,
         vendors_bp,
@@ -131,14 +133,17 @@ def register_errors(app: Flask) -> None:
 def register_templating(app: Flask) -> None:
     """Filters and globals for every page (core/templating.py, with the Role groups), then
     the globals a feature package adds: agreements' AgreementStatus groups
-    (agreements/templating.py) and renewals' reminder history (renewals/templating.py)."""
+    (agreements/templating.py), renewals' reminder history (renewals/templating.py) and the
+    navigation's unread count (inbox/templating.py)."""
     from sharing.agreements import templating as agreements_templating
     from sharing.core.templating import init_templating
+    from sharing.inbox import templating as inbox_templating
     from sharing.renewals import templating as renewals_templating
 
     init_templating(app)
     agreements_templating.init_templating(app)
     renewals_templating.init_templating(app)
+    inbox_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -149,6 +154,7 @@ def register_commands(app: Flask) -> None:
     from sharing.demo.cli import demo_cli
     from sharing.disclosures.cli import disclosures_cli
     from sharing.flows.cli import flows_cli
+    from sharing.inbox.cli import inbox_cli
     from sharing.mail.cli import mail_cli
     from sharing.obligations.cli import obligations_cli
     from sharing.renewals.cli import reminders_cli
@@ -158,6 +164,7 @@ def register_commands(app: Flask) -> None:
         users_cli,
         demo_cli,
         mail_cli,
+        inbox_cli,
         flows_cli,
         obligations_cli,
         agreements_cli,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from sharing.agreements import events, files
+from sharing.agreements import events, files, notices
 from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit import services as audit
@@ -365,6 +365,7 @@ def record_step(
         changes=changes,
         summary=f"{step.label}: {agreement.number}",
     )
+    notices.notify_step(agreement, step.event, actor=actor)
     if step.target == S.ACTIVE:
         vendor_services.activate_prospective_organisation(
             actor=actor, organisation=agreement.organisation

@@ -172,6 +172,7 @@ def submit_attestation(
     changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
     changes["version"] = {"before": request.version, "after": request.version + 1}
     record(actor, request, "attestation.submitted", f"Submitted round {request.round}", changes)
+    notices.notify_submitted(request, actor=actor)
     commit_or_conflict(STALE_MESSAGE)
     return request
 
@@ -208,6 +209,7 @@ def review_attestation(
         _start_round(request, returned)
     else:
         request.status = S.ACCEPTED
+        notices.notify_accepted(request, actor=actor)
     changes = audit.diff(before, audit.snapshot(request, REQUEST_FIELDS))
     changes["returned"] = {"before": None, "after": returned}
     if opened:

@@ -42,6 +42,19 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
+class MailPreferenceForm(FlaskForm):
+    choice = SelectField(
+        "Email me about new notifications",
+        choices=[
+            ("immediate", "Immediately, one email per notification"),
+            ("digest", "Once a day, one email listing the day's notifications"),
+        ],
+        validators=[DataRequired()],
+        description="Either way, every notification also waits for you under Notifications.",
+    )
+    submit = SubmitField("Save email choice")
+
+
 class AcceptInvitationForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password = PasswordField(

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sharing.audit import services as audit
 from sharing.auth.models import Department, Invitation, User, normalise_email
 from sharing.auth.passwords import hash_password
+from sharing.auth.recipients import active_users
 from sharing.auth.services import check_password_rules, parse_role
 from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
 from sharing.errors import Forbidden, Gone, NotFound, ValidationFailed
 from sharing.extensions import db
+from sharing.inbox import services as inbox
 from sharing.mail import services as mail
 from sharing.mail.models import Notification
 from sharing.vendors.models import Organisation
@@ -203,8 +205,23 @@ def accept(*, token: str, name: str, password: str, now: datetime) -> User:
             {"user_id": user.id, "email": user.email, "role": user.role, "name": user.name}
         ),
     )
+    _tell_inviter(invitation, user)
     commit_or_conflict()
     return user
+
+
+def _tell_inviter(invitation: Invitation, user: User) -> None:
+    where = f" for {invitation.organisation.display_name}" if invitation.organisation else ""
+    inbox.notify(
+        people=active_users([invitation.created_by_id]),
+        kind="invitation.accepted",
+        key=f"invitation:{invitation.id}:accepted",
+        title=f"{user.name or user.email} accepted your invitation",
+        text=f"{user.email} is now a {invitation.role.label} user{where}.",
+        link="/auth/invitations?state=accepted",
+        object_type="invitation",
+        object_id=invitation.id,
+    )
 
 
 def revoke(*, actor: User, invitation_id: int, now: datetime) -> Invitation:
@@ -228,6 +245,47 @@ def revoke(*, actor: User, invitation_id: int, now: datetime) -> Invitation:
 
 def _may_see(actor: User, invitation: Invitation) -> bool:
     return actor.role in INVITERS[invitation.role]
+
+
+def invitation_mail(invitation_ids: list[int]) -> dict[int, Notification]:
+    """Each invitation's own email, in one query, so staff see whether it really went out."""
+    if not invitation_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.object_type == "invitation",
+            Notification.kind == "invitation",
+            Notification.object_id.in_([str(i) for i in invitation_ids]),
+        )
+    )
+    return {int(row.object_id): row for row in rows}
+
+
+def mail_states(invitation_ids: list[int]) -> dict[int, str]:
+    """For the invitations page: where each invitation's email stands, in words."""
+    found = invitation_mail(invitation_ids)
+    return {i: mail.delivery_text(found.get(i)) for i in invitation_ids}
+
+
+def issued_message(invitation: Invitation) -> str:
+    """The flash after an invitation: it says sent only when the mail server took it."""
+    message = invitation_mail([invitation.id]).get(invitation.id)
+    who = invitation.email
+    if message is None:
+        return f"The invitation to {who} is ready, but no email was queued."
+    if message.state == "sent":
+        return f"Invitation sent to {who}."
+    if message.state == "failed":
+        return (
+            f"The invitation to {who} is ready, but its email was not sent: {message.reason}. "
+            "It is tried again automatically."
+        )
+    if not mail.mail_configured():
+        return (
+            f"The invitation to {who} is ready, but its email is only queued: no mail server "
+            "is set up, so it has not been sent."
+        )
+    return f"The invitation to {who} is ready; its email is queued and not yet delivered."
 
 
 def invitations_query(*, actor: User, state: str = "", search: str = "", now: datetime):

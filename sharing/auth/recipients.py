@@ -48,12 +48,21 @@ class Recipients:
         return "staff" if address in self.staff else "vendor"
 
 
+@dataclass(frozen=True)
+class Person:
+    """A user as the inbox needs them: who, and where their mail goes."""
+
+    id: int
+    email: str
+
+
 @dataclass
 class Directory:
     """Every address a run may need, keyed by organisation and department."""
 
     contacts: dict[int, dict[ContactRole, list[str]]] = field(default_factory=dict)
     vendor_users: dict[int, list[str]] = field(default_factory=dict)
+    vendor_people: dict[int, list[Person]] = field(default_factory=dict)
     procurement: dict[int, list[str]] = field(default_factory=dict)
     privacy: list[str] = field(default_factory=list)
 
@@ -73,14 +82,17 @@ class Directory:
                 if _clean(email):
                     contacts[org][role].append(_clean(email))
             users = db.session.execute(
-                select(User.organisation_id, User.email).where(
+                select(User.organisation_id, User.id, User.email).where(
                     User.role == Role.VENDOR, User.active.is_(True), User.organisation_id.in_(orgs)
                 )
             )
             vendor_users: dict[int, list[str]] = defaultdict(list)
-            for org, email in users:
+            vendor_people: dict[int, list[Person]] = defaultdict(list)
+            for org, user_id, email in users:
                 vendor_users[org].append(_clean(email))
+                vendor_people[org].append(Person(user_id, _clean(email)))
             directory.vendor_users = dict(vendor_users)
+            directory.vendor_people = dict(vendor_people)
         directory.contacts = {org: dict(by_role) for org, by_role in contacts.items()}
         procurement: dict[int, list[str]] = defaultdict(list)
         staff = db.session.execute(
@@ -112,3 +124,44 @@ class Directory:
         if department_id is not None:
             staff.update(self.procurement.get(department_id, []))
         return Recipients(staff=tuple(sorted(staff)), vendor=tuple(sorted(vendor - staff)))
+
+
+# The people a handoff notifies, as users (the inbox needs their ids, not only addresses).
+
+
+def privacy_officers() -> list[User]:
+    """Every active privacy-office user."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.PRIVACY, User.active.is_(True)).order_by(User.id)
+        )
+    )
+
+
+def organisation_users(organisation_id: int | None) -> list[User]:
+    """The organisation's active vendor users, and nobody else's."""
+    if organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.VENDOR,
+                User.active.is_(True),
+                User.organisation_id == organisation_id,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def active_users(user_ids: Iterable[int | None]) -> list[User]:
+    """The named users who are still active (a deleted or missing id is skipped)."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id)
+        )
+    )

@@ -16,6 +16,7 @@ from sharing.auth.forms import (
     ConfirmForm,
     DepartmentForm,
     InvitationForm,
+    MailPreferenceForm,
     SignInForm,
     UserForm,
 )
@@ -27,6 +28,8 @@ from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
 from sharing.core.roles import Role
 from sharing.errors import DomainError, ValidationFailed
 from sharing.extensions import db
+from sharing.inbox import services as inbox
+from sharing.mail.services import mail_configured
 from sharing.vendors.models import Organisation
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -92,7 +95,32 @@ def account():
             login_user(user)  # this browser continues with the new session generation
             flash("Your password was changed. Other sessions were signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return _account_page(form, MailPreferenceForm())
+
+
+def _account_page(form: ChangePasswordForm, mail_form: MailPreferenceForm):
+    if not mail_form.is_submitted():
+        mail_form.choice.data = inbox.mail_choice(user_id=current_user.id).value
+    return render_template("auth/account.html", form=form, mail_form=mail_form)
+
+
+CHOSEN = {"immediate": "as each one arrives", "digest": "once a day, as one list"}
+
+
+@bp.post("/account/mail")
+@signed_in_required
+def mail_preference():
+    form = MailPreferenceForm()
+    if form.validate_on_submit():
+        done = redirect_after(
+            form,
+            lambda: inbox.set_mail_choice(actor=current_user, choice=form.choice.data),
+            message=lambda choice: f"Saved. You get notification emails {CHOSEN[choice]}.",
+            to=url_for("auth.account"),
+        )
+        if done is not None:
+            return done
+    return _account_page(ChangePasswordForm(formdata=None), form)
 
 
 # Users ---------------------------------------------------------------------------
@@ -247,7 +275,13 @@ def invitations():
     )
     page = paginate(apply_sort(stmt, sort, INVITATION_SORTS, Invitation.id), *page_args())
     return render_template(
-        "auth/invitations.html", page=page, sort=sort, now=now(), confirm=ConfirmForm()
+        "auth/invitations.html",
+        page=page,
+        sort=sort,
+        now=now(),
+        confirm=ConfirmForm(),
+        mails=invitation_service.mail_states([i.id for i in page.items]),
+        mail_configured=mail_configured(),
     )
 
 
@@ -272,7 +306,7 @@ def new_invitation():
                 department_id=form.department_id.data,
                 now=now(),
             ),
-            message=lambda issued: f"Invitation sent to {issued[0].email}.",
+            message=lambda issued: invitation_service.issued_message(issued[0]),
             to=url_for("auth.invitations"),
         )
         if done is not None:

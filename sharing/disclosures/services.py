@@ -7,23 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sharing.agreements.models import Agreement
 from sharing.audit import services as audit
 from sharing.audit.services import ActorLike
-from sharing.auth.models import User
 from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
-from sharing.core.roles import Role
+from sharing.disclosures import notices
 from sharing.disclosures.models import Incident, IncidentStatus, IncidentUpdate
 from sharing.errors import Conflict, NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory
-from sharing.mail import services as mail
 from sharing.vendors.models import Organisation
 
 REFERENCE_PREFIX = "INC"
@@ -104,7 +101,7 @@ def report_incident(
         summary=f"Incident {incident.reference} reported by {organisation.display_name}",
         organisation_id=organisation_id,
     )
-    _alert_privacy_office(incident, organisation)
+    notices.incident_reported(incident, organisation, actor=actor)
     commit_or_conflict()
     return incident
 
@@ -167,7 +164,7 @@ def add_incident_update(
         f"{incident.organisation.display_name}",
         organisation_id=incident.organisation_id,
     )
-    _alert_privacy_office(incident, incident.organisation, update=update)
+    notices.incident_updated(incident, actor=actor, update_id=update.id)
     commit_or_conflict()
     return update
 
@@ -273,41 +270,3 @@ def _insert_with_reference(incident: Incident, *, year: int) -> None:
             if attempt == REFERENCE_ATTEMPTS - 1:
                 db.session.rollback()
                 raise
-
-
-def _alert_privacy_office(
-    incident: Incident, organisation: Organisation, *, update: IncidentUpdate | None = None
-) -> None:
-    """One message per active privacy-office user, on the report and on each update; no
-    personal details beyond the title."""
-    addresses = db.session.scalars(
-        select(User.email)
-        .where(User.role == Role.PRIVACY, User.active.is_(True))
-        .order_by(User.email)
-    )
-    # Straight to the staff incident page (sign-in returns the reader there).
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/disclosures/incidents/{incident.id}"
-    if update is None:
-        opening, subject = "A security incident was reported.", "Security incident reported"
-        kind, key = "incident.reported", "reported"
-    else:
-        opening = f"{organisation.display_name} added an update to a security incident."
-        subject, kind, key = "Security incident updated", "incident.updated", f"update-{update.id}"
-    body = (
-        f"{opening}\n\n"
-        f"Reference: {incident.reference}\n"
-        f"Organization: {organisation.display_name}\n"
-        f"Title: {incident.title}\n"
-        f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
-        f"Sign in to the register to read it: {link}\n"
-    )
-    for address in addresses:
-        mail.queue(
-            recipient=address,
-            subject=f"{subject}: {incident.reference}",
-            body=body,
-            kind=kind,
-            dedupe_key=f"incident:{incident.id}:{key}:{address}",
-            object_type="incident",
-            object_id=incident.id,
-        )

@@ -11,6 +11,7 @@ from sharing.audit import services as audit
 from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
+from sharing.disclosures import notices
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
@@ -124,6 +125,7 @@ def step_incident(
         summary=f"Incident {incident.reference}: {move.label.lower()}",
         organisation_id=incident.organisation_id,
     )
+    notices.incident_stepped(incident, step, actor=actor)
     commit_or_conflict()
     return incident
 

@@ -1,4 +1,4 @@
-"""The review workflow: one transition table, the step that enforces it, comments, and mail."""
+"""The review workflow: one transition table, the step that enforces it, and comments."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from sharing.audit import services as audit
@@ -19,7 +18,7 @@ from sharing.core.roles import Role
 from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
-from sharing.flows import events
+from sharing.flows import events, notices
 from sharing.flows.models import DataFlow, FlowComment, FlowStatus
 from sharing.flows.rules import submission_problems
 from sharing.flows.services import changes_since, open_revision
@@ -88,10 +87,6 @@ TRANSITIONS: dict[str, Transition] = {
     ),
 }
 
-# Who hears about each step: the privacy office on submission, the submitter on a decision.
-NOTIFY_PRIVACY_OFFICE = {"submit"}
-NOTIFY_SUBMITTER = {"approve", "request_changes", "retire"}
-
 
 def available_actions(flow: DataFlow, user: Any) -> list[tuple[str, Transition]]:
     """The steps this user may take on this flow now, in table order."""
@@ -155,7 +150,7 @@ def transition_flow(
         changes=changes,
         summary=f"{step.label}: {flow.system_name} (revision {flow.revision})",
     )
-    queued = _notify(flow, action, comment)
+    queued = notices.notify_step(flow, action, comment, actor=actor)
     ids = [n.id for n in queued]
     commit_or_conflict()
     mail.deliver_pending(ids=ids)
@@ -259,78 +254,6 @@ def add_comment(*, actor: Any, flow: DataFlow, body: str) -> FlowComment:
     return comment
 
 
-# Mail ---------------------------------------------------------------------------------
-
-
 def _role(user: Any) -> str:
     role = getattr(user, "role", "")
     return getattr(role, "value", str(role))
-
-
-def _recipients(flow: DataFlow, action: str) -> list[str]:
-    addresses: list[str] = []
-    if action in NOTIFY_PRIVACY_OFFICE:
-        office = current_app.config.get("PRIVACY_OFFICE_EMAIL")
-        if office:
-            addresses.append(office)
-        addresses += db.session.scalars(
-            select(User.email).where(User.role == Role.PRIVACY, User.active.is_(True))
-        )
-    if action in NOTIFY_SUBMITTER:
-        people = {flow.submitted_by_id, flow.created_by_id} - {None}
-        if people:
-            addresses += db.session.scalars(
-                select(User.email).where(User.id.in_(people), User.active.is_(True))
-            )
-    seen: dict[str, None] = {}
-    for address in addresses:
-        seen.setdefault(address.strip().lower(), None)
-    return list(seen)
-
-
-def flow_url(flow: DataFlow) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/flows/{flow.id}"
-
-
-SUBJECTS = {
-    "submit": "Data flow submitted for review: {name}",
-    "approve": "Data flow approved: {name}",
-    "request_changes": "Changes requested on data flow: {name}",
-    "retire": "Data flow retired: {name}",
-}
-
-OPENERS = {
-    "submit": "A data flow was submitted to the privacy office for review.",
-    "approve": "The privacy office approved this data flow. It is now in force.",
-    "request_changes": "The privacy office asked for changes before it can approve this flow.",
-    "retire": "This data flow was retired. The sharing it describes must stop.",
-}
-
-
-def _notify(flow: DataFlow, action: str, comment: str) -> list:
-    if action not in SUBJECTS:
-        return []
-    organisation = flow.organisation.display_name if flow.organisation else ""
-    body = (
-        f"{OPENERS[action]}\n\n"
-        f"System: {flow.system_name} (revision {flow.revision})\n"
-        f"Organization: {organisation}\n"
-        f"Risk tier: {flow.risk_tier.value if flow.risk_tier else 'not assessed'}\n"
-    )
-    if comment:
-        body += f"\nComment:\n{comment}\n"
-    body += f"\nOpen the flow: {flow_url(flow)}\n"
-    queued = []
-    for address in _recipients(flow, action):
-        message = mail.queue(
-            recipient=address,
-            subject=SUBJECTS[action].format(name=flow.system_name),
-            body=body,
-            kind=f"flow.{action}",
-            dedupe_key=f"flow:{flow.id}:{action}:v{flow.version}:{address}",
-            object_type="flow",
-            object_id=flow.id,
-        )
-        if message is not None:
-            queued.append(message)
-    return queued

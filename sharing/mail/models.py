@@ -9,6 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sharing.core.models import Base, UTCDateTime, utcnow
 
+# The error a failed send records begins with the exception's name; people read this instead.
+PLAIN_REASONS = {
+    "SMTPRecipientsRefused": "the mail server refused the address",
+    "SMTPSenderRefused": "the mail server refused the sender address",
+    "SMTPAuthenticationError": "the mail server refused the register's sign-in",
+    "SMTPServerDisconnected": "the mail server closed the connection",
+    "SMTPConnectError": "the mail server could not be reached",
+    "ConnectionRefusedError": "the mail server could not be reached",
+    "gaierror": "the mail server's name was not found",
+    "TimeoutError": "the mail server did not answer in time",
+}
+
 
 class Notification(Base):
     __tablename__ = "notifications"
@@ -40,3 +52,11 @@ class Notification(Base):
         if self.failed_at:
             return "failed"
         return "queued"
+
+    @property
+    def reason(self) -> str:
+        """Why the last attempt failed, in words for people; empty when it did not fail."""
+        if not self.last_error:
+            return ""
+        name = self.last_error.split(":", 1)[0].strip()
+        return PLAIN_REASONS.get(name, "the mail server reported an error")

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from sharing.core.clock import local
 from sharing.core.clock import now as clock_now
 from sharing.core.database import commit_or_conflict
 from sharing.extensions import db
@@ -60,6 +61,19 @@ def queue(
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def delivery_text(message: Notification | None) -> str:
+    """Where a message stands, honestly: queued is not sent."""
+    if message is None:
+        return "No email was queued"
+    if message.state == "sent":
+        return f"Sent {local(message.sent_at):%Y-%m-%d %H:%M}"
+    if message.state == "failed":
+        return f"Not sent: {message.reason}; it is tried again automatically"
+    if not mail_configured():
+        return "Queued, not sent: no mail server is set up"
+    return "Queued, not yet delivered"
 
 
 def deliver_pending(*, limit: int = 500, ids: list[int] | None = None) -> dict[str, int]:

@@ -1,8 +1,9 @@
-"""`flask --app app reminders send`: queue the reminders due today and deliver the outbox."""
+"""`flask --app app reminders send`: queue the reminders due today and yesterday's daily
+digests of notifications, and deliver the outbox."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import click
 from flask.cli import AppGroup
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 from sharing.core.clock import city_timezone
 from sharing.core.clock import now as clock_now
 from sharing.core.clock import today as city_today
+from sharing.inbox.services import send_digests
 from sharing.renewals.reminders import send_reminders
 
 reminders_cli = AppGroup("reminders", help="Renewal, attestation, evidence and incident reminders.")
@@ -28,14 +30,19 @@ def _plural(count: int, word: str) -> str:
     help="Run as if today were this date (YYYY-MM-DD), at noon in the city.",
 )
 def send_command(on: datetime | None) -> None:
-    """Queue each reminder due today exactly once, then send the outbox. Safe to run again,
-    and concurrently: a reminder already queued is never queued or sent twice."""
+    """Queue each reminder due today exactly once, and each person's digest of yesterday's
+    notifications, then send the outbox. Safe to run again, and concurrently: a reminder or
+    digest already queued is never queued or sent twice."""
     if on is None:
         day, moment = city_today(), clock_now()
     else:
         day = on.date()
         moment = datetime.combine(day, time(12), tzinfo=city_timezone()).astimezone(UTC)
+    # The hourly job is the daily digest's clock: its first run of a day mails the day before.
+    digests = send_digests(day=day - timedelta(days=1))
     summary = send_reminders(today=day, now=moment)
+    if digests:
+        click.echo(f"Queued {_plural(digests, 'daily digest')} of notifications.")
     click.echo(
         f"Queued {_plural(summary.reminders, 'reminder')} ({_plural(summary.messages, 'message')})."
     )

@@ -121,6 +121,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/renewals/calendar",
         "/audit/",
         "/auth/invitations",
+        "/auth/account",
+        "/inbox/",
         "/reports/accountability",
         "/reports/imports/disclosures",
     ),
@@ -133,6 +135,7 @@ VENDOR_PAGES = (
     "/attestations/{vendor_attestation}/answer",
     "/attestations/evidence/new",
     "/portal/incidents/new",
+    "/inbox/",
 )
 PUBLIC_PAGES = (
     "/",

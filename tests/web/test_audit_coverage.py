@@ -28,6 +28,7 @@ from tests.web.tables import (
     disclosure_log,
     evidence,
     flows,
+    inbox,
     incidents,
     obligations,
     portal,
@@ -170,6 +171,7 @@ CASES = (
     + accountability.AUDIT_CASES
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
+    + inbox.AUDIT_CASES
 )
 
 

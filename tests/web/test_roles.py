@@ -32,6 +32,7 @@ CHECKED_BLUEPRINTS = (
     "renewals",
     "disclosures",
     "register",
+    "inbox",
 )
 
 # Pages open to anyone, which the table does not list.

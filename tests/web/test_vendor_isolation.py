@@ -23,6 +23,7 @@ from tests.web.tables import (
     calendar,
     dashboards,
     evidence,
+    inbox,
     incidents,
     portal,
     reminders,
@@ -37,8 +38,9 @@ CASES: tuple[IsolationCase, ...] = (
     + incidents.ISOLATION_CASES
     + dashboards.ISOLATION_CASES
     + accountability.ISOLATION_CASES
+    + inbox.ISOLATION_CASES
 )
-WALKED_BLUEPRINTS = ("attestations", "portal", "renewals", "disclosures", "reports")
+WALKED_BLUEPRINTS = ("attestations", "portal", "renewals", "disclosures", "reports", "inbox")
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.
 TOKEN_PAGE = "/portal/"

@@ -20,6 +20,7 @@ from tests.web.tables import (
     disclosure_log,
     evidence,
     flows,
+    inbox,
     incidents,
     obligations,
     portal,
@@ -87,4 +88,5 @@ PAGES = (
     + accountability.PAGES
     + disclosure_log.PAGES
     + register.PAGES
+    + inbox.PAGES
 )

@@ -1,0 +1,79 @@
+"""Who hears of an incident: the privacy office when it is reported or the vendor adds to
+it; the vendor's users when the privacy office moves it on. No personal details beyond the
+title leave the register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from sharing.auth.recipients import organisation_users, privacy_officers
+from sharing.core.clock import local
+from sharing.disclosures.models import Incident
+from sharing.inbox import services as inbox
+from sharing.vendors.models import Organisation
+
+
+def _staff_link(incident: Incident) -> str:
+    return f"/disclosures/incidents/{incident.id}"
+
+
+def incident_reported(incident: Incident, organisation: Organisation, *, actor: Any) -> None:
+    """To every active privacy-office user, straight to the staff incident page (sign-in
+    returns the reader there)."""
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}{_staff_link(incident)}"
+    deadline = f"{local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}"
+    body = (
+        "A security incident was reported.\n\n"
+        f"Reference: {incident.reference}\n"
+        f"Organization: {organisation.display_name}\n"
+        f"Title: {incident.title}\n"
+        f"Notice due by: {deadline}\n\n"
+        f"Sign in to the register to read the report: {link}\n"
+    )
+    inbox.notify(
+        people=privacy_officers(),
+        kind="incident.reported",
+        key=f"incident:{incident.id}:reported",
+        title=f"Security incident reported: {incident.reference}",
+        text=f"{organisation.display_name}: {incident.title}. Notice due by {deadline}.",
+        link=_staff_link(incident),
+        body=body,
+        object_type="incident",
+        object_id=incident.id,
+        actor_id=getattr(actor, "id", None),
+    )
+
+
+def incident_updated(incident: Incident, *, actor: Any, update_id: Any) -> None:
+    """To the privacy office, when the vendor adds an update to an incident they reported
+    (`update_id` names the update, so each one is told once)."""
+    inbox.notify(
+        people=privacy_officers(),
+        kind="incident.updated",
+        key=f"incident:{incident.id}:update:{update_id}",
+        title=f"Incident {incident.reference} updated by the vendor",
+        text=f"{incident.organisation.display_name} added to {incident.title}.",
+        link=_staff_link(incident),
+        object_type="incident",
+        object_id=incident.id,
+        actor_id=getattr(actor, "id", None),
+    )
+
+
+def incident_stepped(incident: Incident, step: str, *, actor: Any) -> None:
+    """To the organisation's active vendor users, when the privacy office moves it on."""
+    status = incident.status.label.lower()
+    inbox.notify(
+        people=organisation_users(incident.organisation_id),
+        kind=f"incident.{step}",
+        key=f"incident:{incident.id}:{step}",
+        title=f"Incident {incident.reference} is now {status}",
+        text=f"The privacy office marked incident {incident.reference} ({incident.title}) "
+        f"as {status}.",
+        link=f"/portal/incidents/{incident.id}",
+        object_type="incident",
+        object_id=incident.id,
+        actor_id=getattr(actor, "id", None),
+    )

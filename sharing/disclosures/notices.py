@@ -49,13 +49,23 @@ def incident_reported(incident: Incident, organisation: Organisation, *, actor: 
 def incident_updated(incident: Incident, *, actor: Any, update_id: Any) -> None:
     """To the privacy office, when the vendor adds an update to an incident they reported
     (`update_id` names the update, so each one is told once)."""
+    organisation = incident.organisation
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}{_staff_link(incident)}"
+    body = (
+        f"{organisation.display_name} added an update to a security incident.\n\n"
+        f"Reference: {incident.reference}\n"
+        f"Title: {incident.title}\n"
+        f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
+        f"Sign in to the register to read the update: {link}\n"
+    )
     inbox.notify(
         people=privacy_officers(),
         kind="incident.updated",
         key=f"incident:{incident.id}:update:{update_id}",
         title=f"Incident {incident.reference} updated by the vendor",
-        text=f"{incident.organisation.display_name} added to {incident.title}.",
+        text=f"{organisation.display_name} added to {incident.title}.",
         link=_staff_link(incident),
+        body=body,
         object_type="incident",
         object_id=incident.id,
         actor_id=getattr(actor, "id", None),

@@ -57,7 +57,7 @@ def test_vendor_adds_an_update_and_the_privacy_office_sees_each_in_order(client,
     subjects = db.session.scalars(
         select(Notification.subject).where(Notification.recipient == privacy.email)
     ).all()
-    assert subjects == [f"Security incident updated: {incident.reference}"] * 2
+    assert subjects == [f"Incident {incident.reference} updated by the vendor"] * 2
     assert queries.latest_update_at([incident.id]) == {incident.id: updates[1].created_at}
 
     switch_user(client, login_as, "privacy")

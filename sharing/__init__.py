@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.renewals.views import bp as renewals_bp
     from sharing.reports.dashboard_views import bp as dashboard_bp
     from sharing.reports.views import bp as reports_bp
+    from sharing.settings.views import bp as settings_bp
     from sharing.vendors.views import bp as vendors_bp
 
     for blueprint in (
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         renewals_bp,
         disclosures_bp,
         register_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -263,8 +263,9 @@ def _plain_time(text: str) -> str:
 
 
 def action_label(action: str) -> str:
-    """An action code in words: "agreement.parameters_set" -> "Agreement parameters set"."""
-    return humanize(action.replace(".", " "))
+    """An action code in words: "agreement.parameters_set" -> "Agreement parameters set",
+    "auth.signed_in" -> "Signed in" (the sign-in steps name no object)."""
+    return humanize(action.removeprefix("auth.").replace(".", " "))
 
 
 def object_type_labels(object_types: Iterable[str]) -> dict[str, str]:

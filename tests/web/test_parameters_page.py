@@ -42,10 +42,12 @@ def test_obligations_show_their_title_first_and_the_code_as_secondary_text(clien
 
     html = _page(client, agreement)
 
-    row = re.search(r'<tr id="obligation-BRN-1">.*?</tr>', html, flags=re.S).group(0)
-    assert re.search(r"<th scope=\"row\">Report incidents[^<]*<span class=\"small text-muted", row)
-    assert "(BRN-1)</span>" in row
-    assert "badge" not in row
+    start = html.index('id="obligation-BRN-1"')
+    heading = html[start : html.index("</h3>", start)]
+    title_first = r'<h3 class="h6 mb-1">\d+\. Report incidents[^<]*<span class="small text-muted'
+    assert re.search(title_first, heading)
+    assert "(BRN-1)</span>" in heading
+    assert "badge" not in heading
 
 
 def test_contents_list_links_to_every_section(client, login_as, db):

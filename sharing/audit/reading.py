@@ -106,6 +106,7 @@ class Change:
 class ReadableEvent:
     event: AuditEvent
     when: str
+    action: str
     actor: str
     actor_detail: str
     organisation: str
@@ -183,6 +184,7 @@ def _readable(
     return ReadableEvent(
         event=event,
         when=when(event.at),
+        action=action_label(event.action),
         actor=actor_name or _actor_email(event),
         actor_detail=_actor_detail(event, actor_name),
         organisation=names.get("organisation", {}).get(str(event.organisation_id), "")

@@ -172,3 +172,24 @@ def test_filter_menus_offer_labels_not_codes(client, login_as, db):
 
     assert '<option value="attestation_request" >Attestation request</option>' in html
     assert '<option value="attestation.submitted" >Attestation submitted</option>' in html
+
+
+def test_organisation_history_reads_like_the_audit_trail(client, login_as, db):
+    """The organization page's history uses the same words: labels, plain values, names."""
+    from sharing.vendors import services
+
+    actor = make_user("admin", name="Grace Admin")
+    organisation = make_organisation()
+    services.update_organisation(
+        actor=actor,
+        organisation=organisation,
+        values={"notes": "Checked the DPA", "website": ""},
+        expected_version=None,
+    )
+    login_as("privacy")
+
+    history = _page(client, f"/vendors/{organisation.id}").split('id="history"', 1)[1]
+
+    assert "<strong>Notes</strong>: — → Checked the DPA" in history
+    assert "Grace Admin" in history
+    assert "<code>" not in history and "None" not in history

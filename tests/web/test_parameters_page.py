@@ -107,3 +107,15 @@ def test_policy_version_lists_obligations_by_title_with_the_code_secondary(clien
     assert re.search(r'<th scope="row"><a [^>]*>Report incidents[^<]*</a> <span class="small', row)
     assert "(BRN-1)</span>" in row
     assert re.search(r"<li>Hours to report an incident: default 72", row)
+
+
+def test_agreement_page_lists_its_obligations_by_title(client, login_as, db):
+    """A generated agreement's page names each included obligation by title, code after."""
+    agreement = draft(generated=True)
+    login_as("procurement")
+
+    html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+
+    listed = re.search(r'<ul[^>]*id="agreement-obligations">.*?</ul>', html, flags=re.S).group(0)
+    assert re.search(r"<li>Report incidents quickly[^<]* <span[^>]*>\(BRN-1\)</span>", listed)
+    assert listed.count("<li>") == len(agreement.obligation_codes)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sharing.agreements import pdf
+from sharing.agreements.roll import ROLL_EVENTS
 from sharing.audit.models import AuditEvent
 from sharing.audit.services import SYSTEM
 from sharing.core.clock import city_timezone, local
@@ -18,12 +19,7 @@ from sharing.extensions import db
 from sharing.mail.models import Notification
 from sharing.renewals.models import Reminder
 
-ROLL_ACTIONS = (
-    "agreement.activated",
-    "agreement.expiring",
-    "agreement.expired",
-    "agreement.renewed_tacitly",
-)
+# The event the daily attestation schedule writes for each request it creates.
 SCHEDULE_ACTIONS = ("attestation.scheduled",)
 
 
@@ -101,7 +97,7 @@ def job_traces() -> list[JobTrace]:
         ),
         JobTrace(
             "Daily agreement roll",
-            _last_system_event(ROLL_ACTIONS),
+            _last_system_event(ROLL_EVENTS),
             "The last time the roll activated, expired or renewed an agreement. A run with "
             "nothing to change leaves no trace.",
             "Daily agreement roll",

@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_templating(app)
     register_commands(app)
     register_events(app)
+    register_audit_vocabulary(app)
     return app
 
 
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.renewals.views import bp as renewals_bp
     from sharing.reports.dashboard_views import bp as dashboard_bp
     from sharing.reports.views import bp as reports_bp
+    from sharing.settings.views import bp as settings_bp
     from sharing.vendors.views import bp as vendors_bp
 
     for blueprint in (
@@ -114,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         renewals_bp,
         disclosures_bp,
         register_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -198,3 +201,12 @@ def register_events(app: Flask) -> None:
     flow_events.flow_transitioned.connect(changelog.follow_flow_step, sender=app)
     agreement_events.agreement_transitioned.connect(changelog.follow_agreement_step, sender=app)
     agreement_events.agreements_rolled.connect(changelog.follow_roll, sender=app)
+
+
+def register_audit_vocabulary(app: Flask) -> None:
+    """The words the audit trail shows for each object type (audit_vocabulary.py): labels,
+    names looked up by id, field and value labels. Audit imports no domain package, so the
+    domain's words reach it from here."""
+    from sharing.audit_vocabulary import register_audit_vocabulary as register
+
+    register(app)

@@ -81,6 +81,11 @@ class Plan:
         return [clause.obligation.code for clause in self.clauses]
 
     @property
+    def standard(self) -> list[PlannedClause]:
+        """The clauses every agreement may include, outside the sector modules."""
+        return [clause for clause in self.clauses if clause.module is None]
+
+    @property
     def modules(self) -> list[tuple[Module, list[PlannedClause]]]:
         """The sector modules the flows trigger, in library order, each with its clauses."""
         found: dict[str, tuple[Module, list[PlannedClause]]] = {}

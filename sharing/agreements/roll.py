@@ -59,6 +59,14 @@ class RollSummary:
         return "\n".join(lines)
 
 
+TACIT_RENEWAL_EVENT = "agreement.renewed_tacitly"
+# The audit events a roll writes, so that the settings page can tell when it last did work.
+ROLL_EVENTS = (
+    *(TRANSITIONS[step].event for step in ("activate", "mark_expiring", "expire")),
+    TACIT_RENEWAL_EVENT,
+)
+
+
 def roll_agreements(*, today: date, actor: Any = SYSTEM) -> RollSummary:
     """Bring every agreement's status up to `today`, one audit event per change. Running it
     again the same day changes nothing; after missed days it catches up. At the end it
@@ -111,7 +119,7 @@ def _renew_tacitly(actor: Any, agreement: Agreement, today: date) -> None:
     changes["renewal_terms"] = {"before": None, "after": terms}
     audit.record(
         actor=actor,
-        action="agreement.renewed_tacitly",
+        action=TACIT_RENEWAL_EVENT,
         object_type="agreement",
         object_id=agreement.id,
         organisation_id=agreement.organisation_id,

@@ -7,18 +7,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from sharing.agreements import shipped
 from sharing.agreements import template_library as library
 from sharing.agreements.blueprint import bp
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.agreements.template_checks import TemplateRejected
 from sharing.agreements.template_forms import KIND_LABELS, ActiveForm, TemplateForm, VersionForm
+from sharing.auth.forms import ConfirmForm
 from sharing.auth.models import User
 from sharing.core.access import roles_required
 from sharing.core.downloads import attach
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
-from sharing.errors import Conflict, ValidationFailed
+from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
 
 
@@ -53,7 +55,33 @@ def templates():
         current_version=library.current_version,
         kind_labels=KIND_LABELS,
         may_edit=_may_edit(),
+        install_form=ConfirmForm(),
     )
+
+
+@bp.post("/templates/install-shipped")
+@roles_required(*Role.OFFICE)
+def install_shipped_templates():
+    """The page's way to do what `agreements install-templates` does, so that an empty list
+    can be fixed without a shell."""
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired. Please try again.", "danger")
+        return redirect(url_for("agreements.templates"))
+    try:
+        installed = shipped.install_from_page(actor=current_user, **_limits())
+    except TemplateRejected as error:
+        flash(error.message, "danger")
+    except DomainError as error:
+        flash(error.message, "warning")
+    else:
+        count = len(installed)
+        flash(
+            f"Installed {count} template{'' if count == 1 else 's'}."
+            if count
+            else "The templates that come with the app are already installed.",
+            "success",
+        )
+    return redirect(url_for("agreements.templates"))
 
 
 @bp.get("/templates/<int:template_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from sharing.audit import queries
+from sharing.audit import queries, reading
 from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.downloads import content_disposition
@@ -22,9 +22,10 @@ def events():
     return render_template(
         "audit/events.html",
         page=page,
+        events=reading.readable(page.items),
         filters=filters,
-        actions=queries.known_actions(),
-        object_types=queries.known_object_types(),
+        actions={a: reading.action_label(a) for a in queries.known_actions()},
+        object_types=reading.object_type_labels(queries.known_object_types()),
     )
 
 

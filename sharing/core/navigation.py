@@ -44,6 +44,7 @@ NAV_ITEMS = (
     NavItem("Departments", "auth.departments", (Role.ADMIN,), "Administration"),
     NavItem("Audit trail", "audit.events", Role.OFFICE, "Administration"),
     NavItem("Outbox", "mail.outbox", (Role.ADMIN,), "Administration"),
+    NavItem("Settings", "settings.settings", (Role.ADMIN,), "Administration"),
     NavItem("Public register", "register.index", Role.EVERYONE),
 )
 

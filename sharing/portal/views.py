@@ -21,6 +21,7 @@ from flask import (
 from flask_login import current_user
 
 from sharing.agreements import files
+from sharing.agreements.terms import parameter_labels
 from sharing.attestations.queries import open_requests
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
@@ -87,7 +88,10 @@ def agreement(agreement_id: int):
     if found is None:
         abort(404)
     return render_template(
-        "portal/agreement.html", agreement=found, has_copy=files.exists(found.signed_file)
+        "portal/agreement.html",
+        agreement=found,
+        has_copy=files.exists(found.signed_file),
+        parameter_labels=parameter_labels(found.policy_version),
     )
 
 

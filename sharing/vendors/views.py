@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sharing.audit import reading
 from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate, parse_sort
@@ -60,7 +61,7 @@ def organisation(organisation_id: int):
         agreements=listing.agreements(org),
         attestations=listing.attestations(org),
         incidents=listing.incidents(org),
-        history=queries.history(org),
+        history=reading.readable(queries.history(org)),
         history_limit=queries.HISTORY_LIMIT,
         can_edit=can_edit(),
         can_read_audit=current_user.role in Role.OFFICE,

@@ -127,7 +127,7 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/reports/imports/disclosures",
     ),
     "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
-    "admin": ("/", "/auth/users", "/auth/invitations/new"),
+    "admin": ("/", "/auth/users", "/auth/invitations/new", "/settings/", "/mail/outbox"),
 }
 VENDOR_PAGES = (
     "/portal/",

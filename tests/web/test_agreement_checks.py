@@ -110,7 +110,9 @@ def test_preview_shows_a_conflict_beside_its_clause_and_in_the_summary(client, l
     html = client.get(f"/agreements/{agreement.id}/preview").get_data(as_text=True)
 
     summary = _section(html, "conflicts")
-    assert "1 open of 1" in summary and "against LPR-1" in summary
+    assert "1 open of 1" in summary
+    # The obligation by its title, with its code as secondary text.
+    assert re.search(r"against “Strict limits on plate reads[^”]*” <span[^>]*>\(LPR-1\)", summary)
     clause = _section(html, "clause-LPR-1")
     assert "Conflict:" in clause and "365 days" in clause and "30 days" in clause
     assert "accept-conflict-form" in clause

@@ -290,8 +290,37 @@ def test_deactivating_asks_for_confirmation_and_hides_the_template_from_generati
     assert "This template is inactive" in page and ">Activate</button>" in page
 
 
-def test_empty_list_explains_how_to_install_the_shipped_templates(client, login_as):
-    """With no templates, the list names the install command and offers an upload."""
+def test_empty_list_offers_to_install_the_shipped_templates(client, login_as):
+    """With no templates, the list offers the install button and an upload, and no command."""
     login_as("privacy")
     html = client.get("/agreements/templates").get_data(as_text=True)
-    assert "agreements install-templates" in html and 'href="/agreements/templates/new"' in html
+    assert 'action="/agreements/templates/install-shipped"' in html
+    assert 'href="/agreements/templates/new"' in html
+    assert "flask" not in html and "install-templates" not in html
+
+
+def test_install_button_installs_the_shipped_templates_once(client, login_as, db):
+    """The button installs the three shipped templates; pressed again, it adds nothing."""
+    login_as("admin")
+
+    first = client.post_form(
+        "/agreements/templates/install-shipped", {}, from_url="/agreements/templates"
+    )
+    names = sorted(t.name for t in db.session.scalars(db.select(AgreementTemplate)))
+    again = client.post_form(
+        "/agreements/templates/install-shipped", {}, from_url="/agreements/templates"
+    )
+
+    assert first.status_code == again.status_code == 302
+    assert len(names) == 3
+    assert len(db.session.scalars(db.select(AgreementTemplate)).all()) == 3
+    listing = client.get("/agreements/templates").get_data(as_text=True)
+    assert "already installed" in listing
+
+
+def test_procurement_is_told_to_ask_for_the_templates(client, login_as):
+    """Someone who may not install templates is told whom to ask, with no button."""
+    login_as("procurement")
+    html = client.get("/agreements/templates").get_data(as_text=True)
+    assert "Ask the privacy office or an administrator" in html
+    assert "install-shipped" not in html

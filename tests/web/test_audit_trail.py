@@ -27,12 +27,12 @@ def make_event(db, **overrides) -> AuditEvent:
 
 
 def rows_of(html: str) -> list[str]:
-    """The <code>action</code> cells of the events table, in page order."""
-    return re.findall(r"<td><code>([^<]+)</code>", html)
+    """The action of each row of the events table, in page order."""
+    return re.findall(r'<tr data-action="([^"]+)">', html)
 
 
 def summaries_of(html: str) -> list[str]:
-    return re.findall(r'<span class="small">([^<]+)</span>', html)
+    return re.findall(r'<span class="event-summary">([^<]+)</span>', html)
 
 
 def read_csv(response) -> list[dict[str, str]]:

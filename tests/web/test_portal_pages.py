@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from sharing.agreements import files
 from sharing.agreements.models import AgreementStatus
 from sharing.flows.models import Direction, FlowStatus
-from tests.factories import add_category, make_category, make_flow, make_organisation
+from tests.factories import (
+    add_category,
+    make_category,
+    make_flow,
+    make_organisation,
+    make_policy,
+)
 from tests.web.tables.agreement_lifecycle import (
     SAMPLE_PDF,
     make_agreement,
@@ -64,10 +72,15 @@ def test_agreement_page_shows_terms_and_the_download(client, login_as):
         organisation_id=user.organisation_id,
         parameters={"breach_notice_hours": 48},
         obligation_codes=["BRN-1", "SEC-1"],
+        policy_version_id=make_policy().id,
     )
     html = client.get(f"/portal/agreements/{agreement.id}").get_data(as_text=True)
     assert agreement.number in html and "2026-01-01" in html
-    assert "BRN-1, SEC-1" in html and "Breach notice hours" in html
+    # Obligations and parameters by their titles, the codes as secondary text at most.
+    assert re.search(r"<li>Report incidents quickly[^<]* <span[^>]*>\(BRN-1\)</span>", html)
+    assert "<li>Keep the data safe" in html
+    assert "Hours to report an incident" in html and "48 hours" in html
+    assert "Breach notice hours" not in html
     assert f'href="/portal/agreements/{agreement.id}/signed.pdf"' in html
     assert 'href="/agreements/' not in html  # no links into the staff register
 

@@ -279,7 +279,7 @@ def test_detail_page_shows_every_section_of_the_organisation(client, login_as, d
         "DSA-2026-0042",
         "2026-06-30",
         "INC-2026-007",
-        "organisation.updated",
+        "<strong>Notes</strong>: — → Reviewed",
         "Open in the audit trail",
     ):
         assert text in html, text

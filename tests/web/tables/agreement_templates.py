@@ -104,7 +104,17 @@ def activate(login_as):
     return f"/agreements/templates/{template.id}/active", {"active": "true"}
 
 
+def install_shipped(login_as):
+    login_as("admin")
+    return "/agreements/templates/install-shipped", {}
+
+
 AUDIT_CASES: tuple[AuditCase, ...] = (
+    AuditCase(
+        "agreements.install_shipped_templates",
+        "agreement_template.shipped_installed",
+        install_shipped,
+    ),
     AuditCase("agreements.new_template", "agreement_template.created", new_template),
     AuditCase("agreements.add_template_version", "agreement_template.version_added", add_version),
     AuditCase(

@@ -63,6 +63,7 @@ CORE_PAGES = (
     Page("audit.export_csv", "/audit/export.csv", ("admin", "privacy")),
     Page("mail.outbox", "/mail/outbox", ("admin",)),
     Page("mail.message", "/mail/outbox/{notification}", ("admin",), params=_notification),
+    Page("settings.settings", "/settings/", ("admin",)),
     # Anonymous visitors see the welcome page; vendor users go to their portal.
     Page("dashboard.home", "/", STAFF, anonymous=200, redirected=("vendor",)),
     Page("auth.account", "/auth/account", ROLES),

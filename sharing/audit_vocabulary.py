@@ -1,0 +1,200 @@
+"""What the audit trail shows for each object type: its label, its objects' names, its
+fields' labels (from the forms people fill in, where there is one) and its values' labels.
+
+Audit may import no domain package, so this module, which only create_app imports, hands
+it the domain's words (audit.reading.describe)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from wtforms.fields.core import UnboundField
+
+from sharing.audit.reading import describe, names_from
+from sharing.extensions import db
+
+# Fields that hold the id of another object, on whichever object they appear.
+REFERENCES = {
+    "organisation_id": "organisation",
+    "parent_id": "organisation",
+    "department_id": "department",
+    "flow_id": "flow",
+    "flow_ids": "flow",
+    "agreement_id": "agreement",
+    "renews_id": "agreement",
+    "successor_id": "agreement",
+    "request_id": "attestation_request",
+    "template_id": "agreement_template",
+    "policy_version_id": "policy_version",
+    "created_by_id": "user",
+    "submitted_by_id": "user",
+    "reviewed_by_id": "user",
+    "requested_by_id": "user",
+    "uploaded_by_id": "user",
+    "owner_id": "user",
+}
+
+
+def form_labels(*forms: type) -> dict[str, str]:
+    """{field name: label} from form classes, so the trail uses the words of the form; a
+    select of another object (department) also labels its id column (department_id)."""
+    labels: dict[str, str] = {}
+    for form in forms:
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            if not isinstance(unbound, UnboundField):
+                continue
+            label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else "")
+            if isinstance(label, str) and label:
+                labels.setdefault(name, label)
+                labels.setdefault(f"{name}_id", label)
+    return labels
+
+
+def _agreement_fields() -> Mapping[str, str]:
+    """The agreement's own form labels, plus every parameter's title, since setting the
+    parameters records each one by name."""
+    from sharing.agreements.forms import AgreementForm
+    from sharing.agreements.terms import FRAME_PARAMETERS
+    from sharing.obligations.models import Obligation
+
+    labels = {spec["name"]: spec["label"] for spec in FRAME_PARAMETERS}
+    for parameters in db.session.scalars(select(Obligation.parameters).distinct()):
+        for spec in parameters or []:
+            if spec.get("label"):
+                labels[spec["name"]] = spec["label"]
+    return form_labels(AgreementForm) | labels
+
+
+def register_audit_vocabulary(app: Flask) -> None:
+    from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
+    from sharing.agreements.template_forms import TemplateForm
+    from sharing.attestations.models import AttestationStatus, EvidenceFile
+    from sharing.auth.forms import DepartmentForm, InvitationForm, UserForm
+    from sharing.auth.models import Department, Invitation, User
+    from sharing.core.roles import Role
+    from sharing.disclosures.forms import StaffIncidentForm
+    from sharing.disclosures.log_forms import DisclosureForm
+    from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
+    from sharing.flows.forms import CategoryForm
+    from sharing.flows.models import (
+        DataCategory,
+        DataFlow,
+        Direction,
+        FlowStatus,
+        Frequency,
+        RiskTier,
+        Sensitivity,
+        TransferMethod,
+    )
+    from sharing.flows.rules import FIELD_LABELS
+    from sharing.obligations.forms import ObligationForm
+    from sharing.obligations.models import Obligation, PolicyVersion
+    from sharing.vendors.forms import ContactForm, OrganisationForm
+    from sharing.vendors.models import (
+        Contact,
+        ContactRole,
+        Organisation,
+        OrganisationKind,
+        OrganisationStatus,
+    )
+
+    def add(object_type: str, label: str, **kwargs: Any) -> None:
+        describe(app, object_type, label, references=REFERENCES, **kwargs)
+
+    users = names_from(User.id, func.coalesce(func.nullif(User.name, ""), User.email))
+    add("user", "User", names=users, fields=form_labels(UserForm), values={"role": Role})
+    add(
+        "organisation",
+        "Organization",
+        names=names_from(Organisation.id, Organisation.legal_name),
+        fields=form_labels(OrganisationForm),
+        values={"kind": OrganisationKind, "status": OrganisationStatus},
+    )
+    add(
+        "contact",
+        "Contact",
+        names=names_from(Contact.id, Contact.name),
+        fields=form_labels(ContactForm),
+        values={"role": ContactRole},
+    )
+    add(
+        "department",
+        "Department",
+        names=names_from(Department.id, Department.name),
+        fields=form_labels(DepartmentForm),
+    )
+    add(
+        "invitation",
+        "Invitation",
+        names=names_from(Invitation.id, Invitation.email),
+        fields=form_labels(InvitationForm),
+        values={"role": Role},
+    )
+    add(
+        "flow",
+        "Data flow",
+        names=names_from(DataFlow.id, DataFlow.system_name),
+        fields=FIELD_LABELS,
+        values={
+            "status": FlowStatus,
+            "direction": Direction,
+            "frequency": Frequency,
+            "transfer_method": TransferMethod,
+            "risk_tier": RiskTier,
+        },
+    )
+    add(
+        "data_category",
+        "Data category",
+        names=names_from(DataCategory.id, DataCategory.name),
+        fields=form_labels(CategoryForm),
+        values={"sensitivity": Sensitivity},
+    )
+    add(
+        "agreement",
+        "Agreement",
+        names=names_from(Agreement.id, Agreement.number),
+        fields=_agreement_fields,
+        values={"status": AgreementStatus},
+    )
+    add(
+        "agreement_template",
+        "Agreement template",
+        names=names_from(AgreementTemplate.id, AgreementTemplate.name),
+        fields=form_labels(TemplateForm),
+    )
+    add(
+        "policy_version",
+        "Policy version",
+        names=names_from(PolicyVersion.id, PolicyVersion.label),
+    )
+    add(
+        "obligation",
+        "Obligation",
+        names=names_from(Obligation.id, Obligation.title),
+        fields=form_labels(ObligationForm),
+    )
+    add("attestation_request", "Attestation request", values={"status": AttestationStatus})
+    add(
+        "evidence_file",
+        "Evidence file",
+        names=names_from(EvidenceFile.id, EvidenceFile.original_name),
+    )
+    add(
+        "incident",
+        "Incident",
+        names=names_from(Incident.id, Incident.reference),
+        fields=form_labels(StaffIncidentForm),
+        values={"status": IncidentStatus},
+    )
+    add(
+        "disclosure",
+        "Disclosure",
+        names=names_from(Disclosure.id, func.substr(Disclosure.purpose, 1, 80)),
+        fields=form_labels(DisclosureForm),
+    )
+    add("import", "Import")

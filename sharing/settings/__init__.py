@@ -1,0 +1,1 @@
+"""The administrators' settings page: how this installation is configured, read-only."""

@@ -80,7 +80,7 @@ def test_failed_save_puts_an_error_summary_at_the_top_linking_to_the_field(clien
 
     html = response.get_data(as_text=True)
     summary = re.search(r'<div[^>]*id="error-summary".*?</div>', html, flags=re.S).group(0)
-    assert "data-focus-on-load" in summary and 'tabindex="-1"' in summary
+    assert "data-error-summary" in summary and 'tabindex="-1"' in summary
     assert re.search(r'href="#breach_notice_hours"[^>]*>Hours to report an incident', summary)
     assert html.index('id="error-summary"') < html.index('id="parameters-contents"')
     assert re.search(r'id="breach_notice_hours-error"[^>]*>Must be between 24 and 168', html)

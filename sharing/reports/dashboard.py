@@ -16,10 +16,11 @@ from sharing.attestations.evidence import expiring_soon_clause
 from sharing.attestations.models import AttestationStatus, EvidenceFile
 from sharing.attestations.queries import overdue_clause
 from sharing.auth.models import Department
-from sharing.disclosures.models import Incident
+from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
+from sharing.flows.queries import mine_clause
 from sharing.renewals.dates import quarter, quarter_bounds
 from sharing.reports import tallies
 from sharing.reports.models import StatusTally
@@ -53,7 +54,9 @@ class PrivacyDashboard:
     past_cancel_by: int
     overdue_attestations: int
     returned_attestations: int
+    submitted_attestations: int
     expiring_evidence: int
+    new_incidents: int
     overdue_incidents: int
     charts: dict[str, Any] = field(default_factory=dict)
 
@@ -74,7 +77,9 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
             "overdue_attestations"
         ),
         tallies.total("attestation", t.status == S.RETURNED).label("returned_attestations"),
+        tallies.total("attestation", t.status == S.SUBMITTED).label("submitted_attestations"),
         _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
+        _count(Incident, Incident.status == IncidentStatus.REPORTED).label("new_incidents"),
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
     ]
     return dict(db.session.execute(select(*columns)).one()._mapping)
@@ -109,7 +114,9 @@ def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
         past_cancel_by=counts["past_cancel_by"],
         overdue_attestations=counts["overdue_attestations"],
         returned_attestations=counts["returned_attestations"],
+        submitted_attestations=counts["submitted_attestations"],
         expiring_evidence=counts["expiring_evidence"],
+        new_incidents=counts["new_incidents"],
         overdue_incidents=counts["overdue_incidents"],
         charts=chart_data(today=today),
     )
@@ -187,11 +194,14 @@ class ProcurementDashboard:
 
 
 def procurement_dashboard(user: Any) -> ProcurementDashboard:
-    """The user's department's flows by status, its agreements out for signature, and the
-    flows the privacy office returned to the department or to the user."""
+    """The user's department's flows by status and its agreements out for signature, and the
+    flows the privacy office returned to the department or to the user, whichever department
+    the user filed them for (the flow list's `mine` filter)."""
+    returned = (DataFlow.status == FlowStatus.CHANGES_REQUESTED, mine_clause(user))
+    returned_count, returned_list = found_count(DataFlow, returned), _returned(returned)
     department_id = user.department_id
     if department_id is None:
-        return ProcurementDashboard(None, [], 0, [], 0, [])
+        return ProcurementDashboard(None, [], 0, [], returned_count, returned_list)
     stmt = (
         select(DataFlow.status, func.count())
         .where(DataFlow.department_id == department_id, DataFlow.status != FlowStatus.SUPERSEDED)
@@ -203,17 +213,13 @@ def procurement_dashboard(user: Any) -> ProcurementDashboard:
         Agreement.department_id == department_id,
         Agreement.status == (AgreementStatus.SENT_FOR_SIGNATURE),
     )
-    returned = (
-        DataFlow.department_id == department_id,
-        DataFlow.status == (FlowStatus.CHANGES_REQUESTED),
-    )
     return ProcurementDashboard(
         department=user.department,
         flows_by_status=[(s, found.get(s, 0)) for s in shown],
         awaiting_signature=found_count(Agreement, awaiting),
         awaiting_signature_list=_awaiting_signature(awaiting),
-        returned=found.get(FlowStatus.CHANGES_REQUESTED, 0),
-        returned_list=_returned(returned),
+        returned=returned_count,
+        returned_list=returned_list,
     )
 
 

@@ -1,0 +1,116 @@
+"""The home pages' "waiting for you" and "waiting for others" lists: items from the lists'
+own queries, merged, sorted by due date then age, and capped, with the totals each list holds.
+
+A source is one list's query (flows returned, attestations submitted...): its first rows give
+items, and all the sources' totals come from one statement, so a home page sends the same
+number of statements however many rows wait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from sharing.core.clock import local
+from sharing.extensions import db
+
+LIMIT = 10  # items on a home page; each source's "see all" link leads to the rest
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing waiting: what it is, the object (with its link), when it arrived, when it is
+    due, and, for work handed on, who has it now."""
+
+    kind: str
+    what: str
+    title: str
+    url: str | None
+    arrived: date | None = None
+    due: date | None = None
+    detail: str = ""
+    holder: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, url): e.g. each returned question
+
+    def age_days(self, today: date) -> int | None:
+        return None if self.arrived is None else max(0, (today - self.arrived).days)
+
+    def overdue_days(self, today: date) -> int:
+        return 0 if self.due is None else max(0, (today - self.due).days)
+
+    def sort_key(self) -> tuple:
+        # Soonest due first (undated last), then the longest waiting.
+        return (self.due is None, self.due or date.max, self.arrived or date.max, self.title)
+
+
+def day_of(moment: datetime | date | None) -> date | None:
+    """The city's calendar day of an instant (dates pass through)."""
+    if moment is None or not isinstance(moment, datetime):
+        return moment
+    return local(moment).date()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One list: its query (sorted as the home page should pick its first rows), how a row
+    becomes an item, and the list page that shows all its rows."""
+
+    key: str
+    label: str  # plural, for "see all 12 returned flows"
+    stmt: Select
+    item: Callable[[Any], Item]
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    count: int
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    items: list[Item] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    @property
+    def more(self) -> list[Group]:
+        """The lists some of whose rows are not on the page."""
+        shown: dict[str, int] = {}
+        for item in self.items:
+            shown[item.kind] = shown.get(item.kind, 0) + 1
+        return [g for g in self.groups if g.count > shown.get(g.key, 0)]
+
+
+def gather(sources: Sequence[Source], *, limit: int = LIMIT) -> Waiting:
+    """Each source's first `limit` rows as items, merged and capped, with every total."""
+    if not sources:
+        return Waiting()
+    items: list[Item] = []
+    for source in sources:
+        rows = db.session.execute(source.stmt.limit(limit)).unique().all()
+        items.extend(source.item(row) for row in rows)
+    counts = _counts(sources)
+    items.sort(key=Item.sort_key)
+    groups = [Group(s.key, s.label, counts[s.key], s.url) for s in sources]
+    return Waiting(items[:limit], groups)
+
+
+def _counts(sources: Sequence[Source]) -> dict[str, int]:
+    columns = [
+        select(func.count())
+        .select_from(s.stmt.order_by(None).subquery())
+        .scalar_subquery()
+        .label(s.key)
+        for s in sources
+    ]
+    return dict(db.session.execute(select(*columns)).one()._mapping)

@@ -19,7 +19,6 @@ from flask import (
 from flask_login import current_user
 
 from sharing.agreements import files
-from sharing.attestations.queries import open_requests
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.downloads import attach
@@ -30,6 +29,7 @@ from sharing.disclosures import services as incidents
 from sharing.disclosures.forms import PortalIncidentForm
 from sharing.flows.rules import FIELD_LABELS
 from sharing.portal import queries
+from sharing.portal.waiting import vendor_waiting
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -58,22 +58,21 @@ def _org() -> int:
 @bp.get("/")
 @roles_required(Role.VENDOR)
 def home():
-    org = _org()
+    org, day = _org(), today()
     evidence_total, evidence = queries.latest_evidence(organisation_id=org)
+    for_you, for_others = vendor_waiting(current_user, today=day, now=now())
     return render_template(
         "portal/home.html",
         organisation=current_user.organisation,
-        requests=open_requests(organisation_id=org),
-        returned_questions=queries.returned_questions(organisation_id=org),
-        to_sign=queries.awaiting_signature(organisation_id=org),
-        expiring=queries.expiring_evidence(organisation_id=org, today=today()),
+        for_you=for_you,
+        for_others=for_others,
         agreements=queries.agreements(organisation_id=org),
         flows=queries.flows(organisation_id=org),
         flow_total=queries.count_flows(organisation_id=org),
         evidence=evidence,
         evidence_total=evidence_total,
         incidents=queries.incidents(organisation_id=org),
-        today=today(),
+        today=day,
     )
 
 

@@ -64,9 +64,7 @@ class RequestFilters:
 
     @property
     def active(self) -> bool:
-        return bool(
-            self.q or self.status or self.overdue or self.waiting or self.organisation_id
-        )
+        return bool(self.q or self.status or self.overdue or self.waiting or self.organisation_id)
 
 
 def scope(stmt: Select, actor: Any) -> Select:

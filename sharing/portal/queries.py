@@ -47,9 +47,8 @@ VISIBLE_FLOWS = (
     FlowStatus.RETIRED,
 )
 HOME_LIMIT = 10
-# Evidence becomes a task 30 days before it expires (when the reminder goes out), and stays
-# one for 60 days after, until a current copy replaces it.
-EVIDENCE_AHEAD_DAYS = 30
+# Evidence waits for the vendor from 30 days before it expires (when the reminder goes out,
+# attestations.evidence.SOON_DAYS) until 60 days after, unless a current copy replaces it.
 EVIDENCE_BEHIND_DAYS = 60
 # An open incident with no change for this long waits for the vendor's news.
 INCIDENT_QUIET_DAYS = 14
@@ -189,16 +188,21 @@ def awaiting_signature(*, organisation_id: int) -> Select:
     )
 
 
-def expiring_evidence(*, organisation_id: int, today: date) -> Select:
-    """The evidence list's query: files expiring within 30 days, or expired in the last 60,
-    soonest first."""
-    filters = EvidenceFilters(today=today, sort=parse_sort("valid_until", EVIDENCE_SORTS, ""))
-    return evidence_query(filters, organisation_id=organisation_id).where(
-        EvidenceFile.valid_until.between(
-            today - timedelta(days=EVIDENCE_BEHIND_DAYS),
-            today + timedelta(days=EVIDENCE_AHEAD_DAYS),
+def evidence(*, organisation_id: int, today: date, expired: bool) -> Select:
+    """The evidence list's query for the organisation: files valid today that expire within
+    30 days (its `?expiring=1`), soonest first; or, with `expired`, those that expired in the
+    last 60 days (its `?state=expired`, within that window), the latest first."""
+    if expired:
+        filters = EvidenceFilters(
+            today=today, state="expired", sort=parse_sort("-valid_until", EVIDENCE_SORTS, "")
         )
+        since = today - timedelta(days=EVIDENCE_BEHIND_DAYS)
+        stmt = evidence_query(filters, organisation_id=organisation_id)
+        return stmt.where(EvidenceFile.valid_until >= since)
+    filters = EvidenceFilters(
+        today=today, expiring_soon=True, sort=parse_sort("valid_until", EVIDENCE_SORTS, "")
     )
+    return evidence_query(filters, organisation_id=organisation_id)
 
 
 def awaiting_vendor_news(now: datetime) -> ColumnElement[bool]:

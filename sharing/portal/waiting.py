@@ -4,15 +4,14 @@ attestations, signatures, evidence and incidents, every query held to their orga
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask import url_for
 
 from sharing.attestations.models import AttestationStatus
 from sharing.portal import queries
-from sharing.reports.waiting import Item, Source, Waiting, day_of, gather
-
-OFFICE = "the privacy office"
+from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
 
 
 def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> Item:
@@ -62,12 +61,14 @@ def _evidence_item(today: date, row: Any) -> Item:
     e = row[0]
     expired = e.valid_until is not None and e.valid_until < today
     return Item(
-        "evidence",
-        "Evidence expired: upload a current copy" if expired else "Evidence expiring",
+        "expired" if expired else "evidence",
+        "Evidence expired" if expired else "Evidence expiring",
         e.original_name,
-        url_for("attestations.evidence", state="expired" if expired else "expiring"),
+        url_for("attestations.evidence", q=e.original_name),
         due=e.valid_until,
+        due_label="Valid until",
         detail=e.description or "",
+        links=(("Upload a current copy", url_for("attestations.upload_evidence")),),
     )
 
 
@@ -93,14 +94,20 @@ def vendor_waiting(user: Any, *, today: date, now: datetime) -> tuple[Waiting, W
     def requests(status: str):
         return queries.requests(organisation_id=org, actor=user, status=status, today=today)
 
-    home = url_for("portal.home")
+    def evidence(expired: bool):
+        return queries.evidence(organisation_id=org, today=today, expired=expired)
+
+    def incidents(for_vendor: bool):
+        return queries.incidents_waiting(organisation_id=org, now=now, for_vendor=for_vendor)
+
+    home, files = url_for("portal.home"), "attestations.evidence"
     for_you = [
         Source(
             "attestations",
             "attestations to answer",
             requests("open"),
-            lambda row: _request_item("attestations", codes, row),
-            url_for("attestations.requests", status="open"),
+            partial(_request_item, "attestations", codes),
+            list_url("attestations.requests", status="open"),
         ),
         Source(
             "to-sign",
@@ -111,16 +118,23 @@ def vendor_waiting(user: Any, *, today: date, now: datetime) -> tuple[Waiting, W
         ),
         Source(
             "evidence",
-            "evidence files expiring or expired",
-            queries.expiring_evidence(organisation_id=org, today=today),
-            lambda row: _evidence_item(today, row),
-            url_for("attestations.evidence", sort="valid_until"),
+            "evidence files expiring",
+            evidence(expired=False),
+            partial(_evidence_item, today),
+            list_url(files, expiring=1, sort="valid_until"),
+        ),
+        Source(
+            "expired",
+            "evidence files expired",
+            evidence(expired=True),
+            partial(_evidence_item, today),
+            list_url(files, state="expired", sort="-valid_until"),
         ),
         Source(
             "incident-news",
             "incidents waiting for your news",
-            queries.incidents_waiting(organisation_id=org, now=now, for_vendor=True),
-            lambda row: _incident_item("incident-news", row),
+            incidents(for_vendor=True),
+            partial(_incident_item, "incident-news"),
             f"{home}#incidents",
         ),
     ]
@@ -129,14 +143,14 @@ def vendor_waiting(user: Any, *, today: date, now: datetime) -> tuple[Waiting, W
             "submitted",
             "attestations submitted",
             requests(AttestationStatus.SUBMITTED.value),
-            lambda row: _request_item("submitted", codes, row),
-            url_for("attestations.requests", status="submitted"),
+            partial(_request_item, "submitted", codes),
+            list_url("attestations.requests", status="submitted"),
         ),
         Source(
             "incident-reported",
             "incidents reported",
-            queries.incidents_waiting(organisation_id=org, now=now, for_vendor=False),
-            lambda row: _incident_item("incident-reported", row),
+            incidents(for_vendor=False),
+            partial(_incident_item, "incident-reported"),
             f"{home}#incidents",
         ),
     ]

@@ -16,8 +16,8 @@ from sharing.reports.home import (
     charts,
     home_dashboard,
     privacy_tiles,
-    waiting_lists,
 )
+from sharing.reports.staff_waiting import waiting_lists
 
 bp = Blueprint("dashboard", __name__)
 

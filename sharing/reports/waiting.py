@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import Select, func, select
+from werkzeug.routing import BuildError
 
 from sharing.core.clock import local
 from sharing.extensions import db
 
 LIMIT = 10  # items on a home page; each source's "see all" link leads to the rest
+OFFICE = "the privacy office"  # who holds work handed to the office
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Item:
     url: str | None
     arrived: date | None = None
     due: date | None = None
+    due_label: str = "Due"  # what the date is: "Due", "Notice due", "Valid until"...
     detail: str = ""
     holder: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (label, url): e.g. each returned question
@@ -43,7 +47,15 @@ class Item:
 
     def sort_key(self) -> tuple:
         # Soonest due first (undated last), then the longest waiting.
-        return (self.due is None, self.due or date.max, self.arrived or date.max, self.title)
+        return (self.due is None, self.due or date.max, self.arrived or date.max)
+
+
+def list_url(endpoint: str, **values: Any) -> str | None:
+    """A list's URL, or None while the page that would show it is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 def day_of(moment: datetime | date | None) -> date | None:
@@ -95,14 +107,18 @@ def gather(sources: Sequence[Source], *, limit: int = LIMIT) -> Waiting:
     """Each source's first `limit` rows as items, merged and capped, with every total."""
     if not sources:
         return Waiting()
-    items: list[Item] = []
-    for source in sources:
+    ranked: list[tuple[tuple, Item]] = []
+    for rank, source in enumerate(sources):
         rows = db.session.execute(source.stmt.limit(limit)).unique().all()
-        items.extend(source.item(row) for row in rows)
+        # On a tie, the sources' order decides (returned work before drafts), then the
+        # list's own order.
+        for order, row in enumerate(rows):
+            item = source.item(row)
+            ranked.append(((*item.sort_key(), rank, order), item))
     counts = _counts(sources)
-    items.sort(key=Item.sort_key)
+    ranked.sort(key=lambda pair: pair[0])
     groups = [Group(s.key, s.label, counts[s.key], s.url) for s in sources]
-    return Waiting(items[:limit], groups)
+    return Waiting([item for _, item in ranked[:limit]], groups)
 
 
 def _counts(sources: Sequence[Source]) -> dict[str, int]:

@@ -135,7 +135,7 @@ def test_procurement_lists_its_drafts_and_imports_to_confirm(client, login_as):
     assert "Waiting since yesterday" in _text(_item(you, "Half done"))
     imported = _text(_item(you, "vendors.xlsx"))
     assert "Import ready to confirm" in imported
-    assert f"Due {(today() + timedelta(days=2)).isoformat()}" in imported
+    assert f"Preview expires {(today() + timedelta(days=2)).isoformat()}" in imported
     assert f'href="/reports/imports/{job.id}"' in you
     assert "theirs.xlsx" not in you
 
@@ -154,7 +154,7 @@ def test_procurement_sees_what_it_submitted_waiting_for_the_privacy_office(clien
     page = _home(client)
 
     item = _text(_item(_others(page), "Sent off"))
-    assert "With Privacy office for 4 days" in item
+    assert "With the privacy office for 4 days" in item
     assert "colleague" not in _others(page)
     assert "Sent off" not in _you(page)
 
@@ -424,3 +424,22 @@ def test_home_statement_counts_do_not_grow_with_waiting_items(client, login_as):
 
 def _sign_in(client, user) -> None:
     sign_in_by_session(client, user)
+
+
+def test_see_all_attestations_waiting_for_answers_lists_exactly_those(client, login_as):
+    """The office's "see all" link for attestations with vendors is the list's `status=open`
+    filter: pending, in progress and returned requests, and no others."""
+    org = make_organisation()
+    for status in (R.PENDING, R.IN_PROGRESS, R.RETURNED) * 4:
+        make_request(org.id, status)
+    accepted, submitted = make_request(org.id, R.ACCEPTED), make_request(org.id, R.SUBMITTED)
+    login_as("privacy")
+
+    others = _others(_home(client))
+
+    link = re.search(r'<a href="([^"]+)">12 attestations waiting for answers</a>', others)
+    assert link, others
+    listed = client.get(htmllib.unescape(link.group(1)) + "&per_page=100").get_data(as_text=True)
+    assert int(_TOTAL.search(listed).group(1)) == 12
+    assert accepted.agreement.number not in listed
+    assert submitted.agreement.number not in listed

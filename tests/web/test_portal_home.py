@@ -114,11 +114,12 @@ def test_expired_and_soon_expiring_evidence_are_tasks(client, login_as):
 
     tasks = _tasks(client.get("/portal/").get_data(as_text=True))
 
-    assert re.search(r"Evidence expired: upload a current copy:</span>\s*<a[^>]*>old.pdf<", tasks)
+    assert re.search(r"Evidence expired:</span>\s*<a[^>]*>old.pdf<", tasks)
     assert re.search(r"Evidence expiring:</span>\s*<a[^>]*>soon.pdf<", tasks)
     assert "later.pdf" not in tasks
     assert "fine.pdf" not in tasks
-    assert 'href="/attestations/evidence?state=expired"' in tasks
+    assert 'href="/attestations/evidence?q=old.pdf"' in tasks
+    assert 'href="/attestations/evidence/new"' in tasks
 
 
 def test_draft_and_generated_agreements_are_not_shown_to_vendors(client, login_as):

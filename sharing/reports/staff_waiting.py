@@ -131,7 +131,7 @@ def _request_source(user: Any, key: str, status: str, what: str, label: str, *, 
         arrived = r.submitted_at if not waiting else (r.reviewed_at if returned else r.created_at)
         return Item(
             key,
-            ("Returned to the organization" if returned else what) if waiting else what,
+            ("Returned for re-answer" if returned else what) if waiting else what,
             f"{r.agreement.number} {r.agreement.title}".strip(),
             url_for("attestations.request", request_id=r.id),
             arrived=day_of(arrived),

@@ -97,6 +97,9 @@ def test_procurement_sees_a_flow_it_submitted_for_another_department_returned(cl
     returned = page.split('id="returned-heading"')[1].split("</h2>")[0]
     assert ">1</span>" in returned
     assert "Pool bookings" in _section(page, "returned")
+    link = re.search(r'<a href="([^"]+)">See every returned flow</a>', page).group(1)
+    listed = client.get(htmllib.unescape(link)).get_data(as_text=True)
+    assert int(_TOTAL.search(listed).group(1)) == 1 and "Pool bookings" in listed
 
 
 def test_procurement_without_a_department_still_sees_its_returned_flow(client, login_as):

@@ -102,7 +102,15 @@ def agreements(*, organisation_id: int, limit: int | None = None) -> list[Agreem
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
+def _first_rows(stmt: Select) -> tuple[int, list[Any]]:
+    """How many rows the statement matches, and its first rows, in one statement (a window
+    count, taken before the LIMIT): the portal home reads several short lists."""
+    rows = db.session.execute(stmt.add_columns(func.count().over())).all()
+    return (rows[0][-1] if rows else 0), [row[0] for row in rows]
+
+
+def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> tuple[int, list[DataFlow]]:
+    """How many flows the organisation may see, and the first few by name."""
     stmt = (
         select(DataFlow)
         .where(DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS))
@@ -111,28 +119,18 @@ def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
         .order_by(DataFlow.system_name, DataFlow.revision.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
-
-
-def count_flows(*, organisation_id: int) -> int:
-    stmt = select(func.count(DataFlow.id)).where(
-        DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS)
-    )
-    return db.session.scalar(stmt) or 0
+    return _first_rows(stmt)
 
 
 def latest_evidence(*, organisation_id: int, limit: int = 5) -> tuple[int, list[EvidenceFile]]:
     """How many evidence files the organisation holds, and the newest few."""
-    total = db.session.scalar(
-        select(func.count(EvidenceFile.id)).where(EvidenceFile.organisation_id == organisation_id)
-    )
     stmt = (
         select(EvidenceFile)
         .where(EvidenceFile.organisation_id == organisation_id)
         .order_by(EvidenceFile.uploaded_at.desc(), EvidenceFile.id.desc())
         .limit(limit)
     )
-    return total or 0, list(db.session.scalars(stmt))
+    return _first_rows(stmt)
 
 
 def incidents(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Incident]:
@@ -174,18 +172,6 @@ def requests(*, organisation_id: int, actor: Any, status: str, today: date) -> S
     filters = RequestFilters(status="" if status == "open" else status, waiting=status == "open")
     stmt = requests_query(filters, actor=actor, today=today)
     return stmt.where(AttestationRequest.organisation_id == organisation_id)
-
-
-def awaiting_signature(*, organisation_id: int) -> Select:
-    """The organisation's agreements the city has sent to be signed, the longest waiting first."""
-    return (
-        select(Agreement)
-        .where(
-            Agreement.organisation_id == organisation_id,
-            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
-        )
-        .order_by(Agreement.sent_for_signature_at.asc(), Agreement.id.asc())
-    )
 
 
 def evidence(*, organisation_id: int, today: date, expired: bool) -> Select:

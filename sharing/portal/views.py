@@ -60,15 +60,17 @@ def _org() -> int:
 def home():
     org, day = _org(), today()
     evidence_total, evidence = queries.latest_evidence(organisation_id=org)
-    for_you, for_others = vendor_waiting(current_user, today=day, now=now())
+    flow_total, flows = queries.flows(organisation_id=org)
+    agreements = queries.agreements(organisation_id=org)
+    for_you, for_others = vendor_waiting(current_user, today=day, now=now(), agreements=agreements)
     return render_template(
         "portal/home.html",
         organisation=current_user.organisation,
         for_you=for_you,
         for_others=for_others,
-        agreements=queries.agreements(organisation_id=org),
-        flows=queries.flows(organisation_id=org),
-        flow_total=queries.count_flows(organisation_id=org),
+        agreements=agreements,
+        flows=flows,
+        flow_total=flow_total,
         evidence=evidence,
         evidence_total=evidence_total,
         incidents=queries.incidents(organisation_id=org),

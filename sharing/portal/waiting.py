@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import url_for
 
+from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.portal import queries
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
@@ -86,8 +87,12 @@ def _incident_item(key: str, row: Any) -> Item:
     )
 
 
-def vendor_waiting(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
-    """What waits for the vendor user's organisation, and what it handed to the office."""
+def vendor_waiting(
+    user: Any, *, today: date, now: datetime, agreements: list[Agreement]
+) -> tuple[Waiting, Waiting]:
+    """What waits for the vendor user's organisation, and what it handed to the office.
+    `agreements` are those the portal home lists (queries.agreements): the ones sent for
+    signature wait for the vendor."""
     org = user.organisation_id
     codes = queries.returned_questions(organisation_id=org)
 
@@ -112,9 +117,10 @@ def vendor_waiting(user: Any, *, today: date, now: datetime) -> tuple[Waiting, W
         Source(
             "to-sign",
             "agreements to sign",
-            queries.awaiting_signature(organisation_id=org),
+            None,
             _agreement_item,
             f"{home}#agreements",
+            rows=[a for a in agreements if a.status == AgreementStatus.SENT_FOR_SIGNATURE],
         ),
         Source(
             "evidence",

@@ -27,7 +27,6 @@ from sharing.reports.models import StatusTally
 from sharing.vendors.models import Organisation
 
 EXPIRY_WINDOWS = (30, 60, 90)
-OLDEST_LIMIT = 5
 LIST_LIMIT = 10
 QUARTERS = 4  # the current quarter and the three before it
 S = AttestationStatus
@@ -49,7 +48,6 @@ def _count(model: Any, *where: ColumnElement[bool]):
 @dataclass(frozen=True)
 class PrivacyDashboard:
     awaiting_review: int
-    oldest: list[Any]  # rows: id, system_name, submitted_at, organisation, department
     expiring: dict[int, int]  # days -> agreements
     past_cancel_by: int
     overdue_attestations: int
@@ -85,31 +83,10 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
     return dict(db.session.execute(select(*columns)).one()._mapping)
 
 
-def oldest_awaiting_review(limit: int = OLDEST_LIMIT) -> list[Any]:
-    """The flows submitted longest ago and not yet picked up, oldest first (as the list's
-    `?status=submitted&sort=submitted`)."""
-    stmt = (
-        select(
-            DataFlow.id,
-            DataFlow.system_name,
-            DataFlow.submitted_at,
-            Organisation.legal_name.label("organisation"),
-            Department.name.label("department"),
-        )
-        .join(Organisation, DataFlow.organisation_id == Organisation.id)
-        .join(Department, DataFlow.department_id == Department.id)
-        .where(DataFlow.status == FlowStatus.SUBMITTED)
-        .order_by(DataFlow.submitted_at.asc(), DataFlow.id.asc())
-        .limit(limit)
-    )
-    return list(db.session.execute(stmt))
-
-
 def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
     counts = privacy_counts(today=today, now=now)
     return PrivacyDashboard(
         awaiting_review=counts["awaiting_review"],
-        oldest=oldest_awaiting_review(),
         expiring={days: counts[f"expiring_{days}"] for days in EXPIRY_WINDOWS},
         past_cancel_by=counts["past_cancel_by"],
         overdue_attestations=counts["overdue_attestations"],

@@ -2,8 +2,8 @@
 own queries, merged, sorted by due date then age, and capped, with the totals each list holds.
 
 A source is one list's query (flows returned, attestations submitted...): its first rows give
-items, and all the sources' totals come from one statement, so a home page sends the same
-number of statements however many rows wait."""
+items and its total, in one statement, so a home page sends the same number of statements
+however many rows wait."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 from werkzeug.routing import BuildError
 
 from sharing.core.clock import local
@@ -72,9 +72,11 @@ class Source:
 
     key: str
     label: str  # plural, for "see all 12 returned flows"
-    stmt: Select
+    stmt: Select | None
     item: Callable[[Any], Item]
     url: str | None
+    # Rows a page has already read whole (the portal's agreements): no statement of their own.
+    rows: Sequence[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,29 +106,27 @@ class Waiting:
 
 
 def gather(sources: Sequence[Source], *, limit: int = LIMIT) -> Waiting:
-    """Each source's first `limit` rows as items, merged and capped, with every total."""
-    if not sources:
-        return Waiting()
+    """Each source's first `limit` rows as items, merged and capped, with every total: one
+    statement per source, whose rows carry the source's total (a window count, taken
+    before the LIMIT)."""
     ranked: list[tuple[tuple, Item]] = []
+    groups = []
     for rank, source in enumerate(sources):
-        rows = db.session.execute(source.stmt.limit(limit)).unique().all()
+        rows, total = _first_rows(source, limit)
+        groups.append(Group(source.key, source.label, total, source.url))
         # On a tie, the sources' order decides (returned work before drafts), then the
         # list's own order.
         for order, row in enumerate(rows):
             item = source.item(row)
             ranked.append(((*item.sort_key(), rank, order), item))
-    counts = _counts(sources)
     ranked.sort(key=lambda pair: pair[0])
-    groups = [Group(s.key, s.label, counts[s.key], s.url) for s in sources]
     return Waiting([item for _, item in ranked[:limit]], groups)
 
 
-def _counts(sources: Sequence[Source]) -> dict[str, int]:
-    columns = [
-        select(func.count())
-        .select_from(s.stmt.order_by(None).subquery())
-        .scalar_subquery()
-        .label(s.key)
-        for s in sources
-    ]
-    return dict(db.session.execute(select(*columns)).one()._mapping)
+def _first_rows(source: Source, limit: int) -> tuple[list[tuple], int]:
+    """The source's first rows (without the count) and how many it holds in all."""
+    if source.rows is not None:
+        return [(row,) for row in source.rows[:limit]], len(source.rows)
+    stmt = source.stmt.add_columns(func.count().over().label("waiting_total"))
+    rows = db.session.execute(stmt.limit(limit)).unique().all()
+    return [tuple(row)[:-1] for row in rows], (rows[0][-1] if rows else 0)

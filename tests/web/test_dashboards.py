@@ -175,7 +175,7 @@ def test_flows_awaiting_review_are_listed_oldest_first(client, login_as):
         )
     login_as("privacy")
     page = client.get("/").get_data(as_text=True)
-    section = page.split('id="awaiting-review"')[1]
+    section = page.split('id="waiting-for-you"')[1]
     positions = [section.index(f"{n} in the queue") for n in ("First", "Second", "Third")]
     assert positions == sorted(positions)
 

@@ -201,7 +201,8 @@ def test_items_are_sorted_by_due_date_then_age(client, login_as):
 
 
 def test_privacy_sees_each_kind_of_work_waiting_with_age_and_due_date(client, login_as):
-    """Flows to review, attestations to review, new incidents and signed agreements."""
+    """Flows to review or in review, attestations to review, new incidents and signed
+    agreements."""
     org = make_organisation(legal_name="Waiting Data Co")
     make_flow(
         org,
@@ -209,6 +210,8 @@ def test_privacy_sees_each_kind_of_work_waiting_with_age_and_due_date(client, lo
         submitted_at=now() - timedelta(days=2),
         system_name="Bus passes",
     )
+    picked_up = make_flow(org, status=FlowStatus.IN_REVIEW, system_name="Library cards")
+    _changed(picked_up, days_ago=4)
     attestation = make_request(org.id, R.SUBMITTED)
     incident = make_incident(
         org.id, title="Lost laptop", notice_deadline=now() - timedelta(days=1, hours=2)
@@ -224,6 +227,8 @@ def test_privacy_sees_each_kind_of_work_waiting_with_age_and_due_date(client, lo
 
     assert "Flow to review: Bus passes" in _text(_item(you, "Bus passes"))
     assert "Waiting for 2 days" in _text(_item(you, "Bus passes"))
+    assert "Flow in review: Library cards" in _text(_item(you, "Library cards"))
+    assert "Waiting for 4 days" in _text(_item(you, "Library cards"))
     review = _text(_item(you, attestation.agreement.number))
     assert "Attestation to review" in review and "Waiting since today" in review
     lost = _text(_item(you, "Lost laptop"))

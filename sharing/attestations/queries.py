@@ -43,6 +43,7 @@ class RequestFilters:
     q: str = ""
     status: str = ""
     overdue: bool = False
+    waiting: bool = False  # open for the organisation's answers, whatever the status
     organisation_id: int | None = None
     sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
 
@@ -55,13 +56,15 @@ class RequestFilters:
             q=(args.get("q") or "").strip()[:200],
             status=status if status in {s.value for s in S} else "",
             overdue=overdue,
+            # `?status=open` (the home page's link) is every status waiting for answers.
+            waiting=status == "open",
             organisation_id=positive_int(args.get("organisation")),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.status or self.overdue or self.organisation_id)
+        return bool(self.q or self.status or self.overdue or self.waiting or self.organisation_id)
 
 
 def scope(stmt: Select, actor: Any) -> Select:
@@ -99,6 +102,8 @@ def requests_query(filters: RequestFilters, *, actor: Any, today: date) -> Selec
         )
     if filters.status:
         stmt = stmt.where(AttestationRequest.status == S(filters.status))
+    if filters.waiting:
+        stmt = stmt.where(AttestationRequest.status.in_(OPEN_FOR_ANSWERS))
     if filters.overdue:
         stmt = stmt.where(overdue_clause(today))
     if filters.organisation_id:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from sharing.audit.models import AuditEvent
@@ -63,6 +63,7 @@ class FlowFilters:
     risk_tier: str = ""
     category_id: int | None = None
     history: bool = False  # include superseded revisions
+    mine: bool = False  # the signed-in user's: see mine_clause
     sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
 
     @classmethod
@@ -75,6 +76,7 @@ class FlowFilters:
             risk_tier=_choice(args.get("risk"), RiskTier),
             category_id=positive_int(args.get("category")),
             history=(args.get("history") or "") in ("1", "on", "yes", "true"),
+            mine=(args.get("mine") or "") in ("1", "on", "yes", "true"),
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 
@@ -88,6 +90,7 @@ class FlowFilters:
             "risk": self.risk_tier,
             "category": str(self.category_id or ""),
             "history": "1" if self.history else "",
+            "mine": "1" if self.mine else "",
             "sort": self.sort.param if self.sort.param != DEFAULT_SORT else "",
         }
         return {k: v for k, v in values.items() if v}
@@ -123,6 +126,8 @@ def flows_query(filters: FlowFilters, *, actor: Any = None) -> Select:
         stmt = stmt.where(DataFlow.organisation_id == filters.organisation_id)
     if filters.department_id:
         stmt = stmt.where(DataFlow.department_id == filters.department_id)
+    if filters.mine and actor is not None:
+        stmt = stmt.where(mine_clause(actor))
     if filters.risk_tier:
         stmt = stmt.where(DataFlow.risk_tier == RiskTier(filters.risk_tier))
     if filters.category_id:
@@ -133,6 +138,15 @@ def flows_query(filters: FlowFilters, *, actor: Any = None) -> Select:
             )
         )
     return apply_sort(stmt, filters.sort, SORTS, DataFlow.id)
+
+
+def mine_clause(user: Any) -> ColumnElement[bool]:
+    """Flows the user answers for: those they created or submitted, whatever the department,
+    and those their department owns."""
+    clauses = [DataFlow.created_by_id == user.id, DataFlow.submitted_by_id == user.id]
+    if getattr(user, "department_id", None):
+        clauses.append(DataFlow.department_id == user.department_id)
+    return or_(*clauses)
 
 
 def scope(stmt: Select, actor: Any) -> Select:

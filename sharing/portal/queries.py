@@ -3,12 +3,15 @@ it, so that a forgotten check in a view still cannot show another organisation's
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.evidence import SORTS as EVIDENCE_SORTS
+from sharing.attestations.evidence import EvidenceFilters, evidence_query
 from sharing.attestations.models import (
     AnswerReview,
     AttestationAnswer,
@@ -16,7 +19,9 @@ from sharing.attestations.models import (
     AttestationStatus,
     EvidenceFile,
 )
-from sharing.disclosures.models import Incident
+from sharing.attestations.queries import RequestFilters, requests_query
+from sharing.core.pagination import parse_sort
+from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 
@@ -42,10 +47,11 @@ VISIBLE_FLOWS = (
     FlowStatus.RETIRED,
 )
 HOME_LIMIT = 10
-# Evidence becomes a task 30 days before it expires (when the reminder goes out), and stays
-# one for 60 days after, until a current copy replaces it.
-EVIDENCE_AHEAD_DAYS = 30
+# Evidence waits for the vendor from 30 days before it expires (when the reminder goes out,
+# attestations.evidence.SOON_DAYS) until 60 days after, unless a current copy replaces it.
 EVIDENCE_BEHIND_DAYS = 60
+# An open incident with no change for this long waits for the vendor's news.
+INCIDENT_QUIET_DAYS = 14
 
 
 # One object, or None --------------------------------------------------------------------
@@ -96,7 +102,15 @@ def agreements(*, organisation_id: int, limit: int | None = None) -> list[Agreem
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
+def _first_rows(stmt: Select) -> tuple[int, list[Any]]:
+    """How many rows the statement matches, and its first rows, in one statement (a window
+    count, taken before the LIMIT): the portal home reads several short lists."""
+    rows = db.session.execute(stmt.add_columns(func.count().over())).all()
+    return (rows[0][-1] if rows else 0), [row[0] for row in rows]
+
+
+def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> tuple[int, list[DataFlow]]:
+    """How many flows the organisation may see, and the first few by name."""
     stmt = (
         select(DataFlow)
         .where(DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS))
@@ -105,28 +119,18 @@ def flows(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[DataFlow]:
         .order_by(DataFlow.system_name, DataFlow.revision.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
-
-
-def count_flows(*, organisation_id: int) -> int:
-    stmt = select(func.count(DataFlow.id)).where(
-        DataFlow.organisation_id == organisation_id, DataFlow.status.in_(VISIBLE_FLOWS)
-    )
-    return db.session.scalar(stmt) or 0
+    return _first_rows(stmt)
 
 
 def latest_evidence(*, organisation_id: int, limit: int = 5) -> tuple[int, list[EvidenceFile]]:
     """How many evidence files the organisation holds, and the newest few."""
-    total = db.session.scalar(
-        select(func.count(EvidenceFile.id)).where(EvidenceFile.organisation_id == organisation_id)
-    )
     stmt = (
         select(EvidenceFile)
         .where(EvidenceFile.organisation_id == organisation_id)
         .order_by(EvidenceFile.uploaded_at.desc(), EvidenceFile.id.desc())
         .limit(limit)
     )
-    return total or 0, list(db.session.scalars(stmt))
+    return _first_rows(stmt)
 
 
 def incidents(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Incident]:
@@ -139,14 +143,14 @@ def incidents(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Incident
     return list(db.session.scalars(stmt))
 
 
-# Tasks ----------------------------------------------------------------------------------------
+# Waiting for the vendor, and for the privacy office -------------------------------------------
 
 
-def returned_questions(*, organisation_id: int) -> dict[int, int]:
-    """For each of the organisation's returned requests, how many questions the privacy office
-    sent back in its last review (one GROUP BY, however many requests)."""
+def returned_questions(*, organisation_id: int) -> dict[int, list[str]]:
+    """For each of the organisation's returned requests, the codes of the questions the privacy
+    office sent back in its last review (one statement, however many requests)."""
     stmt = (
-        select(AttestationAnswer.request_id, func.count())
+        select(AttestationAnswer.request_id, AttestationAnswer.obligation_code)
         .join(AttestationRequest, AttestationAnswer.request_id == AttestationRequest.id)
         .where(
             AttestationRequest.organisation_id == organisation_id,
@@ -154,37 +158,53 @@ def returned_questions(*, organisation_id: int) -> dict[int, int]:
             AttestationAnswer.round == AttestationRequest.round - 1,
             AttestationAnswer.review == AnswerReview.RETURNED,
         )
-        .group_by(AttestationAnswer.request_id)
+        .order_by(AttestationAnswer.request_id, AttestationAnswer.id)
     )
-    return dict(db.session.execute(stmt).all())
+    found: dict[int, list[str]] = {}
+    for request_id, code in db.session.execute(stmt):
+        found.setdefault(request_id, []).append(code)
+    return found
 
 
-def awaiting_signature(*, organisation_id: int, limit: int = HOME_LIMIT) -> list[Agreement]:
-    """The organisation's agreements the city has sent to be signed, the longest waiting first."""
-    stmt = (
-        select(Agreement)
-        .where(
-            Agreement.organisation_id == organisation_id,
-            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
+def requests(*, organisation_id: int, actor: Any, status: str, today: date) -> Select:
+    """The attestation list's own query for the vendor (`status` "open": every status waiting
+    for answers), held to the organisation twice over."""
+    filters = RequestFilters(status="" if status == "open" else status, waiting=status == "open")
+    stmt = requests_query(filters, actor=actor, today=today)
+    return stmt.where(AttestationRequest.organisation_id == organisation_id)
+
+
+def evidence(*, organisation_id: int, today: date, expired: bool) -> Select:
+    """The evidence list's query for the organisation: files valid today that expire within
+    30 days (its `?expiring=1`), soonest first; or, with `expired`, those that expired in the
+    last 60 days (its `?state=expired`, within that window), the latest first."""
+    if expired:
+        filters = EvidenceFilters(
+            today=today, state="expired", sort=parse_sort("-valid_until", EVIDENCE_SORTS, "")
         )
-        .order_by(Agreement.sent_for_signature_at.asc(), Agreement.id.asc())
-        .limit(limit)
+        since = today - timedelta(days=EVIDENCE_BEHIND_DAYS)
+        stmt = evidence_query(filters, organisation_id=organisation_id)
+        return stmt.where(EvidenceFile.valid_until >= since)
+    filters = EvidenceFilters(
+        today=today, expiring_soon=True, sort=parse_sort("valid_until", EVIDENCE_SORTS, "")
     )
-    return list(db.session.scalars(stmt))
+    return evidence_query(filters, organisation_id=organisation_id)
 
 
-def expiring_evidence(*, organisation_id: int, today: date) -> list[EvidenceFile]:
-    """Evidence expiring within 30 days, or expired in the last 60, soonest first."""
-    stmt = (
-        select(EvidenceFile)
-        .where(
-            EvidenceFile.organisation_id == organisation_id,
-            EvidenceFile.valid_until.between(
-                today - timedelta(days=EVIDENCE_BEHIND_DAYS),
-                today + timedelta(days=EVIDENCE_AHEAD_DAYS),
-            ),
-        )
-        .order_by(EvidenceFile.valid_until, EvidenceFile.id)
-        .limit(HOME_LIMIT)
-    )
-    return list(db.session.scalars(stmt))
+def awaiting_vendor_news(now: datetime) -> ColumnElement[bool]:
+    """An open incident nobody has changed for 14 days: the office waits for the vendor's
+    news. It reads the incident's own last change; the one place to refine once vendor
+    updates are kept as rows of their own."""
+    cutoff = now - timedelta(days=INCIDENT_QUIET_DAYS)
+    return (Incident.status != IncidentStatus.CLOSED) & (Incident.updated_at < cutoff)
+
+
+def incidents_waiting(*, organisation_id: int, now: datetime, for_vendor: bool) -> Select:
+    """The organisation's incidents waiting for its news (`for_vendor`), or reported and
+    not yet picked up by the privacy office, the oldest first."""
+    stmt = select(Incident).where(Incident.organisation_id == organisation_id)
+    if for_vendor:
+        stmt = stmt.where(awaiting_vendor_news(now))
+    else:
+        stmt = stmt.where(Incident.status == IncidentStatus.REPORTED, ~awaiting_vendor_news(now))
+    return stmt.order_by(Incident.updated_at.asc(), Incident.id.asc())

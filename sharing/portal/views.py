@@ -22,7 +22,6 @@ from flask_login import current_user
 
 from sharing.agreements import files
 from sharing.agreements.terms import parameter_labels
-from sharing.attestations.queries import open_requests
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.downloads import attach
@@ -34,6 +33,7 @@ from sharing.disclosures.forms import IncidentUpdateForm, PortalIncidentForm
 from sharing.errors import DomainError, ValidationFailed
 from sharing.flows.rules import FIELD_LABELS
 from sharing.portal import queries
+from sharing.portal.waiting import vendor_waiting
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -62,22 +62,23 @@ def _org() -> int:
 @bp.get("/")
 @roles_required(Role.VENDOR)
 def home():
-    org = _org()
+    org, day = _org(), today()
     evidence_total, evidence = queries.latest_evidence(organisation_id=org)
+    flow_total, flows = queries.flows(organisation_id=org)
+    agreements = queries.agreements(organisation_id=org)
+    for_you, for_others = vendor_waiting(current_user, today=day, now=now(), agreements=agreements)
     return render_template(
         "portal/home.html",
         organisation=current_user.organisation,
-        requests=open_requests(organisation_id=org),
-        returned_questions=queries.returned_questions(organisation_id=org),
-        to_sign=queries.awaiting_signature(organisation_id=org),
-        expiring=queries.expiring_evidence(organisation_id=org, today=today()),
-        agreements=queries.agreements(organisation_id=org),
-        flows=queries.flows(organisation_id=org),
-        flow_total=queries.count_flows(organisation_id=org),
+        for_you=for_you,
+        for_others=for_others,
+        agreements=agreements,
+        flows=flows,
+        flow_total=flow_total,
         evidence=evidence,
         evidence_total=evidence_total,
         incidents=queries.incidents(organisation_id=org),
-        today=today(),
+        today=day,
     )
 
 

@@ -16,17 +16,17 @@ from sharing.attestations.evidence import expiring_soon_clause
 from sharing.attestations.models import AttestationStatus, EvidenceFile
 from sharing.attestations.queries import overdue_clause
 from sharing.auth.models import Department
-from sharing.disclosures.models import Incident
+from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
+from sharing.flows.queries import mine_clause
 from sharing.renewals.dates import quarter, quarter_bounds
 from sharing.reports import tallies
 from sharing.reports.models import StatusTally
 from sharing.vendors.models import Organisation
 
 EXPIRY_WINDOWS = (30, 60, 90)
-OLDEST_LIMIT = 5
 LIST_LIMIT = 10
 QUARTERS = 4  # the current quarter and the three before it
 S = AttestationStatus
@@ -48,12 +48,13 @@ def _count(model: Any, *where: ColumnElement[bool]):
 @dataclass(frozen=True)
 class PrivacyDashboard:
     awaiting_review: int
-    oldest: list[Any]  # rows: id, system_name, submitted_at, organisation, department
     expiring: dict[int, int]  # days -> agreements
     past_cancel_by: int
     overdue_attestations: int
     returned_attestations: int
+    submitted_attestations: int
     expiring_evidence: int
+    new_incidents: int
     overdue_incidents: int
     charts: dict[str, Any] = field(default_factory=dict)
 
@@ -74,42 +75,25 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
             "overdue_attestations"
         ),
         tallies.total("attestation", t.status == S.RETURNED).label("returned_attestations"),
+        tallies.total("attestation", t.status == S.SUBMITTED).label("submitted_attestations"),
         _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
+        _count(Incident, Incident.status == IncidentStatus.REPORTED).label("new_incidents"),
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
     ]
     return dict(db.session.execute(select(*columns)).one()._mapping)
-
-
-def oldest_awaiting_review(limit: int = OLDEST_LIMIT) -> list[Any]:
-    """The flows submitted longest ago and not yet picked up, oldest first (as the list's
-    `?status=submitted&sort=submitted`)."""
-    stmt = (
-        select(
-            DataFlow.id,
-            DataFlow.system_name,
-            DataFlow.submitted_at,
-            Organisation.legal_name.label("organisation"),
-            Department.name.label("department"),
-        )
-        .join(Organisation, DataFlow.organisation_id == Organisation.id)
-        .join(Department, DataFlow.department_id == Department.id)
-        .where(DataFlow.status == FlowStatus.SUBMITTED)
-        .order_by(DataFlow.submitted_at.asc(), DataFlow.id.asc())
-        .limit(limit)
-    )
-    return list(db.session.execute(stmt))
 
 
 def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
     counts = privacy_counts(today=today, now=now)
     return PrivacyDashboard(
         awaiting_review=counts["awaiting_review"],
-        oldest=oldest_awaiting_review(),
         expiring={days: counts[f"expiring_{days}"] for days in EXPIRY_WINDOWS},
         past_cancel_by=counts["past_cancel_by"],
         overdue_attestations=counts["overdue_attestations"],
         returned_attestations=counts["returned_attestations"],
+        submitted_attestations=counts["submitted_attestations"],
         expiring_evidence=counts["expiring_evidence"],
+        new_incidents=counts["new_incidents"],
         overdue_incidents=counts["overdue_incidents"],
         charts=chart_data(today=today),
     )
@@ -187,11 +171,14 @@ class ProcurementDashboard:
 
 
 def procurement_dashboard(user: Any) -> ProcurementDashboard:
-    """The user's department's flows by status, its agreements out for signature, and the
-    flows the privacy office returned to the department or to the user."""
+    """The user's department's flows by status and its agreements out for signature, and the
+    flows the privacy office returned to the department or to the user, whichever department
+    the user filed them for (the flow list's `mine` filter)."""
+    returned = (DataFlow.status == FlowStatus.CHANGES_REQUESTED, mine_clause(user))
+    returned_count, returned_list = found_count(DataFlow, returned), _returned(returned)
     department_id = user.department_id
     if department_id is None:
-        return ProcurementDashboard(None, [], 0, [], 0, [])
+        return ProcurementDashboard(None, [], 0, [], returned_count, returned_list)
     stmt = (
         select(DataFlow.status, func.count())
         .where(DataFlow.department_id == department_id, DataFlow.status != FlowStatus.SUPERSEDED)
@@ -203,17 +190,13 @@ def procurement_dashboard(user: Any) -> ProcurementDashboard:
         Agreement.department_id == department_id,
         Agreement.status == (AgreementStatus.SENT_FOR_SIGNATURE),
     )
-    returned = (
-        DataFlow.department_id == department_id,
-        DataFlow.status == (FlowStatus.CHANGES_REQUESTED),
-    )
     return ProcurementDashboard(
         department=user.department,
         flows_by_status=[(s, found.get(s, 0)) for s in shown],
         awaiting_signature=found_count(Agreement, awaiting),
         awaiting_signature_list=_awaiting_signature(awaiting),
-        returned=found.get(FlowStatus.CHANGES_REQUESTED, 0),
-        returned_list=_returned(returned),
+        returned=returned_count,
+        returned_list=returned_list,
     )
 
 

@@ -17,6 +17,7 @@ from sharing.reports.home import (
     home_dashboard,
     privacy_tiles,
 )
+from sharing.reports.staff_waiting import waiting_lists
 
 bp = Blueprint("dashboard", __name__)
 
@@ -28,15 +29,18 @@ def home():
     if current_user.role == Role.VENDOR:
         # Vendors have their own home: the portal, scoped to their organisation.
         return redirect(url_for("portal.home"))
-    partial, board = home_dashboard(current_user, today=today(), now=now())
+    day, moment = today(), now()
+    partial, board = home_dashboard(current_user, today=day, now=moment)
+    for_you, for_others = waiting_lists(current_user, today=day, now=moment)
+    page = {"partial": partial, "board": board, "for_you": for_you, "for_others": for_others}
     if partial == PROCUREMENT_PARTIAL:
-        return render_template("dashboard/home.html", partial=partial, board=board)
+        return render_template("dashboard/home.html", today=day, **page)
     return render_template(
         "dashboard/home.html",
-        partial=partial,
-        board=board,
+        today=day,
         tiles=privacy_tiles(board),
         charts=charts(board.charts),
+        **page,
     )
 
 

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
-from werkzeug.routing import BuildError
-
 from sharing.core.roles import Role
 from sharing.reports import dashboard
+from sharing.reports.waiting import list_url
 
 # charts.py is imported where a chart is drawn: it loads matplotlib (half a second), which the
 # app, its commands and every page but the dashboard do without.
@@ -64,14 +62,6 @@ class Tile:
     urgent: bool = False
 
 
-def _url(endpoint: str, **values: Any) -> str | None:
-    """The list's URL, or None while the page that would show it is not installed."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def privacy_tiles(board: Any) -> list[Tile]:
     """The privacy office's counts, each linking to its filtered list."""
     tiles = [
@@ -79,14 +69,14 @@ def privacy_tiles(board: Any) -> list[Tile]:
             "awaiting-review",
             "Flows awaiting review",
             board.awaiting_review,
-            _url("flows.flows", status="submitted", sort="submitted"),
+            list_url("flows.flows", status="submitted", sort="submitted"),
         ),
         *(
             Tile(
                 f"expiring-{days}",
                 f"Agreements expiring within {days} days",
                 count,
-                _url("agreements.agreements", expiring=days),
+                list_url("agreements.agreements", expiring=days),
             )
             for days, count in board.expiring.items()
         ),
@@ -94,33 +84,46 @@ def privacy_tiles(board: Any) -> list[Tile]:
             "past-cancel-by",
             "Agreements past their cancel-by date",
             board.past_cancel_by,
-            _url("agreements.agreements", past_cancel_by=1),
+            list_url("agreements.agreements", past_cancel_by=1),
             urgent=True,
         ),
         Tile(
             "overdue-attestations",
             "Overdue attestations",
             board.overdue_attestations,
-            _url("attestations.requests", status="overdue"),
+            list_url("attestations.requests", status="overdue"),
             urgent=True,
         ),
         Tile(
             "returned-attestations",
             "Attestations returned for re-answer",
             board.returned_attestations,
-            _url("attestations.requests", status="returned"),
+            list_url("attestations.requests", status="returned"),
+        ),
+        Tile(
+            "submitted-attestations",
+            "Attestations awaiting review",
+            board.submitted_attestations,
+            list_url("attestations.requests", status="submitted"),
         ),
         Tile(
             "expiring-evidence",
             "Evidence expiring within 30 days",
             board.expiring_evidence,
-            _url("attestations.evidence", expiring=1),
+            list_url("attestations.evidence", expiring=1),
+        ),
+        Tile(
+            "new-incidents",
+            "New incidents, not yet picked up",
+            board.new_incidents,
+            list_url("disclosures.incidents", status="reported"),
+            urgent=True,
         ),
         Tile(
             "overdue-incidents",
             "Open incidents past their notice deadline",
             board.overdue_incidents,
-            _url("disclosures.incidents", overdue=1),
+            list_url("disclosures.incidents", overdue=1),
             urgent=True,
         ),
     ]

@@ -97,6 +97,10 @@ def _privacy_rows() -> dict[str, dict[str, list[str]]]:
         "out": [returned, accepted, submitted, upcoming],
     }
     rows["returned-attestations"] = {"in": [late_returned, returned], "out": [late, accepted]}
+    rows["submitted-attestations"] = {
+        "in": [submitted],
+        "out": [late, returned, accepted, upcoming],
+    }
 
     def evidence(name, valid_in):
         until = None if valid_in is None else day + timedelta(days=valid_in)
@@ -116,14 +120,14 @@ def _privacy_rows() -> dict[str, dict[str, list[str]]]:
         deadline = moment + timedelta(hours=hours)
         return make_incident(org.id, status=status, notice_deadline=deadline).reference
 
-    rows["overdue-incidents"] = {
-        "in": [incident(IncidentStatus.REPORTED, -1), incident(IncidentStatus.INVESTIGATING, -2)],
-        "out": [
-            incident(IncidentStatus.NOTIFIED, -3),
-            incident(IncidentStatus.CLOSED, -4),
-            incident(IncidentStatus.REPORTED, 5),
-        ],
-    }
+    late_new, late_open = (
+        incident(IncidentStatus.REPORTED, -1),
+        incident(IncidentStatus.INVESTIGATING, -2),
+    )
+    notified, closed = incident(IncidentStatus.NOTIFIED, -3), incident(IncidentStatus.CLOSED, -4)
+    new = incident(IncidentStatus.REPORTED, 5)
+    rows["overdue-incidents"] = {"in": [late_new, late_open], "out": [notified, closed, new]}
+    rows["new-incidents"] = {"in": [late_new, new], "out": [late_open, notified, closed]}
     return rows
 
 
@@ -171,7 +175,7 @@ def test_flows_awaiting_review_are_listed_oldest_first(client, login_as):
         )
     login_as("privacy")
     page = client.get("/").get_data(as_text=True)
-    section = page.split('id="awaiting-review"')[1]
+    section = page.split('id="waiting-for-you"')[1]
     positions = [section.index(f"{n} in the queue") for n in ("First", "Second", "Third")]
     assert positions == sorted(positions)
 
@@ -312,7 +316,7 @@ def test_an_unknown_chart_is_not_found(client, login_as):
 
 
 def _tasks(page: str) -> str:
-    return page.split('id="tasks"')[1].split('id="agreements"')[0]
+    return page.split('id="waiting-for-you"')[1].split("</section>")[0]
 
 
 def test_portal_tasks_list_agreements_awaiting_the_vendors_signature(client, login_as):
@@ -329,8 +333,9 @@ def test_portal_tasks_list_agreements_awaiting_the_vendors_signature(client, log
     assert signed.number not in tasks and elsewhere.number not in tasks
 
 
-def test_portal_tasks_count_the_questions_returned_and_put_overdue_first(client, login_as):
-    """A returned request says how many questions came back; the overdue one leads."""
+def test_portal_tasks_link_each_returned_question_and_put_overdue_first(client, login_as):
+    """A returned request links straight to each question that came back; the overdue one
+    leads."""
     user = login_as("vendor")
     org = user.organisation_id
     later = make_request(org, due_date=today() + timedelta(days=40))
@@ -349,6 +354,9 @@ def test_portal_tasks_count_the_questions_returned_and_put_overdue_first(client,
 
     tasks = _tasks(client.get("/portal/").get_data(as_text=True))
 
-    assert "2 questions returned" in tasks
+    answer = f"/attestations/{returned.id}/answer"
+    assert f'href="{answer}#question-PUR-1"' in tasks
+    assert f'href="{answer}#question-SEC-1"' in tasks
+    assert "#question-BRN-1" not in tasks
     order = [tasks.index(r.agreement.number) for r in (overdue, returned, later)]
     assert order == sorted(order)

@@ -3,6 +3,7 @@ lists without N+1, and the redirect from /."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,7 +66,8 @@ def test_portal_home_shows_empty_states_that_say_what_happens_next(client, login
     """A new vendor sees each section's empty state and the incident button."""
     login_as("vendor")
     html = client.get("/portal/").get_data(as_text=True)
-    assert "Nothing to do right now" in html
+    assert "Nothing is waiting for you" in html
+    assert "Nothing you sent is waiting" in html
     assert "No agreements yet" in html
     assert "No data flows are registered" in html
     assert "No evidence uploaded yet" in html
@@ -75,11 +77,11 @@ def test_portal_home_shows_empty_states_that_say_what_happens_next(client, login
 
 def _tasks(html: str) -> str:
     """The open-tasks section of the home page."""
-    return html.split('id="tasks"')[1].split('id="agreements"')[0]
+    return html.split('id="waiting-for-you"')[1].split("</section>")[0]
 
 
 def test_overdue_and_returned_attestations_are_open_tasks(client, login_as):
-    """Past-due requests get an Overdue badge; returned ones ask for a re-answer."""
+    """Past-due requests say they are overdue; returned ones ask for a re-answer."""
     user = login_as("vendor")
     org = user.organisation_id
     overdue = make_request(org, due_date=today() - timedelta(days=3))
@@ -93,9 +95,9 @@ def test_overdue_and_returned_attestations_are_open_tasks(client, login_as):
     html = client.get("/portal/").get_data(as_text=True)
     tasks = _tasks(html)
 
-    assert tasks.count("Overdue</span>") == 1
+    assert tasks.count("Overdue by 3 days") == 1
     assert overdue.agreement.number in tasks
-    assert "Answers returned for re-answer" in tasks and returned.agreement.number in tasks
+    assert "Answers returned to you" in tasks and returned.agreement.number in tasks
     assert done.agreement.number not in tasks
     assert f'href="/attestations/{returned.id}/answer"' in tasks
 
@@ -112,11 +114,12 @@ def test_expired_and_soon_expiring_evidence_are_tasks(client, login_as):
 
     tasks = _tasks(client.get("/portal/").get_data(as_text=True))
 
-    assert "Evidence expired:</strong>\n            old.pdf" in tasks
-    assert "Evidence expiring:</strong>\n            soon.pdf" in tasks
+    assert re.search(r"Evidence expired:</span>\s*<a[^>]*>old.pdf<", tasks)
+    assert re.search(r"Evidence expiring:</span>\s*<a[^>]*>soon.pdf<", tasks)
     assert "later.pdf" not in tasks
     assert "fine.pdf" not in tasks
-    assert 'href="/attestations/evidence"' in tasks
+    assert 'href="/attestations/evidence?q=old.pdf"' in tasks
+    assert 'href="/attestations/evidence/new"' in tasks
 
 
 def test_draft_and_generated_agreements_are_not_shown_to_vendors(client, login_as):

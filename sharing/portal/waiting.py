@@ -1,0 +1,163 @@
+"""The portal home's "waiting for you" and "waiting for others" lists: the vendor's
+attestations, signatures, evidence and incidents, every query held to their organisation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from flask import url_for
+
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.models import AttestationStatus
+from sharing.portal import queries
+from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
+
+
+def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> Item:
+    r = row[0]
+    returned = r.status == AttestationStatus.RETURNED
+    answer = url_for("attestations.answer", request_id=r.id)
+    titles = {q.get("code"): q.get("title") or q.get("code") for q in r.questionnaire or []}
+    if key == "submitted":
+        what, url, arrived = (
+            "Attestation submitted",
+            url_for("attestations.request", request_id=r.id),
+            r.submitted_at,
+        )
+    elif returned:
+        what, arrived = "Answers returned to you", r.reviewed_at or r.updated_at
+        url = answer
+    else:
+        what, url, arrived = "Attestation to answer", answer, r.created_at
+    links = tuple(
+        (f"Returned: {titles.get(code, code)} ({code})", f"{answer}#question-{code}")
+        for code in returned_codes.get(r.id, [])
+    )
+    return Item(
+        key,
+        what,
+        f"{r.agreement.number} {r.agreement.title}".strip(),
+        url,
+        arrived=day_of(arrived),
+        due=None if key == "submitted" else r.due_date,
+        holder=OFFICE if key == "submitted" else "",
+        links=links if key != "submitted" else (),
+    )
+
+
+def _agreement_item(row: Any) -> Item:
+    a = row[0]
+    return Item(
+        "to-sign",
+        "Agreement to sign",
+        f"{a.number} {a.title}".strip(),
+        url_for("portal.agreement", agreement_id=a.id),
+        arrived=day_of(a.sent_for_signature_at or a.updated_at),
+    )
+
+
+def _evidence_item(today: date, row: Any) -> Item:
+    e = row[0]
+    expired = e.valid_until is not None and e.valid_until < today
+    return Item(
+        "expired" if expired else "evidence",
+        "Evidence expired" if expired else "Evidence expiring",
+        e.original_name,
+        url_for("attestations.evidence", q=e.original_name),
+        due=e.valid_until,
+        due_label="Valid until",
+        detail=e.description or "",
+        links=(("Upload a current copy", url_for("attestations.upload_evidence")),),
+    )
+
+
+def _incident_item(key: str, row: Any) -> Item:
+    i = row[0]
+    for_vendor = key == "incident-news"
+    return Item(
+        key,
+        "Incident: send the privacy office your news" if for_vendor else "Incident reported",
+        f"{i.reference} {i.title}",
+        url_for("portal.incident", incident_id=i.id),
+        arrived=day_of(i.updated_at if for_vendor else i.reported_at),
+        detail=f"Last change {i.updated_at:%Y-%m-%d}" if for_vendor and i.updated_at else "",
+        holder="" if for_vendor else OFFICE,
+    )
+
+
+def vendor_waiting(
+    user: Any, *, today: date, now: datetime, agreements: list[Agreement]
+) -> tuple[Waiting, Waiting]:
+    """What waits for the vendor user's organisation, and what it handed to the office.
+    `agreements` are those the portal home lists (queries.agreements): the ones sent for
+    signature wait for the vendor."""
+    org = user.organisation_id
+    codes = queries.returned_questions(organisation_id=org)
+
+    def requests(status: str):
+        return queries.requests(organisation_id=org, actor=user, status=status, today=today)
+
+    def evidence(expired: bool):
+        return queries.evidence(organisation_id=org, today=today, expired=expired)
+
+    def incidents(for_vendor: bool):
+        return queries.incidents_waiting(organisation_id=org, now=now, for_vendor=for_vendor)
+
+    home, files = url_for("portal.home"), "attestations.evidence"
+    for_you = [
+        Source(
+            "attestations",
+            "attestations to answer",
+            requests("open"),
+            partial(_request_item, "attestations", codes),
+            list_url("attestations.requests", status="open"),
+        ),
+        Source(
+            "to-sign",
+            "agreements to sign",
+            None,
+            _agreement_item,
+            f"{home}#agreements",
+            rows=[a for a in agreements if a.status == AgreementStatus.SENT_FOR_SIGNATURE],
+        ),
+        Source(
+            "evidence",
+            "evidence files expiring",
+            evidence(expired=False),
+            partial(_evidence_item, today),
+            list_url(files, expiring=1, sort="valid_until"),
+        ),
+        Source(
+            "expired",
+            "evidence files expired",
+            evidence(expired=True),
+            partial(_evidence_item, today),
+            list_url(files, state="expired", sort="-valid_until"),
+        ),
+        Source(
+            "incident-news",
+            "incidents waiting for your news",
+            incidents(for_vendor=True),
+            partial(_incident_item, "incident-news"),
+            f"{home}#incidents",
+        ),
+    ]
+    for_others = [
+        Source(
+            "submitted",
+            "attestations submitted",
+            requests(AttestationStatus.SUBMITTED.value),
+            partial(_request_item, "submitted", codes),
+            list_url("attestations.requests", status="submitted"),
+        ),
+        Source(
+            "incident-reported",
+            "incidents reported",
+            incidents(for_vendor=False),
+            partial(_incident_item, "incident-reported"),
+            f"{home}#incidents",
+        ),
+    ]
+    return gather(for_you), gather(for_others)

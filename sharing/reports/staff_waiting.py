@@ -1,0 +1,237 @@
+"""The staff home pages' waiting lists (sharing/reports/waiting.py): for procurement, the flows
+returned to them, their drafts and imports to confirm, and the flows with the privacy office;
+for the privacy office (and admins), what it must review, pick up or activate, and what it
+handed to procurement and to vendors. Each list is the list page's own query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any, NamedTuple
+
+from flask import url_for
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from sharing.agreements.models import AgreementStatus
+from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
+from sharing.agreements.queries import AgreementFilters, agreements_query
+from sharing.attestations.models import AttestationStatus
+from sharing.attestations.queries import RequestFilters, requests_query
+from sharing.auth.models import User
+from sharing.core.pagination import parse_sort
+from sharing.core.roles import Role
+from sharing.disclosures.models import IncidentStatus
+from sharing.disclosures.queries import SORTS as INCIDENT_SORTS
+from sharing.disclosures.queries import IncidentFilters, incidents_query
+from sharing.flows.models import DataFlow, FlowStatus
+from sharing.flows.queries import SORTS as FLOW_SORTS
+from sharing.flows.queries import FlowFilters, flows_query
+from sharing.reports.import_jobs import jobs_query
+from sharing.reports.models import ImportJob, ImportStatus
+from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
+
+
+class FlowList(NamedTuple):
+    """One flow list on a home page: its key, the list's status filter and sort (the oldest
+    first), what an item says it is, and the plural for "see all"."""
+
+    key: str
+    status: str
+    sort: str
+    what: str
+    label: str
+
+
+RETURNED = FlowList(
+    "returned", "changes_requested", "updated", "Returned for changes", "returned flows"
+)
+DRAFTS = FlowList("drafts", "draft", "updated", "Draft to finish and submit", "drafts")
+SENT_FOR_REVIEW = FlowList(
+    "submitted", "submitted", "submitted", "Awaiting review", "submitted flows"
+)
+BEING_REVIEWED = FlowList("in-review", "in_review", "updated", "In review", "flows in review")
+TO_REVIEW = FlowList(
+    "awaiting-review", "submitted", "submitted", "Flow to review", "flows awaiting review"
+)
+IN_REVIEW = FlowList("in-review", "in_review", "updated", "Flow in review", "flows in review")
+
+
+def _flow_sources(user: Any, *specs: FlowList) -> list[Source]:
+    """Flow lists, each the flow list's own query; procurement's are its own (`mine`)."""
+    sources = []
+    mine = user.role == Role.PROCUREMENT
+    for key, status, sort, what, label in specs:
+        filters = FlowFilters(status=status, mine=mine, sort=parse_sort(sort, FLOW_SORTS, sort))
+        stmt = flows_query(filters, actor=user)
+        holder = OFFICE if mine else ""
+        if status == FlowStatus.CHANGES_REQUESTED and not mine:
+            # Returned work is with the person who submitted (or created) the flow.
+            person = aliased(User)
+            who = func.coalesce(DataFlow.submitted_by_id, DataFlow.created_by_id)
+            stmt = stmt.outerjoin(person, person.id == who).add_columns(person.name)
+        arrived = DataFlow.submitted_at if sort == "submitted" else DataFlow.updated_at
+        sources.append(
+            Source(
+                key,
+                label,
+                stmt,
+                partial(_flow_item, key, what, arrived.key, holder),
+                list_url("flows.flows", **filters.as_args()),
+            )
+        )
+    return sources
+
+
+def _flow_item(key: str, what: str, arrived: str, holder: str, row: Any) -> Item:
+    flow = row[0]
+    if len(row) > 1:
+        holder = row[1] or "the department"
+    return Item(
+        key,
+        what,
+        flow.system_name,
+        url_for("flows.flow", flow_id=flow.id),
+        arrived=day_of(getattr(flow, arrived)),
+        detail=f"{flow.organisation.display_name} · {flow.department.name}",
+        holder=holder,
+    )
+
+
+def _agreement_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
+    filters = AgreementFilters(status=status, sort=parse_sort("updated", AGREEMENT_SORTS, ""))
+    vendor = status == AgreementStatus.SENT_FOR_SIGNATURE
+
+    def item(row: Any) -> Item:
+        a = row[0]
+        return Item(
+            key,
+            what,
+            f"{a.number} {a.title}".strip(),
+            url_for("agreements.agreement", agreement_id=a.id),
+            arrived=day_of(a.sent_for_signature_at if vendor else a.signed_uploaded_at)
+            or day_of(a.updated_at),
+            due=None if vendor else a.effective_date,
+            due_label="Activate by",
+            detail=a.organisation.display_name,
+            holder=a.organisation.display_name if vendor else "",
+        )
+
+    stmt = agreements_query(filters, today=today)
+    return Source(key, label, stmt, item, list_url("agreements.agreements", status=status))
+
+
+def _request_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
+    waiting = status == "open"
+    filters = RequestFilters(status="" if waiting else status, waiting=waiting)
+
+    def item(row: Any) -> Item:
+        r = row[0]
+        returned = r.status == AttestationStatus.RETURNED
+        arrived = r.submitted_at if not waiting else (r.reviewed_at if returned else r.created_at)
+        return Item(
+            key,
+            ("Returned for re-answer" if returned else what) if waiting else what,
+            f"{r.agreement.number} {r.agreement.title}".strip(),
+            url_for("attestations.request", request_id=r.id),
+            arrived=day_of(arrived),
+            due=r.due_date if waiting else None,
+            detail="" if waiting else r.organisation.display_name,
+            holder=r.organisation.display_name if waiting else "",
+        )
+
+    stmt = requests_query(filters, actor=user, today=today)
+    return Source(key, label, stmt, item, list_url("attestations.requests", status=status))
+
+
+def _new_incidents(*, now: datetime) -> Source:
+    status = IncidentStatus.REPORTED.value
+    filters = IncidentFilters(status=status, sort=parse_sort("deadline", INCIDENT_SORTS, ""))
+
+    def item(row: Any) -> Item:
+        i = row[0]
+        return Item(
+            "new-incidents",
+            "New incident",
+            f"{i.reference} {i.title}",
+            url_for("disclosures.incident", incident_id=i.id),
+            arrived=day_of(i.reported_at),
+            due=day_of(i.notice_deadline),
+            due_label="Notice due",
+            detail=i.organisation.display_name,
+        )
+
+    stmt = incidents_query(filters, now=now)
+    url = list_url("disclosures.incidents", status=status, sort="deadline")
+    return Source("new-incidents", "new incidents", stmt, item, url)
+
+
+def _ready_imports(user: Any) -> Source:
+    def item(row: Any) -> Item:
+        job = row[0]
+        return Item(
+            "imports",
+            "Import ready to confirm",
+            job.filename,
+            url_for("reports.import_job", job_id=job.id),
+            arrived=day_of(job.updated_at),
+            due=day_of(job.expires_at),
+            due_label="Preview expires",
+            detail="Nothing is saved until you confirm it",
+        )
+
+    stmt = jobs_query(user).where(ImportJob.status == ImportStatus.READY)
+    return Source("imports", "imports ready to confirm", stmt, item, list_url("reports.imports"))
+
+
+def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
+    """What waits for this staff member, and what they handed on that waits for others."""
+    if user.role == Role.PROCUREMENT:
+        return (
+            gather([*_flow_sources(user, RETURNED, DRAFTS), _ready_imports(user)]),
+            gather(_flow_sources(user, SENT_FOR_REVIEW, BEING_REVIEWED)),
+        )
+    return _office_lists(user, today=today, now=now)
+
+
+def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
+    for_you = [
+        *_flow_sources(user, TO_REVIEW, IN_REVIEW),
+        _request_source(
+            user,
+            "attestations",
+            "submitted",
+            "Attestation to review",
+            "attestations awaiting review",
+            today=today,
+        ),
+        _new_incidents(now=now),
+        _agreement_source(
+            user,
+            "countersign",
+            "executed",
+            "Signed: countersign and activate",
+            "signed agreements",
+            today=today,
+        ),
+    ]
+    for_others = [
+        *_flow_sources(user, RETURNED),
+        _request_source(
+            user,
+            "requested",
+            "open",
+            "Attestation requested",
+            "attestations waiting for answers",
+            today=today,
+        ),
+        _agreement_source(
+            user,
+            "to-sign",
+            "sent_for_signature",
+            "Sent for signature",
+            "agreements out for signature",
+            today=today,
+        ),
+    ]
+    return gather(for_you), gather(for_others)

@@ -21,7 +21,7 @@ from sharing.attestations.models import (
 )
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.core.pagination import parse_sort
-from sharing.disclosures.models import Incident, IncidentStatus
+from sharing.disclosures.models import Incident, IncidentStatus, IncidentUpdate
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
 
@@ -192,11 +192,18 @@ def evidence(*, organisation_id: int, today: date, expired: bool) -> Select:
 
 
 def awaiting_vendor_news(now: datetime) -> ColumnElement[bool]:
-    """An open incident nobody has changed for 14 days: the office waits for the vendor's
-    news. It reads the incident's own last change; the one place to refine once vendor
-    updates are kept as rows of their own."""
+    """An open incident with no change and no update from the vendor for 14 days: the office
+    waits for the vendor's news. An update the vendor adds is a row of its own that may leave
+    the incident unchanged, so both are read."""
     cutoff = now - timedelta(days=INCIDENT_QUIET_DAYS)
-    return (Incident.status != IncidentStatus.CLOSED) & (Incident.updated_at < cutoff)
+    recent_update = (
+        select(IncidentUpdate.id)
+        .where(IncidentUpdate.incident_id == Incident.id, IncidentUpdate.created_at >= cutoff)
+        .exists()
+    )
+    return (
+        (Incident.status != IncidentStatus.CLOSED) & (Incident.updated_at < cutoff) & ~recent_update
+    )
 
 
 def incidents_waiting(*, organisation_id: int, now: datetime, for_vendor: bool) -> Select:

@@ -14,7 +14,7 @@ from sharing.agreements.models import AgreementStatus
 from sharing.attestations.models import AnswerReview, AnswerValue, AttestationAnswer
 from sharing.attestations.models import AttestationStatus as R
 from sharing.core.clock import now, today
-from sharing.disclosures.models import IncidentStatus
+from sharing.disclosures.models import IncidentStatus, IncidentUpdate
 from sharing.extensions import db as _db
 from sharing.flows.models import FlowStatus
 from sharing.reports.models import ImportJob, ImportStatus
@@ -451,3 +451,24 @@ def test_see_all_attestations_waiting_for_answers_lists_exactly_those(client, lo
     assert int(_TOTAL.search(listed).group(1)) == 12
     assert accepted.agreement.number not in listed
     assert submitted.agreement.number not in listed
+
+
+def test_an_update_from_the_vendor_takes_a_quiet_incident_off_its_list(client, login_as):
+    """The vendor's own update is news: a quiet incident it updated this week waits no more,
+    even though the update left the incident's own fields as they were."""
+    user = login_as("vendor")
+    quiet = make_incident(
+        user.organisation_id, title="Updated incident", status=IncidentStatus.INVESTIGATING
+    )
+    _changed(quiet, days_ago=20)
+    assert "Updated incident" in _you(client.get("/portal/").get_data(as_text=True))
+
+    _db.session.add(
+        IncidentUpdate(
+            incident_id=quiet.id, author_id=user.id, text="Logs reviewed.", created_at=now()
+        )
+    )
+    _db.session.commit()
+    _changed(quiet, days_ago=20)
+
+    assert "Updated incident" not in _you(client.get("/portal/").get_data(as_text=True))

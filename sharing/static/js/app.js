@@ -74,7 +74,9 @@ document.addEventListener("submit", function (event) {
   });
   function updateFocusable() {
     regions.forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1) {
+      // The same test axe-core makes: any overflow, either way, makes a box scrollable
+      // (a hidden caption can overflow it by a pixel downwards).
+      if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) {
         box.setAttribute("tabindex", "0");
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");

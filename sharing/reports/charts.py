@@ -162,6 +162,9 @@ def _draw_bars(axes, chart: Chart) -> None:
     axes.set_yticks(list(positions), labels=list(chart.categories))
     axes.invert_yaxis()
     axes.xaxis.get_major_locator().set_params(integer=True)
+    # Counts start at zero; with nothing to count, matplotlib would centre the axis on zero
+    # and label it with negative fractions.
+    axes.set_xlim(left=0, right=max(max(left, default=0), 1) * 1.05)
     axes.set_xlabel(chart.unit.capitalize())
     if len(chart.series) > 1:
         axes.figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)

@@ -95,3 +95,11 @@ def test_unchanged_numbers_reuse_the_drawing_and_changed_numbers_redraw():
     assert charts.render_svg(again) is svg
     assert charts.render_svg.cache_info().hits == hits + 1
     assert b"Not assessed: 4" in charts.render_svg(changed)
+
+
+def test_a_chart_with_nothing_to_count_has_no_negative_or_fractional_ticks():
+    """An empty register draws an axis from zero in whole numbers, not one centred on zero."""
+    empty = charts.agreements_chart([(s, 0) for s in AgreementStatus])
+    texts = [t.text or "" for t in _parse(charts.render_svg(empty)).iter(f"{SVG}text")]
+    ticks = [t for t in texts if re.fullmatch(r"[−\-]?\d+(\.\d+)?", t.strip())]
+    assert ticks and all(re.fullmatch(r"\d+", t.strip()) for t in ticks), ticks

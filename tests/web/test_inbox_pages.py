@@ -53,6 +53,19 @@ def test_the_navigation_reads_the_unread_count_aloud(client, login_as):
     assert '<span class="badge' in nav
 
 
+def test_the_folded_menu_button_carries_the_unread_count_on_a_phone(client, login_as):
+    """On a phone the bell is folded away, so the menu button shows and says the count."""
+    user = login_as("vendor")
+    page = client.get("/portal/").get_data(as_text=True)
+    assert 'aria-label="Toggle navigation"' in page
+    for n in range(2):
+        give(user, f"k{n}")
+    page = client.get("/portal/").get_data(as_text=True)
+    button = re.search(r'<button[^>]*id="nav-toggle".*?</button>', page, flags=re.S).group(0)
+    assert 'aria-label="Toggle navigation, 2 unread notifications"' in button
+    assert re.search(r'<span class="badge[^>]*aria-hidden="true">2</span>', button)
+
+
 def test_without_unread_items_the_navigation_says_none(client, login_as):
     """With nothing unread there is no badge, and the link says so."""
     login_as("vendor")

@@ -27,6 +27,7 @@ from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.forms import AcceptConflictForm, GenerateForm
 from sharing.agreements.models import Agreement
 from sharing.agreements.terms import parameter_labels
+from sharing.audit import reading
 from sharing.audit.models import AuditEvent
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
@@ -143,7 +144,7 @@ def agreement_page(agreement: Agreement, *, refused: dict[str, str] | None = Non
         pdf_available=pdf.pdf_available(current_app.config["SOFFICE_BINARY"]),
         generated_exists=files.exists(agreement.generated_file),
         predecessor=predecessor,
-        history=list(history),
+        history=reading.readable(list(history)),
         generate_form=GenerateForm(version=agreement.version),
         problems=problems,
         refused=refused is not None,

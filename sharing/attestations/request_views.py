@@ -27,6 +27,7 @@ from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
 )
+from sharing.audit import reading
 from sharing.core.access import roles_required
 from sharing.core.clock import local, now, today
 from sharing.core.forms import populate_errors, redirect_after, version_of
@@ -91,7 +92,7 @@ def show_request(request_id: int):
         progress=topics.overall(grouped),
         returned=queries.returned_notes(attestation),
         titles=_titles(attestation),
-        events=queries.history(attestation),
+        events=reading.readable(queries.history(attestation)),
         actions=workflow.available_actions(attestation, current_user),
         today=today(),
     )

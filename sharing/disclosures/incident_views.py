@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sharing.audit import reading
 from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import populate_errors
@@ -49,7 +50,7 @@ def incident(incident_id: int):
         "disclosures/incident.html",
         incident=found,
         overdue=queries.is_overdue(found, now=now()),
-        events=queries.history(found),
+        events=reading.readable(queries.history(found)),
         updates=queries.updates(found),
         steps=workflow.available_steps(found, current_user.role.value),
         form=IncidentStepForm(formdata=None, version=found.version),

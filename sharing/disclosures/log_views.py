@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from sharing.attestations.evidence_kinds import RejectedEvidence
+from sharing.audit import reading
 from sharing.core.access import roles_required
 from sharing.core.clock import today
 from sharing.core.downloads import attach
@@ -153,7 +154,7 @@ def disclosure(disclosure_id: int):
         entry=entry,
         authorized_by=log_queries.user_name(entry.authorized_by_id),
         occurrence_form=OccurrenceForm(formdata=None, on=today()),
-        events=log_queries.history(entry),
+        events=reading.readable(log_queries.history(entry)),
     )
 
 

@@ -19,30 +19,59 @@ def _staff_link(incident: Incident) -> str:
     return f"/disclosures/incidents/{incident.id}"
 
 
-def incident_reported(incident: Incident, organisation: Organisation, *, actor: Any) -> None:
-    """To every active privacy-office user, straight to the staff incident page (sign-in
-    returns the reader there)."""
+def _deadline(incident: Incident) -> str:
+    return f"{local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}"
+
+
+def _tell_office(
+    incident: Incident,
+    organisation: Organisation,
+    *,
+    actor: Any,
+    kind: str,
+    key: str,
+    title: str,
+    text: str,
+    opening: str,
+    what: str,
+) -> None:
+    """To every active privacy-office user, in the app and by mail, with a link straight to
+    the staff incident page (sign-in returns the reader there)."""
     link = f"{current_app.config['BASE_URL'].rstrip('/')}{_staff_link(incident)}"
-    deadline = f"{local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}"
     body = (
-        "A security incident was reported.\n\n"
+        f"{opening}\n\n"
         f"Reference: {incident.reference}\n"
         f"Organization: {organisation.display_name}\n"
         f"Title: {incident.title}\n"
-        f"Notice due by: {deadline}\n\n"
-        f"Sign in to the register to read the report: {link}\n"
+        f"Notice due by: {_deadline(incident)}\n\n"
+        f"Sign in to the register to read {what}: {link}\n"
     )
     inbox.notify(
         people=privacy_officers(),
-        kind="incident.reported",
-        key=f"incident:{incident.id}:reported",
-        title=f"Security incident reported: {incident.reference}",
-        text=f"{organisation.display_name}: {incident.title}. Notice due by {deadline}.",
+        kind=kind,
+        key=key,
+        title=title,
+        text=text,
         link=_staff_link(incident),
         body=body,
         object_type="incident",
         object_id=incident.id,
         actor_id=getattr(actor, "id", None),
+    )
+
+
+def incident_reported(incident: Incident, organisation: Organisation, *, actor: Any) -> None:
+    """To the privacy office, when an incident is reported."""
+    _tell_office(
+        incident,
+        organisation,
+        actor=actor,
+        kind="incident.reported",
+        key=f"incident:{incident.id}:reported",
+        title=f"Security incident reported: {incident.reference}",
+        text=f"{organisation.display_name}: {incident.title}. Notice due by {_deadline(incident)}.",
+        opening="A security incident was reported.",
+        what="the report",
     )
 
 
@@ -50,25 +79,16 @@ def incident_updated(incident: Incident, *, actor: Any, update_id: Any) -> None:
     """To the privacy office, when the vendor adds an update to an incident they reported
     (`update_id` names the update, so each one is told once)."""
     organisation = incident.organisation
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}{_staff_link(incident)}"
-    body = (
-        f"{organisation.display_name} added an update to a security incident.\n\n"
-        f"Reference: {incident.reference}\n"
-        f"Title: {incident.title}\n"
-        f"Notice due by: {local(incident.notice_deadline):%Y-%m-%d %H:%M %Z}\n\n"
-        f"Sign in to the register to read the update: {link}\n"
-    )
-    inbox.notify(
-        people=privacy_officers(),
+    _tell_office(
+        incident,
+        organisation,
+        actor=actor,
         kind="incident.updated",
         key=f"incident:{incident.id}:update:{update_id}",
         title=f"Incident {incident.reference} updated by the vendor",
         text=f"{organisation.display_name} added to {incident.title}.",
-        link=_staff_link(incident),
-        body=body,
-        object_type="incident",
-        object_id=incident.id,
-        actor_id=getattr(actor, "id", None),
+        opening=f"{organisation.display_name} added an update to a security incident.",
+        what="the update",
     )
 
 

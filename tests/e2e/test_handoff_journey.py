@@ -84,9 +84,8 @@ def _expect_waiting(tab, section: str, *texts: str) -> None:
 def _expect_notified(tab, text: str) -> None:
     """The person's notifications list the handoff, and the navigation counts it unread."""
     tab.goto("/")
-    assert re.search(r"[1-9]\d*\s*unread", tab.locator("#nav-inbox").inner_text()), (
-        tab.locator("#nav-inbox").inner_text()
-    )
+    bell = tab.locator("#nav-inbox").inner_text()
+    assert re.search(r"[1-9]\d*\s*unread", bell), bell
     tab.goto("/inbox/")
     listed = tab.locator("main").inner_text()
     assert text in listed, (text, listed[:1500])
@@ -120,9 +119,7 @@ def _invitation_link() -> str:
     return re.search(r"/auth/invitations/accept/[A-Za-z0-9_-]+", body).group(0)
 
 
-def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(
-    new_page, screenshot
-):
+def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_page, screenshot):
     emails = _setup()
     procurement, privacy, admin = (new_page() for _ in range(3))
     for tab, role in ((procurement, "procurement"), (privacy, "privacy"), (admin, "admin")):
@@ -132,9 +129,7 @@ def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(
     # Procurement submits a flow for another department: it waits for the privacy office.
     organisation_id = steps.register_organisation(procurement, "ParkPay Systems LLC")
     steps.add_signatory(procurement, organisation_id, "Paz Ortega", "Chief Executive Officer")
-    flow_id = steps.draft_flow(
-        procurement, organisation_id, "Transportation", SYSTEM, CATEGORIES
-    )
+    flow_id = steps.draft_flow(procurement, organisation_id, "Transportation", SYSTEM, CATEGORIES)
     steps.click_and_wait(procurement, "#action-submit")
     _expect_waiting(privacy, "waiting-for-you", SYSTEM)
     _expect_waiting(procurement, "waiting-for-others", SYSTEM)

@@ -17,6 +17,8 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.web.tables.agreement_lifecycle import make_agreement
+from tests.web.tables.portal import make_incident
 
 SUMMER_MOMENT = datetime(2026, 7, 4, 19, 5, tzinfo=UTC)
 WINTER_MOMENT = datetime(2026, 12, 1, 20, 15, tzinfo=UTC)
@@ -193,3 +195,29 @@ def test_organisation_history_reads_like_the_audit_trail(client, login_as, db):
     assert "<strong>Notes</strong>: — → Checked the DPA" in history
     assert "Grace Admin" in history
     assert "<code>" not in history and "None" not in history
+
+
+def test_incident_and_agreement_histories_name_the_person_in_local_time(client, login_as):
+    """The short histories on an incident's and an agreement's pages read like the audit
+    trail: the person's name (not their sign-in address) and the city's local time."""
+    login_as("privacy")
+    officer = make_user("privacy", name="Priya Officer", email="priya@example.org")
+    incident = make_incident(make_organisation().id)
+    agreement = make_agreement()
+    for object_type, object_id in (("incident", incident.id), ("agreement", agreement.id)):
+        make_audit_event(
+            action=f"{object_type}.noted",
+            object_type=object_type,
+            object_id=str(object_id),
+            actor_id=officer.id,
+            actor_email=officer.email,
+            summary="Noted for the record",
+            at=WINTER_MOMENT,
+        )
+    for url in (f"/disclosures/incidents/{incident.id}", f"/agreements/{agreement.id}"):
+        history = re.split(r'id="history(?:-heading)?"', _visible(_page(client, url)), maxsplit=1)[
+            1
+        ]
+        assert "Priya Officer" in history and "2026-12-01 12:15 PST" in history, url
+        assert "· priya@example.org ·" not in history
+        assert "<td>priya@example.org</td>" not in history

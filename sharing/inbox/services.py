@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from sharing.audit import services as audit
 from sharing.core.clock import city_timezone
@@ -241,7 +241,11 @@ def send_digests(*, day: date) -> int:
     that arrive after their user's digest wait for the next one. Returns the messages queued."""
     rows = db.session.scalars(
         select(InboxItem)
-        .where(InboxItem.mailed_at.is_(None), InboxItem.created_at < _end_of(day))
+        .where(
+            InboxItem.mailed_at.is_(None),
+            InboxItem.created_at < _end_of(day),
+            InboxItem.user_id.in_(_active_user_ids()),
+        )
         .order_by(InboxItem.user_id, InboxItem.created_at, InboxItem.id)
     ).all()
     by_user: dict[int, list[InboxItem]] = defaultdict(list)
@@ -265,6 +269,14 @@ def send_digests(*, day: date) -> int:
             item.mailed_at = moment
     commit_or_conflict()
     return queued
+
+
+def _active_user_ids() -> Select:
+    """Ids of the users still active: someone deactivated after a notification was made gets
+    no digest of it. The inbox imports no user model (auth sits above it), so it reads the
+    users table by name from the shared metadata, as its foreign keys name it."""
+    users = db.metadata.tables["users"]
+    return select(users.c.id).where(users.c.active.is_(True))
 
 
 def _digest_body(items: list[InboxItem]) -> str:

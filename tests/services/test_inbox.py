@@ -104,6 +104,21 @@ def test_the_digest_lists_the_days_items_in_one_mail_sent_once(db):
     assert [m.kind for m in _mail(immediate.email)] == ["flow.submit"]
 
 
+def test_a_user_deactivated_since_gets_no_digest(db):
+    """Someone whose account was deactivated after the notification was made is not mailed."""
+    leaver, stayer = make_user("vendor"), make_user("vendor")
+    for person in (leaver, stayer):
+        inbox.set_mail_choice(actor=person, choice="digest")
+    _notify([leaver, stayer], key="attestation:9:requested")
+    for item in _items(leaver) + _items(stayer):
+        _at(item.id, datetime(2026, 11, 20, 18, tzinfo=UTC))
+    leaver.active = False
+    db.session.commit()
+
+    assert inbox.send_digests(day=DAY) == 1
+    assert _mail(leaver.email) == [] and len(_mail(stayer.email)) == 1
+
+
 def test_an_item_after_the_days_digest_waits_for_the_next_one(db):
     """A later item is not lost: the next day's digest carries it."""
     reader = make_user("vendor")

@@ -18,6 +18,7 @@ from sharing.demo.attestations import build_attestations
 from sharing.demo.context import DemoContext
 from sharing.demo.evidence import build_evidence, remove_stored
 from sharing.demo.flows import build_flows
+from sharing.demo.notifications import build_notifications
 from sharing.demo.oversight import build_disclosures, build_incidents
 from sharing.demo.parties import build_departments, build_organisations, build_users
 from sharing.demo.people_data import DEMO_USERS
@@ -114,6 +115,7 @@ def _build(ctx: DemoContext) -> None:
     build_evidence(ctx)
     build_disclosures(ctx)
     build_incidents(ctx)
+    build_notifications(ctx)
     db.session.flush()
 
 

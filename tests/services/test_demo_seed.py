@@ -28,6 +28,7 @@ from sharing.demo.seed import demo_sign_ins
 from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
 from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 from sharing.flows.vocabulary import CATEGORIES, ensure_vocabulary
+from sharing.inbox.models import InboxItem
 from sharing.obligations.models import PolicyStatus, PolicyVersion
 from sharing.vendors.models import ContactRole, Organisation, OrganisationKind
 from tests.factories import make_organisation, make_user
@@ -300,3 +301,21 @@ def test_seed_refuses_to_run_in_production(tmp_path, database_url, monkeypatch):
     assert "SHARING_ENV=development" in result.output
     with prod.app_context():
         assert ext_db.session.query(User).count() == 0
+
+
+def test_each_demo_person_but_the_admin_opens_with_notifications_of_real_handoffs(seeded, db):
+    """The bell is not empty in a fresh demo: the office hears of flows and attestations to
+    review and incidents, procurement of its returned flows, the vendor of its requests."""
+    kinds = {
+        role: set(
+            db.session.scalars(
+                select(InboxItem.kind)
+                .join(User, User.id == InboxItem.user_id)
+                .where(User.role == role)
+            )
+        )
+        for role in (Role.PRIVACY, Role.PROCUREMENT, Role.VENDOR)
+    }
+    assert {"flow.submit", "attestation.submitted", "incident.reported"} <= kinds[Role.PRIVACY]
+    assert kinds[Role.PROCUREMENT] == {"flow.request_changes"}
+    assert kinds[Role.VENDOR] == {"attestation.requested"}

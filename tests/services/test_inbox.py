@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from sharing.audit.models import AuditEvent
+from sharing.core.clock import now
 from sharing.errors import NotFound, ValidationFailed
 from sharing.extensions import db
 from sharing.inbox import services as inbox
@@ -189,7 +190,7 @@ def test_items_list_newest_first_for_their_owner_only(db):
     reader, other = make_user("vendor"), make_user("vendor")
     _notify([reader], key="old")
     _notify([reader, other], key="new")
-    _at(_items(reader)[0].id, datetime(2026, 1, 1, tzinfo=UTC))
+    _at(_items(reader)[0].id, now() - timedelta(days=30))  # before "new", whatever the day
     keys = [i.dedupe_key for i in db.session.scalars(inbox.items_query(user_id=reader.id))]
     assert keys == ["new", "old"]
     count = db.session.scalar(select(func.count()).select_from(InboxItem))

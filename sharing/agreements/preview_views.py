@@ -4,6 +4,7 @@ that did not apply), generation, and accepting a conflict with a reason."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -162,6 +163,10 @@ def preview_page(agreement: Agreement, *, posted: AcceptConflictForm | None = No
         else AcceptConflictForm(formdata=None, code=conflict.code, version=agreement.version)
         for conflict in checks.open
     }
+    for code, form in forms.items():
+        # One reason box per conflict: each needs an id of its own, which the page's error
+        # summary links to. Codes hold free text, so the id is a digest of the code.
+        form.reason.id = "reason-" + hashlib.sha256(code.encode()).hexdigest()[:12]
     # Only an agreement that may still be generated has a checklist; a signed one is history.
     problems = dict(checks.problems) if agreement.status in drafting.EDITABLE else {}
     if checks.open and agreement.status in drafting.EDITABLE:
@@ -174,6 +179,8 @@ def preview_page(agreement: Agreement, *, posted: AcceptConflictForm | None = No
         problems=problems,
         fixes=fix_links(agreement, problems),
         accept_forms=forms,
+        # A refused acceptance, also passed on its own so the page's error summary finds it.
+        refused_acceptance=posted,
         not_applied=readiness.not_applied(agreement.policy_version, checks.flows),
         schedule=plans.attestation_schedule(agreement, checks.plan),
         exhibit=exhibit_a(checks.flows),

@@ -163,6 +163,11 @@ def test_a_thin_reason_is_refused_beside_its_conflict(client, login_as, db):
     assert response.status_code == 200
     clause = _section(html, "clause-LPR-1")
     assert 'aria-invalid="true"' in clause and "at least a sentence" in clause
+    # The page's error summary lists it too, linking to that conflict's own reason box.
+    summary = re.search(r'<div[^>]*id="error-summary".*?</div>', html, flags=re.S).group(0)
+    target = re.search(r'href="#(reason-[0-9a-f]{12})"', summary).group(1)
+    assert "at least a sentence" in summary
+    assert re.search(rf'<textarea[^>]*id="{target}"', clause)
     db.session.refresh(agreement)
     assert agreement.conflict_overrides == {}
 

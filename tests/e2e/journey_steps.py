@@ -11,6 +11,12 @@ import re
 from datetime import date, timedelta
 
 from PIL import Image
+from sqlalchemy import select
+
+from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.extensions import db
+from sharing.mail.models import Notification
+from tests.e2e.conftest import end_transaction
 
 ID_IN_URL = re.compile(r"/(\d+)(?:$|[/?#])")
 
@@ -260,3 +266,28 @@ def review(tab, request_id: int, returned: dict[str, str]) -> None:
             code = returned_names[name]
             tab.fill(f"#comment_{slug(code)}", returned[code])
     click_and_wait(tab, "#review-form button[type=submit]")
+
+
+# -- Reading what the journey left -------------------------------------------------------
+
+
+def read(statement):
+    """One row, read between the server's transactions."""
+    end_transaction()
+    row = db.session.scalars(statement).one()
+    end_transaction()
+    return row
+
+
+def invitation_link(email: str) -> str:
+    """The accept-invitation path from the first message queued for `email`."""
+    end_transaction()
+    body = db.session.scalars(
+        select(Notification.body).where(Notification.recipient == email).order_by(Notification.id)
+    ).first()
+    end_transaction()
+    return re.search(r"/auth/invitations/accept/[A-Za-z0-9_-]+", body).group(0)
+
+
+def request_status(request_id: int) -> AttestationStatus:
+    return read(select(AttestationRequest.status).where(AttestationRequest.id == request_id))

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from sharing.attestations.models import AttestationRequest, AttestationStatus
+from sharing.attestations.models import AttestationStatus
 from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.mail.models import Notification
@@ -101,24 +101,6 @@ def _home_shots(tab, screenshot, name: str, phone: bool = False) -> None:
         tab.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _request_status(request_id: int) -> AttestationStatus:
-    end_transaction()
-    status = db.session.scalar(
-        select(AttestationRequest.status).where(AttestationRequest.id == request_id)
-    )
-    end_transaction()
-    return status
-
-
-def _invitation_link() -> str:
-    end_transaction()
-    body = db.session.scalars(
-        select(Notification.body).where(Notification.recipient == VENDOR_EMAIL)
-    ).first()
-    end_transaction()
-    return re.search(r"/auth/invitations/accept/[A-Za-z0-9_-]+", body).group(0)
-
-
 def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_page, screenshot):
     emails = _setup()
     procurement, privacy, admin = (new_page() for _ in range(3))
@@ -159,7 +141,7 @@ def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_p
 
     # An administrator invites the vendor; the page says the mail is only queued here.
     steps.invite_vendor(admin, VENDOR_EMAIL, organisation_id)
-    steps.accept_invitation(new_page(), _invitation_link(), VENDOR_PASSWORD)
+    steps.accept_invitation(new_page(), steps.invitation_link(VENDOR_EMAIL), VENDOR_PASSWORD)
     _expect_notified(admin, VENDOR_EMAIL)
     vendor = new_page()
     steps.accept_dialogs(vendor)
@@ -177,7 +159,7 @@ def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_p
     # The vendor answers and submits: it waits for the office.
     steps.answer_all(vendor, request_id, "SEC-1", "MFA reaches staff accounts in May.")
     steps.sign_and_submit(vendor, request_id)
-    assert _request_status(request_id) == AttestationStatus.SUBMITTED
+    assert steps.request_status(request_id) == AttestationStatus.SUBMITTED
     _expect_waiting(privacy, "waiting-for-you", "ttestation")
     _expect_waiting(vendor, "waiting-for-others", "ttestation")
     _expect_notified(privacy, "ttestation")
@@ -185,7 +167,7 @@ def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_p
 
     # The office returns one question: the vendor's home links straight to it.
     steps.review(privacy, request_id, {"BRN-1": "Give the notification time in hours."})
-    assert _request_status(request_id) == AttestationStatus.RETURNED
+    assert steps.request_status(request_id) == AttestationStatus.RETURNED
     vendor.goto("/")
     link = vendor.locator("#waiting-for-you a[href*='#question-BRN-1']")
     assert link.count() >= 1, vendor.locator("#waiting-for-you").inner_text()
@@ -201,7 +183,7 @@ def test_each_handoff_reaches_the_next_persons_home_page_and_notifications(new_p
     # The office accepts: the vendor is told.
     _expect_waiting(privacy, "waiting-for-you", "ttestation")
     steps.review(privacy, request_id, {})
-    assert _request_status(request_id) == AttestationStatus.ACCEPTED
+    assert steps.request_status(request_id) == AttestationStatus.ACCEPTED
     _expect_notified(vendor, "accepted")
 
     # The vendor reports an incident: the office sees it at once.

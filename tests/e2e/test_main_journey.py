@@ -7,18 +7,15 @@ agreement template and the staff accounts); every step of the journey goes throu
 
 from __future__ import annotations
 
-import re
 import zipfile
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.attestations.models import AttestationRequest, AttestationStatus, EvidenceFile
+from sharing.attestations.models import AttestationStatus, EvidenceFile
 from sharing.core.clock import today
-from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
-from sharing.mail.models import Notification
 from tests.conftest import TEST_PASSWORD
 from tests.e2e import journey_steps as steps
 from tests.e2e.conftest import end_transaction, sign_in_with
@@ -47,18 +44,6 @@ def _setup() -> dict[str, str]:
     }
     end_transaction()
     return emails
-
-
-def _read(statement):
-    end_transaction()
-    row = db.session.scalars(statement).one()
-    end_transaction()
-    return row
-
-
-def _invitation_link() -> str:
-    body = _read(select(Notification.body).where(Notification.recipient == VENDOR_EMAIL))
-    return re.search(r"/auth/invitations/accept/[A-Za-z0-9_-]+", body).group(0)
 
 
 def _check_docx(name: str, data: bytes, number: str, folder) -> None:
@@ -97,20 +82,20 @@ def test_main_journey_from_new_vendor_to_accepted_attestation(new_page, screensh
 
     # 4. Privacy approves, generates the agreement, downloads it, sends it, records the signature.
     steps.approve_flow(privacy, flow_id)
-    assert _read(select(DataFlow.status).where(DataFlow.id == flow_id)) == FlowStatus.APPROVED
+    assert steps.read(select(DataFlow.status).where(DataFlow.id == flow_id)) == FlowStatus.APPROVED
     screenshot(privacy, "04-flow-approved")
     agreement_id = steps.generate_agreement(privacy, organisation_id, flow_id)
-    number = _read(select(Agreement.number).where(Agreement.id == agreement_id))
+    number = steps.read(select(Agreement.number).where(Agreement.id == agreement_id))
     _check_docx(*steps.download_docx(privacy, tmp_path), number, tmp_path)
     steps.execute_agreement(privacy, agreement_id, today())
     screenshot(privacy, "05-agreement-signed")
-    status = _read(select(Agreement.status).where(Agreement.id == agreement_id))
+    status = steps.read(select(Agreement.status).where(Agreement.id == agreement_id))
     assert status in (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE), status
 
     # 5. An admin invites a vendor user; 6. the vendor accepts and sets a password.
     steps.invite_vendor(admin, VENDOR_EMAIL, organisation_id)
     screenshot(admin, "06-invitation-sent")
-    steps.accept_invitation(new_page(), _invitation_link(), VENDOR_PASSWORD)
+    steps.accept_invitation(new_page(), steps.invitation_link(VENDOR_EMAIL), VENDOR_PASSWORD)
     vendor = new_page()  # a fresh context: the password just set signs the vendor in
     steps.accept_dialogs(vendor)
     sign_in_with(vendor, VENDOR_EMAIL, VENDOR_PASSWORD)
@@ -124,7 +109,7 @@ def test_main_journey_from_new_vendor_to_accepted_attestation(new_page, screensh
 
     # 8. Privacy returns one answer; the vendor answers again; privacy accepts.
     steps.review(privacy, request_id, {"BRN-1": "Give the notification time in hours."})
-    assert _request_status(request_id) == AttestationStatus.RETURNED
+    assert steps.request_status(request_id) == AttestationStatus.RETURNED
     vendor.goto(f"/attestations/{request_id}/answer")
     screenshot(vendor, "10-answer-returned")
     vendor.check("input[name=answer_brn_1][value=yes]")
@@ -133,7 +118,7 @@ def test_main_journey_from_new_vendor_to_accepted_attestation(new_page, screensh
     steps.sign_and_submit(vendor, request_id)
     steps.review(privacy, request_id, {})
     screenshot(privacy, "11-attestation-accepted")
-    assert _request_status(request_id) == AttestationStatus.ACCEPTED
+    assert steps.request_status(request_id) == AttestationStatus.ACCEPTED
 
 
 def _vendor_answers(vendor, request_id: int, screenshot) -> None:
@@ -143,12 +128,8 @@ def _vendor_answers(vendor, request_id: int, screenshot) -> None:
     steps.upload_evidence(vendor, request_id, "SEC-1")
     steps.sign_and_submit(vendor, request_id)
     screenshot(vendor, "09-attestation-submitted")
-    assert _request_status(request_id) == AttestationStatus.SUBMITTED
-    stored = _read(
+    assert steps.request_status(request_id) == AttestationStatus.SUBMITTED
+    stored = steps.read(
         select(EvidenceFile.obligation_code).where(EvidenceFile.request_id == request_id)
     )
     assert stored == "SEC-1"
-
-
-def _request_status(request_id: int) -> AttestationStatus:
-    return _read(select(AttestationRequest.status).where(AttestationRequest.id == request_id))

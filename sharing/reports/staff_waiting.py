@@ -98,7 +98,7 @@ def _flow_item(key: str, what: str, arrived: str, holder: str, row: Any) -> Item
     )
 
 
-def _agreement_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
+def _agreement_source(key: str, status: str, what: str, label: str, *, today: date):
     filters = AgreementFilters(status=status, sort=parse_sort("updated", AGREEMENT_SORTS, ""))
     vendor = status == AgreementStatus.SENT_FOR_SIGNATURE
 
@@ -207,7 +207,6 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
         ),
         _new_incidents(now=now),
         _agreement_source(
-            user,
             "countersign",
             "executed",
             "Signed: countersign and activate",
@@ -226,7 +225,6 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             today=today,
         ),
         _agreement_source(
-            user,
             "to-sign",
             "sent_for_signature",
             "Sent for signature",

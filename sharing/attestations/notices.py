@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from sharing.attestations.models import AttestationRequest
 from sharing.auth.recipients import Directory, active_users, organisation_users, privacy_officers
 from sharing.inbox import services as inbox
@@ -16,7 +14,7 @@ from sharing.mail import services as mail
 
 
 def _portal_link(request: AttestationRequest) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/attestations/{request.id}"
+    return inbox.absolute_url(f"/attestations/{request.id}")
 
 
 def _queue_all(request: AttestationRequest, addresses: set[str], event: str, **text: str) -> None:

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 
 from sharing.core.forms import optional_int
 from sharing.core.roles import Role
+from sharing.inbox.models import MailChoice
 
 
 class SignInForm(FlaskForm):
@@ -45,10 +46,7 @@ class ChangePasswordForm(FlaskForm):
 class MailPreferenceForm(FlaskForm):
     choice = SelectField(
         "Email me about new notifications",
-        choices=[
-            ("immediate", "Immediately, one email per notification"),
-            ("digest", "Once a day, one email listing the day's notifications"),
-        ],
+        choices=[(choice.value, choice.label) for choice in MailChoice],
         validators=[DataRequired()],
         description="Either way, every notification also waits for you under Notifications.",
     )

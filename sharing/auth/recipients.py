@@ -61,7 +61,6 @@ class Directory:
     """Every address a run may need, keyed by organisation and department."""
 
     contacts: dict[int, dict[ContactRole, list[str]]] = field(default_factory=dict)
-    vendor_users: dict[int, list[str]] = field(default_factory=dict)
     vendor_people: dict[int, list[Person]] = field(default_factory=dict)
     procurement: dict[int, list[str]] = field(default_factory=dict)
     privacy: list[str] = field(default_factory=list)
@@ -86,12 +85,9 @@ class Directory:
                     User.role == Role.VENDOR, User.active.is_(True), User.organisation_id.in_(orgs)
                 )
             )
-            vendor_users: dict[int, list[str]] = defaultdict(list)
             vendor_people: dict[int, list[Person]] = defaultdict(list)
             for org, user_id, email in users:
-                vendor_users[org].append(_clean(email))
                 vendor_people[org].append(Person(user_id, _clean(email)))
-            directory.vendor_users = dict(vendor_users)
             directory.vendor_people = dict(vendor_people)
         directory.contacts = {org: dict(by_role) for org, by_role in contacts.items()}
         procurement: dict[int, list[str]] = defaultdict(list)
@@ -119,7 +115,7 @@ class Directory:
                 vendor.update(by_role[role])
                 break
         if kind in VENDOR_USERS_TOO and organisation_id:
-            vendor.update(self.vendor_users.get(organisation_id, []))
+            vendor.update(p.email for p in self.vendor_people.get(organisation_id, []))
         staff = set(self.privacy)
         if department_id is not None:
             staff.update(self.procurement.get(department_id, []))

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from sharing.auth.recipients import organisation_users, privacy_officers
 from sharing.core.clock import local
 from sharing.disclosures.models import Incident
@@ -37,7 +35,7 @@ def _tell_office(
 ) -> None:
     """To every active privacy-office user, in the app and by mail, with a link straight to
     the staff incident page (sign-in returns the reader there)."""
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}{_staff_link(incident)}"
+    link = inbox.absolute_url(_staff_link(incident))
     body = (
         f"{opening}\n\n"
         f"Reference: {incident.reference}\n"

@@ -29,8 +29,8 @@ OPENERS = {
 }
 
 
-def flow_url(flow: DataFlow) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/flows/{flow.id}"
+def _link(flow: DataFlow) -> str:
+    return f"/flows/{flow.id}"
 
 
 def _people(flow: DataFlow, action: str) -> list[Any]:
@@ -49,7 +49,7 @@ def _body(flow: DataFlow, action: str, comment: str) -> str:
     )
     if comment:
         body += f"\nComment:\n{comment}\n"
-    return body + f"\nOpen the flow: {flow_url(flow)}\n"
+    return body + f"\nOpen the flow: {inbox.absolute_url(_link(flow))}\n"
 
 
 def notify_step(flow: DataFlow, action: str, comment: str, *, actor: Any) -> list[Notification]:
@@ -64,7 +64,7 @@ def notify_step(flow: DataFlow, action: str, comment: str, *, actor: Any) -> lis
         key=key,
         title=subject.format(name=flow.system_name),
         text=OPENERS[action] + (f" Comment: {comment}" if comment else ""),
-        link=f"/flows/{flow.id}",
+        link=_link(flow),
         body=body,
         object_type="flow",
         object_id=flow.id,

@@ -37,7 +37,8 @@ class Person(Protocol):
     email: str
 
 
-def _absolute(link: str) -> str:
+def absolute_url(link: str) -> str:
+    """A path inside the app as the full address a mail links to."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}{link}"
 
 
@@ -113,7 +114,7 @@ def notify(
         message = mail.queue(
             recipient=address,
             subject=title,
-            body=(body or f"{text}\n\nOpen it: {_absolute(link)}\n") + _footer(),
+            body=(body or f"{text}\n\nOpen it: {absolute_url(link)}\n") + _footer(),
             kind=kind,
             dedupe_key=mail_key(key, address),
             object_type=object_type,
@@ -125,7 +126,7 @@ def notify(
 
 
 def _footer() -> str:
-    return FOOTER.format(account=_absolute("/auth/account"))
+    return FOOTER.format(account=absolute_url("/auth/account"))
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -282,6 +283,6 @@ def _active_user_ids() -> Select:
 def _digest_body(items: list[InboxItem]) -> str:
     lines = [f"You have {len(items)} new notification{'s' if len(items) != 1 else ''}:", ""]
     for item in items:
-        lines += [f"- {item.title}", f"  {item.text}", f"  {_absolute(item.link)}", ""]
-    lines.append(f"All your notifications: {_absolute('/inbox/')}")
+        lines += [f"- {item.title}", f"  {item.text}", f"  {absolute_url(item.link)}", ""]
+    lines.append(f"All your notifications: {absolute_url('/inbox/')}")
     return "\n".join(lines) + "\n"

@@ -94,6 +94,7 @@ def show_request(request_id: int):
         titles=attestation.question_titles,
         events=reading.readable(queries.history(attestation)),
         actions=workflow.available_actions(attestation, current_user),
+        open_for_answers=attestation.status in workflow.OPEN_FOR_ANSWERS,
         today=today(),
     )
 

@@ -47,10 +47,9 @@ def close_follow_up(follow_up_id: int):
         )
         if done is not None:
             return done
-    title = {q["code"]: q.get("title", "") for q in item.request.questionnaire}
     return render_template(
         "attestations/follow_up_close.html",
         item=item,
         form=form,
-        title=title.get(item.obligation_code, ""),
+        title=item.request.question_titles.get(item.obligation_code, ""),
     )

@@ -29,8 +29,7 @@ AUDIT_FIELDS = ("request_id", "obligation_code", "text", "status", "closing_note
 
 def follow_up_text(request: AttestationRequest, answer: AttestationAnswer) -> str:
     """What the item says: the question's title and the vendor's own explanation."""
-    titles = {q["code"]: q.get("title", "") for q in request.questionnaire}
-    title = titles.get(answer.obligation_code) or answer.obligation_code
+    title = request.question_titles.get(answer.obligation_code) or answer.obligation_code
     explanation = answer.explanation.strip() or "no explanation given"
     return f"{title}: the organization answered no ({explanation})."
 

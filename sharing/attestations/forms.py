@@ -26,6 +26,7 @@ from sharing.attestations.answers import (
     decision_field,
     explanation_field,
 )
+from sharing.attestations.follow_ups import MAX_NOTE
 from sharing.attestations.models import AnswerReview, AnswerValue
 from sharing.core.forms import optional_int
 
@@ -138,7 +139,7 @@ class NewRequestForm(FlaskForm):
 class CloseFollowUpForm(FlaskForm):
     note = TextAreaField(
         "How was it dealt with?",
-        validators=[InputRequired("Say how the gap was dealt with."), Length(max=MAX_TEXT)],
+        validators=[InputRequired("Say how the gap was dealt with."), Length(max=MAX_NOTE)],
         description="For example: the vendor turned on encryption at rest on 3 March; "
         "we checked the new SOC 2 report.",
     )

@@ -73,6 +73,11 @@ class AttestationRequest(TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def question_titles(self) -> dict[str, str]:
+        """Each question's title by its code, from the questionnaire snapshot."""
+        return {q["code"]: q.get("title", "") for q in self.questionnaire}
+
     agreement = relationship("Agreement")
     organisation = relationship("Organisation")
     answers: Mapped[list[AttestationAnswer]] = relationship(
@@ -209,9 +214,9 @@ class EvidenceFile(Base):
     @property
     def question_title(self) -> str:
         """The title of the question the file supports, from the request's questionnaire."""
-        questions = self.request.questionnaire if self.request is not None else []
-        titles = {q.get("code"): q.get("title", "") for q in questions}
-        return titles.get(self.obligation_code) or ""
+        if self.request is None:
+            return ""
+        return self.request.question_titles.get(self.obligation_code) or ""
 
     def is_expired(self, *, on: date) -> bool:
         return self.valid_until is not None and on > self.valid_until

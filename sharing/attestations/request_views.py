@@ -91,15 +91,12 @@ def show_request(request_id: int):
         topics=grouped,
         progress=topics.overall(grouped),
         returned=queries.returned_notes(attestation),
-        titles=_titles(attestation),
+        titles=attestation.question_titles,
         events=reading.readable(queries.history(attestation)),
         actions=workflow.available_actions(attestation, current_user),
+        open_for_answers=attestation.status in workflow.OPEN_FOR_ANSWERS,
         today=today(),
     )
-
-
-def _titles(attestation: AttestationRequest) -> dict[str, str]:
-    return {q["code"]: q.get("title", "") for q in attestation.questionnaire}
 
 
 def _rounds(attestation: AttestationRequest) -> list[tuple[int, list]]:
@@ -185,7 +182,7 @@ def _answer_page(attestation: AttestationRequest, form, codes: list[str]):
         progress=topics.overall(grouped),
         evidence_form=EvidenceForm(formdata=None),
         accept=ACCEPT,
-        titles=_titles(attestation),
+        titles=attestation.question_titles,
         current=answers.current_answers(attestation),
         evidence=evidence_for_request(attestation.id),
         editable=attestation.status in workflow.OPEN_FOR_ANSWERS,
@@ -308,7 +305,7 @@ def _confirm_remaining(attestation, form, rows: list, decisions, accepted: list[
         accepted=accepted,
         returned=returned,
         noes=noes,
-        titles=_titles(attestation),
+        titles=attestation.question_titles,
         today=today(),
     )
 

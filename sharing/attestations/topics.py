@@ -57,10 +57,6 @@ class Topic:
     def total(self) -> int:
         return len(self.questions)
 
-    @property
-    def complete(self) -> bool:
-        return self.answered == self.total
-
 
 def _catalogue() -> list[tuple[str, str, tuple[str, ...]]]:
     modules = [(m.prefix.lower(), m.name, (m.prefix,)) for m in MODULES]

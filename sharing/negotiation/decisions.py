@@ -72,7 +72,7 @@ def regenerate_with_decisions(
     *, actor: Any, copy: ReturnedCopy, today: date, now: datetime
 ) -> Agreement:
     """Once every deviation is decided: regenerate the agreement, close the copy and tell the
-    vendor, in the generation's one commit."""
+    vendor, in the generation's one commit and audit event."""
     agreement = copy.agreement
     _check_open(copy, agreement)
     undecided = [d for d in copy.deviations if d.decision == Decision.UNDECIDED]
@@ -82,24 +82,15 @@ def regenerate_with_decisions(
         )
     copy.status = ReturnStatus.DECIDED
     copy.decided_at = now
-    audit.record(
-        actor=actor,
-        action="agreement.returned_copy_decided",
-        object_type="agreement",
-        object_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes={
-            "decisions": {
-                "before": None,
-                "after": {d.heading or d.code: d.decision.value for d in copy.deviations},
-            }
-        },
-        summary=f"Decisions on returned copy {copy.round} of {agreement.number} applied",
-    )
     notices.decisions_made(copy, actor=actor)
+    decided = {d.heading or d.code or d.key: d.decision.value for d in copy.deviations}
+    occasion = (
+        f", with the decisions on returned copy {copy.round}",
+        {"returned_copy_decisions": {"before": None, "after": decided}},
+    )
     try:
         return generate_agreement(
-            actor=actor, agreement=agreement, today=today, expected_version=None
+            actor=actor, agreement=agreement, today=today, expected_version=None, occasion=occasion
         )
     except Exception:
         db.session.rollback()

@@ -26,7 +26,8 @@ class Card:
 
 def review_cards(copy: ReturnedCopy) -> list[Card]:
     """One card per change, in the comparison's order (weakened obligations first)."""
-    obligations = {o.code: o for o in copy.agreement.policy_version.obligations}
+    policy = copy.agreement.policy_version
+    obligations = {o.code: o for o in policy.obligations} if policy else {}
     cards = []
     for deviation in copy.deviations:
         obligation = obligations.get(deviation.code)

@@ -26,6 +26,7 @@ from sharing.extensions import db
 from sharing.negotiation import notices
 from sharing.negotiation.clauses import NoClauses, agreement_number
 from sharing.negotiation.compare import Comparison, compare, parameter_specs
+from sharing.negotiation.decisions import undo_effect
 from sharing.negotiation.models import Deviation, DeviationKind, ReturnedCopy, ReturnStatus
 from sharing.negotiation.redline import redline_docx
 
@@ -151,12 +152,15 @@ def _new_copy(
     last = db.session.scalar(
         select(func.max(ReturnedCopy.round)).where(ReturnedCopy.agreement_id == agreement.id)
     )
-    # A newer copy replaces the one still open: its undecided changes no longer apply.
+    # A newer copy replaces the one still open: the decisions taken on it are taken back,
+    # since the vendor's new copy is what the office now decides on.
     for older in db.session.scalars(
         select(ReturnedCopy).where(
             ReturnedCopy.agreement_id == agreement.id, ReturnedCopy.status == ReturnStatus.OPEN
         )
     ):
+        for deviation in older.deviations:
+            undo_effect(deviation, agreement)
         older.status = ReturnStatus.SUPERSEDED
     copy = ReturnedCopy(
         agreement=agreement,

@@ -1,2 +1,1 @@
-"""Negotiation: the vendor's returned copy of an agreement, compared clause by clause, and the
-privacy office's decision on each deviation."""
+"""Negotiating a returned agreement: the vendor's changes compared clause by clause and decided."""

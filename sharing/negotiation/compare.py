@@ -1,0 +1,336 @@
+"""A returned agreement compared with the generated one clause by clause: clauses matched by
+obligation code and heading, each change classified, weakened obligations first."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from sharing.negotiation.clauses import Clause, normalize, read_clauses
+from sharing.negotiation.units import Finding, ParameterChange, ParameterSpec, number_findings
+
+# Which way is stricter for each parameter whose larger value protects the City better. Every
+# other parameter is a deadline ("within N days"), an interval between reviews or a longest
+# retention, where a smaller number is stricter.
+HIGHER_IS_STRICTER: dict[str, str] = {
+    # More people in the smallest published group make re-identification harder (DEI-1).
+    "minimum_cell_size": "a larger smallest group protects people better",
+    # Access logs kept longer leave more to investigate an incident with (SEC-2).
+    "access_log_days": "logs kept longer leave more evidence",
+    # Notice the vendor owes the City before a new subprocessor: more time to object (SUB-1).
+    "subprocessor_notice_days": "longer notice leaves the City more time to object",
+    # Notice the vendor owes the City before data moves: more time to react (LOC-1).
+    "relocation_notice_days": "longer notice leaves the City more time to react",
+}
+__all__ = [
+    "ChangeKind",
+    "ClauseChange",
+    "Comparison",
+    "ParameterChange",
+    "ParameterSpec",
+    "compare",
+    "parameter_specs",
+]
+SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
+
+# Wording that turns a duty into a wish: more of it in the returned text weakens the clause,
+# less of it strengthens it. (pattern, what adding it does)
+HEDGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), meaning)
+    for pattern, meaning in (
+        (r"\bcommercially reasonable\b", "“commercially reasonable” lets the vendor weigh the "
+         "duty against its costs"),
+        (r"\bto the extent (?:reasonably )?(?:practicable|feasible|possible)\b",
+         "“to the extent practicable” makes the duty optional in practice"),
+        (r"\b(?:where|when|if|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
+         "“where feasible” makes the duty optional in practice"),
+        (r"\b(?:reasonable|best|good faith) efforts\b", "an effort to meet the duty replaces "
+         "the duty itself"),
+        (r"\b(?:endeavou?r|attempt|try) to\b", "a promise to try replaces the duty itself"),
+        (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b",
+         "“upon request” narrows the duty to the times the City asks"),
+        (r"\bin its (?:sole |reasonable )?discretion\b", "the vendor's own discretion decides"),
+    )
+)  # fmt: skip
+# Words that make a duty firm, wide or urgent: fewer of them in the returned text weakens it.
+FIRM_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), meaning)
+    for pattern, meaning in (
+        (r"\b(?:shall|must|will|may|does|do) not\b|\bnever\b", "a prohibition"),
+        (r"\b(?:any|all|every|each)\b", "“any”, “all” or “every”, which say what the duty covers"),
+        (r"\b(?:only|solely|exclusively)\b", "“only”, which limits what the vendor may do"),
+        (r"\b(?:promptly|immediately|at once|without (?:unreasonable |undue )?delay)\b",
+         "the urgency of the duty"),
+        (r"\bat least\b", "“at least”, which sets a floor"),
+    )
+)  # fmt: skip
+_DUTY = re.compile(
+    r"\b(?:shall|must)\b|\bwill\b(?!\s+(?:endeavou?r|try|attempt|use|make))", re.IGNORECASE
+)
+_PERMISSION = re.compile(r"\bmay\b(?!\s+not)|\bshould\b|\bcan\b(?!not)", re.IGNORECASE)
+
+
+class ChangeKind(enum.StrEnum):
+    WEAKENED = "weakened"
+    REMOVED = "removed"
+    ADDED = "added"
+    STRENGTHENED = "strengthened"
+    WORDING = "wording"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    ChangeKind.WEAKENED: "Weakened",
+    ChangeKind.REMOVED: "Clause removed",
+    ChangeKind.ADDED: "Clause added",
+    ChangeKind.STRENGTHENED: "Strengthened",
+    ChangeKind.WORDING: "Wording only",
+}
+# Weakened obligations and removed clauses need a decision most; wording changes the least.
+ORDER = {kind: index for index, kind in enumerate(ChangeKind)}
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    key: str
+    code: str | None
+    number: str | None
+    heading: str
+    kind: ChangeKind
+    before_text: str
+    after_text: str
+    parameter: ParameterChange | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    changes: list[ClauseChange]  # weakened and removed first, then added, strengthened, wording
+    clauses_found: int  # clauses read in the returned document
+
+
+def parameter_specs(policy_version: Any) -> dict[str, list[ParameterSpec]]:
+    """{obligation code: its parameters} for a policy version (a row, or the library's data)."""
+    obligations = (
+        policy_version["obligations"]
+        if isinstance(policy_version, Mapping)
+        else policy_version.obligations
+    )
+    specs: dict[str, list[ParameterSpec]] = {}
+    for obligation in obligations:
+        code = _get(obligation, "code")
+        specs[code] = [
+            ParameterSpec(
+                name=spec["name"],
+                label=spec.get("label") or spec["name"],
+                unit=spec.get("unit") or "",
+                minimum=spec["min"],
+                maximum=spec["max"],
+                stricter="higher" if spec["name"] in HIGHER_IS_STRICTER else "lower",
+            )
+            for spec in _get(obligation, "parameters") or []
+        ]
+    return specs
+
+
+def compare(
+    generated: bytes, returned: bytes, *, parameters: Mapping[str, Sequence[ParameterSpec]]
+) -> Comparison:
+    """Every clause that differs between the generated document and the returned one."""
+    before = read_clauses(generated)
+    after = read_clauses(returned)
+    pairs, removed, added = match(before, after)
+    changes: list[tuple[tuple[int, int], ClauseChange]] = []
+    for old, new in pairs:
+        change = classify(old, new, parameters.get(old.code or new.code or "", ()))
+        if change is not None:
+            changes.append(((ORDER[change.kind], before.index(old)), change))
+    for old in removed:
+        changes.append(((ORDER[ChangeKind.REMOVED], before.index(old)), _removed(old)))
+    for new in added:
+        changes.append(((ORDER[ChangeKind.ADDED], after.index(new)), _added(new)))
+    changes.sort(key=lambda item: item[0])
+    return Comparison(changes=[change for _, change in changes], clauses_found=len(after))
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def match(
+    before: list[Clause], after: list[Clause]
+) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
+    """(matched pairs, clauses only in `before`, clauses only in `after`).
+
+    Keys first (an obligation's code, else its section and normalized heading); then a clause
+    left over on each side with the same heading, wherever it moved; then, within one section,
+    the most similar text, so a sub-clause whose opening words changed still finds itself.
+    """
+    by_key = {clause.key: clause for clause in after}
+    pairs = [(old, by_key[old.key]) for old in before if old.key in by_key]
+    taken = {id(new) for _, new in pairs}
+    left = [old for old in before if old.key not in by_key]
+    spare = [new for new in after if id(new) not in taken]
+    for pick in (_same_heading, _similar_text):
+        still_left = []
+        for old in left:
+            new = pick(old, spare)
+            if new is None:
+                still_left.append(old)
+            else:
+                pairs.append((old, new))
+                spare.remove(new)
+        left = still_left
+    return pairs, left, spare
+
+
+def _same_heading(old: Clause, spare: list[Clause]) -> Clause | None:
+    heading = normalize(old.heading)
+    for new in spare:
+        if new.kind == old.kind and normalize(new.heading) == heading and heading:
+            return new
+    return None
+
+
+def _similar_text(old: Clause, spare: list[Clause]) -> Clause | None:
+    best, best_ratio = None, SIMILAR
+    for new in spare:
+        if new.parent != old.parent or new.kind != old.kind:
+            continue
+        matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = new, ratio
+    return best
+
+
+# -- classifying -----------------------------------------------------------------------------
+
+# A cross-reference number at the start of a table cell ("3.14 Report incidents ...") moves
+# when clauses are renumbered; renumbering alone is not a change.
+_LEADING_NUMBER = re.compile(r"(^|\| |: )\d+(?:\.\d+)+\s", re.MULTILINE)
+
+
+def comparable(text: str) -> str:
+    """The text as compared: spacing, quotes and dashes evened out, leading numbers dropped."""
+    text = text.translate(_TYPOGRAPHY)
+    text = _LEADING_NUMBER.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> ClauseChange | None:
+    """How `new` differs from `old`, or None when only numbering or spacing differs."""
+    same_heading = normalize(old.heading) == normalize(new.heading)
+    if same_heading and comparable(old.text) == comparable(new.text):
+        return None
+    code = old.code or new.code
+    findings: list[Finding] = [
+        *number_findings(old.text, new.text, specs, code=code),
+        *wording_findings(old.text, new.text, code=code),
+    ]
+    weaker = [f for f in findings if f.direction == "weaker"]
+    stronger = [f for f in findings if f.direction == "stronger"]
+    if weaker:
+        kind = ChangeKind.WEAKENED
+    elif stronger:
+        kind = ChangeKind.STRENGTHENED
+    else:
+        kind = ChangeKind.WORDING
+    notes = [f.message for f in (*weaker, *stronger)]
+    notes += [f.message for f in findings if f.direction == "unclear"]
+    if not same_heading:
+        notes.append(f"The heading changed from “{old.heading}” to “{new.heading}”.")
+    if not notes:
+        notes.append("The wording changed; no number, duty or limit in it changed.")
+    parameter = next(
+        (f.parameter for f in (*weaker, *stronger, *findings) if f.parameter is not None), None
+    )
+    return ClauseChange(
+        key=old.key,
+        code=code,
+        number=new.number or old.number,
+        heading=old.heading,
+        kind=kind,
+        before_text=old.text,
+        after_text=new.text,
+        parameter=parameter,
+        explanation=" ".join(notes),
+    )
+
+
+def wording_findings(before: str, after: str, *, code: str | None) -> list[Finding]:
+    """What changed wording does to a duty: "shall" becoming "may", hedges added, "any",
+    "all", "only" or a prohibition dropped (each counted in both versions)."""
+    what = code or "the clause"
+    findings: list[Finding] = []
+    duties = len(_DUTY.findall(after)) - len(_DUTY.findall(before))
+    permissions = len(_PERMISSION.findall(after)) - len(_PERMISSION.findall(before))
+    if duties < 0 and permissions > 0:
+        message = (
+            "A duty (“shall”) became a permission (“may”), so the vendor may choose not to act"
+        )
+        findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+    elif duties > 0 and permissions < 0:
+        findings.append(
+            Finding("stronger", f"A permission became a duty, which strengthens {what}.")
+        )
+    for pattern, meaning in HEDGES:
+        added = len(pattern.findall(after)) - len(pattern.findall(before))
+        if added > 0:
+            findings.append(Finding("weaker", f"Added wording: {meaning}, which weakens {what}."))
+        elif added < 0:
+            message = f"Removed a qualifier: {meaning}; without it the duty is firmer"
+            findings.append(Finding("stronger", f"{message}, which strengthens {what}."))
+    for pattern, meaning in FIRM_WORDS:
+        if len(pattern.findall(after)) < len(pattern.findall(before)):
+            message = f"The returned text drops {meaning}"
+            findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+    return findings
+
+
+def _removed(old: Clause) -> ClauseChange:
+    what = f"obligation {old.code}" if old.code else f"“{old.heading}”"
+    return ClauseChange(
+        key=old.key,
+        code=old.code,
+        number=old.number,
+        heading=old.heading,
+        kind=ChangeKind.REMOVED,
+        before_text=old.text,
+        after_text="",
+        parameter=None,
+        explanation=f"The returned document leaves out {what}, which the generated agreement "
+        "contains; the vendor would not be bound by it.",
+    )
+
+
+def _added(new: Clause) -> ClauseChange:
+    return ClauseChange(
+        key=new.key,
+        code=new.code,
+        number=new.number,
+        heading=new.heading,
+        kind=ChangeKind.ADDED,
+        before_text="",
+        after_text=new.text,
+        parameter=None,
+        explanation=f"The returned document adds “{new.heading}”, which is not in the "
+        "generated agreement; read it for terms that limit the vendor's obligations.",
+    )
+
+
+def _get(obligation: Any, name: str) -> Any:
+    if isinstance(obligation, Mapping):
+        return obligation.get(name)
+    return getattr(obligation, name)

@@ -61,8 +61,9 @@ EXHIBIT_E_COLUMNS = (
     ("Source in the City's policy", "{{ clause.source }}", 7.5),
     (
         "Why it applies to this Agreement",
-        "{{ clause.reason }}{% if clause.exception %} Exception agreed: "
-        "{{ clause.exception }}{% endif %}",
+        # A context from before exceptions existed has no such field: it reads as none.
+        "{{ clause.reason }}{% if clause.exception is defined and clause.exception %} "
+        "Exception agreed: {{ clause.exception }}{% endif %}",
         8.0,
     ),
 )

@@ -100,7 +100,10 @@ def check_and_compare(agreement: Agreement, generated: bytes, data: bytes) -> Co
         check_docx_container(data)
     except TemplateRejected as error:
         raise ValidationFailed({FIELD: _as_returned_copy(error.message)}) from None
-    number = agreement_number(data)
+    try:
+        number = agreement_number(data)
+    except NoClauses as error:
+        raise ValidationFailed({FIELD: error.message}) from None
     if number is None:
         raise ValidationFailed(
             {

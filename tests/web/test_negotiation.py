@@ -154,7 +154,7 @@ def test_a_file_with_no_recognisable_clause_is_refused(app, client, login_as):
     _, agreement = _vendor_agreement(login_as)
     document = Document()
     document.core_properties.keywords = agreement.number
-    document.add_paragraph(f"Agreement {agreement.number}")
+    document.add_paragraph(f"Agreement No. {agreement.number}")
     document.add_paragraph("We would like to discuss the terms by phone.")
     out = BytesIO()
     document.save(out)

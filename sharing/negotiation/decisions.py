@@ -189,7 +189,8 @@ def _check_parameter(deviation: Deviation, agreement: Agreement) -> None:
 def _decision_values(deviation: Deviation, agreement: Agreement) -> dict[str, Any]:
     values: dict[str, Any] = {"decision": deviation.decision.value, "note": deviation.note}
     if deviation.parameter_name:
-        values[f"parameters.{deviation.parameter_name}"] = (agreement.parameters or {}).get(
+        # Keyed by the parameter's name, as setting the parameters records it.
+        values[deviation.parameter_name] = (agreement.parameters or {}).get(
             deviation.parameter_name
         )
     values["exception"] = (

@@ -283,9 +283,7 @@ def test_the_decisions_carry_into_the_agreement_its_page_the_report_and_the_vend
         select(AuditEvent).where(AuditEvent.action == "agreement.deviation_decided")
     ).all()
     assert len(events) == 4
-    assert {"before": 72, "after": 168} in [
-        e.changes.get("parameters.breach_notice_hours") for e in events
-    ]
+    assert {"before": 72, "after": 168} in [e.changes.get("breach_notice_hours") for e in events]
 
     response = client.post_form(
         f"/negotiation/copies/{copy.id}/regenerate", {}, from_url=f"/negotiation/copies/{copy.id}"

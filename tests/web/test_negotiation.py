@@ -371,3 +371,21 @@ def test_the_returned_file_and_the_redline_download_with_proper_names(client, lo
             redline.status_code == 200
             and "-redline-1.docx" in redline.headers["Content-Disposition"]
         )
+
+
+def test_a_newer_copy_replaces_an_open_one_and_takes_back_its_decisions(client, login_as):
+    """A second copy received before regeneration: the first is replaced, its accepted
+    parameter change is undone, and only the new copy's changes wait for a decision."""
+    agreement, first, by_kind = _four_changes(client, login_as)
+    _decide(client, by_kind[DeviationKind.WEAKENED], "parameter")
+    data = returned(agreement, breach_notice(96))
+    assert _upload(client, agreement, data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ReturnedCopy, first.id).status == ReturnStatus.SUPERSEDED
+    assert db.session.get(Agreement, agreement.id).parameters["breach_notice_hours"] == 72
+    newest = db.session.scalars(
+        select(ReturnedCopy).where(
+            ReturnedCopy.agreement_id == agreement.id, ReturnedCopy.round == 2
+        )
+    ).one()
+    assert queries.undecided_count(agreement.id) == len(newest.deviations) == 1

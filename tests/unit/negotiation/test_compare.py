@@ -11,6 +11,7 @@ from sharing.negotiation.compare import (
     parameter_specs,
 )
 from tests.unit.negotiation.documents import (
+    LIABILITY,
     POLICY,
     add_clause_after,
     delete_clause,
@@ -22,11 +23,6 @@ from tests.unit.negotiation.documents import (
 
 SPECS = parameter_specs(POLICY)
 BREACH = "within 72 hours of discovering"
-LIABILITY = (
-    "3.26 Limitation of the Vendor's liability",
-    "The Vendor's total liability under this Agreement shall not exceed the fees paid in the "
-    "twelve months before the claim.",
-)
 
 
 def _changes(returned: bytes):

@@ -1,5 +1,6 @@
-"""Reading an agreement .docx as clauses: headings found by their wording and style, each with
-the text up to the next heading, tracked insertions read and tracked deletions left out."""
+"""Reading an agreement .docx as clauses (headings found by their wording and style, each with
+the text up to the next heading, tracked insertions read and deletions left out), and pairing
+the clauses of two versions of it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from lxml import etree
 
@@ -31,6 +33,7 @@ SUBCLAUSE = re.compile(r"^(?P<number>(?:\d+|[A-Z])\.\d+)\.?\s+(?P<text>\S.*)$", 
 EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b\s*[—–:.-]?\s*(?P<title>.*)$", re.IGNORECASE)
 HEADING_STYLE = re.compile(r"^(heading\s?\d|title)$", re.IGNORECASE)
 AGREEMENT_NUMBER = re.compile(r"\bAgreement\s+No\.?\s*:?\s*(?P<number>[A-Z]{2,6}-\d{4}-\d{1,6})\b")
+SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
 CAPTION_WORDS = 8  # a sub-clause caption ("For convenience.") is a few words, not a sentence
 
 _PARSER = etree.XMLParser(
@@ -73,7 +76,7 @@ def read_clauses(docx: bytes) -> list[Clause]:
         else:
             reader.paragraph(_paragraph_text(block), _style(block))
     clauses = reader.finish()
-    if not any(clause.kind in ("obligation", "section", "exhibit") for clause in clauses):
+    if not any(clause.kind in ("obligation", "exhibit") or clause.number for clause in clauses):
         raise NoClauses(
             "No clause of an agreement was found in this file: it has no numbered sections, "
             "obligations or exhibits."
@@ -273,3 +276,67 @@ def _caption(text: str) -> str:
     if rest and len(first.split()) <= CAPTION_WORDS:
         return first
     return " ".join(text.split()[:CAPTION_WORDS])
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def match(
+    before: list[Clause], after: list[Clause]
+) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
+    """(matched pairs, clauses only in `before`, clauses only in `after`).
+
+    Keys first (an obligation's code, else its section and normalized heading); then a clause
+    left over on each side with the same heading, wherever it moved; then, within one section,
+    the most similar text, so a sub-clause whose opening words changed still finds itself.
+    """
+    by_key = {clause.key: clause for clause in after}
+    pairs = [(old, by_key[old.key]) for old in before if old.key in by_key]
+    taken = {id(new) for _, new in pairs}
+    left = [old for old in before if old.key not in by_key]
+    spare = [new for new in after if id(new) not in taken]
+    for pick in (_same_heading, _similar_text):
+        still_left = []
+        for old in left:
+            new = pick(old, spare)
+            if new is None:
+                still_left.append(old)
+            else:
+                pairs.append((old, new))
+                spare.remove(new)
+        left = still_left
+    return pairs, left, spare
+
+
+def _same_heading(old: Clause, spare: list[Clause]) -> Clause | None:
+    """A leftover clause with the same heading. An obligation whose "(obligation CODE)" the
+    vendor deleted reads as a sub-clause named by its opening words, which begin its title."""
+    heading = normalize(old.heading)
+    if not heading:
+        return None
+    for new in spare:
+        other = normalize(new.heading)
+        if new.kind == old.kind and other == heading:
+            return new
+        renamed = {old.kind, new.kind} == {"obligation", "subclause"}
+        if (
+            renamed
+            and len(other.split()) >= 3
+            and (heading.startswith(other) or other.startswith(heading))
+        ):
+            return new
+    return None
+
+
+def _similar_text(old: Clause, spare: list[Clause]) -> Clause | None:
+    best, best_ratio = None, SIMILAR
+    for new in spare:
+        if new.parent != old.parent or new.kind != old.kind:
+            continue
+        matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = new, ratio
+    return best

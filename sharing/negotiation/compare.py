@@ -7,10 +7,9 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
-from sharing.negotiation.clauses import Clause, normalize, read_clauses
+from sharing.negotiation.clauses import Clause, match, normalize, read_clauses
 from sharing.negotiation.units import Finding, ParameterChange, ParameterSpec, number_findings
 
 # Which way is stricter for each parameter whose larger value protects the City better. Every
@@ -35,25 +34,26 @@ __all__ = [
     "compare",
     "parameter_specs",
 ]
-SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
 
 # Wording that turns a duty into a wish: more of it in the returned text weakens the clause,
-# less of it strengthens it. (pattern, what adding it does)
-HEDGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), meaning)
-    for pattern, meaning in (
-        (r"\bcommercially reasonable\b", "“commercially reasonable” lets the vendor weigh the "
-         "duty against its costs"),
+# less of it strengthens it. (pattern, the words, what adding them does)
+HEDGES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), words, effect)
+    for pattern, words, effect in (
+        (r"\bcommercially reasonable\b", "“commercially reasonable”",
+         "the vendor may weigh the duty against its costs"),
         (r"\bto the extent (?:reasonably )?(?:practicable|feasible|possible)\b",
-         "“to the extent practicable” makes the duty optional in practice"),
+         "“to the extent practicable”", "the duty becomes optional in practice"),
         (r"\b(?:where|when|if|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
-         "“where feasible” makes the duty optional in practice"),
-        (r"\b(?:reasonable|best|good faith) efforts\b", "an effort to meet the duty replaces "
-         "the duty itself"),
-        (r"\b(?:endeavou?r|attempt|try) to\b", "a promise to try replaces the duty itself"),
-        (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b",
-         "“upon request” narrows the duty to the times the City asks"),
-        (r"\bin its (?:sole |reasonable )?discretion\b", "the vendor's own discretion decides"),
+         "“where feasible”", "the duty becomes optional in practice"),
+        (r"\b(?:reasonable|best|good faith) efforts\b", "“reasonable efforts”",
+         "an effort to meet the duty replaces the duty itself"),
+        (r"\b(?:endeavou?r|attempt|try) to\b", "“endeavor to”",
+         "a promise to try replaces the duty itself"),
+        (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b", "“upon request”",
+         "the duty narrows to the times the City asks"),
+        (r"\bin its (?:sole |reasonable )?discretion\b", "“in its discretion”",
+         "the vendor's own judgment decides whether the duty applies"),
     )
 )  # fmt: skip
 # Words that make a duty firm, wide or urgent: fewer of them in the returned text weakens it.
@@ -147,6 +147,8 @@ def compare(
     before = read_clauses(generated)
     after = read_clauses(returned)
     pairs, removed, added = match(before, after)
+    removed = _without_rows_of(removed)
+    added = _without_rows_of(added)
     changes: list[tuple[tuple[int, int], ClauseChange]] = []
     for old, new in pairs:
         change = classify(old, new, parameters.get(old.code or new.code or "", ()))
@@ -158,58 +160,6 @@ def compare(
         changes.append(((ORDER[ChangeKind.ADDED], after.index(new)), _added(new)))
     changes.sort(key=lambda item: item[0])
     return Comparison(changes=[change for _, change in changes], clauses_found=len(after))
-
-
-# -- matching --------------------------------------------------------------------------------
-
-
-def match(
-    before: list[Clause], after: list[Clause]
-) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
-    """(matched pairs, clauses only in `before`, clauses only in `after`).
-
-    Keys first (an obligation's code, else its section and normalized heading); then a clause
-    left over on each side with the same heading, wherever it moved; then, within one section,
-    the most similar text, so a sub-clause whose opening words changed still finds itself.
-    """
-    by_key = {clause.key: clause for clause in after}
-    pairs = [(old, by_key[old.key]) for old in before if old.key in by_key]
-    taken = {id(new) for _, new in pairs}
-    left = [old for old in before if old.key not in by_key]
-    spare = [new for new in after if id(new) not in taken]
-    for pick in (_same_heading, _similar_text):
-        still_left = []
-        for old in left:
-            new = pick(old, spare)
-            if new is None:
-                still_left.append(old)
-            else:
-                pairs.append((old, new))
-                spare.remove(new)
-        left = still_left
-    return pairs, left, spare
-
-
-def _same_heading(old: Clause, spare: list[Clause]) -> Clause | None:
-    heading = normalize(old.heading)
-    for new in spare:
-        if new.kind == old.kind and normalize(new.heading) == heading and heading:
-            return new
-    return None
-
-
-def _similar_text(old: Clause, spare: list[Clause]) -> Clause | None:
-    best, best_ratio = None, SIMILAR
-    for new in spare:
-        if new.parent != old.parent or new.kind != old.kind:
-            continue
-        matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= best_ratio:
-            best, best_ratio = new, ratio
-    return best
 
 
 # -- classifying -----------------------------------------------------------------------------
@@ -285,18 +235,25 @@ def wording_findings(before: str, after: str, *, code: str | None) -> list[Findi
         findings.append(
             Finding("stronger", f"A permission became a duty, which strengthens {what}.")
         )
-    for pattern, meaning in HEDGES:
+    for pattern, words, effect in HEDGES:
         added = len(pattern.findall(after)) - len(pattern.findall(before))
         if added > 0:
-            findings.append(Finding("weaker", f"Added wording: {meaning}, which weakens {what}."))
+            findings.append(Finding("weaker", f"Adds {words}: {effect}, which weakens {what}."))
         elif added < 0:
-            message = f"Removed a qualifier: {meaning}; without it the duty is firmer"
-            findings.append(Finding("stronger", f"{message}, which strengthens {what}."))
+            findings.append(Finding("stronger", f"Drops {words}, which strengthens {what}."))
     for pattern, meaning in FIRM_WORDS:
         if len(pattern.findall(after)) < len(pattern.findall(before)):
             message = f"The returned text drops {meaning}"
             findings.append(Finding("weaker", f"{message}, which weakens {what}."))
     return findings
+
+
+def _without_rows_of(clauses: list[Clause]) -> list[Clause]:
+    """The clauses less the exhibit rows (Exhibits B and E, keyed by obligation code) of an
+    obligation that is itself in the list: a removed obligation takes its rows with it, and
+    one decision covers them all."""
+    codes = {clause.code for clause in clauses if clause.code}
+    return [c for c in clauses if not (c.kind == "row" and c.number in codes)]
 
 
 def _removed(old: Clause) -> ClauseChange:

@@ -221,3 +221,28 @@ def _renumber(number: str):
                 paragraph.runs[0].text = text
 
     return edit
+
+
+def test_a_removed_obligation_takes_its_exhibit_rows_with_it():
+    """SUB-2 deleted with its Exhibit E row is one removed change, not two."""
+    returned = edited(generated(), delete_clause("(obligation SUB-2)"), _delete_row("SUB-2"))
+    assert [(c.code, c.kind) for c in _changes(returned)] == [("SUB-2", ChangeKind.REMOVED)]
+
+
+def test_an_obligation_heading_without_its_code_still_matches_its_obligation():
+    """A heading whose '(obligation BRN-1)' was deleted is still BRN-1, reworded."""
+    returned = edited(generated(), replace(" (obligation BRN-1)", ""))
+    [change] = _changes(returned)
+    assert change.code == "BRN-1" and change.kind is ChangeKind.WORDING
+    assert "heading changed" in change.explanation
+
+
+def _delete_row(first_cell: str):
+    def edit(document) -> None:
+        for table in document.tables:
+            for row in table.rows:
+                if row.cells[0].text == first_cell:
+                    row._tr.getparent().remove(row._tr)
+                    return
+
+    return edit

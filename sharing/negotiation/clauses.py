@@ -29,6 +29,8 @@ OBLIGATION = re.compile(
 SECTION = re.compile(r"^(?P<number>\d+)\.\s+(?P<title>[^.]{1,90})$")
 # "2.3 City Data remains ...", "5.1 For convenience. Either party ...", "C.2 Return first. ..."
 SUBCLAUSE = re.compile(r"^(?P<number>(?:\d+|[A-Z])\.\d+)\.?\s+(?P<text>\S.*)$", re.DOTALL)
+# "“City Data” means any information ...": each definition is a clause of its own.
+DEFINITION = re.compile(r'^[“"](?P<term>[^”"]{1,80})[”"]\s+(?:means|includes|has the meaning)\b')
 # "Exhibit A — Description of Services ..."
 EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b\s*[—–:.-]?\s*(?P<title>.*)$", re.IGNORECASE)
 HEADING_STYLE = re.compile(r"^(heading\s?\d|title)$", re.IGNORECASE)
@@ -265,6 +267,8 @@ def _heading(text: str, style: str) -> tuple[str, str | None, str, str | None, s
     if found := SUBCLAUSE.match(text):
         caption = _caption(found["text"])
         return "subclause", found["number"], caption, None, found["text"]
+    if found := DEFINITION.match(text):
+        return "subclause", None, found["term"], None, text
     if HEADING_STYLE.match(style) and len(text) <= 200:
         return "section", None, text, None, ""
     return None

@@ -122,3 +122,10 @@ def test_normalize_ignores_case_punctuation_spacing_and_numbering():
     """'3.14  Report Incidents, Quickly' and 'report incidents quickly' are the same heading."""
     assert normalize("3.14  Report Incidents, Quickly") == "report incidents quickly"
     assert normalize("5. Términos") == "terminos"
+
+
+def test_each_definition_is_a_clause_keyed_by_its_term():
+    """'“Security Incident” means ...' is its own clause in the definitions section."""
+    clause = _by_key(generated())["definitions/security incident"]
+    assert clause.kind == "subclause" and clause.heading == "Security Incident"
+    assert clause.text.startswith("“Security Incident” means")

@@ -246,3 +246,12 @@ def _delete_row(first_cell: str):
                     return
 
     return edit
+
+
+def test_a_narrowed_definition_is_weakened_on_its_own():
+    """Dropping 'any' from one definition weakens that definition, not the whole section."""
+    definition = "“Security Incident” means any actual"
+    returned = edited(generated(), replace(definition, "“Security Incident” means an actual"))
+    [change] = _changes(returned)
+    assert change.key == "definitions/security incident"
+    assert change.kind is ChangeKind.WEAKENED

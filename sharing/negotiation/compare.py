@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,23 +37,21 @@ __all__ = [
 ]
 
 # Wording that turns a duty into a wish: more of it in the returned text weakens the clause,
-# less of it strengthens it. (pattern, the words, what adding them does)
-HEDGES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), words, effect)
-    for pattern, words, effect in (
-        (r"\bcommercially reasonable\b", "“commercially reasonable”",
-         "the vendor may weigh the duty against its costs"),
+# less of it strengthens it. (pattern, what adding it does)
+HEDGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), effect)
+    for pattern, effect in (
+        (r"\bcommercially reasonable\b", "the vendor may weigh the duty against its costs"),
         (r"\bto the extent (?:reasonably )?(?:practicable|feasible|possible)\b",
-         "“to the extent practicable”", "the duty becomes optional in practice"),
-        (r"\b(?:where|when|if|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
-         "“where feasible”", "the duty becomes optional in practice"),
-        (r"\b(?:reasonable|best|good faith) efforts\b", "“reasonable efforts”",
+         "the duty becomes optional in practice"),
+        (r"\b(?:where|when|if|as soon as|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
+         "the duty becomes optional in practice"),
+        (r"\b(?:reasonable|best|good faith) efforts\b",
          "an effort to meet the duty replaces the duty itself"),
-        (r"\b(?:endeavou?r|attempt|try) to\b", "“endeavor to”",
-         "a promise to try replaces the duty itself"),
-        (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b", "“upon request”",
+        (r"\b(?:endeavou?r|attempt|try) to\b", "a promise to try replaces the duty itself"),
+        (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b",
          "the duty narrows to the times the City asks"),
-        (r"\bin its (?:sole |reasonable )?discretion\b", "“in its discretion”",
+        (r"\bin its (?:sole |reasonable )?discretion\b",
          "the vendor's own judgment decides whether the duty applies"),
     )
 )  # fmt: skip
@@ -61,11 +60,11 @@ FIRM_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), meaning)
     for pattern, meaning in (
         (r"\b(?:shall|must|will|may|does|do) not\b|\bnever\b", "a prohibition"),
-        (r"\b(?:any|all|every|each)\b", "“any”, “all” or “every”, which say what the duty covers"),
-        (r"\b(?:only|solely|exclusively)\b", "“only”, which limits what the vendor may do"),
+        (r"\b(?:any|all|every|each)\b", "it says how much the duty covers"),
+        (r"\b(?:only|solely|exclusively)\b", "it limits what the vendor may do"),
         (r"\b(?:promptly|immediately|at once|without (?:unreasonable |undue )?delay)\b",
-         "the urgency of the duty"),
-        (r"\bat least\b", "“at least”, which sets a floor"),
+         "the duty's urgency"),
+        (r"\bat least\b", "a floor"),
     )
 )  # fmt: skip
 _DUTY = re.compile(
@@ -185,9 +184,10 @@ def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> Clause
     if same_heading and comparable(old.text) == comparable(new.text):
         return None
     code = old.code or new.code
+    name = code or clause_name(old)
     findings: list[Finding] = [
-        *number_findings(old.text, new.text, specs, code=code),
-        *wording_findings(old.text, new.text, code=code),
+        *number_findings(old.text, new.text, specs, name=name),
+        *wording_findings(old.text, new.text, name=name),
     ]
     weaker = [f for f in findings if f.direction == "weaker"]
     stronger = [f for f in findings if f.direction == "stronger"]
@@ -219,33 +219,45 @@ def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> Clause
     )
 
 
-def wording_findings(before: str, after: str, *, code: str | None) -> list[Finding]:
+def wording_findings(before: str, after: str, *, name: str) -> list[Finding]:
     """What changed wording does to a duty: "shall" becoming "may", hedges added, "any",
     "all", "only" or a prohibition dropped (each counted in both versions)."""
-    what = code or "the clause"
     findings: list[Finding] = []
     duties = len(_DUTY.findall(after)) - len(_DUTY.findall(before))
     permissions = len(_PERMISSION.findall(after)) - len(_PERMISSION.findall(before))
     if duties < 0 and permissions > 0:
-        message = (
-            "A duty (“shall”) became a permission (“may”), so the vendor may choose not to act"
-        )
-        findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+        message = "A duty (“shall”) became a permission (“may”): the vendor may choose not to act"
+        findings.append(Finding("weaker", f"{message}, which weakens {name}."))
     elif duties > 0 and permissions < 0:
         findings.append(
-            Finding("stronger", f"A permission became a duty, which strengthens {what}.")
+            Finding("stronger", f"A permission became a duty, which strengthens {name}.")
         )
-    for pattern, words, effect in HEDGES:
-        added = len(pattern.findall(after)) - len(pattern.findall(before))
-        if added > 0:
-            findings.append(Finding("weaker", f"Adds {words}: {effect}, which weakens {what}."))
-        elif added < 0:
-            findings.append(Finding("stronger", f"Drops {words}, which strengthens {what}."))
+    for pattern, effect in HEDGES:
+        for words in _surplus(pattern, after, before):
+            findings.append(Finding("weaker", f"Adds “{words}”: {effect}, which weakens {name}."))
+        for words in _surplus(pattern, before, after):
+            findings.append(Finding("stronger", f"Drops “{words}”, which strengthens {name}."))
     for pattern, meaning in FIRM_WORDS:
-        if len(pattern.findall(after)) < len(pattern.findall(before)):
-            message = f"The returned text drops {meaning}"
-            findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+        for words in _surplus(pattern, before, after):
+            message = f"The returned text drops “{words}” ({meaning})"
+            findings.append(Finding("weaker", f"{message}, which weakens {name}."))
     return findings
+
+
+def _surplus(pattern: re.Pattern[str], text: str, other: str) -> list[str]:
+    """The matches of `pattern` that `text` has more of than `other`, once each."""
+    extra = Counter(m.lower() for m in pattern.findall(text))
+    extra.subtract(m.lower() for m in pattern.findall(other))
+    return [words for words, count in extra.items() if count > 0]
+
+
+def clause_name(clause: Clause) -> str:
+    """How an explanation names a clause: its code, its row or its heading."""
+    if clause.code:
+        return clause.code
+    if clause.kind == "row":
+        return f"row {clause.number}"
+    return f"“{clause.heading}”"
 
 
 def _without_rows_of(clauses: list[Clause]) -> list[Clause]:

@@ -250,15 +250,16 @@ def pair_quantities(
 
 
 def number_findings(
-    before: str, after: str, specs: Sequence[ParameterSpec], *, code: str | None
+    before: str, after: str, specs: Sequence[ParameterSpec], *, name: str
 ) -> list[Finding]:
-    """What the changed, dropped and added numbers of a clause do to it."""
+    """What the changed, dropped and added numbers of a clause do to it; `name` names the
+    clause in the explanations ("BRN-1", "row A-1")."""
     pairs, dropped, added = pair_quantities(before, after)
     old_all = read_quantities(before) if specs else []
     findings = []
     for old, new in pairs:
         spec = _spec_for(old, old_all, specs)
-        finding = _changed(before, old, new, spec, code)
+        finding = _changed(before, old, new, spec, name)
         if finding is not None:
             findings.append(finding)
     for old in dropped:
@@ -266,14 +267,14 @@ def number_findings(
         if spec is not None or stricter_by_context(before, old):
             what = spec.label if spec else "A limit"
             findings.append(Finding("weaker", f"{what}: the returned text drops “{old.text}”, "
-                                    f"so the limit no longer binds{_of(code)}."))  # fmt: skip
+                                    f"so the limit no longer binds ({name})."))  # fmt: skip
     for new in added:
         findings.append(Finding("unclear", f"The returned text adds “{new.text}”."))
     return findings
 
 
 def _changed(
-    text: str, old: Quantity, new: Quantity, spec: ParameterSpec | None, code: str | None
+    text: str, old: Quantity, new: Quantity, spec: ParameterSpec | None, name: str
 ) -> Finding | None:
     unit = spec.unit if spec else old.unit
     before, after = old.to(unit), new.to(unit)
@@ -294,7 +295,7 @@ def _changed(
     else:
         effect = "less than" if after < before else "more than"
     message = f"{change}: {effect} the generated agreement sets, which "
-    message += f"{'weakens' if weaker else 'strengthens'} {code or 'the clause'}."
+    message += f"{'weakens' if weaker else 'strengthens'} {name}."
     parameter = None
     if spec is not None:
         parameter = ParameterChange(spec.name, spec.label, spec.unit, whole(before), whole(after))
@@ -336,7 +337,3 @@ def _tokens(text: str, quantities: list[Quantity]) -> list[str | Quantity]:
         position = quantity.end
     tokens.extend(re.findall(r"\w+", text[position:].lower()))
     return tokens
-
-
-def _of(code: str | None) -> str:
-    return f" ({code})" if code else ""

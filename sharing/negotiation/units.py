@@ -20,7 +20,6 @@ DAYS_PER: dict[str, Fraction] = {
     "months": Fraction(365, 12),
     "years": Fraction(365),
 }
-COUNTS = frozenset({"people"})
 
 _UNIT_WORDS: dict[str, str] = {
     "hour": "hours",
@@ -41,6 +40,7 @@ _UNIT_WORDS: dict[str, str] = {
     "persons": "people",
     "person": "people",
 }
+_TIME_WORDS = frozenset({"hour", "day", "week", "month", "year"})
 _SMALL = re.findall(
     r"\w+",
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -127,7 +127,9 @@ def read_quantities(text: str) -> list[Quantity]:
             value = _digits(match["digits"])
         else:
             number = words_to_number(match["words"])
-            if number is None:
+            # "a person", "an individual" name someone; "a week", "an hour" are periods.
+            article = match["words"].lower() in ("a", "an")
+            if number is None or (article and match["unit"].lower() not in _TIME_WORDS):
                 continue
             value = Fraction(number)
         unit = _UNIT_WORDS[match["unit"].lower()]
@@ -206,7 +208,7 @@ _HIGHER_BEFORE = re.compile(
 _HIGHER_AFTER = re.compile(r"^\W*(?:'s?\s+)?(?:\w+\s+)?(?:in advance|beforehand|before|prior)\b")
 _LOWER_BEFORE = re.compile(
     r"\b(within|no later than|not later than|no longer than|no more than|not more than|at most|"
-    r"up to|every|retention|retained|retain|keep|kept|for)\b[^.;:]*$"
+    r"up to|every|retention|retained|retain|keep|kept)\b[^.;:]*$"
 )
 _LOWER_AFTER = re.compile(r"^\W*(?:\w+\s+)?(?:after|following|from|of)\b")
 

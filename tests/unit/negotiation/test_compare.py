@@ -255,3 +255,19 @@ def test_a_narrowed_definition_is_weakened_on_its_own():
     [change] = _changes(returned)
     assert change.key == "definitions/security incident"
     assert change.kind is ChangeKind.WEAKENED
+
+
+def test_a_deadline_dropped_altogether_is_weakened():
+    """BRN-1 without its number of hours no longer binds the vendor to a deadline."""
+    returned = edited(generated(), replace("and in any case within 72 hours of", "after"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WEAKENED
+    assert "drops “72 hours”" in change.explanation
+
+
+def test_a_number_whose_direction_is_unclear_is_wording_with_an_explanation():
+    """The agreement's term (36 -> 24 months) is neither stricter nor weaker by itself."""
+    returned = edited(generated(), replace("continues for 36 months", "continues for 24 months"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WORDING
+    assert "“36 months” became “24 months”" in change.explanation

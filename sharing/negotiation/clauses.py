@@ -17,6 +17,7 @@ from lxml import etree
 from sharing.errors import DomainError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DOCUMENT_PART = "word/document.xml"
 HEADER_PART = re.compile(r"^word/header\d*\.xml$")
 MAX_PART_BYTES = 50 * 1024 * 1024  # a 15-page agreement's body is well under 1 MB
@@ -32,7 +33,9 @@ SUBCLAUSE = re.compile(r"^(?P<number>(?:\d+|[A-Z])\.\d+)\.?\s+(?P<text>\S.*)$", 
 # "“City Data” means any information ...": each definition is a clause of its own.
 DEFINITION = re.compile(r'^[“"](?P<term>[^”"]{1,80})[”"]\s+(?:means|includes|has the meaning)\b')
 # "Exhibit A — Description of Services ..."
-EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b\s*[—–:.-]?\s*(?P<title>.*)$", re.IGNORECASE)
+# A body sentence that starts "Exhibit A describes ..." is not one: it needs a heading style, or
+# a dash or colon after the letter and no closing full stop.
+EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b(?P<sep>\s*[—–:-])?\s*(?P<title>.*)$")
 HEADING_STYLE = re.compile(r"^(heading\s?\d|title)$", re.IGNORECASE)
 AGREEMENT_NUMBER = re.compile(r"\bAgreement\s+No\.?\s*:?\s*(?P<number>[A-Z]{2,6}-\d{4}-\d{1,6})\b")
 SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
@@ -142,6 +145,8 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 
 _SKIP = {f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}pPr", f"{{{W}}}rPr", f"{{{W}}}instrText"}
 _SKIP |= {f"{{{W}}}delText", f"{{{W}}}footnoteReference", f"{{{W}}}commentReference"}
+# A text box holds its text twice, for new and for old readers; only the first copy counts.
+_SKIP |= {f"{{{MC}}}Fallback"}
 
 
 def _paragraph_text(paragraph: etree._Element) -> str:
@@ -260,7 +265,9 @@ def _heading(text: str, style: str) -> tuple[str, str | None, str, str | None, s
     """(kind, number, title, obligation code, body text on the same line), or None."""
     if len(text) <= 400 and (found := OBLIGATION.match(text)):
         return "obligation", found["number"], found["title"], found["code"], ""
-    if (found := EXHIBIT.match(text)) and (HEADING_STYLE.match(style) or len(text) <= 120):
+    if (found := EXHIBIT.match(text)) and (
+        HEADING_STYLE.match(style) or (found["sep"] and len(text) <= 120 and text[-1] != ".")
+    ):
         return "exhibit", found["number"], text, None, ""
     if (found := SECTION.match(text)) and len(found["title"].split()) <= 12:
         return "section", found["number"], found["title"], None, ""

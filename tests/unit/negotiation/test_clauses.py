@@ -129,3 +129,15 @@ def test_each_definition_is_a_clause_keyed_by_its_term():
     clause = _by_key(generated())["definitions/security incident"]
     assert clause.kind == "subclause" and clause.heading == "Security Incident"
     assert clause.text.startswith("“Security Incident” means")
+
+
+def test_a_body_sentence_starting_with_exhibit_is_not_a_heading():
+    """'Exhibit A lists the flows.' in the body stays text; 'Exhibit B — ...' is a heading."""
+    document = Document()
+    for text in ("1. Definitions", "Exhibit A lists the flows.", "Exhibit B — Attestations"):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    clauses = read_clauses(out.getvalue())
+    assert [(c.kind, c.number) for c in clauses] == [("section", "1"), ("exhibit", "Exhibit B")]
+    assert clauses[0].text == "Exhibit A lists the flows."

@@ -98,6 +98,9 @@ ORDER = {kind: index for index, kind in enumerate(ChangeKind)}
 
 @dataclass(frozen=True)
 class ClauseChange:
+    """One clause that differs, with both texts (one empty for a removed or added clause), the
+    parameter it changes if any, and why it was classified so, in plain words."""
+
     key: str
     code: str | None
     number: str | None
@@ -111,6 +114,8 @@ class ClauseChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Every change between the generated and the returned document."""
+
     changes: list[ClauseChange]  # weakened and removed first, then added, strengthened, wording
     clauses_found: int  # clauses read in the returned document
 
@@ -148,15 +153,17 @@ def compare(
     pairs, removed, added = match(before, after)
     removed = _without_rows_of(removed)
     added = _without_rows_of(added)
+    # Within a kind, in the order of the document (the returned one for added clauses).
+    place = {id(clause): index for index, clause in enumerate([*before, *after])}
     changes: list[tuple[tuple[int, int], ClauseChange]] = []
     for old, new in pairs:
         change = classify(old, new, parameters.get(old.code or new.code or "", ()))
         if change is not None:
-            changes.append(((ORDER[change.kind], before.index(old)), change))
+            changes.append(((ORDER[change.kind], place[id(old)]), change))
     for old in removed:
-        changes.append(((ORDER[ChangeKind.REMOVED], before.index(old)), _removed(old)))
+        changes.append(((ORDER[ChangeKind.REMOVED], place[id(old)]), _removed(old)))
     for new in added:
-        changes.append(((ORDER[ChangeKind.ADDED], after.index(new)), _added(new)))
+        changes.append(((ORDER[ChangeKind.ADDED], place[id(new)]), _added(new)))
     changes.sort(key=lambda item: item[0])
     return Comparison(changes=[change for _, change in changes], clauses_found=len(after))
 

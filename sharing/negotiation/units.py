@@ -180,13 +180,16 @@ class ParameterSpec:
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """A parameter's value before and after, in the parameter's own unit."""
+    """A parameter's value before and after, in the parameter's own unit. `allowed` says the
+    new value lies within the policy's bounds, so accepting it can be a parameter change
+    rather than a recorded exception."""
 
     name: str
     label: str
     unit: str
     before: int
     after: int
+    allowed: bool = True
 
 
 @dataclass(frozen=True)
@@ -300,8 +303,11 @@ def _changed(
     message += f"{'weakens' if weaker else 'strengthens'} {name}."
     parameter = None
     if spec is not None:
-        parameter = ParameterChange(spec.name, spec.label, spec.unit, whole(before), whole(after))
-        if not spec.minimum <= after <= spec.maximum:
+        allowed = spec.minimum <= whole(after) <= spec.maximum
+        parameter = ParameterChange(
+            spec.name, spec.label, spec.unit, whole(before), whole(after), allowed
+        )
+        if not allowed:
             message += (
                 f" The policy allows {spec.minimum} to {spec.maximum} {spec.unit}, so accepting "
                 "it needs a recorded exception rather than a parameter change."

@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sharing.negotiation.clauses import NoClauses, agreement_number, normalize, read_clauses
 from tests.unit.negotiation.documents import edited, generated, replace, tracked_replace
@@ -141,3 +143,19 @@ def test_a_body_sentence_starting_with_exhibit_is_not_a_heading():
     clauses = read_clauses(out.getvalue())
     assert [(c.kind, c.number) for c in clauses] == [("section", "1"), ("exhibit", "Exhibit B")]
     assert clauses[0].text == "Exhibit A lists the flows."
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=12))
+def test_any_paragraphs_read_as_clauses_or_raise_no_clauses(paragraphs):
+    """Whatever text a Word file holds, reading it gives clauses or NoClauses, nothing else."""
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph("".join(c for c in text if c.isprintable()))
+    out = io.BytesIO()
+    document.save(out)
+    try:
+        clauses = read_clauses(out.getvalue())
+    except NoClauses:
+        return
+    assert len({clause.key for clause in clauses}) == len(clauses)

@@ -80,6 +80,7 @@ def test_breach_notice_shortened_is_strengthened():
     [change] = _changes(edited(generated(), replace(BREACH, "within 48 hours of discovering")))
     assert change.kind is ChangeKind.STRENGTHENED
     assert (change.parameter.before, change.parameter.after) == (72, 48)
+    assert change.parameter.allowed is True
 
 
 def test_tracked_changes_are_read_as_accepted():
@@ -101,6 +102,7 @@ def test_a_value_outside_the_policy_bounds_says_an_exception_is_needed():
     """An hours value beyond the parameter's maximum is flagged as needing an exception."""
     [change] = _changes(edited(generated(), replace("72 hours", "45 days")))
     assert change.parameter.after == 1080
+    assert change.parameter.allowed is False
     assert "exception" in change.explanation
 
 

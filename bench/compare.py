@@ -136,8 +136,11 @@ def delete_clause(heading_text: str) -> Callable:
     return edit
 
 
-def add_clause_after(anchor_text: str, heading: str, body: str) -> Callable:
-    """A new heading and body paragraph after the body of the clause headed `anchor_text`."""
+def add_clause_after(
+    anchor_text: str, heading: str, body: str, *, tracked: bool = False
+) -> Callable:
+    """A new heading and body paragraph after the body of the clause headed `anchor_text`;
+    `tracked` inserts them as Word does with track changes on (each run inside a w:ins)."""
 
     def edit(document) -> None:
         anchor = paragraph_with(document, anchor_text)._p.getnext()
@@ -149,6 +152,11 @@ def add_clause_after(anchor_text: str, heading: str, body: str) -> Callable:
             for run in runs[1:]:
                 paragraph.remove(run)
             runs[0].find(qn("w:t")).text = text
+            if tracked:
+                revision = _revision("w:ins", "", VENDOR, deleted=False)
+                revision.remove(revision[0])
+                runs[0].addprevious(revision)
+                revision.append(runs[0])
 
     return edit
 

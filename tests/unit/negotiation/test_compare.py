@@ -273,3 +273,10 @@ def test_a_number_whose_direction_is_unclear_is_wording_with_an_explanation():
     [change] = _changes(returned)
     assert change.kind is ChangeKind.WORDING
     assert "“36 months” became “24 months”" in change.explanation
+
+
+def test_a_clause_added_with_track_changes_is_added():
+    """A clause the vendor typed with track changes on (inside w:ins) is an added clause."""
+    returned = edited(generated(), add_clause_after("(obligation LOC-1)", *LIABILITY, tracked=True))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.ADDED and "shall not exceed" in change.after_text

@@ -67,6 +67,14 @@ FIRM_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bat least\b", "a floor"),
     )
 )  # fmt: skip
+# Exhibit A columns whose list only the City may widen: an item the returned row adds lets the
+# vendor do more with the data than the generated agreement allows. (column, what it allows)
+WIDENING_COLUMNS = {
+    "Purposes (the Services)": "use the data for more purposes",
+    "Data categories": "receive more kinds of data",
+    "Storage location": "keep the data in more places",
+    "Subprocessors": "share the data with more parties",
+}
 _DUTY = re.compile(
     r"\b(?:shall|must)\b|\bwill\b(?!\s+(?:endeavou?r|try|attempt|use|make))", re.IGNORECASE
 )
@@ -195,6 +203,7 @@ def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> Clause
     findings: list[Finding] = [
         *number_findings(old.text, new.text, specs, name=name),
         *wording_findings(old.text, new.text, name=name),
+        *(row_findings(old.text, new.text, name=name) if old.kind == "row" else ()),
     ]
     weaker = [f for f in findings if f.direction == "weaker"]
     stronger = [f for f in findings if f.direction == "stronger"]
@@ -249,6 +258,27 @@ def wording_findings(before: str, after: str, *, name: str) -> list[Finding]:
             message = f"The returned text drops “{words}” ({meaning})"
             findings.append(Finding("weaker", f"{message}, which weakens {name}."))
     return findings
+
+
+def row_findings(before: str, after: str, *, name: str) -> list[Finding]:
+    """Items a returned Exhibit A row adds to a list the City controls (WIDENING_COLUMNS)."""
+    old, new = _columns(before), _columns(after)
+    findings = []
+    for column, effect in WIDENING_COLUMNS.items():
+        known = {item.casefold() for item in _items(old.get(column, ""))}
+        for item in _items(new.get(column, "")):
+            if item.casefold() not in known:
+                message = f"Adds “{item}” to {column.lower()}: the vendor would {effect}"
+                findings.append(Finding("weaker", f"{message}, which weakens {name}."))
+    return findings
+
+
+def _columns(row: str) -> dict[str, str]:
+    return dict(cell.partition(": ")[::2] for cell in row.split(" | "))
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(";") if item.strip()]
 
 
 def _surplus(pattern: re.Pattern[str], text: str, other: str) -> list[str]:

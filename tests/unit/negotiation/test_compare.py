@@ -280,3 +280,17 @@ def test_a_clause_added_with_track_changes_is_added():
     returned = edited(generated(), add_clause_after("(obligation LOC-1)", *LIABILITY, tracked=True))
     [change] = _changes(returned)
     assert change.kind is ChangeKind.ADDED and "shall not exceed" in change.after_text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "added"),
+    [
+        ("Trần Logistics", "Trần Logistics; Data Brokers Inc.", "Data Brokers Inc."),
+        ("United States (AWS us-west-2)", "Ireland (AWS eu-west-1)", "Ireland (AWS eu-west-1)"),
+    ],
+)
+def test_an_exhibit_a_row_that_widens_a_list_is_weakened(old, new, added):
+    """A subprocessor or storage place added to an Exhibit A row weakens that row."""
+    changes = _changes(edited(generated(), replace(old, new)))
+    assert changes[0].kind is ChangeKind.WEAKENED and changes[0].key.endswith("row a 1")
+    assert f"Adds “{added}”" in changes[0].explanation

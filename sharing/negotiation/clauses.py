@@ -39,6 +39,9 @@ EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b(?P<sep>\s*[—–:-])?\s*(
 HEADING_STYLE = re.compile(r"^(heading\s?\d|title)$", re.IGNORECASE)
 AGREEMENT_NUMBER = re.compile(r"\bAgreement\s+No\.?\s*:?\s*(?P<number>[A-Z]{2,6}-\d{4}-\d{1,6})\b")
 SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
+# Pairing leftover clauses by similar text compares each leftover with each spare one; beyond
+# this many pairs (a file mostly unlike the generated one) it would take minutes.
+MAX_SIMILARITY_PAIRS = 40_000
 CAPTION_WORDS = 8  # a sub-clause caption ("For convenience.") is a few words, not a sentence
 
 _PARSER = etree.XMLParser(
@@ -306,7 +309,10 @@ def match(
     taken = {id(new) for _, new in pairs}
     left = [old for old in before if old.key not in by_key]
     spare = [new for new in after if id(new) not in taken]
-    for pick in (_same_heading, _similar_text):
+    picks = [_same_heading, _similar_text]
+    if len(left) * len(spare) > MAX_SIMILARITY_PAIRS:
+        picks.pop()  # a file unlike the generated one: report removals and additions instead
+    for pick in picks:
         still_left = []
         for old in left:
             new = pick(old, spare)

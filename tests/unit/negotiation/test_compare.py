@@ -294,3 +294,16 @@ def test_an_exhibit_a_row_that_widens_a_list_is_weakened(old, new, added):
     changes = _changes(edited(generated(), replace(old, new)))
     assert changes[0].kind is ChangeKind.WEAKENED and changes[0].key.endswith("row a 1")
     assert f"Adds “{added}”" in changes[0].explanation
+
+
+def test_a_file_mostly_unlike_the_generated_one_is_compared_without_pairing_by_similarity(
+    monkeypatch,
+):
+    """Beyond MAX_SIMILARITY_PAIRS leftover pairs, leftovers are reported as removed and
+    added rather than compared pairwise."""
+    from sharing.negotiation import clauses
+
+    returned = edited(generated(), replace("This Agreement applies to", "This DPA covers"))
+    monkeypatch.setattr(clauses, "MAX_SIMILARITY_PAIRS", 0)
+    kinds = [change.kind for change in _changes(returned)]
+    assert kinds == [ChangeKind.REMOVED, ChangeKind.ADDED]

@@ -13,19 +13,6 @@ from typing import Any
 from sharing.negotiation.clauses import Clause, match, normalize, read_clauses
 from sharing.negotiation.units import Finding, ParameterChange, ParameterSpec, number_findings
 
-# Which way is stricter for each parameter whose larger value protects the City better. Every
-# other parameter is a deadline ("within N days"), an interval between reviews or a longest
-# retention, where a smaller number is stricter.
-HIGHER_IS_STRICTER: dict[str, str] = {
-    # More people in the smallest published group make re-identification harder (DEI-1).
-    "minimum_cell_size": "a larger smallest group protects people better",
-    # Access logs kept longer leave more to investigate an incident with (SEC-2).
-    "access_log_days": "logs kept longer leave more evidence",
-    # Notice the vendor owes the City before a new subprocessor: more time to object (SUB-1).
-    "subprocessor_notice_days": "longer notice leaves the City more time to object",
-    # Notice the vendor owes the City before data moves: more time to react (LOC-1).
-    "relocation_notice_days": "longer notice leaves the City more time to react",
-}
 __all__ = [
     "ChangeKind",
     "ClauseChange",
@@ -35,6 +22,22 @@ __all__ = [
     "compare",
     "parameter_specs",
 ]
+
+# The parameters whose larger value protects the City better, each with why. Every other
+# parameter is a deadline ("within N days"), an interval between reviews or a longest
+# retention, where a smaller number is stricter.
+HIGHER_IS_STRICTER = frozenset(
+    {
+        # More people in the smallest published group make re-identification harder (DEI-1).
+        "minimum_cell_size",
+        # Access logs kept longer leave more to investigate an incident with (SEC-2).
+        "access_log_days",
+        # Notice the vendor owes the City before a new subprocessor: time to object (SUB-1).
+        "subprocessor_notice_days",
+        # Notice the vendor owes the City before its data moves: time to react (LOC-1).
+        "relocation_notice_days",
+    }
+)
 
 # Wording that turns a duty into a wish: more of it in the returned text weakens the clause,
 # less of it strengthens it. (pattern, what adding it does)

@@ -20,6 +20,9 @@ DAYS_PER: dict[str, Fraction] = {
     "months": Fraction(365, 12),
     "years": Fraction(365),
 }
+# Sums of money in dollars (the insurance limit is a parameter in millions).
+DOLLARS_PER: dict[str, Fraction] = {"dollars": Fraction(1), "million dollars": Fraction(10**6)}
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 
 _UNIT_WORDS: dict[str, str] = {
     "hour": "hours",
@@ -39,6 +42,8 @@ _UNIT_WORDS: dict[str, str] = {
     "people": "people",
     "persons": "people",
     "person": "people",
+    "dollar": "dollars",
+    "dollars": "dollars",
 }
 _TIME_WORDS = frozenset({"hour", "day", "week", "month", "year"})
 _SMALL = re.findall(
@@ -62,9 +67,13 @@ QUANTITY = re.compile(
         | (?P<words>{_WORDS})                                    # two, thirty-one
     )
     (?:\s+|\s*-\s*)                                              # "72 hours", "48-hour"
-    (?P<kind>(?:calendar|business|working)\s+)?
+    (?P<scale>(?:thousand|million|billion)\s+)?                  # "5 million dollars"
+    (?P<kind>(?:calendar|business|working|US)\s+)?
     (?P<unit>{_UNIT})\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+DOLLAR_SIGN = re.compile(
+    rf"\$\s?(?P<digits>{_DIGITS})(?:\s+(?P<scale>thousand|million|billion)\b)?"
 )
 
 
@@ -83,17 +92,20 @@ class Quantity:
         return self.unit in DAYS_PER
 
     def to(self, unit: str) -> Fraction | None:
-        """The value in `unit` (hours, days, weeks, months, years, people), or None when the
-        two units measure different things."""
+        """The value in `unit` (hours, days, weeks, months, years, people, dollars, million
+        dollars), or None when the two units measure different things."""
         unit = _UNIT_WORDS.get(unit.lower(), unit.lower())
         if self.unit == unit:
             return self.value
-        if self.unit in DAYS_PER and unit in DAYS_PER:
-            return self.value * DAYS_PER[self.unit] / DAYS_PER[unit]
+        for table in (DAYS_PER, DOLLARS_PER):
+            if self.unit in table and unit in table:
+                return self.value * table[self.unit] / table[unit]
         return None
 
     def describe(self) -> str:
-        """'7 days' as the explanation names it, whatever words the clause used."""
+        """'7 days' or '$5,000,000' as the explanation names it, whatever words the clause used."""
+        if self.unit == "dollars":
+            return f"${format_number(self.value)}"
         return f"{format_number(self.value)} {_singular(self.unit, self.value)}"
 
 
@@ -136,8 +148,13 @@ def read_quantities(text: str) -> list[Quantity]:
         kind = (match["kind"] or "").strip().lower()
         if unit == "days" and kind in ("business", "working"):
             unit = "business days"
+        if match["scale"]:
+            value *= SCALES[match["scale"].strip().lower()]
         found.append(Quantity(value, unit, match.group(0), match.start(), match.end()))
-    return found
+    for match in DOLLAR_SIGN.finditer(text):
+        value = _digits(match["digits"]) * SCALES.get((match["scale"] or "").lower(), 1)
+        found.append(Quantity(value, "dollars", match.group(0), match.start(), match.end()))
+    return sorted(found, key=lambda quantity: quantity.start)
 
 
 def whole(value: Fraction) -> int:
@@ -332,7 +349,9 @@ def _spec_for(
 
 
 def _dimension(quantity: Quantity) -> str:
-    return "time" if quantity.is_time else quantity.unit
+    if quantity.is_time:
+        return "time"
+    return "money" if quantity.unit in DOLLARS_PER else quantity.unit
 
 
 def _tokens(text: str, quantities: list[Quantity]) -> list[str | Quantity]:

@@ -307,3 +307,11 @@ def test_a_file_mostly_unlike_the_generated_one_is_compared_without_pairing_by_s
     monkeypatch.setattr(clauses, "MAX_SIMILARITY_PAIRS", 0)
     kinds = [change.kind for change in _changes(returned)]
     assert kinds == [ChangeKind.REMOVED, ChangeKind.ADDED]
+
+
+def test_a_lower_insurance_limit_is_weakened():
+    """Cyber insurance of at least $5 million cut to $1 million weakens the insurance clause."""
+    returned = edited(generated(), replace("at least 5 million dollars", "at least $1,000,000"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WEAKENED and change.heading == "Insurance"
+    assert "“5 million dollars” became “$1,000,000”" in change.explanation

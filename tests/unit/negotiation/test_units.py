@@ -27,6 +27,9 @@ CASES = [
     ("twenty-four hours", "hours", 24),
     ("ten business days", "days", 14),
     ("within a week", "days", 7),
+    ("limits of at least 5 million dollars per claim", "million dollars", 5),
+    ("at least $5,000,000 per claim", "million dollars", 5),
+    ("cover of $2 million", "dollars", 2_000_000),
 ]
 
 

@@ -309,33 +309,35 @@ def _without_rows_of(clauses: list[Clause]) -> list[Clause]:
 
 
 def _removed(old: Clause) -> ClauseChange:
-    what = f"obligation {old.code}" if old.code else f"“{old.heading}”"
-    return ClauseChange(
-        key=old.key,
-        code=old.code,
-        number=old.number,
-        heading=old.heading,
-        kind=ChangeKind.REMOVED,
-        before_text=old.text,
-        after_text="",
-        parameter=None,
-        explanation=f"The returned document leaves out {what}, which the generated agreement "
-        "contains; the vendor would not be bound by it.",
+    what = f"obligation {old.code}" if old.code else clause_name(old)
+    because = (
+        f"The returned document leaves out {what}, which the generated agreement contains; "
+        "the vendor would not be bound by it."
     )
+    return _whole_clause(old, ChangeKind.REMOVED, because)
 
 
 def _added(new: Clause) -> ClauseChange:
+    because = (
+        f"The returned document adds “{new.heading}”, which is not in the generated "
+        "agreement; read it for terms that limit the vendor's obligations."
+    )
+    return _whole_clause(new, ChangeKind.ADDED, because)
+
+
+def _whole_clause(clause: Clause, kind: ChangeKind, explanation: str) -> ClauseChange:
+    """A clause only one document has: its text on that document's side, the other empty."""
+    removed = kind is ChangeKind.REMOVED
     return ClauseChange(
-        key=new.key,
-        code=new.code,
-        number=new.number,
-        heading=new.heading,
-        kind=ChangeKind.ADDED,
-        before_text="",
-        after_text=new.text,
+        key=clause.key,
+        code=clause.code,
+        number=clause.number,
+        heading=clause.heading,
+        kind=kind,
+        before_text=clause.text if removed else "",
+        after_text="" if removed else clause.text,
         parameter=None,
-        explanation=f"The returned document adds “{new.heading}”, which is not in the "
-        "generated agreement; read it for terms that limit the vendor's obligations.",
+        explanation=explanation,
     )
 
 

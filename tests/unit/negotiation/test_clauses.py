@@ -159,3 +159,14 @@ def test_any_paragraphs_read_as_clauses_or_raise_no_clauses(paragraphs):
     except NoClauses:
         return
     assert len({clause.key for clause in clauses}) == len(clauses)
+
+
+def test_a_document_without_an_agreement_number_has_none():
+    """Clauses but no 'Agreement No.' anywhere: the number is None, not a guess."""
+    document = Document()
+    for text in ("1. Definitions", "“City Data” means data the City shares."):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    assert agreement_number(out.getvalue()) is None
+    assert [c.kind for c in read_clauses(out.getvalue())] == ["section", "subclause"]

@@ -1,5 +1,6 @@
-"""Reading an agreement .docx as clauses: headings found by their wording and style, each with
-the text up to the next heading, tracked insertions read and tracked deletions left out."""
+"""Reading an agreement .docx as clauses (headings found by their wording and style, each with
+the text up to the next heading, tracked insertions read and deletions left out), and pairing
+the clauses of two versions of it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from lxml import etree
 
 from sharing.errors import DomainError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DOCUMENT_PART = "word/document.xml"
 HEADER_PART = re.compile(r"^word/header\d*\.xml$")
 MAX_PART_BYTES = 50 * 1024 * 1024  # a 15-page agreement's body is well under 1 MB
@@ -27,10 +30,18 @@ OBLIGATION = re.compile(
 SECTION = re.compile(r"^(?P<number>\d+)\.\s+(?P<title>[^.]{1,90})$")
 # "2.3 City Data remains ...", "5.1 For convenience. Either party ...", "C.2 Return first. ..."
 SUBCLAUSE = re.compile(r"^(?P<number>(?:\d+|[A-Z])\.\d+)\.?\s+(?P<text>\S.*)$", re.DOTALL)
+# "“City Data” means any information ...": each definition is a clause of its own.
+DEFINITION = re.compile(r'^[“"](?P<term>[^”"]{1,80})[”"]\s+(?:means|includes|has the meaning)\b')
 # "Exhibit A — Description of Services ..."
-EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b\s*[—–:.-]?\s*(?P<title>.*)$", re.IGNORECASE)
+# A body sentence that starts "Exhibit A describes ..." is not one: it needs a heading style, or
+# a dash or colon after the letter and no closing full stop.
+EXHIBIT = re.compile(r"^(?P<number>Exhibit\s+[A-Z])\b(?P<sep>\s*[—–:-])?\s*(?P<title>.*)$")
 HEADING_STYLE = re.compile(r"^(heading\s?\d|title)$", re.IGNORECASE)
 AGREEMENT_NUMBER = re.compile(r"\bAgreement\s+No\.?\s*:?\s*(?P<number>[A-Z]{2,6}-\d{4}-\d{1,6})\b")
+SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
+# Pairing leftover clauses by similar text compares each leftover with each spare one; beyond
+# this many pairs (a file mostly unlike the generated one) it would take minutes.
+MAX_SIMILARITY_PAIRS = 40_000
 CAPTION_WORDS = 8  # a sub-clause caption ("For convenience.") is a few words, not a sentence
 
 _PARSER = etree.XMLParser(
@@ -73,7 +84,7 @@ def read_clauses(docx: bytes) -> list[Clause]:
         else:
             reader.paragraph(_paragraph_text(block), _style(block))
     clauses = reader.finish()
-    if not any(clause.kind in ("obligation", "section", "exhibit") for clause in clauses):
+    if not any(clause.kind in ("obligation", "exhibit") or clause.number for clause in clauses):
         raise NoClauses(
             "No clause of an agreement was found in this file: it has no numbered sections, "
             "obligations or exhibits."
@@ -137,6 +148,8 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 
 _SKIP = {f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}pPr", f"{{{W}}}rPr", f"{{{W}}}instrText"}
 _SKIP |= {f"{{{W}}}delText", f"{{{W}}}footnoteReference", f"{{{W}}}commentReference"}
+# A text box holds its text twice, for new and for old readers; only the first copy counts.
+_SKIP |= {f"{{{MC}}}Fallback"}
 
 
 def _paragraph_text(paragraph: etree._Element) -> str:
@@ -255,13 +268,17 @@ def _heading(text: str, style: str) -> tuple[str, str | None, str, str | None, s
     """(kind, number, title, obligation code, body text on the same line), or None."""
     if len(text) <= 400 and (found := OBLIGATION.match(text)):
         return "obligation", found["number"], found["title"], found["code"], ""
-    if (found := EXHIBIT.match(text)) and (HEADING_STYLE.match(style) or len(text) <= 120):
+    if (found := EXHIBIT.match(text)) and (
+        HEADING_STYLE.match(style) or (found["sep"] and len(text) <= 120 and text[-1] != ".")
+    ):
         return "exhibit", found["number"], text, None, ""
     if (found := SECTION.match(text)) and len(found["title"].split()) <= 12:
         return "section", found["number"], found["title"], None, ""
     if found := SUBCLAUSE.match(text):
         caption = _caption(found["text"])
         return "subclause", found["number"], caption, None, found["text"]
+    if found := DEFINITION.match(text):
+        return "subclause", None, found["term"], None, text
     if HEADING_STYLE.match(style) and len(text) <= 200:
         return "section", None, text, None, ""
     return None
@@ -273,3 +290,70 @@ def _caption(text: str) -> str:
     if rest and len(first.split()) <= CAPTION_WORDS:
         return first
     return " ".join(text.split()[:CAPTION_WORDS])
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def match(
+    before: list[Clause], after: list[Clause]
+) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
+    """(matched pairs, clauses only in `before`, clauses only in `after`).
+
+    Keys first (an obligation's code, else its section and normalized heading); then a clause
+    left over on each side with the same heading, wherever it moved; then, within one section,
+    the most similar text, so a sub-clause whose opening words changed still finds itself.
+    """
+    by_key = {clause.key: clause for clause in after}
+    pairs = [(old, by_key[old.key]) for old in before if old.key in by_key]
+    taken = {id(new) for _, new in pairs}
+    left = [old for old in before if old.key not in by_key]
+    spare = [new for new in after if id(new) not in taken]
+    picks = [_same_heading, _similar_text]
+    if len(left) * len(spare) > MAX_SIMILARITY_PAIRS:
+        picks.pop()  # a file unlike the generated one: report removals and additions instead
+    for pick in picks:
+        still_left = []
+        for old in left:
+            new = pick(old, spare)
+            if new is None:
+                still_left.append(old)
+            else:
+                pairs.append((old, new))
+                spare.remove(new)
+        left = still_left
+    return pairs, left, spare
+
+
+def _same_heading(old: Clause, spare: list[Clause]) -> Clause | None:
+    """A leftover clause with the same heading. An obligation whose "(obligation CODE)" the
+    vendor deleted reads as a sub-clause named by its opening words, which begin its title."""
+    heading = normalize(old.heading)
+    if not heading:
+        return None
+    for new in spare:
+        other = normalize(new.heading)
+        if new.kind == old.kind and other == heading:
+            return new
+        renamed = {old.kind, new.kind} == {"obligation", "subclause"}
+        if (
+            renamed
+            and len(other.split()) >= 3
+            and (heading.startswith(other) or other.startswith(heading))
+        ):
+            return new
+    return None
+
+
+def _similar_text(old: Clause, spare: list[Clause]) -> Clause | None:
+    best, best_ratio = None, SIMILAR
+    for new in spare:
+        if new.parent != old.parent or new.kind != old.kind:
+            continue
+        matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = new, ratio
+    return best

@@ -5,27 +5,14 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
-from sharing.negotiation.clauses import Clause, normalize, read_clauses
+from sharing.negotiation.clauses import Clause, match, normalize, read_clauses
 from sharing.negotiation.units import Finding, ParameterChange, ParameterSpec, number_findings
 
-# Which way is stricter for each parameter whose larger value protects the City better. Every
-# other parameter is a deadline ("within N days"), an interval between reviews or a longest
-# retention, where a smaller number is stricter.
-HIGHER_IS_STRICTER: dict[str, str] = {
-    # More people in the smallest published group make re-identification harder (DEI-1).
-    "minimum_cell_size": "a larger smallest group protects people better",
-    # Access logs kept longer leave more to investigate an incident with (SEC-2).
-    "access_log_days": "logs kept longer leave more evidence",
-    # Notice the vendor owes the City before a new subprocessor: more time to object (SUB-1).
-    "subprocessor_notice_days": "longer notice leaves the City more time to object",
-    # Notice the vendor owes the City before data moves: more time to react (LOC-1).
-    "relocation_notice_days": "longer notice leaves the City more time to react",
-}
 __all__ = [
     "ChangeKind",
     "ClauseChange",
@@ -35,25 +22,40 @@ __all__ = [
     "compare",
     "parameter_specs",
 ]
-SIMILAR = 0.6  # how alike two clause texts must be to pair them when their headings differ
+
+# The parameters whose larger value protects the City better, each with why. Every other
+# parameter is a deadline ("within N days"), an interval between reviews or a longest
+# retention, where a smaller number is stricter.
+HIGHER_IS_STRICTER = frozenset(
+    {
+        # More people in the smallest published group make re-identification harder (DEI-1).
+        "minimum_cell_size",
+        # Access logs kept longer leave more to investigate an incident with (SEC-2).
+        "access_log_days",
+        # Notice the vendor owes the City before a new subprocessor: time to object (SUB-1).
+        "subprocessor_notice_days",
+        # Notice the vendor owes the City before its data moves: time to react (LOC-1).
+        "relocation_notice_days",
+    }
+)
 
 # Wording that turns a duty into a wish: more of it in the returned text weakens the clause,
 # less of it strengthens it. (pattern, what adding it does)
 HEDGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), meaning)
-    for pattern, meaning in (
-        (r"\bcommercially reasonable\b", "“commercially reasonable” lets the vendor weigh the "
-         "duty against its costs"),
+    (re.compile(pattern, re.IGNORECASE), effect)
+    for pattern, effect in (
+        (r"\bcommercially reasonable\b", "the vendor may weigh the duty against its costs"),
         (r"\bto the extent (?:reasonably )?(?:practicable|feasible|possible)\b",
-         "“to the extent practicable” makes the duty optional in practice"),
-        (r"\b(?:where|when|if|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
-         "“where feasible” makes the duty optional in practice"),
-        (r"\b(?:reasonable|best|good faith) efforts\b", "an effort to meet the duty replaces "
-         "the duty itself"),
+         "the duty becomes optional in practice"),
+        (r"\b(?:where|when|if|as soon as|as) (?:reasonably )?(?:feasible|practicable|possible)\b",
+         "the duty becomes optional in practice"),
+        (r"\b(?:reasonable|best|good faith) efforts\b",
+         "an effort to meet the duty replaces the duty itself"),
         (r"\b(?:endeavou?r|attempt|try) to\b", "a promise to try replaces the duty itself"),
         (r"\b(?:upon|on) (?:the City's )?(?:written )?request\b",
-         "“upon request” narrows the duty to the times the City asks"),
-        (r"\bin its (?:sole |reasonable )?discretion\b", "the vendor's own discretion decides"),
+         "the duty narrows to the times the City asks"),
+        (r"\bin its (?:sole |reasonable )?discretion\b",
+         "the vendor's own judgment decides whether the duty applies"),
     )
 )  # fmt: skip
 # Words that make a duty firm, wide or urgent: fewer of them in the returned text weakens it.
@@ -61,13 +63,21 @@ FIRM_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), meaning)
     for pattern, meaning in (
         (r"\b(?:shall|must|will|may|does|do) not\b|\bnever\b", "a prohibition"),
-        (r"\b(?:any|all|every|each)\b", "“any”, “all” or “every”, which say what the duty covers"),
-        (r"\b(?:only|solely|exclusively)\b", "“only”, which limits what the vendor may do"),
+        (r"\b(?:any|all|every|each)\b", "it says how much the duty covers"),
+        (r"\b(?:only|solely|exclusively)\b", "it limits what the vendor may do"),
         (r"\b(?:promptly|immediately|at once|without (?:unreasonable |undue )?delay)\b",
-         "the urgency of the duty"),
-        (r"\bat least\b", "“at least”, which sets a floor"),
+         "the duty's urgency"),
+        (r"\bat least\b", "a floor"),
     )
 )  # fmt: skip
+# Exhibit A columns whose list only the City may widen: an item the returned row adds lets the
+# vendor do more with the data than the generated agreement allows. (column, what it allows)
+WIDENING_COLUMNS = {
+    "Purposes (the Services)": "use the data for more purposes",
+    "Data categories": "receive more kinds of data",
+    "Storage location": "keep the data in more places",
+    "Subprocessors": "share the data with more parties",
+}
 _DUTY = re.compile(
     r"\b(?:shall|must)\b|\bwill\b(?!\s+(?:endeavou?r|try|attempt|use|make))", re.IGNORECASE
 )
@@ -99,6 +109,9 @@ ORDER = {kind: index for index, kind in enumerate(ChangeKind)}
 
 @dataclass(frozen=True)
 class ClauseChange:
+    """One clause that differs, with both texts (one empty for a removed or added clause), the
+    parameter it changes if any, and why it was classified so, in plain words."""
+
     key: str
     code: str | None
     number: str | None
@@ -112,6 +125,8 @@ class ClauseChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Every change between the generated and the returned document."""
+
     changes: list[ClauseChange]  # weakened and removed first, then added, strengthened, wording
     clauses_found: int  # clauses read in the returned document
 
@@ -147,69 +162,21 @@ def compare(
     before = read_clauses(generated)
     after = read_clauses(returned)
     pairs, removed, added = match(before, after)
+    removed = _without_rows_of(removed)
+    added = _without_rows_of(added)
+    # Within a kind, in the order of the document (the returned one for added clauses).
+    place = {id(clause): index for index, clause in enumerate([*before, *after])}
     changes: list[tuple[tuple[int, int], ClauseChange]] = []
     for old, new in pairs:
         change = classify(old, new, parameters.get(old.code or new.code or "", ()))
         if change is not None:
-            changes.append(((ORDER[change.kind], before.index(old)), change))
+            changes.append(((ORDER[change.kind], place[id(old)]), change))
     for old in removed:
-        changes.append(((ORDER[ChangeKind.REMOVED], before.index(old)), _removed(old)))
+        changes.append(((ORDER[ChangeKind.REMOVED], place[id(old)]), _removed(old)))
     for new in added:
-        changes.append(((ORDER[ChangeKind.ADDED], after.index(new)), _added(new)))
+        changes.append(((ORDER[ChangeKind.ADDED], place[id(new)]), _added(new)))
     changes.sort(key=lambda item: item[0])
     return Comparison(changes=[change for _, change in changes], clauses_found=len(after))
-
-
-# -- matching --------------------------------------------------------------------------------
-
-
-def match(
-    before: list[Clause], after: list[Clause]
-) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
-    """(matched pairs, clauses only in `before`, clauses only in `after`).
-
-    Keys first (an obligation's code, else its section and normalized heading); then a clause
-    left over on each side with the same heading, wherever it moved; then, within one section,
-    the most similar text, so a sub-clause whose opening words changed still finds itself.
-    """
-    by_key = {clause.key: clause for clause in after}
-    pairs = [(old, by_key[old.key]) for old in before if old.key in by_key]
-    taken = {id(new) for _, new in pairs}
-    left = [old for old in before if old.key not in by_key]
-    spare = [new for new in after if id(new) not in taken]
-    for pick in (_same_heading, _similar_text):
-        still_left = []
-        for old in left:
-            new = pick(old, spare)
-            if new is None:
-                still_left.append(old)
-            else:
-                pairs.append((old, new))
-                spare.remove(new)
-        left = still_left
-    return pairs, left, spare
-
-
-def _same_heading(old: Clause, spare: list[Clause]) -> Clause | None:
-    heading = normalize(old.heading)
-    for new in spare:
-        if new.kind == old.kind and normalize(new.heading) == heading and heading:
-            return new
-    return None
-
-
-def _similar_text(old: Clause, spare: list[Clause]) -> Clause | None:
-    best, best_ratio = None, SIMILAR
-    for new in spare:
-        if new.parent != old.parent or new.kind != old.kind:
-            continue
-        matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= best_ratio:
-            best, best_ratio = new, ratio
-    return best
 
 
 # -- classifying -----------------------------------------------------------------------------
@@ -235,9 +202,11 @@ def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> Clause
     if same_heading and comparable(old.text) == comparable(new.text):
         return None
     code = old.code or new.code
+    name = code or clause_name(old)
     findings: list[Finding] = [
-        *number_findings(old.text, new.text, specs, code=code),
-        *wording_findings(old.text, new.text, code=code),
+        *number_findings(old.text, new.text, specs, name=name),
+        *wording_findings(old.text, new.text, name=name),
+        *(row_findings(old.text, new.text, name=name) if old.kind == "row" else ()),
     ]
     weaker = [f for f in findings if f.direction == "weaker"]
     stronger = [f for f in findings if f.direction == "stronger"]
@@ -269,64 +238,106 @@ def classify(old: Clause, new: Clause, specs: Sequence[ParameterSpec]) -> Clause
     )
 
 
-def wording_findings(before: str, after: str, *, code: str | None) -> list[Finding]:
+def wording_findings(before: str, after: str, *, name: str) -> list[Finding]:
     """What changed wording does to a duty: "shall" becoming "may", hedges added, "any",
     "all", "only" or a prohibition dropped (each counted in both versions)."""
-    what = code or "the clause"
     findings: list[Finding] = []
     duties = len(_DUTY.findall(after)) - len(_DUTY.findall(before))
     permissions = len(_PERMISSION.findall(after)) - len(_PERMISSION.findall(before))
     if duties < 0 and permissions > 0:
-        message = (
-            "A duty (“shall”) became a permission (“may”), so the vendor may choose not to act"
-        )
-        findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+        message = "A duty (“shall”) became a permission (“may”): the vendor may choose not to act"
+        findings.append(Finding("weaker", f"{message}, which weakens {name}."))
     elif duties > 0 and permissions < 0:
         findings.append(
-            Finding("stronger", f"A permission became a duty, which strengthens {what}.")
+            Finding("stronger", f"A permission became a duty, which strengthens {name}.")
         )
-    for pattern, meaning in HEDGES:
-        added = len(pattern.findall(after)) - len(pattern.findall(before))
-        if added > 0:
-            findings.append(Finding("weaker", f"Added wording: {meaning}, which weakens {what}."))
-        elif added < 0:
-            message = f"Removed a qualifier: {meaning}; without it the duty is firmer"
-            findings.append(Finding("stronger", f"{message}, which strengthens {what}."))
+    for pattern, effect in HEDGES:
+        for words in _surplus(pattern, after, before):
+            findings.append(Finding("weaker", f"Adds “{words}”: {effect}, which weakens {name}."))
+        for words in _surplus(pattern, before, after):
+            findings.append(Finding("stronger", f"Drops “{words}”, which strengthens {name}."))
     for pattern, meaning in FIRM_WORDS:
-        if len(pattern.findall(after)) < len(pattern.findall(before)):
-            message = f"The returned text drops {meaning}"
-            findings.append(Finding("weaker", f"{message}, which weakens {what}."))
+        for words in _surplus(pattern, before, after):
+            message = f"The returned text drops “{words}” ({meaning})"
+            findings.append(Finding("weaker", f"{message}, which weakens {name}."))
     return findings
 
 
+def row_findings(before: str, after: str, *, name: str) -> list[Finding]:
+    """Items a returned Exhibit A row adds to a list the City controls (WIDENING_COLUMNS)."""
+    old, new = _columns(before), _columns(after)
+    findings = []
+    for column, effect in WIDENING_COLUMNS.items():
+        known = {item.casefold() for item in _items(old.get(column, ""))}
+        for item in _items(new.get(column, "")):
+            if item.casefold() not in known:
+                message = f"Adds “{item}” to {column.lower()}: the vendor would {effect}"
+                findings.append(Finding("weaker", f"{message}, which weakens {name}."))
+    return findings
+
+
+def _columns(row: str) -> dict[str, str]:
+    return dict(cell.partition(": ")[::2] for cell in row.split(" | "))
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(";") if item.strip()]
+
+
+def _surplus(pattern: re.Pattern[str], text: str, other: str) -> list[str]:
+    """The matches of `pattern` that `text` has more of than `other`, once each."""
+    extra = Counter(m.lower() for m in pattern.findall(text))
+    extra.subtract(m.lower() for m in pattern.findall(other))
+    return [words for words, count in extra.items() if count > 0]
+
+
+def clause_name(clause: Clause) -> str:
+    """How an explanation names a clause: its code, its row or its heading."""
+    if clause.code:
+        return clause.code
+    if clause.kind == "row":
+        return f"row {clause.number}"
+    return f"“{clause.heading}”"
+
+
+def _without_rows_of(clauses: list[Clause]) -> list[Clause]:
+    """The clauses less the exhibit rows (Exhibits B and E, keyed by obligation code) of an
+    obligation that is itself in the list: a removed obligation takes its rows with it, and
+    one decision covers them all."""
+    codes = {clause.code for clause in clauses if clause.code}
+    return [c for c in clauses if not (c.kind == "row" and c.number in codes)]
+
+
 def _removed(old: Clause) -> ClauseChange:
-    what = f"obligation {old.code}" if old.code else f"“{old.heading}”"
-    return ClauseChange(
-        key=old.key,
-        code=old.code,
-        number=old.number,
-        heading=old.heading,
-        kind=ChangeKind.REMOVED,
-        before_text=old.text,
-        after_text="",
-        parameter=None,
-        explanation=f"The returned document leaves out {what}, which the generated agreement "
-        "contains; the vendor would not be bound by it.",
+    what = f"obligation {old.code}" if old.code else clause_name(old)
+    because = (
+        f"The returned document leaves out {what}, which the generated agreement contains; "
+        "the vendor would not be bound by it."
     )
+    return _whole_clause(old, ChangeKind.REMOVED, because)
 
 
 def _added(new: Clause) -> ClauseChange:
+    because = (
+        f"The returned document adds “{new.heading}”, which is not in the generated "
+        "agreement; read it for terms that limit the vendor's obligations."
+    )
+    return _whole_clause(new, ChangeKind.ADDED, because)
+
+
+def _whole_clause(clause: Clause, kind: ChangeKind, explanation: str) -> ClauseChange:
+    """A clause only one document has: its text on that document's side, the other empty."""
+    removed = kind is ChangeKind.REMOVED
     return ClauseChange(
-        key=new.key,
-        code=new.code,
-        number=new.number,
-        heading=new.heading,
-        kind=ChangeKind.ADDED,
-        before_text="",
-        after_text=new.text,
+        key=clause.key,
+        code=clause.code,
+        number=clause.number,
+        heading=clause.heading,
+        kind=kind,
+        before_text=clause.text if removed else "",
+        after_text="" if removed else clause.text,
         parameter=None,
-        explanation=f"The returned document adds “{new.heading}”, which is not in the "
-        "generated agreement; read it for terms that limit the vendor's obligations.",
+        explanation=explanation,
     )
 
 

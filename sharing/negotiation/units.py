@@ -20,7 +20,9 @@ DAYS_PER: dict[str, Fraction] = {
     "months": Fraction(365, 12),
     "years": Fraction(365),
 }
-COUNTS = frozenset({"people"})
+# Sums of money in dollars (the insurance limit is a parameter in millions).
+DOLLARS_PER: dict[str, Fraction] = {"dollars": Fraction(1), "million dollars": Fraction(10**6)}
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 
 _UNIT_WORDS: dict[str, str] = {
     "hour": "hours",
@@ -40,7 +42,10 @@ _UNIT_WORDS: dict[str, str] = {
     "people": "people",
     "persons": "people",
     "person": "people",
+    "dollar": "dollars",
+    "dollars": "dollars",
 }
+_TIME_WORDS = frozenset({"hour", "day", "week", "month", "year"})
 _SMALL = re.findall(
     r"\w+",
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -62,9 +67,13 @@ QUANTITY = re.compile(
         | (?P<words>{_WORDS})                                    # two, thirty-one
     )
     (?:\s+|\s*-\s*)                                              # "72 hours", "48-hour"
-    (?P<kind>(?:calendar|business|working)\s+)?
+    (?P<scale>(?:thousand|million|billion)\s+)?                  # "5 million dollars"
+    (?P<kind>(?:calendar|business|working|US)\s+)?
     (?P<unit>{_UNIT})\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+DOLLAR_SIGN = re.compile(
+    rf"\$\s?(?P<digits>{_DIGITS})(?:\s+(?P<scale>thousand|million|billion)\b)?"
 )
 
 
@@ -83,17 +92,20 @@ class Quantity:
         return self.unit in DAYS_PER
 
     def to(self, unit: str) -> Fraction | None:
-        """The value in `unit` (hours, days, weeks, months, years, people), or None when the
-        two units measure different things."""
+        """The value in `unit` (hours, days, weeks, months, years, people, dollars, million
+        dollars), or None when the two units measure different things."""
         unit = _UNIT_WORDS.get(unit.lower(), unit.lower())
         if self.unit == unit:
             return self.value
-        if self.unit in DAYS_PER and unit in DAYS_PER:
-            return self.value * DAYS_PER[self.unit] / DAYS_PER[unit]
+        for table in (DAYS_PER, DOLLARS_PER):
+            if self.unit in table and unit in table:
+                return self.value * table[self.unit] / table[unit]
         return None
 
     def describe(self) -> str:
-        """'7 days' as the explanation names it, whatever words the clause used."""
+        """'7 days' or '$5,000,000' as the explanation names it, whatever words the clause used."""
+        if self.unit == "dollars":
+            return f"${format_number(self.value)}"
         return f"{format_number(self.value)} {_singular(self.unit, self.value)}"
 
 
@@ -127,15 +139,22 @@ def read_quantities(text: str) -> list[Quantity]:
             value = _digits(match["digits"])
         else:
             number = words_to_number(match["words"])
-            if number is None:
+            # "a person", "an individual" name someone; "a week", "an hour" are periods.
+            article = match["words"].lower() in ("a", "an")
+            if number is None or (article and match["unit"].lower() not in _TIME_WORDS):
                 continue
             value = Fraction(number)
         unit = _UNIT_WORDS[match["unit"].lower()]
         kind = (match["kind"] or "").strip().lower()
         if unit == "days" and kind in ("business", "working"):
             unit = "business days"
+        if match["scale"]:
+            value *= SCALES[match["scale"].strip().lower()]
         found.append(Quantity(value, unit, match.group(0), match.start(), match.end()))
-    return found
+    for match in DOLLAR_SIGN.finditer(text):
+        value = _digits(match["digits"]) * SCALES.get((match["scale"] or "").lower(), 1)
+        found.append(Quantity(value, "dollars", match.group(0), match.start(), match.end()))
+    return sorted(found, key=lambda quantity: quantity.start)
 
 
 def whole(value: Fraction) -> int:
@@ -178,13 +197,16 @@ class ParameterSpec:
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """A parameter's value before and after, in the parameter's own unit."""
+    """A parameter's value before and after, in the parameter's own unit. `allowed` says the
+    new value lies within the policy's bounds, so accepting it can be a parameter change
+    rather than a recorded exception."""
 
     name: str
     label: str
     unit: str
     before: int
     after: int
+    allowed: bool = True
 
 
 @dataclass(frozen=True)
@@ -206,7 +228,7 @@ _HIGHER_BEFORE = re.compile(
 _HIGHER_AFTER = re.compile(r"^\W*(?:'s?\s+)?(?:\w+\s+)?(?:in advance|beforehand|before|prior)\b")
 _LOWER_BEFORE = re.compile(
     r"\b(within|no later than|not later than|no longer than|no more than|not more than|at most|"
-    r"up to|every|retention|retained|retain|keep|kept|for)\b[^.;:]*$"
+    r"up to|every|retention|retained|retain|keep|kept)\b[^.;:]*$"
 )
 _LOWER_AFTER = re.compile(r"^\W*(?:\w+\s+)?(?:after|following|from|of)\b")
 
@@ -250,15 +272,16 @@ def pair_quantities(
 
 
 def number_findings(
-    before: str, after: str, specs: Sequence[ParameterSpec], *, code: str | None
+    before: str, after: str, specs: Sequence[ParameterSpec], *, name: str
 ) -> list[Finding]:
-    """What the changed, dropped and added numbers of a clause do to it."""
+    """What the changed, dropped and added numbers of a clause do to it; `name` names the
+    clause in the explanations ("BRN-1", "row A-1")."""
     pairs, dropped, added = pair_quantities(before, after)
     old_all = read_quantities(before) if specs else []
     findings = []
     for old, new in pairs:
         spec = _spec_for(old, old_all, specs)
-        finding = _changed(before, old, new, spec, code)
+        finding = _changed(before, old, new, spec, name)
         if finding is not None:
             findings.append(finding)
     for old in dropped:
@@ -266,14 +289,14 @@ def number_findings(
         if spec is not None or stricter_by_context(before, old):
             what = spec.label if spec else "A limit"
             findings.append(Finding("weaker", f"{what}: the returned text drops “{old.text}”, "
-                                    f"so the limit no longer binds{_of(code)}."))  # fmt: skip
+                                    f"so the limit no longer binds ({name})."))  # fmt: skip
     for new in added:
         findings.append(Finding("unclear", f"The returned text adds “{new.text}”."))
     return findings
 
 
 def _changed(
-    text: str, old: Quantity, new: Quantity, spec: ParameterSpec | None, code: str | None
+    text: str, old: Quantity, new: Quantity, spec: ParameterSpec | None, name: str
 ) -> Finding | None:
     unit = spec.unit if spec else old.unit
     before, after = old.to(unit), new.to(unit)
@@ -294,11 +317,14 @@ def _changed(
     else:
         effect = "less than" if after < before else "more than"
     message = f"{change}: {effect} the generated agreement sets, which "
-    message += f"{'weakens' if weaker else 'strengthens'} {code or 'the clause'}."
+    message += f"{'weakens' if weaker else 'strengthens'} {name}."
     parameter = None
     if spec is not None:
-        parameter = ParameterChange(spec.name, spec.label, spec.unit, whole(before), whole(after))
-        if not spec.minimum <= after <= spec.maximum:
+        allowed = spec.minimum <= whole(after) <= spec.maximum
+        parameter = ParameterChange(
+            spec.name, spec.label, spec.unit, whole(before), whole(after), allowed
+        )
+        if not allowed:
             message += (
                 f" The policy allows {spec.minimum} to {spec.maximum} {spec.unit}, so accepting "
                 "it needs a recorded exception rather than a parameter change."
@@ -323,7 +349,9 @@ def _spec_for(
 
 
 def _dimension(quantity: Quantity) -> str:
-    return "time" if quantity.is_time else quantity.unit
+    if quantity.is_time:
+        return "time"
+    return "money" if quantity.unit in DOLLARS_PER else quantity.unit
 
 
 def _tokens(text: str, quantities: list[Quantity]) -> list[str | Quantity]:
@@ -336,7 +364,3 @@ def _tokens(text: str, quantities: list[Quantity]) -> list[str | Quantity]:
         position = quantity.end
     tokens.extend(re.findall(r"\w+", text[position:].lower()))
     return tokens
-
-
-def _of(code: str | None) -> str:
-    return f" ({code})" if code else ""

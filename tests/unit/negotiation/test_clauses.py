@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sharing.negotiation.clauses import NoClauses, agreement_number, normalize, read_clauses
 from tests.unit.negotiation.documents import edited, generated, replace, tracked_replace
@@ -122,3 +124,49 @@ def test_normalize_ignores_case_punctuation_spacing_and_numbering():
     """'3.14  Report Incidents, Quickly' and 'report incidents quickly' are the same heading."""
     assert normalize("3.14  Report Incidents, Quickly") == "report incidents quickly"
     assert normalize("5. Términos") == "terminos"
+
+
+def test_each_definition_is_a_clause_keyed_by_its_term():
+    """'“Security Incident” means ...' is its own clause in the definitions section."""
+    clause = _by_key(generated())["definitions/security incident"]
+    assert clause.kind == "subclause" and clause.heading == "Security Incident"
+    assert clause.text.startswith("“Security Incident” means")
+
+
+def test_a_body_sentence_starting_with_exhibit_is_not_a_heading():
+    """'Exhibit A lists the flows.' in the body stays text; 'Exhibit B — ...' is a heading."""
+    document = Document()
+    for text in ("1. Definitions", "Exhibit A lists the flows.", "Exhibit B — Attestations"):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    clauses = read_clauses(out.getvalue())
+    assert [(c.kind, c.number) for c in clauses] == [("section", "1"), ("exhibit", "Exhibit B")]
+    assert clauses[0].text == "Exhibit A lists the flows."
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=12))
+def test_any_paragraphs_read_as_clauses_or_raise_no_clauses(paragraphs):
+    """Whatever text a Word file holds, reading it gives clauses or NoClauses, nothing else."""
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph("".join(c for c in text if c.isprintable()))
+    out = io.BytesIO()
+    document.save(out)
+    try:
+        clauses = read_clauses(out.getvalue())
+    except NoClauses:
+        return
+    assert len({clause.key for clause in clauses}) == len(clauses)
+
+
+def test_a_document_without_an_agreement_number_has_none():
+    """Clauses but no 'Agreement No.' anywhere: the number is None, not a guess."""
+    document = Document()
+    for text in ("1. Definitions", "“City Data” means data the City shares."):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    assert agreement_number(out.getvalue()) is None
+    assert [c.kind for c in read_clauses(out.getvalue())] == ["section", "subclause"]

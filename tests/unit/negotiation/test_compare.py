@@ -11,6 +11,7 @@ from sharing.negotiation.compare import (
     parameter_specs,
 )
 from tests.unit.negotiation.documents import (
+    LIABILITY,
     POLICY,
     add_clause_after,
     delete_clause,
@@ -22,11 +23,6 @@ from tests.unit.negotiation.documents import (
 
 SPECS = parameter_specs(POLICY)
 BREACH = "within 72 hours of discovering"
-LIABILITY = (
-    "3.26 Limitation of the Vendor's liability",
-    "The Vendor's total liability under this Agreement shall not exceed the fees paid in the "
-    "twelve months before the claim.",
-)
 
 
 def _changes(returned: bytes):
@@ -84,6 +80,7 @@ def test_breach_notice_shortened_is_strengthened():
     [change] = _changes(edited(generated(), replace(BREACH, "within 48 hours of discovering")))
     assert change.kind is ChangeKind.STRENGTHENED
     assert (change.parameter.before, change.parameter.after) == (72, 48)
+    assert change.parameter.allowed is True
 
 
 def test_tracked_changes_are_read_as_accepted():
@@ -105,6 +102,7 @@ def test_a_value_outside_the_policy_bounds_says_an_exception_is_needed():
     """An hours value beyond the parameter's maximum is flagged as needing an exception."""
     [change] = _changes(edited(generated(), replace("72 hours", "45 days")))
     assert change.parameter.after == 1080
+    assert change.parameter.allowed is False
     assert "exception" in change.explanation
 
 
@@ -225,3 +223,95 @@ def _renumber(number: str):
                 paragraph.runs[0].text = text
 
     return edit
+
+
+def test_a_removed_obligation_takes_its_exhibit_rows_with_it():
+    """SUB-2 deleted with its Exhibit E row is one removed change, not two."""
+    returned = edited(generated(), delete_clause("(obligation SUB-2)"), _delete_row("SUB-2"))
+    assert [(c.code, c.kind) for c in _changes(returned)] == [("SUB-2", ChangeKind.REMOVED)]
+
+
+def test_an_obligation_heading_without_its_code_still_matches_its_obligation():
+    """A heading whose '(obligation BRN-1)' was deleted is still BRN-1, reworded."""
+    returned = edited(generated(), replace(" (obligation BRN-1)", ""))
+    [change] = _changes(returned)
+    assert change.code == "BRN-1" and change.kind is ChangeKind.WORDING
+    assert "heading changed" in change.explanation
+
+
+def _delete_row(first_cell: str):
+    def edit(document) -> None:
+        for table in document.tables:
+            for row in table.rows:
+                if row.cells[0].text == first_cell:
+                    row._tr.getparent().remove(row._tr)
+                    return
+
+    return edit
+
+
+def test_a_narrowed_definition_is_weakened_on_its_own():
+    """Dropping 'any' from one definition weakens that definition, not the whole section."""
+    definition = "“Security Incident” means any actual"
+    returned = edited(generated(), replace(definition, "“Security Incident” means an actual"))
+    [change] = _changes(returned)
+    assert change.key == "definitions/security incident"
+    assert change.kind is ChangeKind.WEAKENED
+
+
+def test_a_deadline_dropped_altogether_is_weakened():
+    """BRN-1 without its number of hours no longer binds the vendor to a deadline."""
+    returned = edited(generated(), replace("and in any case within 72 hours of", "after"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WEAKENED
+    assert "drops “72 hours”" in change.explanation
+
+
+def test_a_number_whose_direction_is_unclear_is_wording_with_an_explanation():
+    """The agreement's term (36 -> 24 months) is neither stricter nor weaker by itself."""
+    returned = edited(generated(), replace("continues for 36 months", "continues for 24 months"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WORDING
+    assert "“36 months” became “24 months”" in change.explanation
+
+
+def test_a_clause_added_with_track_changes_is_added():
+    """A clause the vendor typed with track changes on (inside w:ins) is an added clause."""
+    returned = edited(generated(), add_clause_after("(obligation LOC-1)", *LIABILITY, tracked=True))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.ADDED and "shall not exceed" in change.after_text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "added"),
+    [
+        ("Trần Logistics", "Trần Logistics; Data Brokers Inc.", "Data Brokers Inc."),
+        ("United States (AWS us-west-2)", "Ireland (AWS eu-west-1)", "Ireland (AWS eu-west-1)"),
+    ],
+)
+def test_an_exhibit_a_row_that_widens_a_list_is_weakened(old, new, added):
+    """A subprocessor or storage place added to an Exhibit A row weakens that row."""
+    changes = _changes(edited(generated(), replace(old, new)))
+    assert changes[0].kind is ChangeKind.WEAKENED and changes[0].key.endswith("row a 1")
+    assert f"Adds “{added}”" in changes[0].explanation
+
+
+def test_a_file_mostly_unlike_the_generated_one_is_compared_without_pairing_by_similarity(
+    monkeypatch,
+):
+    """Beyond MAX_SIMILARITY_PAIRS leftover pairs, leftovers are reported as removed and
+    added rather than compared pairwise."""
+    from sharing.negotiation import clauses
+
+    returned = edited(generated(), replace("This Agreement applies to", "This DPA covers"))
+    monkeypatch.setattr(clauses, "MAX_SIMILARITY_PAIRS", 0)
+    kinds = [change.kind for change in _changes(returned)]
+    assert kinds == [ChangeKind.REMOVED, ChangeKind.ADDED]
+
+
+def test_a_lower_insurance_limit_is_weakened():
+    """Cyber insurance of at least $5 million cut to $1 million weakens the insurance clause."""
+    returned = edited(generated(), replace("at least 5 million dollars", "at least $1,000,000"))
+    [change] = _changes(returned)
+    assert change.kind is ChangeKind.WEAKENED and change.heading == "Insurance"
+    assert "“5 million dollars” became “$1,000,000”" in change.explanation

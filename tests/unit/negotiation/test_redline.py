@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from datetime import UTC, datetime
 
@@ -72,3 +73,10 @@ def test_redline_html_escapes_markup_in_both_texts():
 def test_redline_html_of_equal_texts_has_no_marks():
     """Identical texts come back unmarked, line breaks as <br>."""
     assert str(redline_html("one\ntwo", "one\ntwo")) == "one<br>\ntwo"
+
+
+def test_redline_docx_without_the_engine_installed_is_a_plain_domain_error(monkeypatch):
+    """A server without python-redlines says so plainly instead of failing with ImportError."""
+    monkeypatch.setitem(sys.modules, "python_redlines", None)
+    with pytest.raises(RedlineFailed, match="not installed"):
+        redline_docx(generated(), generated(), author="Privacy")

@@ -26,6 +26,10 @@ CASES = [
     ("fewer than 11 individuals", "people", 11),
     ("twenty-four hours", "hours", 24),
     ("ten business days", "days", 14),
+    ("within a week", "days", 7),
+    ("limits of at least 5 million dollars per claim", "million dollars", 5),
+    ("at least $5,000,000 per claim", "million dollars", 5),
+    ("cover of $2 million", "dollars", 2_000_000),
 ]
 
 
@@ -37,10 +41,17 @@ def test_numbers_and_units_are_read_and_converted(text, unit, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["version 2026.1, effective January 15, 2026", "45 CFR 164.504(e)", "Section 3.14"]
+    "text",
+    [
+        "version 2026.1, effective January 15, 2026",
+        "45 CFR 164.504(e)",
+        "Section 3.14",
+        "a person acting for it",
+        "an individual whose information",
+    ],
 )
 def test_numbers_without_a_unit_are_not_quantities(text):
-    """Dates, versions and legal citations are not read as periods."""
+    """Dates, versions, legal citations and "a person" are not read as quantities."""
     assert read_quantities(text) == []
 
 
@@ -71,6 +82,8 @@ def test_spelled_numbers_read_back(number):
         ("keep access logs for at least 365 days", "higher"),
         ("written notice at least 30 days beforehand", "higher"),
         ("the parties met on 3 days", None),
+        ("continues for 36 months, until June 30", None),
+        ("the stewards meet at least every 12 months", "lower"),
     ],
 )
 def test_context_tells_which_way_is_stricter(text, direction):

@@ -180,7 +180,7 @@ def test_a_vendor_may_not_upload_before_the_agreement_is_sent(app, client, login
 def test_wording_only_changes_are_classified_as_wording(client, login_as):
     """Other words, same numbers: one change of wording, no parameter, nothing weakened."""
     _, agreement = _vendor_agreement(login_as)
-    data = returned(agreement, reword("PUR-1", "solely for", "only for"))
+    data = returned(agreement, reword("PUR-1", "listed in Exhibit A", "set out in Exhibit A"))
     response = _upload(client, agreement, data)
     assert response.status_code == 302
     copy = _copy_of(agreement)
@@ -225,7 +225,7 @@ def _four_changes(client, login_as):
     agreement = generated_agreement(status=S.SENT_FOR_SIGNATURE)
     data = returned(
         agreement,
-        reword("PUR-1", "solely for", "only for"),
+        reword("PUR-1", "listed in Exhibit A", "set out in Exhibit A"),
         breach_notice(168),
         delete_clause("SUB-1"),
         add_clause(),

@@ -59,7 +59,13 @@ EXHIBIT_E_COLUMNS = (
     ("Code", "{{ clause.code }}", 1.8),
     ("Obligation (Section 3)", "3.{{ clause.number }} {{ clause.title }}", 6.2),
     ("Source in the City's policy", "{{ clause.source }}", 7.5),
-    ("Why it applies to this Agreement", "{{ clause.reason }}", 8.0),
+    (
+        "Why it applies to this Agreement",
+        # A context from before exceptions existed has no such field: it reads as none.
+        "{{ clause.reason }}{% if clause.exception is defined and clause.exception %} "
+        "Exception agreed: {{ clause.exception }}{% endif %}",
+        8.0,
+    ),
 )
 CHANGES_COLUMNS = (
     ("Obligation or term", "{{ change.code }} {{ change.title }}", 7.0),

@@ -19,6 +19,7 @@ BENCHMARKS = {
     "imports": "import against pandas' own read",
     "agreements": "generation against raw docxtpl, and the bulk zip's memory",
     "pdfs": "agreement PDFs: warm LibreOffice (unoserver) against its own client, and one-off",
+    "compare": "a returned 15-page agreement compared clause by clause, against a line diff",
     "lists": "list pages: statements at 1× and 100× (bench/data.py sizes)",
     "dashboard": "dashboards: statements at 1× and 100×",
     "pages": "every main page at 1× and 100× (bench/volume.py sizes)",

@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.flows.views import bp as flows_bp
     from sharing.inbox.views import bp as inbox_bp
     from sharing.mail.views import bp as mail_bp
+    from sharing.negotiation.views import bp as negotiation_bp
     from sharing.obligations.views import bp as obligations_bp
     from sharing.portal.views import bp as portal_bp
     from sharing.register.views import bp as register_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         obligations_bp,
         agreements_bp,
+        negotiation_bp,
         attestations_bp,
         portal_bp,
         renewals_bp,
@@ -137,16 +139,19 @@ def register_templating(app: Flask) -> None:
     """Filters and globals for every page (core/templating.py, with the Role groups), then
     the globals a feature package adds: agreements' AgreementStatus groups
     (agreements/templating.py), renewals' reminder history (renewals/templating.py) and the
-    navigation's unread count (inbox/templating.py)."""
+    navigation's unread count (inbox/templating.py), and negotiation's exceptions and returned
+    copies on the agreement page (negotiation/templating.py)."""
     from sharing.agreements import templating as agreements_templating
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
+    from sharing.negotiation import templating as negotiation_templating
     from sharing.renewals import templating as renewals_templating
 
     init_templating(app)
     agreements_templating.init_templating(app)
     renewals_templating.init_templating(app)
     inbox_templating.init_templating(app)
+    negotiation_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -66,7 +66,15 @@ def _agreement_fields() -> Mapping[str, str]:
         for spec in parameters or []:
             if spec.get("label"):
                 labels[spec["name"]] = spec["label"]
-    return form_labels(AgreementForm) | labels
+    negotiation = {
+        "returned_copy": "Returned copy",
+        "decision": "Decision on a returned change",
+        "note": "Reason or comment",
+        "exception": "Exception agreed",
+        "exceptions": "Exceptions agreed",
+        "returned_copy_decisions": "Decisions on the returned copy",
+    }
+    return form_labels(AgreementForm) | labels | negotiation
 
 
 def register_audit_vocabulary(app: Flask) -> None:

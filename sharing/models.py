@@ -40,6 +40,7 @@ from sharing.flows.models import (  # noqa: F401
 )
 from sharing.inbox.models import InboxItem, MailPreference  # noqa: F401
 from sharing.mail.models import Notification  # noqa: F401
+from sharing.negotiation.models import Deviation, ReturnedCopy  # noqa: F401
 from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  # noqa: F401
 from sharing.register.models import RegisterChange, RegisterEntry  # noqa: F401
 from sharing.renewals.models import Reminder  # noqa: F401

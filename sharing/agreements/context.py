@@ -62,9 +62,10 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "clauses": (
-        "The applicable obligations, in order, as rendered clause text, with the policy source "
-        "and the reason each applies",
-        ("number", "code", "title", "text", "source", "reason"),
+        "The applicable obligations, in order, as rendered clause text, with the policy source, "
+        "the reason each applies and, where the City agreed an exception to it, the reason "
+        "(else empty); an exception agreed with other wording puts that wording in `text`",
+        ("number", "code", "title", "text", "source", "reason", "exception"),
     ),
     "terms": (
         "Every number the agreement states (obligation parameters and the frame terms of "
@@ -172,7 +173,7 @@ def agreement_context(
             "department": department_name(department) or city.get("privacy_office", ""),
         },
         "partner": partner_context(agreement.organisation),
-        "clauses": clauses,
+        "clauses": with_exceptions(clauses, getattr(agreement, "exceptions", None)),
         "terms": template_terms(parameters if parameters is not None else {}),
         "flows": exhibit_a(flows),
         "attestation_schedule": schedule,
@@ -189,6 +190,31 @@ def agreement_context(
         },
         "generated_on": long_date(generated_on),
     }
+
+
+def with_exceptions(
+    clauses: list[dict[str, Any]], exceptions: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The clauses with the exceptions the City agreed (`Agreement.exceptions`, by obligation
+    code): the reason for Exhibit E, and the agreed wording instead of the policy's. A clause
+    agreed away keeps its place, saying it does not apply, so that numbering stays."""
+    exceptions = exceptions or {}
+    result = []
+    for clause in clauses:
+        agreed = exceptions.get(clause["code"]) or {}
+        clause = {**clause, "exception": agreed.get("reason", "")}
+        if agreed.get("kind") == "removed":
+            clause["text"] = REMOVED_BY_EXCEPTION
+        elif agreed.get("text"):
+            clause["text"] = agreed["text"]
+        result.append(clause)
+    return result
+
+
+REMOVED_BY_EXCEPTION = (
+    "By an exception the City agreed, this obligation does not apply to this Agreement "
+    "(Exhibit E gives the reason)."
+)
 
 
 def exhibit_a(flows: Sequence[CoveredFlow]) -> list[dict[str, Any]]:

@@ -72,21 +72,29 @@ def refuse_unless_ready(agreement: Agreement, *, flows: Sequence[CoveredFlow], p
 
 
 def generate_agreement(
-    *, actor: Any, agreement: Agreement, today: date, expected_version: int | None
+    *,
+    actor: Any,
+    agreement: Agreement,
+    today: date,
+    expected_version: int | None,
+    occasion: tuple[str, dict[str, Any]] | None = None,
 ) -> Agreement:
-    """Render and store the agreement's .docx; a draft becomes generated."""
+    """Render and store the agreement's .docx; a draft becomes generated. A caller that
+    generates as part of its own step passes `occasion`, (words ending the summary, changes),
+    so that the one audit event says why."""
     check_editable(agreement, expected_version)
     before = _generation_values(agreement)
     replaced = agreement.generated_file
     stored = _generate(actor=actor, agreement=agreement, today=today)
+    words, extra = occasion or ("", {})
     audit.record(
         actor=actor,
         action="agreement.generated",
         object_type="agreement",
         object_id=agreement.id,
         organisation_id=agreement.organisation_id,
-        changes=audit.diff(before, _generation_values(agreement)),
-        summary=f"Generated {agreement.number} from {_source(agreement)}",
+        changes=audit.diff(before, _generation_values(agreement)) | extra,
+        summary=f"Generated {agreement.number} from {_source(agreement)}{words}",
     )
     _commit_generation(stored, replaced)
     return agreement
@@ -210,4 +218,5 @@ def _generation_values(agreement: Agreement) -> dict[str, Any]:
         "parameters": dict(agreement.parameters or {}),
         "obligation_codes": list(agreement.obligation_codes or []),
         "conflict_overrides": dict(agreement.conflict_overrides or {}),
+        "exceptions": dict(agreement.exceptions or {}),
     }

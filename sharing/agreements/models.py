@@ -158,6 +158,10 @@ class Agreement(TimestampMixin, Base):
     # (agreements/conflicts.py): {code: {"reason", "by", "at"}}. A code names the values
     # compared, so a changed value is a new conflict that needs its own decision.
     conflict_overrides: Mapped[dict] = mapped_column(JSONType, default=dict, server_default="{}")
+    # The deviations from the policy the privacy office accepted in a vendor's returned copy,
+    # by obligation code: {code: {"reason", "text", "kind", "by", "at"}}. Kept here, not read
+    # from negotiation's tables, so that generation (below negotiation) can print them.
+    exceptions: Mapped[dict] = mapped_column(JSONType, default=dict, server_default="{}")
     status: Mapped[AgreementStatus] = mapped_column(
         enum_type(AgreementStatus), default=AgreementStatus.DRAFT, index=True
     )

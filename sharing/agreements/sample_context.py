@@ -95,7 +95,8 @@ def _sample_clauses() -> list[dict[str, Any]]:
     ]
     return [
         {"number": number, "code": code, "title": title, "text": text, "source": source,
-         "reason": reason}
+         "reason": reason,
+         "exception": "Vendor's backups roll over in 45 days" if code == "RET-1" else ""}
         for number, (code, title, text, source, reason) in enumerate(clauses, start=1)
     ]  # fmt: skip
 

@@ -88,6 +88,12 @@ def check_template(
 # -- the container ---------------------------------------------------------------------------
 
 
+def check_docx_container(data: bytes) -> None:
+    """The container checks alone (size, a real macro-free .docx, no DTD, no external link),
+    for any uploaded Word document; raise TemplateRejected saying why not."""
+    _check_container(data)
+
+
 def _check_container(data: bytes) -> None:
     if not data:
         raise TemplateRejected("The file is empty.", code="empty")

@@ -65,6 +65,7 @@ def _ids() -> dict[str, int]:
     ids["vendor_agreement"] = _first(
         select(Agreement).where(Agreement.organisation_id == vendor.organisation_id)
     ).id
+    ids["returned_copy"] = _returned_copy(ids["vendor_agreement"])
     covered = _first(select(DataFlow).where(public_clause()))
     ids["disclosure_file"] = csv_bytes(
         [
@@ -100,6 +101,33 @@ def _vendor_incident(vendor: User) -> int:
         now=now(),
     )
     return incident.id
+
+
+def _returned_copy(agreement_id: int) -> int:
+    """A returned copy of the vendor's agreement with a weakened, a removed and an added
+    clause, the removed one accepted as an exception, for the review and vendor pages."""
+    from sharing.negotiation.models import Decision, DeviationKind
+    from tests.web.tables.negotiation import make_copy
+
+    removed = {
+        "key": "SUB-1",
+        "code": "SUB-1",
+        "heading": "Hold subprocessors to the same terms",
+        "kind": DeviationKind.REMOVED,
+        "after_text": "",
+        "parameter_name": None,
+        "parameter_label": "",
+        "parameter_unit": "",
+        "parameter_before": None,
+        "parameter_after": None,
+        "explanation": "The clause was deleted.",
+        "decision": Decision.EXCEPTION,
+        "note": "The vendor uses no subprocessor.",
+    }
+    added = {**removed, "key": "Use of aggregated data", "code": "", "kind": DeviationKind.ADDED}
+    added.update(heading="Use of aggregated data", decision=Decision.UNDECIDED, note="")
+    agreement = db.session.get(Agreement, agreement_id)
+    return make_copy(agreement, {}, removed, added).id
 
 
 def _invitation_token(organisation_id: int) -> str:
@@ -157,6 +185,9 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/inbox/",
         "/reports/accountability",
         "/reports/imports/disclosures",
+        "/negotiation/copies/{returned_copy}",
+        "/negotiation/exceptions",
+        "/negotiation/agreements/{vendor_agreement}/return",
     ),
     "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
     "admin": ("/", "/auth/users", "/auth/invitations/new", "/settings/", "/mail/outbox"),
@@ -169,6 +200,8 @@ VENDOR_PAGES = (
     "/portal/incidents/new",
     "/portal/incidents/{vendor_incident}",
     "/portal/agreements/{vendor_agreement}",
+    "/negotiation/returned/{returned_copy}",
+    "/negotiation/agreements/{vendor_agreement}/return",
     "/inbox/",
 )
 PUBLIC_PAGES = (

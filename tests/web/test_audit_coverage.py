@@ -30,6 +30,7 @@ from tests.web.tables import (
     flows,
     inbox,
     incidents,
+    negotiation,
     obligations,
     portal,
     register,
@@ -172,6 +173,7 @@ CASES = (
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
     + inbox.AUDIT_CASES
+    + negotiation.AUDIT_CASES
 )
 
 

@@ -22,6 +22,7 @@ from tests.web.tables import (
     flows,
     inbox,
     incidents,
+    negotiation,
     obligations,
     portal,
     register,
@@ -90,4 +91,5 @@ PAGES = (
     + disclosure_log.PAGES
     + register.PAGES
     + inbox.PAGES
+    + negotiation.PAGES
 )

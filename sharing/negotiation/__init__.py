@@ -1,0 +1,1 @@
+"""Negotiating a returned agreement: the vendor's changes compared clause by clause and decided."""

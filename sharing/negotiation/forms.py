@@ -1,0 +1,50 @@
+"""Forms of negotiation: the returned copy's upload, a decision on one change, the
+regeneration (shape checks only; upload.py and decisions.py check meaning)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from sharing.agreements.template_checks import MAX_UPLOAD_BYTES
+from sharing.negotiation.decisions import MAX_NOTE
+from sharing.negotiation.models import Decision
+
+
+class ReturnedCopyForm(FlaskForm):
+    returned_file = FileField(
+        "Returned agreement (.docx)",
+        validators=[FileRequired("Choose the returned agreement, as a Word document.")],
+        description="The agreement as generated, with your changes made in Word (tracked or "
+        f"not), saved as .docx; at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        render_kw={
+            "accept": ".docx,application/vnd.openxmlformats-officedocument."
+            "wordprocessingml.document"
+        },
+    )
+    submit = SubmitField("Upload the returned agreement")
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "Decision",
+        choices=[
+            (Decision.PARAMETER.value, "Accept as a parameter change"),
+            (Decision.EXCEPTION.value, "Accept as an exception"),
+            (Decision.REJECTED.value, "Reject"),
+        ],
+        validators=[InputRequired("Choose a decision.")],
+    )
+    note = TextAreaField(
+        "Reason or comment",
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        description="An exception needs the reason the City accepts it; a rejection needs a "
+        "comment for the vendor.",
+    )
+    submit = SubmitField("Save the decision")
+
+
+class RegenerateForm(FlaskForm):
+    submit = SubmitField("Regenerate the agreement with these decisions")

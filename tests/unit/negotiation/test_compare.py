@@ -315,3 +315,11 @@ def test_a_lower_insurance_limit_is_weakened():
     [change] = _changes(returned)
     assert change.kind is ChangeKind.WEAKENED and change.heading == "Insurance"
     assert "“5 million dollars” became “$1,000,000”" in change.explanation
+
+
+def test_every_higher_is_stricter_entry_names_a_parameter_of_the_library():
+    """A misspelled entry would silently leave its parameter 'lower is stricter'."""
+    from sharing.negotiation.compare import HIGHER_IS_STRICTER
+
+    declared = {spec.name for specs in SPECS.values() for spec in specs}
+    assert HIGHER_IS_STRICTER.issubset(declared)

@@ -89,12 +89,12 @@ def check_pkcs12(data: bytes, password: str, *, now: datetime) -> CertificateFac
         raise ValidationFailed(
             {"file": "This is not a PKCS#12 certificate file (.p12 or .pfx)."}
         ) from None
-    if certificate is None:
-        raise ValidationFailed({"file": "The file holds no certificate."})
     if key is None:
         raise ValidationFailed(
             {"file": "The file holds no private key, so it cannot seal. Export it with its key."}
         )
+    if certificate is None:
+        raise ValidationFailed({"file": "The file holds a key but not its certificate."})
     public = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if key.public_key().public_bytes(*public) != certificate.public_key().public_bytes(*public):
         raise ValidationFailed({"file": "The private key does not belong to the certificate."})
@@ -214,15 +214,15 @@ def create_development_certificate(*, now: datetime) -> SealCertificate:
     row = store(
         data=data, password=password, facts=facts, development=True, uploaded_by_id=None, now=now
     )
+    db.session.flush()
     record(
         actor=None,
         action="seal.development_certificate_created",
         object_type="seal_certificate",
-        object_id=facts.fingerprint[:16],
+        object_id=row.id,
         changes={"subject": [None, facts.subject], "fingerprint": [None, facts.fingerprint]},
         summary="Created a self-signed development certificate for sealing agreements.",
     )
-    db.session.flush()
     return row
 
 

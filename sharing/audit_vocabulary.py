@@ -93,6 +93,7 @@ def register_audit_vocabulary(app: Flask) -> None:
     from sharing.flows.rules import FIELD_LABELS
     from sharing.obligations.forms import ObligationForm
     from sharing.obligations.models import Obligation, PolicyVersion
+    from sharing.seal.models import SealCertificate
     from sharing.vendors.forms import ContactForm, OrganisationForm
     from sharing.vendors.models import (
         Contact,
@@ -198,3 +199,13 @@ def register_audit_vocabulary(app: Flask) -> None:
         fields=form_labels(DisclosureForm),
     )
     add("import", "Import")
+    add(
+        "seal_certificate",
+        "Seal certificate",
+        names=names_from(SealCertificate.id, SealCertificate.subject),
+        fields={
+            "subject": "Names",
+            "fingerprint": "Fingerprint (SHA-256)",
+            "not_after": "Valid until",
+        },
+    )

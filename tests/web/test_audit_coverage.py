@@ -35,6 +35,7 @@ from tests.web.tables import (
     register,
     reminders,
     reports,
+    seal,
     vendors,
 )
 
@@ -172,6 +173,7 @@ CASES = (
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
     + inbox.AUDIT_CASES
+    + seal.AUDIT_CASES
 )
 
 

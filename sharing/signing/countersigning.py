@@ -24,6 +24,8 @@ from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
 from sharing.errors import Conflict, Forbidden
 from sharing.extensions import db
+from sharing.seal.page import SignatureLine, with_signature_page
+from sharing.seal.sealing import seal_pdf
 from sharing.signing import notices, queries
 from sharing.signing.models import Party, Signature, SignatureStatus
 from sharing.signing.services import (
@@ -133,13 +135,10 @@ def countersign(
 
 def _sealed_copy(agreement: Agreement, pdf: bytes, signatures: list[Signature]) -> bytes:
     """The signed PDF with its signature page, sealed by the City's certificate."""
-    from sharing.seal.page import SignatureLine, with_signature_page
-    from sharing.seal.sealing import seal_pdf
-
     city_name = current_app.config["CITY_NAME"]
     lines = [
         SignatureLine(
-            party_label=s.party.label,
+            party_label="Vendor" if s.party == Party.VENDOR else city_name,
             organisation=(
                 agreement.organisation.display_name if s.party == Party.VENDOR else city_name
             ),

@@ -156,23 +156,24 @@ def record_execution(
     signed_pdf: bytes,
     original_name: str,
     signed_on: date,
-    effective_date: date,
-    expiry_date: date | None = None,
     today: date,
     expected_version: int | None,
 ) -> Agreement:
-    """Archive the signed PDF and its dates: the agreement is executed. The daily roll (or the
-    Activate button) makes it active once its effective date comes."""
+    """Archive a PDF signed on paper (the wet-ink path): the agreement is executed. Its
+    effective date and term are those of the generated document, set when it was drafted, so
+    they are not asked again. The daily roll (or the Activate button) makes it active once its
+    effective date comes."""
     step = _allowed_step(actor, agreement, "execute", expected_version)
     files.check_signed_pdf(signed_pdf, max_bytes=files.max_signed_bytes())
-    expiry = expiry_date or term_end(effective_date, agreement.term_months)
-    problems = {}
     if signed_on > today:
-        problems["signed_on"] = "The signing date cannot be in the future."
-    if expiry <= effective_date:
-        problems["expiry_date"] = "The expiry date must come after the effective date."
-    if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed({"signed_on": "The signing date cannot be in the future."})
+    effective_date = agreement.effective_date
+    if effective_date is None:
+        raise Conflict(
+            "This agreement has no effective date. Set it on the draft and generate the "
+            "agreement again, so that the document and the register say the same."
+        )
+    expiry = agreement.expiry_date or term_end(effective_date, agreement.term_months)
     before = snapshot(agreement)
     stored = files.store(signed_pdf, ".pdf")
     try:
@@ -180,7 +181,6 @@ def record_execution(
         agreement.signed_sha256 = hashlib.sha256(signed_pdf).hexdigest()
         agreement.signed_on = signed_on
         agreement.signed_uploaded_at = now()
-        agreement.effective_date = effective_date
         agreement.expiry_date = expiry
         agreement.status = step.target
         extra = {

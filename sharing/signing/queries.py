@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.models import Agreement
 from sharing.auth.models import User
 from sharing.core.roles import Role
 from sharing.extensions import db
-from sharing.signing.models import OPEN, Party, Signature, SignatureStatus
+from sharing.signing.models import OPEN, Party, Signature
 
 __all__ = ["OPEN"]
 
@@ -80,40 +79,21 @@ def is_signer(user: object, signature: Signature) -> bool:
     )
 
 
-def pending_vendor_signatures(
-    organisation_id: int, agreement_ids: Sequence[int] | None = None
+def open_vendor_signatures(
+    *, organisation_id: int, agreement_ids: Sequence[int]
 ) -> list[Signature]:
-    """The organisation's vendor signatures waiting on agreements out for signature."""
-    query = (
-        select(Signature)
-        .join(Agreement, Agreement.id == Signature.agreement_id)
-        .where(
-            Agreement.organisation_id == organisation_id,
-            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
-            Signature.party == Party.VENDOR,
-            Signature.status == SignatureStatus.PENDING,
+    """The vendor signatures in play (waiting or given) on these agreements of the
+    organisation, in one statement."""
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .join(Agreement, Agreement.id == Signature.agreement_id)
+            .where(
+                Agreement.organisation_id == organisation_id,
+                Signature.agreement_id.in_(agreement_ids),
+                Signature.party == Party.VENDOR,
+                Signature.status.in_(OPEN),
+            )
+            .order_by(Signature.id)
         )
-        .options(selectinload(Signature.agreement))
-        .order_by(Signature.requested_at, Signature.id)
     )
-    if agreement_ids is not None:
-        query = query.where(Signature.agreement_id.in_(agreement_ids))
-    return list(db.session.scalars(query))
-
-
-def to_countersign(limit: int | None = None) -> list[Signature]:
-    """Vendor signatures given on agreements still out for signature: the City's turn."""
-    query = (
-        select(Signature)
-        .join(Agreement, Agreement.id == Signature.agreement_id)
-        .where(
-            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
-            Signature.party == Party.VENDOR,
-            Signature.status == SignatureStatus.SIGNED,
-        )
-        .options(selectinload(Signature.agreement))
-        .order_by(Signature.signed_at, Signature.id)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))

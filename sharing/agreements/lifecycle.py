@@ -106,6 +106,7 @@ def transition_agreement(
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed({"comment": f"Use at most {MAX_COMMENT} characters."})
+    before = snapshot(agreement)
     try:
         _apply_step(agreement, action, today, successor, reason, terminated_on)
     except (Conflict, ValidationFailed):
@@ -119,6 +120,7 @@ def transition_agreement(
         today=today,
         expected_version=None,
         extra=extra,
+        before=before,
     )
     commit_or_conflict(STALE_MESSAGE)
     return agreement
@@ -132,12 +134,14 @@ def move_agreement(
     today: date,
     expected_version: int | None,
     extra: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
 ) -> Transition:
     """Move the agreement by one step of the table, announce it and record its audit event,
     without committing: for a service that records more in the same transaction (signing's
-    steps). `extra` joins the audit event. Refuses as transition_agreement does."""
+    steps). `extra` joins the audit event; `before` is the snapshot taken before the caller
+    changed anything. Refuses as transition_agreement does."""
     step = _allowed_step(actor, agreement, action, expected_version)
-    before = snapshot(agreement)
+    before = before if before is not None else snapshot(agreement)
     if action == "send_for_signature":
         agreement.sent_for_signature_at = now()
     agreement.status = step.target

@@ -12,7 +12,6 @@ from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import now, today
 from sharing.errors import Conflict, DomainError, Forbidden, ValidationFailed
-from sharing.extensions import db
 from sharing.inbox.models import InboxItem
 from sharing.seal.sealing import validate_seal
 from sharing.signing import countersigning

@@ -36,6 +36,7 @@ from tests.web.tables import (
     reminders,
     reports,
     seal,
+    signing,
     vendors,
 )
 
@@ -174,6 +175,7 @@ CASES = (
     + register.AUDIT_CASES
     + inbox.AUDIT_CASES
     + seal.AUDIT_CASES
+    + signing.AUDIT_CASES
 )
 
 

@@ -27,6 +27,7 @@ from tests.web.tables import (
     incidents,
     portal,
     reminders,
+    signing,
 )
 
 CASES: tuple[IsolationCase, ...] = (
@@ -39,8 +40,17 @@ CASES: tuple[IsolationCase, ...] = (
     + dashboards.ISOLATION_CASES
     + accountability.ISOLATION_CASES
     + inbox.ISOLATION_CASES
+    + signing.ISOLATION_CASES
 )
-WALKED_BLUEPRINTS = ("attestations", "portal", "renewals", "disclosures", "reports", "inbox")
+WALKED_BLUEPRINTS = (
+    "attestations",
+    "portal",
+    "renewals",
+    "disclosures",
+    "reports",
+    "inbox",
+    "signing",
+)
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.
 TOKEN_PAGE = "/portal/"

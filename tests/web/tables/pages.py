@@ -27,6 +27,7 @@ from tests.web.tables import (
     register,
     reminders,
     reports,
+    signing,
     vendors,
 )
 
@@ -90,4 +91,5 @@ PAGES = (
     + disclosure_log.PAGES
     + register.PAGES
     + inbox.PAGES
+    + signing.PAGES
 )

@@ -295,3 +295,71 @@ def test_the_wet_ink_upload_takes_its_dates_from_the_document(client, login_as):
     db.session.refresh(agreement)
     assert agreement.status == S.EXECUTED and agreement.effective_date == effective
     assert files.read(agreement.signed_file) == SAMPLE_PDF
+
+
+# The signer right ---------------------------------------------------------------------------
+
+
+def test_an_administrator_gives_the_signer_right_on_the_user_page_and_it_is_audited(
+    client, login_as
+):
+    from sharing.audit.models import AuditEvent
+    from sharing.auth.models import User
+    from tests.factories import make_user
+
+    login_as("admin")
+    user = make_user("vendor")
+    url = f"/auth/users/{user.id}"
+    assert 'name="may_sign"' in client.get(url).get_data(as_text=True)
+
+    response = client.post_form(url, {"name": user.name, "role": "vendor", "may_sign": "y"})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).may_sign
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.object_type == "user").order_by(AuditEvent.id.desc())
+    )
+    assert event.changes["may_sign"] == {"before": False, "after": True}
+
+
+def test_an_invitation_with_the_signer_right_makes_a_user_who_may_sign(client, login_as):
+    from sharing.auth import invitations
+    from sharing.core.clock import now
+
+    login_as("procurement")
+    organisation = make_organisation()
+
+    response = client.post_form(
+        "/auth/invitations/new",
+        {
+            "email": "signer@vendor.example",
+            "role": "vendor",
+            "organisation_id": organisation.id,
+            "may_sign": "y",
+        },
+    )
+
+    assert response.status_code == 302
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.email == "signer@vendor.example")
+    )
+    assert invitation.may_sign
+    # Accepting: the new account carries the right (the token only exists in the mail).
+    user = invitations.accept(
+        token=_reissue(invitation),
+        name="Sam Signer",
+        password="a long enough password 2026",
+        now=now(),
+    )
+    assert user.may_sign
+
+
+def _reissue(invitation) -> str:
+    """A known token for the invitation (its mail holds the real one)."""
+    from sharing.auth.invitations import token_hash
+
+    token = "known-token-for-the-test"
+    invitation.token_hash = token_hash(token)
+    db.session.commit()
+    return token

@@ -44,7 +44,14 @@ def blockers(agreement: Agreement) -> list[str]:
     """Why the City cannot countersign the agreement now, in plain words (empty: it can)."""
     if agreement.status != AgreementStatus.SENT_FOR_SIGNATURE:
         return [f"The agreement is {agreement.status.label.lower()}, not out for signature."]
-    vendor = queries.open_signature(agreement.id, Party.VENDOR)
+    return vendor_blockers(agreement, queries.open_signature(agreement.id, Party.VENDOR))
+
+
+def vendor_blockers(agreement: Agreement, vendor: Signature | None) -> list[str]:
+    """What blocks the countersignature on the vendor's side, given the vendor signature in
+    play (a page that has read it already asks no more)."""
+    if agreement.status != AgreementStatus.SENT_FOR_SIGNATURE:
+        return [f"The agreement is {agreement.status.label.lower()}, not out for signature."]
     if vendor is None:
         return ["Nobody has been asked to sign for the vendor."]
     problems = []

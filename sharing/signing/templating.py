@@ -11,7 +11,7 @@ from flask import Flask
 
 from sharing.agreements.models import Agreement
 from sharing.signing import countersigning, queries
-from sharing.signing.models import Party, Signature
+from sharing.signing.models import Party, Signature, SignatureStatus
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,14 @@ def signing_state(agreement: Agreement, user: Any) -> SigningState:
         (s for s in reversed(history) if s.party == Party.VENDOR and s.status in queries.OPEN),
         None,
     )
+    signed = vendor is not None and vendor.status == SignatureStatus.SIGNED
     return SigningState(
         history=history,
         vendor=vendor,
         document=history[-1] if history else None,
         is_signer=vendor is not None and queries.is_signer(user, vendor),
-        blockers=countersigning.blockers(agreement) if vendor is not None else [],
+        # Asked only once the vendor signed: then everything else that blocks counts.
+        blockers=countersigning.blockers(agreement) if signed else [],
     )
 
 

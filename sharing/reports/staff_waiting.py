@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from flask import url_for
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
@@ -135,11 +135,11 @@ def _agreement_source(key: str, status: str, what: str, label: str, *, today: da
     return Source(key, label, stmt, item, list_url("agreements.agreements", status=status))
 
 
-def _vendor_signature(*statuses: SignatureStatus):
+def _vendor_signature(row: Any, *statuses: SignatureStatus):
     return and_(
-        Signature.agreement_id == Agreement.id,
-        Signature.party == Party.VENDOR,
-        Signature.status.in_(statuses),
+        row.agreement_id == Agreement.id,
+        row.party == Party.VENDOR,
+        row.status.in_(statuses),
     )
 
 
@@ -147,10 +147,12 @@ def _with_vendor_signer(stmt):
     """Agreements out for signature that wait for the vendor, with the name of the person who
     must sign (none for one sent before signing in the portal); those the vendor signed wait
     for the City instead (_countersign_source)."""
+    pending, signed = aliased(Signature), aliased(Signature)
+    given = select(signed.id).where(_vendor_signature(signed, SignatureStatus.SIGNED))
     return (
-        stmt.outerjoin(Signature, _vendor_signature(SignatureStatus.PENDING))
-        .where(~exists().where(_vendor_signature(SignatureStatus.SIGNED)))
-        .add_columns(Signature.signer_name)
+        stmt.outerjoin(pending, _vendor_signature(pending, SignatureStatus.PENDING))
+        .where(~given.exists())
+        .add_columns(pending.signer_name)
     )
 
 

@@ -256,6 +256,12 @@ def signer_for(row: SealCertificate) -> SimpleSigner:
     return signer
 
 
+def forget_loaded_signers() -> None:
+    """Empty this process's signer cache, so the next seal reads its .p12 again."""
+    with _signers_lock:
+        _signers.clear()
+
+
 def city_certificates() -> list:
     """Every certificate the City has sealed with (asn1crypto form), newest first: the trust
     roots a seal is checked against."""

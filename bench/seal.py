@@ -79,25 +79,19 @@ def _timed(fn) -> float:
 def measure(pdf: bytes, repeats: int = REPEATS) -> dict:
     """Seconds for each step; call inside an app context on a migrated database."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import signers
     from pypdf import PdfReader
 
     from sharing.extensions import db
     from sharing.seal import certificates
     from sharing.seal.page import SignatureLine, with_signature_page
-    from sharing.seal.sealing import FIELD_NAME, seal_pdf, validate_seal
+    from sharing.seal.sealing import seal_metadata, seal_pdf, validate_seal
 
     certificates.forget_loaded_signers()
     cold = _timed(lambda: seal_pdf(pdf, reason=REASON))
     db.session.commit()
     signer = certificates.signer_for(certificates.active_certificate())
-    meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        reason=REASON,
-        location="San José, California",
-    )
+    meta = seal_metadata(reason=REASON)
 
     def baseline() -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

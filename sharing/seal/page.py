@@ -151,7 +151,10 @@ def draw_page(
     """The signature page alone, as a PDF."""
     _fonts()
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=size, pageCompression=1)
+    # The initial font too is Carlito, so no unembedded Helvetica enters the page.
+    pdf = canvas.Canvas(
+        out, pagesize=size, pageCompression=1, initialFontName=REGULAR, initialFontSize=10.5
+    )
     pdf.setTitle(f"Signature page, agreement {number}")
     page = _Writer(pdf, size, "Signature page")
     page.text("Signature page", font=BOLD, size=18)

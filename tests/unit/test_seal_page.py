@@ -141,3 +141,17 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_a_plain_message():
     """Garbage in gives a DomainError, not a stack trace."""
     with pytest.raises(DomainError, match="could not be read"):
         with_signature_page(b"not a pdf at all", number="N", title="T", lines=[])
+
+
+def test_signature_page_embeds_every_font_it_uses(tmp_path):
+    """Only embedded Carlito on the added page (no standard font left to the reader)."""
+    original = AGREEMENT.read_bytes()
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(with_signature_page(original, number="N-1", title="T", lines=_lines(original)))
+    last = str(len(PdfReader(path).pages))
+    listing = subprocess.run(
+        ["pdffonts", "-f", last, "-l", last, str(path)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    assert listing, "the page uses fonts"
+    assert all("Carlito" in row.split()[0] for row in listing)
+    assert all(row.split()[-5] == "yes" for row in listing)  # the "emb" column

@@ -78,6 +78,10 @@ def _is_pkcs12(data: bytes) -> bool:
     return True
 
 
+def _day(moment: datetime) -> str:
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
 def check_pkcs12(data: bytes, password: str, *, now: datetime) -> CertificateFacts:
     """The certificate's facts if the file can seal; otherwise ValidationFailed on the field
     at fault ("file" or "password"). The password never appears in a message."""
@@ -100,12 +104,10 @@ def check_pkcs12(data: bytes, password: str, *, now: datetime) -> CertificateFac
         raise ValidationFailed({"file": "The private key does not belong to the certificate."})
     facts = facts_of(certificate)
     if facts.not_after <= now:
-        raise ValidationFailed(
-            {"file": f"This certificate expired on {facts.not_after:%B %d, %Y}."}
-        )
+        raise ValidationFailed({"file": f"This certificate expired on {_day(facts.not_after)}."})
     if facts.not_before > now:
         raise ValidationFailed(
-            {"file": f"This certificate is not valid before {facts.not_before:%B %d, %Y}."}
+            {"file": f"This certificate is not valid before {_day(facts.not_before)}."}
         )
     try:
         SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password.encode() or None)
@@ -254,6 +256,12 @@ def signer_for(row: SealCertificate) -> SimpleSigner:
     with _signers_lock:
         _signers[row.fingerprint] = signer
     return signer
+
+
+def forget_loaded_signers() -> None:
+    """Empty this process's signer cache, so the next seal reads its .p12 again."""
+    with _signers_lock:
+        _signers.clear()
 
 
 def city_certificates() -> list:

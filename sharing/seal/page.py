@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 from functools import cache
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from sharing.core.clock import local, now
+from sharing.errors import DomainError
 
 FONT_FOLDER = "/usr/share/fonts/truetype/crosextra"
 REGULAR, BOLD = "SealCarlito", "SealCarlito-Bold"
@@ -149,7 +151,10 @@ def draw_page(
     """The signature page alone, as a PDF."""
     _fonts()
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=size, pageCompression=1)
+    # The initial font too is Carlito, so no unembedded Helvetica enters the page.
+    pdf = canvas.Canvas(
+        out, pagesize=size, pageCompression=1, initialFontName=REGULAR, initialFontSize=10.5
+    )
     pdf.setTitle(f"Signature page, agreement {number}")
     page = _Writer(pdf, size, "Signature page")
     page.text("Signature page", font=BOLD, size=18)
@@ -184,11 +189,15 @@ def with_signature_page(
     """`pdf` with the signature page added at its end. The original bytes stay the file's
     prefix (an incremental update), so its pages, document information and XMP metadata are
     unchanged and the SHA-256 each signer saw can still be checked against that prefix."""
-    reader = PdfReader(io.BytesIO(pdf))
-    page = PdfReader(
-        io.BytesIO(draw_page(number=number, title=title, lines=lines, size=_page_size(reader)))
-    )
-    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        size = _page_size(reader)
+    except (PdfReadError, ValueError, KeyError):
+        raise DomainError(
+            "The agreement's PDF could not be read to add the signature page."
+        ) from None
+    page = PdfReader(io.BytesIO(draw_page(number=number, title=title, lines=lines, size=size)))
+    writer = PdfWriter(reader, incremental=True)
     for added in page.pages:
         writer.add_page(added)
     if reader.metadata is not None:

@@ -39,17 +39,22 @@ class SealReport:
     problems: list[str] = field(default_factory=list)
 
 
-def seal_pdf(pdf: bytes, *, reason: str, location: str = DEFAULT_LOCATION) -> bytes:
-    """`pdf` with the City's seal added as an incremental update; the original bytes stay the
-    prefix. Raises SealUnavailable when no certificate can be used."""
-    signer = certificates.signer_for(certificates.certificate_for_sealing())
-    meta = signers.PdfSignatureMetadata(
+def seal_metadata(*, reason: str, location: str = DEFAULT_LOCATION):
+    """The seal's signature dictionary: PAdES baseline, SHA-256, in the CitySeal field."""
+    return signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
         location=location,
     )
+
+
+def seal_pdf(pdf: bytes, *, reason: str, location: str = DEFAULT_LOCATION) -> bytes:
+    """`pdf` with the City's seal added as an incremental update; the original bytes stay the
+    prefix. Raises SealUnavailable when no certificate can be used."""
+    signer = certificates.signer_for(certificates.certificate_for_sealing())
+    meta = seal_metadata(reason=reason, location=location)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         # No box: the field is invisible; the signature page says what the seal is.

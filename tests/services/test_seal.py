@@ -4,16 +4,20 @@ when no certificate is configured."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from sharing.audit.models import AuditEvent
+from sharing.errors import DomainError
 from sharing.extensions import db
 from sharing.seal import certificates
 from sharing.seal.models import SealCertificate
+from sharing.seal.page import SignatureLine, with_signature_page
 from sharing.seal.sealing import SealUnavailable, seal_pdf, validate_seal
 
 AGREEMENT = Path(__file__).resolve().parents[2] / "docs" / "agreements" / "vendor-plate-readers.pdf"
@@ -117,3 +121,36 @@ def test_production_without_a_certificate_refuses_to_seal(app):
     with pytest.raises(SealUnavailable, match="An administrator adds one on the Settings page"):
         seal_pdf(AGREEMENT.read_bytes(), reason=REASON)
     assert db.session.scalar(select(SealCertificate)) is None
+
+
+def test_signature_page_then_seal_validates_and_keeps_what_the_signers_saw(app, tmp_path):
+    """The countersignature's path: the signed PDF's SHA-256 still matches the start of the
+    sealed file, which has the signature page and a seal that both checks accept."""
+    original = AGREEMENT.read_bytes()
+    digest = hashlib.sha256(original).hexdigest()
+    line = SignatureLine(
+        party_label="Vendor",
+        organisation="PlateGuard Systems LLC",
+        name="Jordan Alvarez",
+        title="Chief Executive Officer",
+        signed_at=datetime(2026, 12, 7, 22, 5, tzinfo=UTC),
+        ip="203.0.113.9",
+        document_sha256=digest,
+        method="Signed electronically",
+    )
+    executed = with_signature_page(
+        original, number="DSA-2026-0009", title="Data protection: PlateGuard", lines=[line]
+    )
+    sealed = seal_pdf(executed, reason=REASON)
+    assert hashlib.sha256(sealed[: len(original)]).hexdigest() == digest
+    assert sealed.startswith(executed)
+    report = validate_seal(sealed)
+    assert report.intact and report.trusted and report.covers_whole_file
+    assert "Signature is Valid" in _pdfsig(tmp_path, sealed)
+
+
+def test_a_file_that_is_not_a_pdf_cannot_be_sealed(app):
+    """Garbage gives a DomainError with a plain message, and validate_seal says unreadable."""
+    with pytest.raises(DomainError, match="could not be sealed"):
+        seal_pdf(b"this is not a PDF", reason=REASON)
+    assert validate_seal(b"this is not a PDF").problems == ["The file is not a readable PDF."]

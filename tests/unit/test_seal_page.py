@@ -9,8 +9,10 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from sharing.errors import DomainError
 from sharing.seal.page import SignatureLine, signed_time, with_signature_page, wrap
 
 AGREEMENT = Path(__file__).resolve().parents[2] / "docs" / "agreements" / "vendor-plate-readers.pdf"
@@ -118,3 +120,38 @@ def test_long_words_wrap_between_characters_within_the_width():
     lines = wrap("A " + "W" * 200, "Helvetica", 10, 100)
     assert len(lines) > 3
     assert "".join(lines).replace(" ", "") == "A" + "W" * 200
+
+
+def test_many_signatures_continue_on_further_pages_with_none_lost(tmp_path):
+    """More signatures than fit on one page flow onto a continuation page; every name shows."""
+    original = AGREEMENT.read_bytes()
+    base = _lines(original)[1]
+    lines = [SignatureLine(**{**vars(base), "name": f"Signer number {n}"}) for n in range(1, 13)]
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(with_signature_page(original, number="DSA-2026-0009", title="T", lines=lines))
+    pages = len(PdfReader(io.BytesIO(original)).pages)
+    assert len(PdfReader(path).pages) > pages + 1
+    added = " ".join(_text(path, pages + 1, len(PdfReader(path).pages)).split())
+    assert "Signature page (continued)" in added
+    for n in range(1, 13):
+        assert f"Signer number {n} " in added + " "
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_a_plain_message():
+    """Garbage in gives a DomainError, not a stack trace."""
+    with pytest.raises(DomainError, match="could not be read"):
+        with_signature_page(b"not a pdf at all", number="N", title="T", lines=[])
+
+
+def test_signature_page_embeds_every_font_it_uses(tmp_path):
+    """Only embedded Carlito on the added page (no standard font left to the reader)."""
+    original = AGREEMENT.read_bytes()
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(with_signature_page(original, number="N-1", title="T", lines=_lines(original)))
+    last = str(len(PdfReader(path).pages))
+    listing = subprocess.run(
+        ["pdffonts", "-f", last, "-l", last, str(path)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    assert listing, "the page uses fonts"
+    assert all("Carlito" in row.split()[0] for row in listing)
+    assert all(row.split()[-5] == "yes" for row in listing)  # the "emb" column

@@ -191,11 +191,13 @@ def return_for_changes(
     today: date,
     note: str = "",
     commit: bool = True,
+    extra: dict[str, Any] | None = None,
 ) -> Signature:
     """A vendor user of the agreement's organisation sends it back with a marked-up copy
     (the negotiation package stores the file and its comparison): the waiting signature is
     closed as returned, and the agreement goes back to generated for the office to decide.
-    With commit=False the caller adds its own rows and commits once."""
+    With commit=False the caller adds its own rows and commits once; `extra` (such as the
+    returned copy's summary) joins this step's audit event, so the upload records one."""
     _check_vendor_user(actor, agreement)
     signature = queries.open_signature(agreement.id, Party.VENDOR)
     if signature is None or signature.status != SignatureStatus.PENDING:
@@ -206,16 +208,16 @@ def return_for_changes(
         note,
         now,
     )
-    extra = {"signature_id": _set(signature.id)}
+    changes = {"signature_id": _set(signature.id), **(extra or {})}
     if note:
-        extra["reason"] = _set(note)
+        changes["reason"] = _set(note)
     lifecycle.move_agreement(
         actor=actor,
         agreement=agreement,
         action="return_for_changes",
         today=today,
         expected_version=None,
-        extra=extra,
+        extra=changes,
     )
     notices.sent_back(agreement, signature, actor=actor, declined=False)
     if commit:

@@ -330,3 +330,30 @@ def test_a_vendor_cannot_sign_a_request_that_lapsed(db):
     assert signature.status == SignatureStatus.LAPSED
     with pytest.raises(Conflict):
         vendor_signs(agreement, person, signature)
+
+
+def test_the_upload_that_returns_the_agreement_commits_once_with_one_audit_event(db):
+    agreement, person, signature = sent_agreement()
+
+    services.return_for_changes(
+        actor=person,
+        agreement=agreement,
+        now=now(),
+        today=today(),
+        commit=False,
+        extra={"returned_copy": {"before": None, "after": "marked-up.docx"}},
+    )
+    db.session.rollback()  # the caller had not committed: nothing of the step remains
+
+    db.session.refresh(agreement)
+    assert agreement.status == S.SENT_FOR_SIGNATURE
+    assert _events("agreement.returned_for_changes") == []
+    services.return_for_changes(
+        actor=person,
+        agreement=agreement,
+        now=now(),
+        today=today(),
+        extra={"returned_copy": {"before": None, "after": "marked-up.docx"}},
+    )
+    [event] = _events("agreement.returned_for_changes")
+    assert event.changes["returned_copy"]["after"] == "marked-up.docx"

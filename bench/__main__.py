@@ -20,6 +20,7 @@ BENCHMARKS = {
     "agreements": "generation against raw docxtpl, and the bulk zip's memory",
     "pdfs": "agreement PDFs: warm LibreOffice (unoserver) against its own client, and one-off",
     "compare": "a returned 15-page agreement compared clause by clause, against a line diff",
+    "seal": "sealing a 15-page agreement against pyHanko's own signing, warm signer",
     "lists": "list pages: statements at 1× and 100× (bench/data.py sizes)",
     "dashboard": "dashboards: statements at 1× and 100×",
     "pages": "every main page at 1× and 100× (bench/volume.py sizes)",

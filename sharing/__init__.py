@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.reports.dashboard_views import bp as dashboard_bp
     from sharing.reports.views import bp as reports_bp
     from sharing.settings.views import bp as settings_bp
+    from sharing.signing.views import bp as signing_bp
     from sharing.vendors.views import bp as vendors_bp
 
     for blueprint in (
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         negotiation_bp,
         attestations_bp,
         portal_bp,
+        signing_bp,
         renewals_bp,
         disclosures_bp,
         register_bp,
@@ -138,18 +140,21 @@ def register_errors(app: Flask) -> None:
 def register_templating(app: Flask) -> None:
     """Filters and globals for every page (core/templating.py, with the Role groups), then
     the globals a feature package adds: agreements' AgreementStatus groups
-    (agreements/templating.py), renewals' reminder history (renewals/templating.py) and the
-    navigation's unread count (inbox/templating.py), and negotiation's exceptions and returned
-    copies on the agreement page (negotiation/templating.py)."""
+    (agreements/templating.py), renewals' reminder history (renewals/templating.py),
+    signing's signature history and state (signing/templating.py), negotiation's exceptions
+    and returned copies on the agreement page (negotiation/templating.py) and the
+    navigation's unread count (inbox/templating.py)."""
     from sharing.agreements import templating as agreements_templating
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
     from sharing.renewals import templating as renewals_templating
+    from sharing.signing import templating as signing_templating
 
     init_templating(app)
     agreements_templating.init_templating(app)
     renewals_templating.init_templating(app)
+    signing_templating.init_templating(app)
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
 
@@ -198,14 +203,26 @@ def register_events(app: Flask) -> None:
       activation, expiry, termination and renewal do the same for the flows covered.
     - agreements.events.agreements_rolled → register.changelog.follow_roll: the daily roll
       reconciles the whole register.
+    - agreements.events.agreement_generated → signing.countersigning.lapse_on_generation:
+      signatures on the earlier document lapse.
+    - agreements.events.agreement_transitioned → signing.countersigning.lapse_on_step:
+      terminating an agreement lapses its signatures.
+    - signing.events.signature_holds → negotiation.queries.signature_holds: a returned copy
+      not yet decided and regenerated holds back sending and countersigning.
     """
     from sharing.agreements import events as agreement_events
     from sharing.flows import events as flow_events
+    from sharing.negotiation import queries as negotiation_queries
     from sharing.register import changelog
+    from sharing.signing import countersigning
+    from sharing.signing import events as signing_events
 
     flow_events.flow_transitioned.connect(changelog.follow_flow_step, sender=app)
     agreement_events.agreement_transitioned.connect(changelog.follow_agreement_step, sender=app)
     agreement_events.agreements_rolled.connect(changelog.follow_roll, sender=app)
+    agreement_events.agreement_generated.connect(countersigning.lapse_on_generation, sender=app)
+    agreement_events.agreement_transitioned.connect(countersigning.lapse_on_step, sender=app)
+    signing_events.signature_holds.connect(negotiation_queries.signature_holds, sender=app)
 
 
 def register_audit_vocabulary(app: Flask) -> None:

@@ -35,6 +35,30 @@ REFERENCES = {
     "requested_by_id": "user",
     "uploaded_by_id": "user",
     "owner_id": "user",
+    "signer_id": "user",
+    "signature_id": "signature",
+}
+
+# What the signing steps add to an agreement's audit event, and a signature's own fields.
+SIGNING_FIELDS = {
+    "signer": "Signer",
+    "signature_id": "Signature",
+    "document_sha256": "PDF sent for signature (SHA-256)",
+    "signatures_lapsed": "Signatures lapsed",
+    "reason": "Reason",
+    "countersignature": "Countersignature",
+    "signed_size": "Signed copy (bytes)",
+    "status": "Status",
+    "typed_name": "Typed name",
+    "typed_title": "Typed title",
+    "consent_version": "Consent to sign electronically (version)",
+    "signed_at": "Signed at",
+    "ip": "IP address",
+    "user_agent": "Browser",
+    "signed_document_sha256": "PDF signed (SHA-256)",
+    "decline_reason": "Reason given",
+    "lapsed_at": "Lapsed at",
+    "lapse_reason": "Why it lapsed",
 }
 
 
@@ -74,7 +98,8 @@ def _agreement_fields() -> Mapping[str, str]:
         "exceptions": "Exceptions agreed",
         "returned_copy_decisions": "Decisions on the returned copy",
     }
-    return form_labels(AgreementForm) | labels | negotiation
+    signing = {k: v for k, v in SIGNING_FIELDS.items() if k != "status"}
+    return form_labels(AgreementForm) | labels | negotiation | signing
 
 
 def register_audit_vocabulary(app: Flask) -> None:
@@ -101,6 +126,8 @@ def register_audit_vocabulary(app: Flask) -> None:
     from sharing.flows.rules import FIELD_LABELS
     from sharing.obligations.forms import ObligationForm
     from sharing.obligations.models import Obligation, PolicyVersion
+    from sharing.seal.models import SealCertificate
+    from sharing.signing.models import Party, Signature, SignatureStatus
     from sharing.vendors.forms import ContactForm, OrganisationForm
     from sharing.vendors.models import (
         Contact,
@@ -206,3 +233,20 @@ def register_audit_vocabulary(app: Flask) -> None:
         fields=form_labels(DisclosureForm),
     )
     add("import", "Import")
+    add(
+        "seal_certificate",
+        "Seal certificate",
+        names=names_from(SealCertificate.id, SealCertificate.subject),
+        fields={
+            "subject": "Names",
+            "fingerprint": "Fingerprint (SHA-256)",
+            "not_after": "Valid until",
+        },
+    )
+    add(
+        "signature",
+        "Signature",
+        names=names_from(Signature.id, Signature.signer_name),
+        fields=SIGNING_FIELDS,
+        values={"status": SignatureStatus, "party": Party},
+    )

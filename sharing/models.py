@@ -45,4 +45,6 @@ from sharing.obligations.models import Obligation, PolicyStatus, PolicyVersion  
 from sharing.register.models import RegisterChange, RegisterEntry  # noqa: F401
 from sharing.renewals.models import Reminder  # noqa: F401
 from sharing.reports.models import ImportJob, ImportRow, StatusTally  # noqa: F401
+from sharing.seal.models import SealCertificate  # noqa: F401
+from sharing.signing.models import Party, Signature, SignatureStatus  # noqa: F401
 from sharing.vendors.models import Contact, Organisation, OrganisationKind  # noqa: F401

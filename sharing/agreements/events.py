@@ -16,3 +16,8 @@ agreement_transitioned = signals.signal("agreement-transitioned")
 # After the daily roll has taken its steps, inside its transaction. Keywords: steps (the
 # (agreement, action) pairs it took), today.
 agreements_rolled = signals.signal("agreements-rolled")
+
+# After a new version of the agreement's document was rendered and stored on the row, inside
+# the generation's transaction and before its audit event. Keywords: agreement, today, actor.
+# Signatures given on the earlier document lapse (signing.services.lapse_on_generation).
+agreement_generated = signals.signal("agreement-generated")

@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from sharing.agreements import conflicts, files, readiness, rendering, template_library
+from sharing.agreements import conflicts, events, files, readiness, rendering, template_library
 from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.docx_properties import agreement_properties, set_document_properties
 from sharing.agreements.drafting import (
@@ -35,6 +35,7 @@ from sharing.agreements.policy_impact import move_to_latest_policy
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
+from sharing.core.signals import announce
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
@@ -85,7 +86,7 @@ def generate_agreement(
     check_editable(agreement, expected_version)
     before = _generation_values(agreement)
     replaced = agreement.generated_file
-    stored = _generate(actor=actor, agreement=agreement, today=today)
+    stored, lapsed = _generate(actor=actor, agreement=agreement, today=today)
     words, extra = occasion or ("", {})
     audit.record(
         actor=actor,
@@ -93,7 +94,7 @@ def generate_agreement(
         object_type="agreement",
         object_id=agreement.id,
         organisation_id=agreement.organisation_id,
-        changes=audit.diff(before, _generation_values(agreement)) | extra,
+        changes=audit.diff(before, _generation_values(agreement)) | extra | lapsed,
         summary=f"Generated {agreement.number} from {_source(agreement)}{words}",
     )
     _commit_generation(stored, replaced)
@@ -141,7 +142,7 @@ def generate_renewal(
         **(original.conflict_overrides or {}),
         **(amendment.conflict_overrides or {}),
     }
-    stored = _generate(actor=actor, agreement=amendment, today=today)
+    stored, lapsed = _generate(actor=actor, agreement=amendment, today=today)
     after = audit_values(amendment) | _generation_values(amendment)
     audit.record(
         actor=actor,
@@ -149,7 +150,7 @@ def generate_renewal(
         object_type="agreement",
         object_id=amendment.id,
         organisation_id=amendment.organisation_id,
-        changes=audit.diff(before, after) if reused else audit.created(after),
+        changes=(audit.diff(before, after) if reused else audit.created(after)) | lapsed,
         summary=f"Generated renewal amendment {amendment.number} of {original.number} "
         f"from {_source(amendment)}",
     )
@@ -176,9 +177,11 @@ def _commit_generation(stored: str, replaced: str | None) -> None:
         files.remove(replaced)
 
 
-def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
+def _generate(*, actor: Any, agreement: Agreement, today: date) -> tuple[str, dict[str, Any]]:
     """Render the agreement, store the file and record the generation on the row (not yet
-    committed); returns the stored file's name. Nothing is stored when rendering fails."""
+    committed); returns the stored file's name and what the receivers of
+    events.agreement_generated add to the audit event. Nothing is stored when rendering
+    fails."""
     flows = covered_flows(agreement)
     _check_flows_in_force(flows)
     # A draft follows the policy published since it was drafted; signed ones never reach here.
@@ -190,7 +193,12 @@ def _generate(*, actor: Any, agreement: Agreement, today: date) -> str:
     agreement.parameters = plan.parameters
     agreement.obligation_codes = plan.codes
     agreement.status = S.GENERATED
-    return stored
+    try:
+        added = announce(events.agreement_generated, agreement=agreement, today=today, actor=actor)
+    except BaseException:
+        files.remove(stored)
+        raise
+    return stored, added
 
 
 def _source(agreement: Agreement) -> str:

@@ -9,7 +9,6 @@ tacit renewal, which moves the expiry and so the cancel-by date forward.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,10 +17,10 @@ from sqlalchemy import or_, select
 from sharing.agreements import events, files, notices
 from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.steps import SERVICE_STEPS, TRANSITIONS, Transition
 from sharing.audit import services as audit
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
-from sharing.core.roles import Role
 from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
@@ -46,87 +45,6 @@ AUDITED_FIELDS = (
     "terminated_on",
 )
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[AgreementStatus]
-    target: AgreementStatus
-    roles: frozenset[str]  # empty: only the daily roll takes this step
-    event: str  # the audit action
-    confirm: str = ""  # asked in the browser before posting
-    style: str = "primary"
-    page: str = ""  # the endpoint of the form this step needs, if it needs more than a click
-    done: str = ""  # what the person who took the step is told: {number}
-
-    def done_message(self, agreement: Agreement) -> str:
-        return self.done.format(number=agreement.number)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "send_for_signature": Transition(
-        "Mark as sent for signature",
-        frozenset({S.GENERATED}),
-        S.SENT_FOR_SIGNATURE,
-        frozenset(Role.STAFF),
-        "agreement.sent_for_signature",
-        done="Agreement {number} marked as sent for signature.",
-    ),
-    "execute": Transition(
-        "Record the signed agreement",
-        frozenset({S.SENT_FOR_SIGNATURE}),
-        S.EXECUTED,
-        frozenset(Role.STAFF),
-        "agreement.executed",
-        style="success",
-        page="agreements.execute",
-        done="Signed agreement {number} recorded; the agreement is executed.",
-    ),
-    "activate": Transition(
-        "Activate",
-        frozenset({S.EXECUTED}),
-        S.ACTIVE,
-        frozenset(Role.OFFICE),
-        "agreement.activated",
-        done="Agreement {number} is active.",
-    ),
-    "mark_expiring": Transition(
-        "Mark as expiring",
-        frozenset({S.ACTIVE}),
-        S.EXPIRING,
-        frozenset(),
-        "agreement.expiring",
-        done="Agreement {number} is marked as expiring.",
-    ),
-    "expire": Transition(
-        "Expire",
-        frozenset(S.IN_FORCE),
-        S.EXPIRED,
-        frozenset(),
-        "agreement.expired",
-        done="Agreement {number} has expired.",
-    ),
-    "renew": Transition(
-        "Record the renewal",
-        frozenset(S.IN_FORCE),
-        S.RENEWED,
-        frozenset(Role.OFFICE),
-        "agreement.renewed",
-        page="agreements.renew",
-        done="Agreement {number} is renewed.",
-    ),
-    "terminate": Transition(
-        "Terminate",
-        frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING}),
-        S.TERMINATED,
-        frozenset(Role.OFFICE),
-        "agreement.terminated",
-        confirm="Terminate this agreement? The data sharing it covers must stop.",
-        style="outline-danger",
-        page="agreements.terminate",
-        done="Agreement {number} is terminated.",
-    ),
-}
 
 # A renewal may name as successor an agreement on its way to, or in, force.
 SUCCESSOR_STATUSES = (S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE)
@@ -183,6 +101,8 @@ def transition_agreement(
     step = _allowed_step(actor, agreement, action, expected_version)
     if action == "execute":
         raise Conflict("An agreement is executed by uploading its signed copy.")
+    if action in SERVICE_STEPS:
+        raise Conflict(f"“{step.label}” is taken on its own page.")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed({"comment": f"Use at most {MAX_COMMENT} characters."})
@@ -192,14 +112,45 @@ def transition_agreement(
     except (Conflict, ValidationFailed):
         db.session.rollback()
         raise
-    agreement.status = step.target
     extra = {"comment": {"before": None, "after": comment}} if comment else {}
-    extra.update(
-        announce(events.agreement_transitioned, agreement=agreement, action=action, today=today)
+    move_agreement(
+        actor=actor,
+        agreement=agreement,
+        action=action,
+        today=today,
+        expected_version=None,
+        extra=extra,
+        before=before,
     )
-    record_step(actor, agreement, step, before, extra)
     commit_or_conflict(STALE_MESSAGE)
     return agreement
+
+
+def move_agreement(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    action: str,
+    today: date,
+    expected_version: int | None,
+    extra: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> Transition:
+    """Move the agreement by one step of the table, announce it and record its audit event,
+    without committing: for a service that records more in the same transaction (signing's
+    steps). `extra` joins the audit event; `before` is the snapshot taken before the caller
+    changed anything. Refuses as transition_agreement does."""
+    step = _allowed_step(actor, agreement, action, expected_version)
+    before = before if before is not None else snapshot(agreement)
+    if action == "send_for_signature":
+        agreement.sent_for_signature_at = now()
+    agreement.status = step.target
+    changes = dict(extra or {})
+    changes.update(
+        announce(events.agreement_transitioned, agreement=agreement, action=action, today=today)
+    )
+    record_step(actor, agreement, step, before, changes)
+    return step
 
 
 def record_execution(
@@ -209,23 +160,24 @@ def record_execution(
     signed_pdf: bytes,
     original_name: str,
     signed_on: date,
-    effective_date: date,
-    expiry_date: date | None = None,
     today: date,
     expected_version: int | None,
 ) -> Agreement:
-    """Archive the signed PDF and its dates: the agreement is executed. The daily roll (or the
-    Activate button) makes it active once its effective date comes."""
+    """Archive a PDF signed on paper (the wet-ink path): the agreement is executed. Its
+    effective date and term are those of the generated document, set when it was drafted, so
+    they are not asked again. The daily roll (or the Activate button) makes it active once its
+    effective date comes."""
     step = _allowed_step(actor, agreement, "execute", expected_version)
     files.check_signed_pdf(signed_pdf, max_bytes=files.max_signed_bytes())
-    expiry = expiry_date or term_end(effective_date, agreement.term_months)
-    problems = {}
     if signed_on > today:
-        problems["signed_on"] = "The signing date cannot be in the future."
-    if expiry <= effective_date:
-        problems["expiry_date"] = "The expiry date must come after the effective date."
-    if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed({"signed_on": "The signing date cannot be in the future."})
+    effective_date = agreement.effective_date
+    if effective_date is None:
+        raise Conflict(
+            "This agreement has no effective date. Set it on the draft and generate the "
+            "agreement again, so that the document and the register say the same."
+        )
+    expiry = agreement.expiry_date or term_end(effective_date, agreement.term_months)
     before = snapshot(agreement)
     stored = files.store(signed_pdf, ".pdf")
     try:
@@ -233,7 +185,6 @@ def record_execution(
         agreement.signed_sha256 = hashlib.sha256(signed_pdf).hexdigest()
         agreement.signed_on = signed_on
         agreement.signed_uploaded_at = now()
-        agreement.effective_date = effective_date
         agreement.expiry_date = expiry
         agreement.status = step.target
         extra = {
@@ -284,9 +235,7 @@ def _apply_step(
     terminated_on: date | None,
 ) -> None:
     """What each step records besides the new status."""
-    if action == "send_for_signature":
-        agreement.sent_for_signature_at = now()
-    elif action == "activate":
+    if action == "activate":
         if not may_activate(agreement, today):
             raise Conflict(_not_yet_effective(agreement))
     elif action == "renew":

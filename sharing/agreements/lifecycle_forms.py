@@ -29,15 +29,6 @@ class ExecuteForm(FlaskForm):
         validators=[InputRequired("Enter the date the last party signed.")],
         description="The date of the last signature.",
     )
-    effective_date = DateField(
-        "Effective date",
-        validators=[InputRequired("Enter the date the agreement takes effect.")],
-    )
-    expiry_date = DateField(
-        "Expiry date",
-        validators=[Optional()],
-        description="Leave empty to count the agreement's term from the effective date.",
-    )
     version = HiddenField()
     submit = SubmitField("Record the signed agreement")
 

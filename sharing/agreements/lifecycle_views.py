@@ -89,8 +89,6 @@ def execute(agreement_id: int):
                 signed_pdf=upload.read(files.max_signed_bytes() + 1),
                 original_name=upload.filename or "",
                 signed_on=form.signed_on.data,
-                effective_date=form.effective_date.data,
-                expiry_date=form.expiry_date.data,
                 today=today(),
                 expected_version=version_of(form),
             )

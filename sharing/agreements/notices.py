@@ -1,6 +1,7 @@
-"""Who hears of an agreement's signature steps: the vendor's users when it goes out for their
-signature; the privacy office and the staff who drafted or generated it when the signed copy
-is recorded and when it comes into force."""
+"""Who hears of an agreement's signature steps: the privacy office and the staff who drafted or
+generated it when the signed copy is recorded and when it comes into force. (The request for
+signature and the signing steps are told by sharing/signing/notices.py, which names the
+signer.)"""
 
 from __future__ import annotations
 
@@ -12,12 +13,6 @@ from sharing.inbox import services as inbox
 
 # Audit action of the step → (title, text, whether the vendor's users are the ones told).
 STEPS = {
-    "agreement.sent_for_signature": (
-        "Agreement {number} awaits your signature",
-        "The city sent agreement {number} for signature. Read it, sign it and return it to "
-        "the city.",
-        True,
-    ),
     "agreement.executed": (
         "Agreement {number} signed",
         "The signed copy of agreement {number} was recorded. It comes into force on {effective}.",

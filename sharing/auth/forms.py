@@ -83,6 +83,11 @@ class InvitationForm(FlaskForm):
         validators=[Optional()],
         description="For staff: the department they work in.",
     )
+    may_sign = BooleanField(
+        "May sign agreements",
+        description="Vendor users: may sign agreements for their organization. Privacy office "
+        "staff: may countersign for the City.",
+    )
     submit = SubmitField("Send invitation")
 
     def set_choices(self, roles: list[Role], organisations, departments) -> None:
@@ -95,6 +100,11 @@ class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
     department_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
+    may_sign = BooleanField(
+        "May sign agreements",
+        description="Vendor users: may sign agreements for their organization. Privacy office "
+        "staff: may countersign for the City.",
+    )
     version = HiddenField()
     submit = SubmitField("Save")
 

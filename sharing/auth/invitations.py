@@ -32,6 +32,11 @@ INVITERS: dict[Role, frozenset[Role]] = {
 }
 
 
+# The privacy office sends agreements for signature, so it may also invite the person who signs
+# for a vendor: a vendor user with the signer right.
+SIGNER_INVITERS = frozenset(Role.OFFICE)
+
+
 def roles_invitable_by(actor: User) -> list[Role]:
     return [role for role, inviters in INVITERS.items() if actor.role in inviters]
 
@@ -49,10 +54,12 @@ def invite(
     organisation_id: int | None,
     department_id: int | None,
     now: datetime,
+    may_sign: bool = False,
 ) -> tuple[Invitation, str]:
     """Issue an invitation and queue its mail. Returns the invitation and the one-time token."""
     role_ = parse_role(role)
-    if actor.role not in INVITERS[role_]:
+    inviters = INVITERS[role_] | (SIGNER_INVITERS if may_sign and role_ == Role.VENDOR else set())
+    if actor.role not in inviters:
         raise Forbidden("You may not invite users with that role.")
     email = normalise_email(email)
     organisation = _check_invitee(
@@ -68,6 +75,7 @@ def invite(
         organisation_id=organisation.id if organisation else None,
         department_id=None if role_ == Role.VENDOR else department_id,
         token_hash=token_hash(token),
+        may_sign=may_sign,
         created_by_id=actor.id,
         created_at=now,
         expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
@@ -86,6 +94,7 @@ def invite(
                 "email": email,
                 "role": role_,
                 "organisation_id": invitation.organisation_id,
+                "may_sign": may_sign,
                 "expires_at": invitation.expires_at,
             }
         ),
@@ -188,6 +197,7 @@ def accept(*, token: str, name: str, password: str, now: datetime) -> User:
         role=invitation.role,
         organisation_id=invitation.organisation_id,
         department_id=invitation.department_id,
+        may_sign=invitation.may_sign,
         password_hash=hash_password(password),
         password_changed_at=now,
         last_sign_in_at=now,
@@ -202,7 +212,13 @@ def accept(*, token: str, name: str, password: str, now: datetime) -> User:
         object_type="invitation",
         object_id=invitation.id,
         changes=audit.created(
-            {"user_id": user.id, "email": user.email, "role": user.role, "name": user.name}
+            {
+                "user_id": user.id,
+                "email": user.email,
+                "role": user.role,
+                "name": user.name,
+                "may_sign": user.may_sign,
+            }
         ),
     )
     _tell_inviter(invitation, user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from sharing.core.models import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
@@ -50,6 +50,9 @@ class User(TimestampMixin, Base):
         ForeignKey("departments.id", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The signer right: may sign agreements for their organisation (vendor users), or
+    # countersign for the City (staff of the privacy office).
+    may_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on sign-out, password change and deactivation: every earlier session dies.
@@ -109,6 +112,8 @@ class Invitation(Base):
     )
     # Only the SHA-256 of the token is kept; the token itself exists only in the mail.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The user it makes gets the signer right.
+    may_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -23,7 +23,15 @@ from sharing.errors import (
 from sharing.extensions import db
 
 SIGN_IN_FAILED = "Incorrect email or password."
-USER_FIELDS = ("email", "name", "role", "department_id", "organisation_id", "active")
+USER_FIELDS = (
+    "email",
+    "name",
+    "role",
+    "department_id",
+    "organisation_id",
+    "active",
+    "may_sign",
+)
 
 
 def check_password_rules(password: str, *, email: str, field: str = "password") -> None:
@@ -125,9 +133,17 @@ def get_user(user_id: int) -> User:
 
 
 def update_user(
-    *, actor: User, user_id: int, name: str, role: str, department_id: int | None, version: str
+    *,
+    actor: User,
+    user_id: int,
+    name: str,
+    role: str,
+    department_id: int | None,
+    version: str,
+    may_sign: bool | None = None,
 ) -> User:
-    """Change a user's name, role or department. Vendor users stay vendor users."""
+    """Change a user's name, role, department or signer right (None keeps it). Vendor users
+    stay vendor users."""
     user = get_user(user_id)
     new_role = parse_role(role)
     _check_user_change(actor=actor, user=user, role=new_role, department_id=department_id)
@@ -137,6 +153,8 @@ def update_user(
     user.name = name.strip()
     user.role = new_role
     user.department_id = department_id if new_role in Role.STAFF else None
+    if may_sign is not None:
+        user.may_sign = may_sign
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     action = "user.role_changed" if "role" in changes else "user.updated"
     audit.record(actor=actor, action=action, object_type="user", object_id=user.id, changes=changes)

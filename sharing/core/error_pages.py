@@ -18,6 +18,7 @@ MESSAGES = {
     413: ("Too large", "The upload is larger than the limit allowed."),
     429: ("Too many attempts", "Too many attempts. Please wait a few minutes and try again."),
     500: ("Something went wrong", "An unexpected error occurred. It has been logged."),
+    503: ("Not available", "This step cannot be done until an administrator sets it up."),
 }
 
 

@@ -127,6 +127,7 @@ def build_users(ctx: DemoContext) -> None:
             department=department,
             organisation=organisation,
             active=True,
+            may_sign=entry.get("may_sign", False),
             password_changed_at=ctx.now,
         )
         db.session.add(user)

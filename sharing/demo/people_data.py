@@ -100,6 +100,7 @@ DEMO_USERS: tuple[dict[str, Any], ...] = (
         "role": Role.PRIVACY,
         "password": "demo-privacy-2026",
         "department": "ITD",
+        "may_sign": True,  # countersigns for the City
     },
     {
         "email": "vendor@demo.sharing.test",
@@ -107,5 +108,6 @@ DEMO_USERS: tuple[dict[str, Any], ...] = (
         "role": Role.VENDOR,
         "password": "demo-vendor-2026",
         "organisation": "parkpay",
+        "may_sign": True,  # signs for ParkPay
     },
 )

@@ -43,6 +43,29 @@ def undecided_count(agreement_id: int) -> int:
     )
 
 
+def signature_holds(_sender: object, *, agreement: Agreement, **_: object) -> list[str]:
+    """Why the agreement may not go out for signature or be countersigned while a returned
+    copy is open (signing.events.signature_holds): the document must first carry every
+    decision, which regenerating it does."""
+    undecided = undecided_count(agreement.id)
+    if undecided:
+        return [
+            f"{undecided} change{'s' if undecided != 1 else ''} in the vendor's returned copy "
+            "still wait for a decision."
+        ]
+    open_copy = db.session.scalar(
+        select(func.count())
+        .select_from(ReturnedCopy)
+        .where(ReturnedCopy.agreement_id == agreement.id, ReturnedCopy.status == ReturnStatus.OPEN)
+    )
+    if open_copy:
+        return [
+            "The decisions on the vendor's returned copy are not in the document yet: "
+            "regenerate the agreement with them first."
+        ]
+    return []
+
+
 def copies_of(agreement_id: int) -> list[ReturnedCopy]:
     """The agreement's returned copies, newest first."""
     return list(

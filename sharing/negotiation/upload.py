@@ -29,18 +29,20 @@ from sharing.negotiation.compare import Comparison, compare, parameter_specs
 from sharing.negotiation.decisions import undo_effect
 from sharing.negotiation.models import Deviation, DeviationKind, ReturnedCopy, ReturnStatus
 from sharing.negotiation.redline import redline_docx
+from sharing.signing import services as signing
 
 log = logging.getLogger(__name__)
 
 S = AgreementStatus
 FIELD = "returned_file"
 # Who may bring a returned copy in, and while the agreement is in which status: the vendor
-# only while it is out for their signature; the office also with a copy that came by mail.
+# while it is out for signature (the upload answers the request to sign); staff with a copy
+# that came by mail, once the agreement is back from signature (taken back, or generated).
 UPLOAD_STATUSES = {
     Role.VENDOR: frozenset({S.SENT_FOR_SIGNATURE}),
-    Role.ADMIN: frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE}),
-    Role.PRIVACY: frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE}),
-    Role.PROCUREMENT: frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE}),
+    Role.ADMIN: frozenset({S.GENERATED}),
+    Role.PRIVACY: frozenset({S.GENERATED}),
+    Role.PROCUREMENT: frozenset({S.GENERATED}),
 }
 
 
@@ -66,27 +68,16 @@ def receive_returned_copy(
     generated = files.read(agreement.generated_file)
     comparison = check_and_compare(agreement, generated, data)
     stored = files.store(data, ".docx")
-    redline = _redline(generated, data, author=agreement.organisation.display_name)
-    copy = _new_copy(actor, agreement, data, original_name, stored, redline, comparison, now)
-    before_status = agreement.status.value
-    _mark_returned(agreement)
-    audit.record(
-        actor=actor,
-        action="agreement.returned_copy_received",
-        object_type="agreement",
-        object_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes={
-            "returned_copy": {"before": None, "after": _summary_values(copy)},
-            **audit.diff({"status": before_status}, {"status": agreement.status.value}),
-        },
-        summary=f"Returned copy {copy.round} of {agreement.number} received: "
-        f"{len(copy.deviations)} changes found",
-    )
-    notices.copy_received(copy, actor=actor)
+    redline = None
     try:
+        redline = _redline(generated, data, author=agreement.organisation.display_name)
+        copy = _new_copy(actor, agreement, data, original_name, stored, redline, comparison, now)
+        _record(actor, agreement, copy, now)
+        notices.copy_received(copy, actor=actor)
         commit_or_conflict()
-    except Exception:
+    except BaseException:
+        # Whatever refused the copy after the files were written (a signature no longer
+        # waiting, a lost race), neither the row nor the files stay.
         db.session.rollback()
         files.remove(stored)
         files.remove(redline)
@@ -215,9 +206,24 @@ def _summary_values(copy: ReturnedCopy) -> dict[str, Any]:
     }
 
 
-def _mark_returned(agreement: Agreement) -> None:
-    """The agreement comes back from the vendor for changes. The signing package's
-    return_for_changes replaces this at merge; until then an agreement out for signature
-    returns to generated, so that it can be regenerated with the decisions."""
-    if agreement.status == S.SENT_FOR_SIGNATURE:
-        agreement.status = S.GENERATED
+def _record(actor: Any, agreement: Agreement, copy: ReturnedCopy, now: datetime) -> None:
+    """One audit event for the upload. From the vendor's signer the upload is also their
+    answer to the request to sign: signing closes that request and takes the agreement back
+    to generated, in this transaction, and its event carries the copy's summary."""
+    received = {"returned_copy": {"before": None, "after": _summary_values(copy)}}
+    if actor.role == Role.VENDOR:
+        signing.return_for_changes(
+            actor=actor, agreement=agreement, now=now, today=now.date(), commit=False,
+            extra=received,
+        )
+        return
+    audit.record(
+        actor=actor,
+        action="agreement.returned_copy_received",
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=received,
+        summary=f"Returned copy {copy.round} of {agreement.number} received: "
+        f"{len(copy.deviations)} changes found",
+    )

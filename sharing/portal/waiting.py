@@ -13,6 +13,8 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.portal import queries
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
+from sharing.signing import queries as signing
+from sharing.signing.models import Signature, SignatureStatus
 
 
 def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> Item:
@@ -56,6 +58,47 @@ def _agreement_item(row: Any) -> Item:
         url_for("portal.agreement", agreement_id=a.id),
         arrived=day_of(a.sent_for_signature_at or a.updated_at),
     )
+
+
+def _signing_item(row: Any) -> Item:
+    """An agreement out for signature that waits for someone else: the colleague who signs
+    for the organisation, or, once they signed, the City."""
+    a, signature = row[0]
+    signed = signature.status == SignatureStatus.SIGNED
+    return Item(
+        "city-signs" if signed else "colleague-signs",
+        "Signed: the City countersigns next" if signed else "Agreement to be signed",
+        f"{a.number} {a.title}".strip(),
+        url_for("portal.agreement", agreement_id=a.id),
+        arrived=day_of(signature.signed_at if signed else signature.requested_at),
+        holder="the City" if signed else signature.signer_name,
+    )
+
+
+def _split_signing(
+    user: Any, agreements: list[Agreement]
+) -> tuple[list[Agreement], list[tuple[Agreement, Signature]]]:
+    """The agreements out for signature: those waiting for this user (or sent before
+    signing in the portal, for anyone), and those waiting for someone else."""
+    out = [a for a in agreements if a.status == AgreementStatus.SENT_FOR_SIGNATURE]
+    if not out:
+        return [], []
+    signatures = {
+        s.agreement_id: s
+        for s in signing.open_vendor_signatures(
+            organisation_id=user.organisation_id, agreement_ids=[a.id for a in out]
+        )
+    }
+    mine, others = [], []
+    for a in out:
+        signature = signatures.get(a.id)
+        if signature is None or (
+            signature.status == SignatureStatus.PENDING and signing.is_signer(user, signature)
+        ):
+            mine.append(a)
+        else:
+            others.append((a, signature))
+    return mine, others
 
 
 def _evidence_item(today: date, row: Any) -> Item:
@@ -106,6 +149,7 @@ def vendor_waiting(
         return queries.incidents_waiting(organisation_id=org, now=now, for_vendor=for_vendor)
 
     home, files = url_for("portal.home"), "attestations.evidence"
+    to_sign, signed_by_others = _split_signing(user, agreements)
     for_you = [
         Source(
             "attestations",
@@ -120,7 +164,7 @@ def vendor_waiting(
             None,
             _agreement_item,
             f"{home}#agreements",
-            rows=[a for a in agreements if a.status == AgreementStatus.SENT_FOR_SIGNATURE],
+            rows=to_sign,
         ),
         Source(
             "evidence",
@@ -145,6 +189,14 @@ def vendor_waiting(
         ),
     ]
     for_others = [
+        Source(
+            "signing",
+            "agreements being signed",
+            None,
+            _signing_item,
+            f"{home}#agreements",
+            rows=signed_by_others,
+        ),
         Source(
             "submitted",
             "attestations submitted",

@@ -5,15 +5,16 @@ handed to procurement and to vendors. Each list is the list page's own query."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from typing import Any, NamedTuple
 
 from flask import url_for
-from sqlalchemy import func
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, selectinload
 
-from sharing.agreements.models import AgreementStatus
+from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
 from sharing.agreements.queries import AgreementFilters, agreements_query
 from sharing.attestations.models import AttestationStatus
@@ -30,6 +31,7 @@ from sharing.flows.queries import FlowFilters, flows_query
 from sharing.reports.import_jobs import jobs_query
 from sharing.reports.models import ImportJob, ImportStatus
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
+from sharing.signing.models import Party, Signature, SignatureStatus
 
 
 class FlowList(NamedTuple):
@@ -118,7 +120,69 @@ def _agreement_source(key: str, status: str, what: str, label: str, *, today: da
         )
 
     stmt = agreements_query(filters, today=today)
+    if vendor:
+        stmt = _with_vendor_signer(stmt)
+
+        def item_with_signer(row: Any) -> Item:
+            found = item(row)
+            if row[1]:
+                found = replace(found, holder=f"{row[1]} ({row[0].organisation.display_name})")
+            return found
+
+        return Source(
+            key, label, stmt, item_with_signer, list_url("agreements.agreements", status=status)
+        )
     return Source(key, label, stmt, item, list_url("agreements.agreements", status=status))
+
+
+def _vendor_signature(row: Any, *statuses: SignatureStatus):
+    return and_(
+        row.agreement_id == Agreement.id,
+        row.party == Party.VENDOR,
+        row.status.in_(statuses),
+    )
+
+
+def _with_vendor_signer(stmt):
+    """Agreements out for signature that wait for the vendor, with the name of the person who
+    must sign (none for one sent before signing in the portal); those the vendor signed wait
+    for the City instead (_countersign_source)."""
+    pending, signed = aliased(Signature), aliased(Signature)
+    given = select(signed.id).where(_vendor_signature(signed, SignatureStatus.SIGNED))
+    return (
+        stmt.outerjoin(pending, _vendor_signature(pending, SignatureStatus.PENDING))
+        .where(~given.exists())
+        .add_columns(pending.signer_name)
+    )
+
+
+def _countersign_source() -> Source:
+    """Agreements the vendor signed, for an office user who may countersign."""
+    stmt = (
+        select(Signature)
+        .join(Agreement, Agreement.id == Signature.agreement_id)
+        .where(
+            Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE,
+            Signature.party == Party.VENDOR,
+            Signature.status == SignatureStatus.SIGNED,
+        )
+        .options(selectinload(Signature.agreement).selectinload(Agreement.organisation))
+        .order_by(Signature.signed_at, Signature.id)
+    )
+
+    def item(row: Any) -> Item:
+        s = row[0]
+        return Item(
+            "city-signature",
+            "Signed by the vendor: countersign",
+            f"{s.agreement.number} {s.agreement.title}".strip(),
+            url_for("signing.countersign", agreement_id=s.agreement_id),
+            arrived=day_of(s.signed_at),
+            detail=f"{s.agreement.organisation.display_name} · signed by {s.typed_name}",
+        )
+
+    url = list_url("agreements.agreements", status="sent_for_signature")
+    return Source("city-signature", "agreements to countersign", stmt, item, url)
 
 
 def _request_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
@@ -206,6 +270,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             today=today,
         ),
         _new_incidents(now=now),
+        *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(
             "countersign",
             "executed",

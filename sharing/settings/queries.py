@@ -1,6 +1,7 @@
 """What the settings page reports: the mail server, the scheduled jobs' last traces, the time
-zone and the PDF converter, each with the section of docs/OPERATIONS.md that changes it.
-Nothing here shows a password or any other secret."""
+zone, the PDF converter and the City's certificate for sealing agreements, each with the
+section of docs/OPERATIONS.md that changes it. Nothing here shows a password or any other
+secret."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from sharing.agreements import pdf
 from sharing.agreements.roll import ROLL_EVENTS
 from sharing.audit.models import AuditEvent
 from sharing.audit.services import SYSTEM
+from sharing.auth.models import User
 from sharing.core.clock import city_timezone, local
 from sharing.extensions import db
 from sharing.mail.models import Notification
 from sharing.renewals.models import Reminder
+from sharing.seal.certificates import active_certificate
+from sharing.seal.models import SealCertificate
 
 # The event the daily attestation schedule writes for each request it creates.
 SCHEDULE_ACTIONS = ("attestation.scheduled",)
@@ -47,6 +51,21 @@ class JobTrace:
 class PdfSettings:
     mode: str  # "warm", "one-off" or "missing"
     where: str
+
+
+@dataclass(frozen=True)
+class SealSettings:
+    certificate: SealCertificate | None
+    production: bool  # with no certificate: sealing refuses, instead of making one
+    uploaded_by: str
+
+
+def seal_settings(config: Any) -> SealSettings:
+    row = active_certificate()
+    uploaded_by = ""
+    if row is not None and row.uploaded_by_id is not None:
+        uploaded_by = db.session.scalar(select(User.name).where(User.id == row.uploaded_by_id))
+    return SealSettings(row, bool(config.get("PRODUCTION")), uploaded_by or "")
 
 
 def mail_settings(config: Any) -> MailSettings:

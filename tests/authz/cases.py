@@ -23,6 +23,7 @@ from tests.web.tables import Page
 from tests.web.tables import evidence as evidence_tables
 from tests.web.tables import flows as flow_tables
 from tests.web.tables import pages as role_tables
+from tests.web.tables import signing as signing_tables
 
 PRINCIPALS = ("anonymous", "vendor_a", "vendor_b", "procurement", "privacy", "admin")
 # Returns (url, form data); the walk adds the CSRF token.
@@ -151,6 +152,8 @@ BY_ROLE: dict[tuple[str, str], dict[str, Build]] = {
         "admin": evidence_tables.upload_as_privacy,
     },
     ("auth.new_invitation", "POST"): {"privacy": _invite_staff},
+    # The City's signer is whichever office user the walk signs in as.
+    ("signing.countersign", "POST"): {"admin": signing_tables.countersign_as("admin")},
 }
 
 

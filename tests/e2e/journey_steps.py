@@ -156,14 +156,19 @@ def download_docx(tab, folder) -> tuple[str, bytes]:
 
 def execute_agreement(tab, agreement_id: int, signed_on: date) -> None:
     tab.goto(f"/agreements/{agreement_id}")
+    # Sent to a person invited to sign, then signed on paper: the wet-ink path.
     click_and_wait(tab, "#action-send_for_signature")
+    tab.fill("#invite_name", "Sam Signer")
+    tab.fill("#invite_email", f"signer.{agreement_id}@vendor.example")
+    click_and_wait(tab, "#send-form [type=submit]")
+    assert re.search(r"/agreements/\d+$", tab.url), flash_text(tab)[:800]
     click_and_wait(tab, "#action-execute")
     tab.set_input_files(
         "#signed_pdf",
         {"name": "signed.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()},
     )
+    # The effective date is the document's own, set at drafting; only the signing date is asked.
     tab.fill("#signed_on", signed_on.isoformat())
-    tab.fill("#effective_date", signed_on.isoformat())
     click_and_wait(tab, "form[enctype] [type=submit]")
     assert re.search(r"/agreements/\d+$", tab.url), flash_text(tab)[:800]
     if tab.locator("#action-activate").count():

@@ -66,6 +66,7 @@ def _ids() -> dict[str, int]:
         select(Agreement).where(Agreement.organisation_id == vendor.organisation_id)
     ).id
     ids["returned_copy"] = _returned_copy(ids["vendor_agreement"])
+    ids.update(_signing(vendor))
     covered = _first(select(DataFlow).where(public_clause()))
     ids["disclosure_file"] = csv_bytes(
         [
@@ -76,6 +77,52 @@ def _ids() -> dict[str, int]:
     )
     end_transaction()
     return ids
+
+
+def _signing(vendor: User) -> dict[str, int]:
+    """The demo's agreements out for signature, sent again to the demo vendor (who may sign):
+    one waiting for their signature, one they signed; and the generated one, still to send."""
+    from sharing.signing import services as signing
+    from tests.web.tables.signing import one_page_pdf
+
+    privacy = _first(select(User).where(User.role == Role.PRIVACY))
+    generated = _first(select(Agreement).where(Agreement.status == AgreementStatus.GENERATED))
+    out = db.session.scalars(
+        select(Agreement)
+        .where(Agreement.status == AgreementStatus.SENT_FOR_SIGNATURE)
+        .order_by(Agreement.id)
+        .limit(2)
+    ).all()
+    found = {"generated_agreement": generated.id}
+    for key, agreement in zip(("to_sign", "vendor_signed"), out, strict=True):
+        agreement.organisation_id = vendor.organisation_id
+        agreement.status = AgreementStatus.GENERATED
+        db.session.commit()
+        signature = signing.send_for_signature(
+            actor=privacy,
+            agreement=agreement,
+            pdf=one_page_pdf(),
+            signer=vendor,
+            now=now(),
+            today=today(),
+            expected_version=agreement.version,
+        )
+        if key == "vendor_signed":
+            password = {s.role: s for s in demo_sign_ins()}["vendor"].password
+            signing.sign(
+                actor=vendor,
+                agreement=agreement,
+                typed_name=vendor.name,
+                typed_title="Director",
+                consent=True,
+                password=password,
+                document_sha256=signature.document_sha256,
+                ip="203.0.113.7",
+                user_agent="Demo browser",
+                now=now(),
+            )
+        found[key] = agreement.id
+    return found
 
 
 def _vendor_incident(vendor: User) -> int:
@@ -188,6 +235,9 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/negotiation/copies/{returned_copy}",
         "/negotiation/exceptions",
         "/negotiation/agreements/{vendor_agreement}/return",
+        "/signing/{generated_agreement}/send",
+        "/signing/{vendor_signed}/countersign",
+        "/agreements/{vendor_signed}",
     ),
     "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
     "admin": ("/", "/auth/users", "/auth/invitations/new", "/settings/", "/mail/outbox"),
@@ -202,6 +252,9 @@ VENDOR_PAGES = (
     "/portal/agreements/{vendor_agreement}",
     "/negotiation/returned/{returned_copy}",
     "/negotiation/agreements/{vendor_agreement}/return",
+    "/portal/agreements/{to_sign}",
+    "/signing/{to_sign}/sign",
+    "/signing/{to_sign}/decline",
     "/inbox/",
 )
 PUBLIC_PAGES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -56,11 +56,11 @@ def _request_document() -> tuple[str, dict[str, Any]]:
 
 
 def _signed_pdf() -> tuple[str, dict[str, Any]]:
-    agreement = make_agreement(AgreementStatus.SENT_FOR_SIGNATURE)
+    # The effective date is the agreement's own (set at drafting); the upload asks only the
+    # signing date.
+    agreement = make_agreement(AgreementStatus.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1))
     fields = {
         "signed_on": (today() - timedelta(days=1)).isoformat(),
-        "effective_date": "2027-01-01",
-        "expiry_date": "",
         "version": str(agreement.version),
     }
     return f"/agreements/{agreement.id}/execute", fields

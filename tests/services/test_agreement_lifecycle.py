@@ -45,9 +45,14 @@ def _stored_files() -> list:
 @pytest.mark.parametrize(
     ("status", "role", "expected"),
     [
-        (S.GENERATED, "procurement", ["send_for_signature"]),
+        (S.GENERATED, "procurement", []),
         (S.GENERATED, "privacy", ["send_for_signature", "terminate"]),
         (S.SENT_FOR_SIGNATURE, "procurement", ["execute"]),
+        (
+            S.SENT_FOR_SIGNATURE,
+            "privacy",
+            ["withdraw_signature", "countersign", "execute", "terminate"],
+        ),
         (S.EXECUTED, "admin", ["activate", "terminate"]),
         (S.EXECUTED, "procurement", []),
         (S.ACTIVE, "privacy", ["renew", "terminate"]),
@@ -125,33 +130,47 @@ def test_execution_needs_the_signed_copy(db):
 
 def test_a_stale_version_is_a_conflict(db):
     """A step posted from a page opened before another change is refused."""
-    agreement = make_agreement(S.GENERATED)
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
     stale = agreement.version
-    _step(agreement, "send_for_signature")
+    _step(agreement, "withdraw_signature")
     with pytest.raises(Conflict) as caught:
         _step(agreement, "terminate", reason="Never signed", expected_version=stale)
     assert "changed this agreement" in caught.value.message
     db.session.refresh(agreement)
-    assert agreement.status == S.SENT_FOR_SIGNATURE
+    assert agreement.status == S.GENERATED
 
 
 # The steps -------------------------------------------------------------------------------
 
 
-def test_send_for_signature_records_the_time_and_audits_the_status_change(db):
-    """The step sets sent_for_signature_at and writes one event with before and after."""
-    agreement = make_agreement(S.GENERATED)
-    _step(agreement, "send_for_signature", role="procurement", comment="Sent via DocuSign")
-    assert agreement.status == S.SENT_FOR_SIGNATURE
-    assert agreement.sent_for_signature_at is not None
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        (S.GENERATED, "send_for_signature"),
+        (S.SENT_FOR_SIGNATURE, "countersign"),
+    ],
+)
+def test_steps_with_their_own_service_are_not_taken_by_a_click(db, status, action):
+    """Sending and countersigning record more than the status, on their own pages."""
+    agreement = make_agreement(status)
+    with pytest.raises(Conflict) as caught:
+        _step(agreement, action, role="privacy")
+    assert "its own page" in caught.value.message
+    assert agreement.status == status and _events() == []
+
+
+def test_taking_an_agreement_back_from_signature_audits_the_status_change(db):
+    """The office's one-click step returns a sent agreement to generated, with one event."""
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    _step(agreement, "withdraw_signature", role="privacy", comment="Clause 5 must change")
+    assert agreement.status == S.GENERATED
     (event,) = _events()
-    assert event.action == "agreement.sent_for_signature"
-    assert event.actor_role == "procurement"
+    assert event.action == "agreement.signature_withdrawn"
+    assert event.actor_role == "privacy"
     assert event.object_id == str(agreement.id)
     assert event.organisation_id == agreement.organisation_id
-    assert event.changes["status"] == {"before": "generated", "after": "sent_for_signature"}
-    assert event.changes["sent_for_signature_at"]["before"] is None
-    assert event.changes["comment"]["after"] == "Sent via DocuSign"
+    assert event.changes["status"] == {"before": "sent_for_signature", "after": "generated"}
+    assert event.changes["comment"]["after"] == "Clause 5 must change"
 
 
 def test_activate_waits_for_the_effective_date(db):
@@ -252,7 +271,6 @@ def test_terminate_refuses_a_missing_reason_or_a_future_date(db, reason, when, f
 def _execute(agreement, data=SAMPLE_PDF, **kwargs):
     values = {
         "signed_on": date(2026, 11, 20),
-        "effective_date": date(2027, 1, 1),
         "today": TODAY,
         "expected_version": agreement.version,
         "original_name": "signed.pdf",
@@ -264,8 +282,11 @@ def _execute(agreement, data=SAMPLE_PDF, **kwargs):
 
 
 def test_record_execution_archives_the_pdf_and_computes_the_expiry(db):
-    """The signed copy is stored by content hash, and expiry is the end of the term."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE, term_months=24)
+    """The signed copy is stored by content hash, and expiry is the end of the term that
+    starts on the agreement's own effective date."""
+    agreement = make_agreement(
+        S.SENT_FOR_SIGNATURE, term_months=24, effective_date=date(2027, 1, 1), expiry_date=None
+    )
     _execute(agreement)
     assert agreement.status == S.EXECUTED
     assert files.read(agreement.signed_file) == SAMPLE_PDF
@@ -279,11 +300,25 @@ def test_record_execution_archives_the_pdf_and_computes_the_expiry(db):
     assert event.changes["signed_file"]["after"] == "signed.pdf"
 
 
-def test_record_execution_keeps_a_given_expiry(db):
-    """An explicit expiry date overrides the computed one."""
+def test_record_execution_keeps_the_dates_of_the_document(db):
+    """The effective and expiry dates set at drafting stay as they are."""
+    agreement = make_agreement(
+        S.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1), expiry_date=date(2027, 6, 30)
+    )
+    _execute(agreement)
+    assert (agreement.effective_date, agreement.expiry_date) == (
+        date(2027, 1, 1),
+        date(2027, 6, 30),
+    )
+
+
+def test_record_execution_needs_an_effective_date_from_the_document(db):
+    """Without one set at drafting, the upload is refused rather than asking for it."""
     agreement = make_agreement(S.SENT_FOR_SIGNATURE)
-    _execute(agreement, expiry_date=date(2027, 6, 30))
-    assert agreement.expiry_date == date(2027, 6, 30)
+    with pytest.raises(Conflict) as caught:
+        _execute(agreement)
+    assert "no effective date" in caught.value.message
+    assert _stored_files() == []
 
 
 ZIP = b"PK\x03\x04" + b"\x00" * 40
@@ -325,25 +360,18 @@ def test_record_execution_refuses_a_file_over_the_limit(app, db):
     assert _stored_files() == []
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"signed_on": TODAY + timedelta(days=1)}, "signed_on"),
-        ({"expiry_date": date(2026, 12, 31)}, "expiry_date"),
-    ],
-)
-def test_record_execution_checks_the_dates(db, changes, field):
-    """Signing cannot be in the future, and expiry must follow the effective date."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+def test_record_execution_refuses_a_signing_date_in_the_future(db):
+    """Signing cannot be in the future."""
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1))
     with pytest.raises(ValidationFailed) as caught:
-        _execute(agreement, **changes)
-    assert field in caught.value.errors
+        _execute(agreement, signed_on=TODAY + timedelta(days=1))
+    assert "signed_on" in caught.value.errors
     assert _stored_files() == []
 
 
 def test_record_execution_removes_the_file_when_the_commit_fails(db, monkeypatch):
     """If saving fails after the file was written, the file is deleted again."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1))
 
     def fail(message: str) -> None:
         raise Conflict(message)

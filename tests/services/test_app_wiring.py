@@ -11,6 +11,7 @@ from sharing.agreements import events as agreement_events
 from sharing.audit.models import AuditEvent, _refuse_bulk_change
 from sharing.flows import events as flow_events
 from sharing.register import changelog
+from sharing.signing import countersigning
 from tests.conftest import base_config
 
 
@@ -33,11 +34,15 @@ def test_each_flush_listener_is_added_once_however_many_apps_are_created(app, tm
 def test_the_register_follows_flow_and_agreement_signals_of_its_own_app(app, tmp_path):
     """register_events connects the register's receivers for the app it builds, and only it."""
     other = create_app(base_config("sqlite://", tmp_path))
-    for signal, receiver in (
-        (flow_events.flow_transitioned, changelog.follow_flow_step),
-        (agreement_events.agreement_transitioned, changelog.follow_agreement_step),
-        (agreement_events.agreements_rolled, changelog.follow_roll),
+    for signal, receivers in (
+        (flow_events.flow_transitioned, [changelog.follow_flow_step]),
+        (
+            agreement_events.agreement_transitioned,
+            [changelog.follow_agreement_step, countersigning.lapse_on_step],
+        ),
+        (agreement_events.agreements_rolled, [changelog.follow_roll]),
+        (agreement_events.agreement_generated, [countersigning.lapse_on_generation]),
     ):
-        assert list(signal.receivers_for(app)) == [receiver]
-        assert list(signal.receivers_for(other)) == [receiver]
+        assert list(signal.receivers_for(app)) == receivers
+        assert list(signal.receivers_for(other)) == receivers
         assert list(signal.receivers_for(object())) == []

@@ -218,20 +218,29 @@ def test_a_status_change_by_the_office_reaches_the_vendor_users(cast):
 
 
 def test_an_agreement_sent_for_signature_reaches_the_vendor_users(cast):
-    """Sent for signature → the organisation's active vendor users only."""
+    """Sent for signature → the chosen signer is asked; the organisation's other active vendor
+    users learn who signs; nobody else hears."""
+    from sharing.signing.services import send_for_signature
+    from tests.web.tables.signing import one_page_pdf
+
     agreement = make_agreement(
         AgreementStatus.GENERATED,
         organisation_id=cast.vendor.organisation_id,
         created_by_id=cast.procurement.id,
+        generated_sha256="0" * 64,
     )
-    lifecycle.transition_agreement(
-        actor=cast.procurement,
+    cast.vendor.may_sign = True
+    send_for_signature(
+        actor=cast.privacy,
         agreement=agreement,
-        action="send_for_signature",
+        pdf=one_page_pdf(),
+        signer=cast.vendor,
+        now=now(),
         today=today(),
         expected_version=agreement.version,
     )
-    assert told("agreement.sent_for_signature") == ids(cast.vendor, cast.colleague)
+    assert told("signature.requested") == ids(cast.vendor)
+    assert told("signature.requested_of_other") == ids(cast.colleague)
 
 
 def test_a_signed_then_active_agreement_reaches_the_office_and_its_owner(cast):
@@ -240,6 +249,7 @@ def test_a_signed_then_active_agreement_reaches_the_office_and_its_owner(cast):
         AgreementStatus.SENT_FOR_SIGNATURE,
         organisation_id=cast.vendor.organisation_id,
         created_by_id=cast.procurement.id,
+        effective_date=date(2026, 1, 5),
     )
     signed = date(2026, 1, 5)
     lifecycle.record_execution(
@@ -248,7 +258,6 @@ def test_a_signed_then_active_agreement_reaches_the_office_and_its_owner(cast):
         signed_pdf=SAMPLE_PDF,
         original_name="signed.pdf",
         signed_on=signed,
-        effective_date=signed,
         today=date(2026, 1, 6),
         expected_version=agreement.version,
     )

@@ -56,18 +56,18 @@ def test_vendor_gets_403_on_every_lifecycle_route(client, login_as):
     assert _reload(agreement.id).status == S.ACTIVE
 
 
-def test_procurement_can_send_for_signature(client, login_as):
-    """The step posts with the version, redirects to the agreement, and moves it on."""
-    agreement = make_agreement(S.GENERATED)
-    login_as("procurement")
+def test_privacy_can_take_an_agreement_back_from_signature(client, login_as):
+    """The step posts with the version, redirects to the agreement, and moves it back."""
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    login_as("privacy")
     response = client.post_form(
-        f"/agreements/{agreement.id}/step/send_for_signature",
+        f"/agreements/{agreement.id}/step/withdraw_signature",
         {"version": str(agreement.version)},
         from_url="/auth/account",
     )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/agreements/{agreement.id}"
-    assert _reload(agreement.id).status == S.SENT_FOR_SIGNATURE
+    assert _reload(agreement.id).status == S.GENERATED
 
 
 def test_procurement_cannot_terminate(client, login_as):
@@ -159,8 +159,6 @@ def _execute_form(agreement, data=SAMPLE_PDF, **changes):
     form = {
         "signed_pdf": (BytesIO(data), "Signed DPA.pdf", "application/pdf"),
         "signed_on": (today() - timedelta(days=1)).isoformat(),
-        "effective_date": "2027-01-01",
-        "expiry_date": "",
         "version": str(agreement.version),
     }
     form.update(changes)
@@ -169,7 +167,12 @@ def _execute_form(agreement, data=SAMPLE_PDF, **changes):
 
 def test_execute_upload_round_trip_and_signed_copy_download(client, login_as):
     """The signed PDF is archived and comes back under the agreement number's name."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE, number="DSA-2026-0042", term_months=12)
+    agreement = make_agreement(
+        S.SENT_FOR_SIGNATURE,
+        number="DSA-2026-0042",
+        term_months=12,
+        effective_date=date(2027, 1, 1),
+    )
     login_as("procurement")
     response = client.post_form(f"/agreements/{agreement.id}/execute", _execute_form(agreement))
     assert response.status_code == 302
@@ -185,30 +188,28 @@ def test_execute_upload_round_trip_and_signed_copy_download(client, login_as):
     assert disposition.startswith("attachment") and "DSA-2026-0042-signed.pdf" in disposition
 
 
-def test_execute_rejection_keeps_the_dates_and_shows_the_error_beside_the_file(client, login_as):
-    """A file that is not a PDF is refused on its field, the dates stay, nothing is stored."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+def test_execute_rejection_keeps_the_date_and_shows_the_error_beside_the_file(client, login_as):
+    """A file that is not a PDF is refused on its field, the date stays, nothing is stored."""
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1))
     login_as("privacy")
     signed_on = (today() - timedelta(days=4)).isoformat()
-    form = _execute_form(
-        agreement, data=b"PK\x03\x04 a docx really", signed_on=signed_on, expiry_date="2029-06-30"
-    )
+    form = _execute_form(agreement, data=b"PK\x03\x04 a docx really", signed_on=signed_on)
     response = client.post_form(f"/agreements/{agreement.id}/execute", form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="signed_pdf-error"' in html and "not a PDF" in html
-    assert f'value="{signed_on}"' in html and 'value="2029-06-30"' in html
+    assert f'value="{signed_on}"' in html
     assert list(files.agreement_dir().iterdir()) == []
     assert _reload(agreement.id).status == S.SENT_FOR_SIGNATURE
 
 
 def test_execute_date_error_is_shown_beside_its_field(client, login_as):
-    """An expiry before the effective date is refused on the expiry field."""
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    """A signing date in the future is refused on its field."""
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE, effective_date=date(2027, 1, 1))
     login_as("admin")
-    form = _execute_form(agreement, expiry_date="2026-12-31")
+    form = _execute_form(agreement, signed_on=(today() + timedelta(days=2)).isoformat())
     html = client.post_form(f"/agreements/{agreement.id}/execute", form).get_data(as_text=True)
-    assert 'id="expiry_date-error"' in html
+    assert 'id="signed_on-error"' in html
     assert list(files.agreement_dir().iterdir()) == []
 
 
@@ -280,8 +281,8 @@ def test_lifecycle_partial_shows_dates_cancel_by_and_the_allowed_buttons(app, db
 
 def test_lifecycle_partial_posts_one_click_steps_with_csrf_and_version(app, db):
     """A one-click step is a POST form carrying the CSRF token and the version shown."""
-    agreement = make_agreement(S.GENERATED)
-    user = make_user("procurement")
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    user = make_user("privacy")
     with app.test_request_context():
         html = render_template(
             "agreements/_lifecycle.html",
@@ -289,7 +290,7 @@ def test_lifecycle_partial_posts_one_click_steps_with_csrf_and_version(app, db):
             lifecycle_actions=lifecycle.available_actions(agreement, user, today=today()),
             today=today(),
         )
-    assert f'action="/agreements/{agreement.id}/step/send_for_signature"' in html
+    assert f'action="/agreements/{agreement.id}/step/withdraw_signature"' in html
     assert 'name="csrf_token"' in html
     assert f'name="version" value="{agreement.version}"' in html
     assert "<mark>" not in html

@@ -36,6 +36,8 @@ from tests.web.tables import (
     register,
     reminders,
     reports,
+    seal,
+    signing,
     vendors,
 )
 
@@ -174,6 +176,8 @@ CASES = (
     + register.AUDIT_CASES
     + inbox.AUDIT_CASES
     + negotiation.AUDIT_CASES
+    + seal.AUDIT_CASES
+    + signing.AUDIT_CASES
 )
 
 

@@ -48,11 +48,11 @@ def test_an_incident_step_names_the_incident(client, login_as):
 
 def test_an_agreement_step_names_the_agreement(client, login_as):
     """An agreement step names the agreement by its number."""
-    agreement = make_agreement(AgreementStatus.GENERATED)
-    login_as("procurement")
+    agreement = make_agreement(AgreementStatus.SENT_FOR_SIGNATURE)
+    login_as("privacy")
     url = f"/agreements/{agreement.id}"
-    client.post_form(f"{url}/step/send_for_signature", {"version": agreement.version}, from_url=url)
-    assert flashed(client) == [f"Agreement {agreement.number} marked as sent for signature."]
+    client.post_form(f"{url}/step/withdraw_signature", {"version": agreement.version}, from_url=url)
+    assert flashed(client) == [f"Agreement {agreement.number} is taken back from signature."]
 
 
 def test_no_step_message_is_built_from_an_action_name():

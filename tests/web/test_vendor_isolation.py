@@ -28,6 +28,7 @@ from tests.web.tables import (
     negotiation,
     portal,
     reminders,
+    signing,
 )
 
 CASES: tuple[IsolationCase, ...] = (
@@ -41,6 +42,7 @@ CASES: tuple[IsolationCase, ...] = (
     + accountability.ISOLATION_CASES
     + inbox.ISOLATION_CASES
     + negotiation.ISOLATION_CASES
+    + signing.ISOLATION_CASES
 )
 WALKED_BLUEPRINTS = (
     "attestations",
@@ -50,6 +52,7 @@ WALKED_BLUEPRINTS = (
     "reports",
     "inbox",
     "negotiation",
+    "signing",
 )
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.

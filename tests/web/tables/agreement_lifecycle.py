@@ -109,12 +109,12 @@ def _step(role: str, status: AgreementStatus, action: str, **overrides: Any):
 def execute(login_as):
     from io import BytesIO
 
-    agreement = make_agreement(S.SENT_FOR_SIGNATURE)
+    # The effective date is the agreement's own, set at drafting; the upload does not ask it.
+    agreement = make_agreement(S.SENT_FOR_SIGNATURE, effective_date=today())
     login_as("procurement")
     return f"/agreements/{agreement.id}/execute", {
         "signed_pdf": (BytesIO(SAMPLE_PDF), "signed.pdf", "application/pdf"),
         "signed_on": today().isoformat(),
-        "effective_date": today().isoformat(),
         "version": str(agreement.version),
     }
 
@@ -142,9 +142,9 @@ def renew(login_as):
 AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase(
         "agreements.step",
-        "agreement.sent_for_signature",
-        _step("procurement", S.GENERATED, "send_for_signature"),
-        "send_for_signature",
+        "agreement.signature_withdrawn",
+        _step("privacy", S.SENT_FOR_SIGNATURE, "withdraw_signature"),
+        "withdraw_signature",
     ),
     AuditCase(
         "agreements.step",

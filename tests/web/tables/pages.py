@@ -28,6 +28,7 @@ from tests.web.tables import (
     register,
     reminders,
     reports,
+    signing,
     vendors,
 )
 
@@ -92,4 +93,5 @@ PAGES = (
     + register.PAGES
     + inbox.PAGES
     + negotiation.PAGES
+    + signing.PAGES
 )

@@ -18,6 +18,7 @@ from sharing.agreements import files
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.template_checks import TemplateRejected, check_docx_container
 from sharing.audit import services as audit
+from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.core.downloads import clean_file_name
 from sharing.core.roles import Role
@@ -213,7 +214,11 @@ def _record(actor: Any, agreement: Agreement, copy: ReturnedCopy, now: datetime)
     received = {"returned_copy": {"before": None, "after": _summary_values(copy)}}
     if actor.role == Role.VENDOR:
         signing.return_for_changes(
-            actor=actor, agreement=agreement, now=now, today=now.date(), commit=False,
+            actor=actor,
+            agreement=agreement,
+            now=now,
+            today=local(now).date(),
+            commit=False,
             extra=received,
         )
         return

@@ -3,9 +3,13 @@ incremental update) and checking a seal against the City's own certificates."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -26,6 +30,20 @@ FIELD_NAME = "CitySeal"
 DEFAULT_LOCATION = "San José, California"
 
 __all__ = ["SealReport", "SealUnavailable", "seal_pdf", "validate_seal"]
+
+T = TypeVar("T")
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Run one of pyHanko's blocking calls. They start an event loop of their own
+    (asyncio.run), which Python refuses in a thread whose loop is already running (a server
+    or a test driver with asyncio); there the call runs in a short-lived thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 @dataclass
@@ -59,7 +77,8 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = DEFAULT_LOCATION) -> by
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         # No box: the field is invisible; the signature page says what the seal is.
         spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME)
-        out = signers.PdfSigner(meta, signer=signer, new_field_spec=spec).sign_pdf(writer)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=spec)
+        out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     except (PdfError, SigningError, ValueError) as error:
         raise DomainError(f"This PDF could not be sealed: {error}") from None
     return out.getvalue()
@@ -89,7 +108,7 @@ def validate_seal(pdf: bytes) -> SealReport:
         return SealReport(sealed=False, problems=["The file carries no digital seal."])
     context = ValidationContext(trust_roots=certificates.city_certificates(), allow_fetching=False)
     try:
-        status = validate_pdf_signature(seal, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(seal, context))
     except (SignatureValidationError, PdfError, ValueError) as error:
         return SealReport(sealed=True, problems=[f"The seal could not be checked: {error}"])
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and (

@@ -4,6 +4,7 @@ when no certificate is configured."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import subprocess
 from datetime import UTC, datetime
@@ -154,3 +155,18 @@ def test_a_file_that_is_not_a_pdf_cannot_be_sealed(app):
     with pytest.raises(DomainError, match="could not be sealed"):
         seal_pdf(b"this is not a PDF", reason=REASON)
     assert validate_seal(b"this is not a PDF").problems == ["The file is not a readable PDF."]
+
+
+def test_sealing_and_checking_work_where_an_event_loop_is_already_running(app):
+    """pyHanko's blocking calls start their own event loop; a server or test driver that runs
+    one in the same thread must still be able to seal and check (they run in a helper
+    thread there)."""
+    original = AGREEMENT.read_bytes()
+
+    async def seal_and_check():
+        sealed = seal_pdf(original, reason=REASON)
+        return validate_seal(sealed)
+
+    report = asyncio.run(seal_and_check())
+    db.session.commit()
+    assert report.sealed and report.intact and report.trusted and report.covers_whole_file

@@ -220,6 +220,7 @@ def _record(actor: Any, agreement: Agreement, copy: ReturnedCopy, now: datetime)
             today=local(now).date(),
             commit=False,
             extra=received,
+            tell_office=False,
         )
         return
     audit.record(

@@ -200,10 +200,13 @@ def test_a_returned_copy_is_stored_audited_and_the_office_told(app, client, logi
     assert files.read(copy.stored_name) == data
     assert copy.generated_sha256 == agreement.generated_sha256
     assert copy.uploaded_by_id == vendor.id and copy.original_name == "Returned DPA.docx"
+    # The upload is the vendor's answer to the request to sign: one event, the signing
+    # step's, which carries the copy's summary.
     event = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "agreement.returned_copy_received")
+        select(AuditEvent).where(AuditEvent.action == "agreement.returned_for_changes")
     ).one()
     assert event.object_id == str(agreement.id)
+    assert event.changes["returned_copy"]["after"]["sha256"] == copy.sha256
     assert (
         db.session.scalar(
             select(func.count())
@@ -222,7 +225,7 @@ def test_a_returned_copy_is_stored_audited_and_the_office_told(app, client, logi
 def _four_changes(client, login_as):
     """Upload (as privacy, a copy received by mail) a file with all four kinds of change."""
     login_as("privacy")
-    agreement = generated_agreement(status=S.SENT_FOR_SIGNATURE)
+    agreement = generated_agreement(status=S.GENERATED)
     data = returned(
         agreement,
         reword("PUR-1", "listed in Exhibit A", "set out in Exhibit A"),

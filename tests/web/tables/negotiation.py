@@ -24,6 +24,7 @@ from sharing.negotiation.models import (
     ReturnedCopy,
     ReturnStatus,
 )
+from sharing.signing import services as signing
 from sharing.vendors.models import Organisation
 from tests.factories import (
     NOTICE_ADDRESS,
@@ -37,6 +38,7 @@ from tests.factories import (
 )
 from tests.web.tables import STAFF, AuditCase, IsolationCase, Page
 from tests.web.tables.agreement_lifecycle import make_agreement
+from tests.web.tables.signing import one_page_pdf
 
 S = AgreementStatus
 OFFICE = ("admin", "privacy")
@@ -80,8 +82,21 @@ def generated_agreement(
     generation.generate_agreement(
         actor=actor, agreement=agreement, today=today(), expected_version=None
     )
-    agreement.status = status
-    db.session.commit()
+    if status == S.SENT_FOR_SIGNATURE:
+        # Out for signature as the office sends it: a vendor user who may sign is asked, so
+        # the vendor's returned copy answers a real request to sign.
+        signing.send_for_signature(
+            actor=actor,
+            agreement=agreement,
+            pdf=one_page_pdf(),
+            signer=make_user("vendor", organisation_id=organisation.id, may_sign=True),
+            now=now(),
+            today=today(),
+            expected_version=agreement.version,
+        )
+    else:
+        agreement.status = status
+        db.session.commit()
     return agreement
 
 
@@ -303,7 +318,7 @@ def regenerate(login_as):
 
 
 AUDIT_CASES: tuple[AuditCase, ...] = (
-    AuditCase("negotiation.return_copy", "agreement.returned_copy_received", return_copy),
+    AuditCase("negotiation.return_copy", "agreement.returned_for_changes", return_copy),
     AuditCase("negotiation.decide", "agreement.deviation_decided", decide),
     AuditCase("negotiation.regenerate", "agreement.generated", regenerate),
 )

@@ -42,8 +42,6 @@ METHOD = "Typed name, consent to sign electronically, password entered again"
 
 def blockers(agreement: Agreement) -> list[str]:
     """Why the City cannot countersign the agreement now, in plain words (empty: it can)."""
-    if agreement.status != AgreementStatus.SENT_FOR_SIGNATURE:
-        return [f"The agreement is {agreement.status.label.lower()}, not out for signature."]
     vendor = queries.open_signature(agreement.id, Party.VENDOR)
     return vendor_blockers(agreement, vendor) + events.holds(agreement)
 

@@ -22,6 +22,7 @@ from tests.web import test_audit_coverage as audit_tables
 from tests.web.tables import Page
 from tests.web.tables import evidence as evidence_tables
 from tests.web.tables import flows as flow_tables
+from tests.web.tables import negotiation as negotiation_tables
 from tests.web.tables import pages as role_tables
 from tests.web.tables import signing as signing_tables
 
@@ -152,6 +153,10 @@ BY_ROLE: dict[tuple[str, str], dict[str, Build]] = {
         "admin": evidence_tables.upload_as_privacy,
     },
     ("auth.new_invitation", "POST"): {"privacy": _invite_staff},
+    # Staff bring in a returned copy only once the agreement is back from signature.
+    ("negotiation.return_copy", "POST"): {
+        role: negotiation_tables.return_copy_by_mail for role in ("admin", "privacy", "procurement")
+    },
     # The City's signer is whichever office user the walk signs in as.
     ("signing.countersign", "POST"): {"admin": signing_tables.countersign_as("admin")},
 }

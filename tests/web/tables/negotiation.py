@@ -299,6 +299,13 @@ def return_copy(login_as):
     return f"/negotiation/agreements/{agreement.id}/return", upload_form(data)
 
 
+def return_copy_by_mail(_maker):
+    """Staff bring in a copy that came by mail, once the agreement is back from signature."""
+    agreement = generated_agreement(status=S.GENERATED)
+    data = returned(agreement, breach_notice(168))
+    return f"/negotiation/agreements/{agreement.id}/return", upload_form(data)
+
+
 def decide(login_as):
     login_as("privacy")
     copy = make_copy(make_agreement(S.GENERATED))

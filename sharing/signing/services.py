@@ -197,13 +197,10 @@ def return_for_changes(
     extra: dict[str, Any] | None = None,
     tell_office: bool = True,
 ) -> Signature:
-    """A vendor user of the agreement's organisation sends it back with a marked-up copy
-    (the negotiation package stores the file and its comparison): the waiting signature is
-    closed as returned, and the agreement goes back to generated for the office to decide.
-    With commit=False the caller adds its own rows and commits once; `extra` (such as the
-    returned copy's summary) joins this step's audit event, so the upload records one. A
-    caller whose own notice tells the office more (with a link to the changes) passes
-    tell_office=False, so nobody hears the same news twice."""
+    """A vendor user sends the agreement back with a marked-up copy (negotiation keeps the
+    file): the waiting signature closes as returned and the agreement goes back to generated.
+    With commit=False the caller commits once, `extra` joins this step's audit event, and
+    tell_office=False leaves the office's notice to a caller whose own says more."""
     _check_vendor_user(actor, agreement)
     signature = queries.open_signature(agreement.id, Party.VENDOR)
     if signature is None or signature.status != SignatureStatus.PENDING:

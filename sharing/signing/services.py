@@ -65,8 +65,7 @@ def send_for_signature(
     with the signer right, or a person invited to sign (the caller issued the invitation).
     The PDF shown to both signers is stored now and never made again for this round."""
     _check_step(actor, agreement, "send_for_signature")
-    held = events.holds(agreement)
-    if held:
+    if held := events.holds(agreement):
         raise Conflict(" ".join(held))
     if signer is not None:
         _check_vendor_signer(signer, agreement)
@@ -252,7 +251,7 @@ def _set(value: Any) -> dict[str, Any]:
 
 def _check_step(actor: Any, agreement: Agreement, action: str) -> None:
     step = TRANSITIONS[action]
-    if _role(actor) not in step.roles:
+    if str(getattr(actor, "role", "")) not in step.roles:
         raise Forbidden(f"Your role may not {step.label.lower()} an agreement.")
     if agreement.status not in step.sources:
         raise Conflict(
@@ -274,7 +273,7 @@ def _check_vendor_signer(signer: User, agreement: Agreement) -> None:
 
 
 def _check_vendor_user(actor: Any, agreement: Agreement) -> None:
-    if _role(actor) != Role.VENDOR.value:
+    if str(getattr(actor, "role", "")) != Role.VENDOR.value:
         raise Forbidden("Only the vendor's users answer a request for signature.")
     if getattr(actor, "organisation_id", None) != agreement.organisation_id:
         # Another organisation's agreement does not exist for this user.
@@ -395,8 +394,3 @@ def _lapse_open(agreement: Agreement, *, now: datetime, why: str) -> list[Signat
         signature.lapsed_at, signature.lapse_reason = now, why
         signature.closed_at = signature.closed_at or now
     return lapsed
-
-
-def _role(user: Any) -> str:
-    role = getattr(user, "role", "")
-    return getattr(role, "value", str(role))

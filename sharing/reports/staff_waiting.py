@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from flask import url_for
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
@@ -28,6 +28,7 @@ from sharing.disclosures.queries import IncidentFilters, incidents_query
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.flows.queries import SORTS as FLOW_SORTS
 from sharing.flows.queries import FlowFilters, flows_query
+from sharing.negotiation.models import Decision, Deviation, ReturnedCopy, ReturnStatus
 from sharing.reports.import_jobs import jobs_query
 from sharing.reports.models import ImportJob, ImportStatus
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
@@ -248,6 +249,40 @@ def _ready_imports(user: Any) -> Source:
     return Source("imports", "imports ready to confirm", stmt, item, list_url("reports.imports"))
 
 
+def _returned_copies_source() -> Source:
+    """Copies a vendor returned with changes that the office has not yet carried into a new
+    document, oldest first, each with how many of its changes wait for a decision."""
+    undecided = (
+        select(func.count())
+        .where(
+            Deviation.returned_copy_id == ReturnedCopy.id, Deviation.decision == Decision.UNDECIDED
+        )
+        .correlate(ReturnedCopy)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(ReturnedCopy, undecided)
+        .where(ReturnedCopy.status == ReturnStatus.OPEN)
+        .options(joinedload(ReturnedCopy.agreement).joinedload(Agreement.organisation))
+        .order_by(ReturnedCopy.uploaded_at, ReturnedCopy.id)
+    )
+
+    def item(row: Any) -> Item:
+        copy, waiting = row[0], row[1]
+        agreement = copy.agreement
+        decide = f"{waiting} to decide" if waiting else "all decided: regenerate"
+        return Item(
+            "returned-copies",
+            "Returned with changes",
+            f"{agreement.number} {agreement.title}".strip(),
+            url_for("negotiation.review", copy_id=copy.id),
+            arrived=day_of(copy.uploaded_at),
+            detail=f"{agreement.organisation.display_name} · {decide}",
+        )
+
+    return Source("returned-copies", "returned copies", stmt, item, None)
+
+
 def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
     """What waits for this staff member, and what they handed on that waits for others."""
     if user.role == Role.PROCUREMENT:
@@ -270,6 +305,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             today=today,
         ),
         _new_incidents(now=now),
+        _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(
             "countersign",

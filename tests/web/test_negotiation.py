@@ -392,3 +392,19 @@ def test_a_newer_copy_replaces_an_open_one_and_takes_back_its_decisions(client, 
         )
     ).one()
     assert queries.undecided_count(agreement.id) == len(newest.deviations) == 1
+
+
+def test_the_office_home_lists_a_returned_copy_until_it_is_regenerated(app, client, login_as):
+    """The copy waits for the privacy office on its home page, with how many changes are left
+    to decide and a link to the review page."""
+    _vendor, agreement = _vendor_agreement(login_as)
+    assert _upload(client, agreement, returned(agreement, breach_notice(168))).status_code == 302
+    copy = _copy_of(agreement)
+    login_as("privacy")
+    waiting = client.get("/").get_data(as_text=True)
+    for_you = waiting[
+        waiting.index('id="waiting-for-you"') : waiting.index('id="waiting-for-others"')
+    ]
+    assert "Returned with changes" in for_you
+    assert f"/negotiation/copies/{copy.id}" in for_you
+    assert f"{len(copy.deviations)} to decide" in for_you

@@ -82,6 +82,7 @@ def _send(tab, agreement_id: int, vendor_id: int, screenshot=None) -> None:
         tab.locator("#send-form [type=submit]").click()
     assert tab.url.endswith(f"/agreements/{agreement_id}"), _main(tab)[:800]
     assert "is sent for signature" in _main(tab), _main(tab)[:800]
+    assert "Sent for signature" in tab.locator("h1").inner_text()
     assert "Waiting for" in tab.locator("#signing-status").inner_text()
 
 
@@ -203,6 +204,8 @@ def test_vendor_returns_changes_then_both_parties_sign_and_the_sealed_pdf_valida
     assert "executed" in _main(privacy).lower()
     assert _status(agreement_id) == AgreementStatus.EXECUTED
     screenshot(privacy, "06-executed-1280")
+    vendor.goto(f"/portal/agreements/{agreement_id}")
+    assert vendor.locator("#executed-copy #download-signed").count() == 1, _main(vendor)[:1500]
 
     # The signed PDF from the agreement page: named after the agreement, sealed and intact.
     with privacy.expect_download() as download_info:
@@ -222,6 +225,7 @@ def test_vendor_returns_changes_then_both_parties_sign_and_the_sealed_pdf_valida
     assert "Signature is Valid" in checked, checked
 
     last_page = _text(signed, _page_count(signed))
+    assert last_page.startswith("Signature page") and f"Agreement No. {number}" in last_page
     assert VENDOR_NAME in last_page and CITY_NAME in last_page, last_page
     whole = _text(signed)
     assert "168 hours" in whole and "72 hours" not in whole, whole[:3000]

@@ -3,6 +3,8 @@ regeneration (shape checks only; upload.py and decisions.py check meaning)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SubmitField, TextAreaField
@@ -44,6 +46,17 @@ class DecisionForm(FlaskForm):
         "comment for the vendor.",
     )
     submit = SubmitField("Save the decision")
+
+
+def decision_form(deviation: Any, **kwargs: Any) -> DecisionForm:
+    """The decision form of one deviation. A change that sets no parameter cannot be accepted
+    as a parameter change, so that choice is not offered for it."""
+    form = DecisionForm(prefix=f"d{deviation.id}", **kwargs)
+    if not deviation.parameter_name:
+        form.decision.choices = [
+            choice for choice in form.decision.choices if choice[0] != Decision.PARAMETER.value
+        ]
+    return form
 
 
 class RegenerateForm(FlaskForm):

@@ -25,7 +25,12 @@ from sharing.negotiation import (
     upload,
 )
 from sharing.negotiation.blueprint import bp
-from sharing.negotiation.forms import DecisionForm, RegenerateForm, ReturnedCopyForm
+from sharing.negotiation.forms import (
+    DecisionForm,
+    RegenerateForm,
+    ReturnedCopyForm,
+    decision_form,
+)
 from sharing.negotiation.models import Decision, ReturnedCopy
 from sharing.negotiation.templating import review_cards
 
@@ -77,7 +82,7 @@ def review(copy_id: int):
 def _review_page(copy: ReturnedCopy, failed: tuple[int, DecisionForm] | None = None, status=200):
     forms = {}
     for deviation in copy.deviations:
-        form = DecisionForm(prefix=f"d{deviation.id}", formdata=None)
+        form = decision_form(deviation, formdata=None)
         if deviation.decision != Decision.UNDECIDED:
             form.decision.data, form.note.data = deviation.decision.value, deviation.note
         forms[deviation.id] = form
@@ -100,7 +105,7 @@ def _review_page(copy: ReturnedCopy, failed: tuple[int, DecisionForm] | None = N
 def decide(copy_id: int, deviation_id: int):
     copy = queries.copy_with_deviations(copy_id)
     deviation = queries.deviation_of(copy, deviation_id)
-    form = DecisionForm(prefix=f"d{deviation.id}")
+    form = decision_form(deviation)
     if form.validate_on_submit():
         try:
             decisions.decide_deviation(

@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sharing.agreements import files
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.audit.models import AuditEvent
+from sharing.core.clock import now
+from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.inbox.models import InboxItem
-from sharing.negotiation import queries
+from sharing.negotiation import decisions, queries
 from sharing.negotiation.models import (
     Decision,
     Deviation,
@@ -26,6 +28,7 @@ from sharing.negotiation.models import (
     ReturnStatus,
 )
 from sharing.vendors.models import Organisation
+from tests.factories import make_user
 from tests.hostile import builders as b
 from tests.web.tables.negotiation import (
     ADDED_TEXT,
@@ -329,11 +332,17 @@ def test_an_exception_needs_a_reason_and_a_rejection_a_comment(client, login_as)
 
 
 def test_a_change_without_a_parameter_cannot_be_a_parameter_change(client, login_as):
-    """Only a change that sets a parameter may be accepted as one."""
-    _, _, by_kind = _four_changes(client, login_as)
-    response = _decide(client, by_kind[DeviationKind.REMOVED], "parameter")
+    """Only a change that sets a parameter may be accepted as one: the choice is offered only
+    on that change's form, and a forged post of it elsewhere is refused."""
+    _, copy, by_kind = _four_changes(client, login_as)
+    page = client.get(f"/negotiation/copies/{copy.id}").get_data(as_text=True)
+    with_parameter = [d for d in copy.deviations if d.parameter_name]
+    assert page.count('value="parameter"') == len(with_parameter) == 1
+    removed = by_kind[DeviationKind.REMOVED]
+    response = _decide(client, removed, "parameter")
     assert response.status_code == 400
-    assert "sets no parameter" in response.text
+    db.session.expire_all()
+    assert db.session.get(Deviation, removed.id).decision == Decision.UNDECIDED
 
 
 def test_a_decision_changes_until_regeneration_and_undoes_its_effect(client, login_as):
@@ -408,3 +417,17 @@ def test_the_office_home_lists_a_returned_copy_until_it_is_regenerated(app, clie
     assert "Returned with changes" in for_you
     assert f"/negotiation/copies/{copy.id}" in for_you
     assert f"{len(copy.deviations)} to decide" in for_you
+
+
+def test_the_decision_service_refuses_a_parameter_change_for_a_change_without_one(client, login_as):
+    """Behind the form, the service says why a removed clause cannot be a parameter change."""
+    _, _, by_kind = _four_changes(client, login_as)
+    with pytest.raises(ValidationFailed) as refused:
+        decisions.decide_deviation(
+            actor=make_user("privacy"),
+            deviation=by_kind[DeviationKind.REMOVED],
+            decision=Decision.PARAMETER,
+            note="",
+            now=now(),
+        )
+    assert "sets no parameter" in refused.value.errors["decision"]

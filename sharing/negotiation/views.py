@@ -62,7 +62,8 @@ def return_copy(agreement_id: int):
             populate_errors(form, error)
         else:
             count = len(copy.deviations)
-            flash(f"Returned copy received: {count} change(s) found.", "success")
+            found = "one change" if count == 1 else f"{count} changes"
+            flash(f"Returned copy {copy.round} received: {found} found.", "success")
             if current_user.role == Role.VENDOR:
                 return redirect(url_for("negotiation.vendor_copy", copy_id=copy.id))
             return redirect(url_for("negotiation.review", copy_id=copy.id))

@@ -145,7 +145,7 @@ def test_vendor_returns_changes_then_both_parties_sign_and_the_sealed_pdf_valida
     assert re.search(r"/negotiation/returned/\d+$", vendor.url), _main(vendor)[:1500]
     vendor_copy_url = vendor.url
     found = _main(vendor)
-    assert "2 change(s) found" in found, found[:1500]
+    assert "Returned copy 1 received: 2 changes found." in found, found[:1500]
     assert "168 hours" in found and "Use of aggregated data" in found, found[:3000]
     assert "deciding on each change" in found, found[:1500]
     assert _status(agreement_id) == AgreementStatus.GENERATED

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sharing.agreements import files, pdf
 from sharing.agreements.models import AgreementStatus
 from sharing.auth.models import Invitation
+from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.signing.models import Signature, SignatureStatus
 from tests.conftest import TEST_PASSWORD, sign_in_by_session
@@ -285,7 +286,7 @@ def test_the_wet_ink_upload_takes_its_dates_from_the_document(client, login_as):
         url,
         {
             "signed_pdf": (BytesIO(SAMPLE_PDF), "signed.pdf"),
-            "signed_on": "2026-01-05",
+            "signed_on": today().isoformat(),
             "version": agreement.version,
         },
         content_type="multipart/form-data",

@@ -82,17 +82,16 @@ def countersign(
     signed; the executed copy is sealed and archived, and the agreement is executed."""
     if _role(actor) not in {r.value for r in Role.OFFICE} or not getattr(actor, "may_sign", False):
         raise Forbidden("Only a privacy office user with the signer right countersigns.")
-    problems = blockers(agreement)
+    vendor = queries.open_signature(agreement.id, Party.VENDOR)
+    problems = vendor_blockers(agreement, vendor) + events.holds(agreement)
     if problems:
         raise Conflict(" ".join(problems))
-    vendor = queries.open_signature(agreement.id, Party.VENDOR)
-    assert vendor is not None  # blockers() found it signed
+    assert vendor is not None  # vendor_blockers() found it signed
     if document_sha256 != vendor.document_sha256:
         raise Conflict("The agreement changed since you opened it. Reload the page first.")
     typed_name, typed_title = _check_typed(typed_name, typed_title, consent)
+    # A wrong password raises after its own commit; past it, the session still holds `vendor`.
     _check_password(actor, agreement, None, password)
-    vendor = queries.open_signature(agreement.id, Party.VENDOR)  # reloaded after the check
-    assert vendor is not None
     city = Signature(
         agreement_id=agreement.id,
         party=Party.CITY,

@@ -52,6 +52,27 @@ def _vendor_agreement(agreement_id: int) -> Agreement:
     return agreement
 
 
+def _waiting_for_me(agreement: Agreement) -> Signature | None:
+    """The vendor signature waiting on this agreement, when the current user is its signer."""
+    signature = queries.open_signature(agreement.id, Party.VENDOR)
+    if signature is None or not queries.is_signer(current_user, signature):
+        return None
+    return signature
+
+
+def _signed_values(form: SignForm) -> dict:
+    """What the signature and the countersignature record from their form and request."""
+    return {
+        "typed_name": form.typed_name.data,
+        "typed_title": form.typed_title.data,
+        "consent": form.consent.data,
+        "password": form.password.data,
+        "document_sha256": form.document_sha256.data or "",
+        "ip": request.remote_addr or "",
+        "user_agent": request.user_agent.string,
+    }
+
+
 def _refused(error: DomainError, agreement: Agreement, back):
     if error.status_code == 403:
         abort(403)
@@ -139,8 +160,8 @@ def _send(agreement: Agreement, form: SendForm, signer) -> None:
 @roles_required(Role.VENDOR)
 def sign(agreement_id: int):
     agreement = _vendor_agreement(agreement_id)
-    signature = queries.open_signature(agreement.id, Party.VENDOR)
-    if signature is None or not queries.is_signer(current_user, signature):
+    signature = _waiting_for_me(agreement)
+    if signature is None:
         flash("This agreement is not waiting for your signature.", "warning")
         return _portal_page(agreement)
     form = SignForm()
@@ -151,13 +172,7 @@ def sign(agreement_id: int):
             services.sign(
                 actor=current_user,
                 agreement=agreement,
-                typed_name=form.typed_name.data,
-                typed_title=form.typed_title.data,
-                consent=form.consent.data,
-                password=form.password.data,
-                document_sha256=form.document_sha256.data or "",
-                ip=request.remote_addr or "",
-                user_agent=request.user_agent.string,
+                **_signed_values(form),
                 now=now(),
             )
         except ValidationFailed as error:
@@ -179,8 +194,8 @@ def sign(agreement_id: int):
 @roles_required(Role.VENDOR)
 def decline(agreement_id: int):
     agreement = _vendor_agreement(agreement_id)
-    signature = queries.open_signature(agreement.id, Party.VENDOR)
-    if signature is None or not queries.is_signer(current_user, signature):
+    signature = _waiting_for_me(agreement)
+    if signature is None:
         flash("This agreement is not waiting for your signature.", "warning")
         return _portal_page(agreement)
     form = DeclineForm()
@@ -219,13 +234,7 @@ def countersign(agreement_id: int):
             countersigning.countersign(
                 actor=current_user,
                 agreement=agreement,
-                typed_name=form.typed_name.data,
-                typed_title=form.typed_title.data,
-                consent=form.consent.data,
-                password=form.password.data,
-                document_sha256=form.document_sha256.data or "",
-                ip=request.remote_addr or "",
-                user_agent=request.user_agent.string,
+                **_signed_values(form),
                 now=now(),
                 today=today(),
                 expected_version=version_of(form),

@@ -24,7 +24,12 @@ from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatu
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
 from sharing.flows.vocabulary import FORMER_NAMES
 from sharing.reports.decisions import Decision, changed_columns, in_chunks, parse_cells
-from sharing.reports.flow_checks import check_categories, check_department, flow_action
+from sharing.reports.flow_checks import (
+    DepartmentChoices,
+    check_categories,
+    check_department,
+    flow_action,
+)
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
@@ -68,7 +73,8 @@ class Planner:
 
     def __init__(self, read: ReadResult) -> None:
         self.read = read
-        self.departments = self._departments()
+        departments = list(db.session.scalars(select(Department).order_by(Department.id)))
+        self.departments = DepartmentChoices(departments, read.confirmed_departments)
         self.categories = {c.name.casefold(): c for c in db.session.scalars(select(DataCategory))}
         for former, name in FORMER_NAMES.items():
             if name.casefold() in self.categories:
@@ -94,13 +100,6 @@ class Planner:
             yield from self._flow_chunk(batch)
 
     # Reference data ----------------------------------------------------------------------
-
-    def _departments(self) -> dict[str, Department]:
-        found: dict[str, Department] = {}
-        for department in db.session.scalars(select(Department)):
-            found.setdefault(department.code.casefold(), department)
-            found.setdefault(department.name.casefold(), department)
-        return found
 
     def _load_organisations(self) -> None:
         """Every registered organisation that a key in the file could match, in a few queries."""

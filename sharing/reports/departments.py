@@ -59,7 +59,7 @@ def normalise_department(text: str) -> str:
 
 
 def initials(name: str) -> str:
-    """"Parks, Recreation & Neighborhood Services" → "prns", the way departments shorten."""
+    """ "Parks, Recreation & Neighborhood Services" → "prns", the way departments shorten."""
     return "".join(word[0] for word in words(name))
 
 

@@ -128,7 +128,9 @@ def mapping_sheets(job: ImportJob) -> list[SheetMapping]:
             )
             for position, header in enumerate(table.headers)
         ]
-        sheets.append(SheetMapping(table.sheet, field_options(table.kinds), columns, table.remembered))
+        sheets.append(
+            SheetMapping(table.sheet, field_options(table.kinds), columns, table.remembered)
+        )
     return sheets
 
 

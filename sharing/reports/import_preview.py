@@ -27,8 +27,13 @@ from sharing.reports.reading import Issue, ReadResult, read_upload
 
 log = logging.getLogger(__name__)
 
-KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclosures"}
-REGISTRY = ("organisations", "flows")
+KINDS = {
+    "organisation": "organisations",
+    "flow": "flows",
+    "contact": "contacts",
+    "disclosure": "disclosures",
+}
+REGISTRY = ("organisations", "flows", "contacts")
 WRITE_FAILED = (
     "The import failed and nothing was written: all changes were rolled back. This can "
     "happen when someone edits the same records at the same moment. Upload the file again."
@@ -110,7 +115,10 @@ def preview(job: ImportJob, result: ReadResult) -> None:
                 _insert_rows(job, batch, done)
                 batch = []
     _insert_rows(job, batch, job.total)
-    job.counts = {kind: dict(counter) for kind, counter in counts.items()}
+    # Contacts are counted only when the file has some, so registry counts read as before.
+    job.counts = {
+        kind: dict(counter) for kind, counter in counts.items() if counter or kind != "contacts"
+    }
     job.error_count = errors + len(job.file_errors)
     job.plan_digest = digest(fingerprints)
     waiting = getattr(getattr(planner, "departments", None), "suggestions", {})

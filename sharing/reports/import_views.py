@@ -125,9 +125,7 @@ def confirm_department(job_id: int):
         flash("Please confirm the department again.", "danger")
         return redirect(url_for("reports.import_job", job_id=job_id))
     try:
-        import_choices.confirm_department(
-            actor=current_user, job=job, key=form.key.data, now=now()
-        )
+        import_choices.confirm_department(actor=current_user, job=job, key=form.key.data, now=now())
     except DomainError as error:
         flash(error.message, "danger")
     else:

@@ -16,12 +16,14 @@ import pandas as pd
 from sharing.core.columns import Column, normalise_header
 from sharing.core.csv_safety import unescape_cell
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
+from sharing.reports.contact_columns import CONTACT_COLUMNS
 from sharing.reports.files import FileKind, csv_encoding
 from sharing.reports.sheets import SHEETS
 
 SHEET_NAMES = {
     "organisations": {"organisations", "organisation", "orgs", "vendors", "vendor", "suppliers"},
     "flows": {"flows", "flow", "dataflows", "datasharing", "sharing", "systems"},
+    "contacts": {"contacts", "contact", "people", "contactpeople"},
     "disclosures": {"disclosures", "disclosure", "disclosurelog", "disclosurelogentries"},
     "ignored": {"instructions", "readme", "help", "notes", "lists", "lookups", "about"},
 }
@@ -42,7 +44,11 @@ ORGANISATION_MARKERS = frozenset(
     }
 )
 # Every kind of record a file may hold, with its columns.
-KIND_COLUMNS: dict[str, tuple[Column, ...]] = {**SHEETS, "disclosures": DISCLOSURE_COLUMNS}
+KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
+    **SHEETS,
+    "contacts": CONTACT_COLUMNS,
+    "disclosures": DISCLOSURE_COLUMNS,
+}
 # A flows sheet must name the organisation one way or another.
 REQUIRED_ANY = {"flows": (("organisation", "organisation_ein"),)}
 
@@ -218,6 +224,8 @@ def _kinds_by_headers(matched: dict[str, tuple[dict[str, int], list]]) -> tuple[
     orgs, flows = matched["organisations"][0], matched["flows"][0]
     if "disclosed_on" in matched["disclosures"][0]:
         return ("disclosures",)
+    if "email" in matched["contacts"][0] and "system_name" not in flows:
+        return ("contacts",)
     if "system_name" in flows:
         return ("organisations", "flows") if ORGANISATION_MARKERS & set(orgs) else ("flows",)
     if "legal_name" in orgs:

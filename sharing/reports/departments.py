@@ -89,7 +89,8 @@ class DepartmentMatcher:
         typed = (text or "").strip()
         if not typed:
             return Match(None)
-        for key in (typed.casefold(), normalise_department(typed)):
+        # The last key reads initials typed with dots or spaces ("P.B.C.E.") as "pbce".
+        for key in (typed.casefold(), normalise_department(typed), "".join(words(typed))):
             found = _unique(self.exact.get(key, []))
             if found is not None:
                 return Match(found)

@@ -76,12 +76,17 @@ def recall_mappings(result: ReadResult) -> None:
 def remember_mapping(table: Table, *, actor: Any) -> None:
     """Keep the table's choices for the next file with the same headers (added to the
     caller's transaction)."""
+    actor_id = actor.id  # read first: loading it may flush the session
     stored = _stored(table)
     if stored is None:
-        stored = ImportMapping(sheet_kind=sheet_kind(table), header_hash=header_hash(table.headers))
+        stored = ImportMapping(
+            sheet_kind=sheet_kind(table),
+            header_hash=header_hash(table.headers),
+            saved_at=clock_now(),
+        )
         db.session.add(stored)
     stored.choices = list(table.choices)
-    stored.saved_by_id = actor.id
+    stored.saved_by_id = actor_id
     stored.saved_at = clock_now()
 
 

@@ -52,5 +52,5 @@ def test_a_unique_partial_match_is_only_a_suggestion(typed, department):
 
 @pytest.mark.parametrize("typed", ["Nowhere", "Services", ""])
 def test_no_match_or_an_ambiguous_one_names_no_department(typed):
-    """"Services" starts words of two names, so neither is suggested."""
+    """ "Services" starts words of two names, so neither is suggested."""
     assert MATCHER.match(typed).department is None

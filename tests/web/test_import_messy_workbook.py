@@ -44,7 +44,14 @@ BAD = {
 
 def vendor_row(n: int) -> list[object]:
     notes = ("NA", "None", "", "n/a")[n % 4]
-    return [f"V{n:03d}", f"Vendor {n:05d} LLC", f"0{n % 9}-{n:07d}", "01234", "United States", notes]
+    return [
+        f"V{n:03d}",
+        f"Vendor {n:05d} LLC",
+        f"0{n % 9}-{n:07d}",
+        "01234",
+        "United States",
+        notes,
+    ]
 
 
 def flow_row(n: int, *, bad: bool) -> list[object]:

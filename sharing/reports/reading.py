@@ -367,17 +367,19 @@ def _missing_required(table: Table, kind: str) -> list[Issue]:
 
 
 def refresh_mapping_issues(result: ReadResult) -> None:
-    """The file's errors and column warnings again, after a table's mapping changed."""
+    """The file's errors again, after a table's mapping was chosen. The warnings about
+    unknown columns go: the mapping shows each ignored column as chosen."""
     sheets = {table.sheet for table in result.tables}
     result.errors = [e for e in result.errors if e.sheet not in sheets]
     result.warnings = [w for w in result.warnings if w.sheet not in sheets or w.row != 1]
     for table in result.tables:
         result.errors.extend(mapping_issues(table))
-        _warn_unknown(result, table)
 
 
 def _warn_unknown(result: ReadResult, table: Table) -> None:
     used = {pos for kind in table.kinds for pos in table.mapping[kind].values()}
+    # A column that clashes with another for one field is an error, not an unknown column.
+    used |= {pos for pos, choice in enumerate(table.choices) if choice}
     for position, header in enumerate(table.headers):
         if header and position not in used:
             result.warnings.append(

@@ -55,7 +55,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         ("Telephone", "Phone number", "Tel", "Contact phone"),
         "text",
         "A phone number, as it should be dialed.",
-        "+1 408 555 0100",
+        "(408) 555-0100",
     ),
     enum_column(
         "role",

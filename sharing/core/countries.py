@@ -23,8 +23,9 @@ _ALIASES = {
 
 
 def _key(text: str) -> str:
-    """Lower case, no accents, single spaces: the form two spellings must share to match."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case, no accents, no periods, single spaces: the form two spellings must share to
+    match, so that "U.S." and "US" agree."""
+    decomposed = unicodedata.normalize("NFKD", text.replace(".", ""))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
 

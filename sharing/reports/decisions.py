@@ -44,7 +44,8 @@ class Decision:
 
     @property
     def target_version(self) -> int | None:
-        return self.target.version if self.target is not None else None
+        # Contacts carry no version; their id alone ties the preview to the commit.
+        return getattr(self.target, "version", None) if self.target is not None else None
 
     def fingerprint(self) -> str:
         parts = (self.kind, self.sheet, self.row, self.action, self.target_id, self.target_version)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sharing.auth.models import Department
 from sharing.flows.models import DataCategory, FlowStatus
 from sharing.reports.decisions import Decision, changed_columns
+from sharing.reports.departments import DepartmentMatcher, normalise_department
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
 from sharing.reports.reading import Table
@@ -65,9 +66,11 @@ def flow_action(decision: Decision, table: Table) -> Decision:
 
 
 def check_department(
-    table: Table, raw: dict, target, decision: Decision, departments: dict[str, Department]
+    table: Table, raw: dict, target, decision: Decision, departments: DepartmentChoices
 ) -> Department | None:
-    """The department the row names (by code or name), or the target flow's when blank."""
+    """The department the row names (by code, name or initials), or the target flow's when
+    blank. A partial match is used for checking the rest of the row, and waits in
+    `departments.suggestions` until the user confirms it."""
     text = raw.get("department", "")
     header = table.header_of("flows", "department")
     if not text:
@@ -75,12 +78,45 @@ def check_department(
             return target.department
         decision.errors.append((header, "Enter the department's code or name."))
         return None
-    department = departments.get(text.casefold())
+    department = departments.find(text, header)
     if department is None:
-        decision.errors.append((header, f"No department has the code or name “{text}”."))
+        decision.errors.append(
+            (header, f"No department has the code or name “{text}”; use a code such as DOT.")
+        )
     elif not department.active and (target is None or target.department_id != department.id):
         decision.errors.append((header, f"The department {department.name} is not active."))
     return department
+
+
+class DepartmentChoices:
+    """Departments matched for one planning pass, with the suggestions the user has confirmed
+    (typed key → department id) and the ones still waiting, one per distinct typed value."""
+
+    def __init__(self, departments: list[Department], confirmed: dict[str, int]) -> None:
+        self.matcher = DepartmentMatcher(departments)
+        self.by_id = {d.id: d for d in departments}
+        self.confirmed = confirmed
+        self.suggestions: dict[str, dict] = {}
+
+    def find(self, text: str, header: str) -> Department | None:
+        key = normalise_department(text) or text.casefold()
+        if key in self.confirmed and self.confirmed[key] in self.by_id:
+            return self.by_id[self.confirmed[key]]
+        found = self.matcher.match(text)
+        if found.department is not None and found.suggested:
+            waiting = self.suggestions.setdefault(
+                key,
+                {
+                    "key": key,
+                    "typed": text,
+                    "column": header,
+                    "department_id": found.department.id,
+                    "department": found.department.name,
+                    "rows": 0,
+                },
+            )
+            waiting["rows"] += 1
+        return found.department
 
 
 def check_categories(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from sharing.core.columns import Column, enum_column, join_list, split_list
-from sharing.core.countries import country_code
+from sharing.core.countries import UNKNOWN_COUNTRY, country_code
 from sharing.flows.models import (
     DataFlow,
     Direction,
@@ -86,8 +86,28 @@ def _subprocessors(flow) -> str:
     return join_list([format_subprocessor(item) for item in flow.subprocessors or []])
 
 
+def parse_country(text: str) -> str:
+    """A country cell, by name or code, as its two-letter code ("" for a blank cell)."""
+    if not text.strip():
+        return ""
+    code = country_code(text)
+    if code is None:
+        raise ValueError(f"“{text}” is not a country name or code. {UNKNOWN_COUNTRY}")
+    return code
+
+
 def _parse_subprocessors(text: str) -> list[dict]:
-    return [parse_subprocessor(item) for item in split_list(text)]
+    items = [parse_subprocessor(item) for item in split_list(text)]
+    for item, typed in zip(items, split_list(text), strict=True):
+        if item["name"] and not item["country"]:
+            inside = typed[typed.find("(") + 1 : typed.rfind(")")] if "(" in typed else ""
+            last = inside.rsplit(",", 1)[-1].strip()
+            shown = f"“{last}” is not a country name or code" if last else "no country is given"
+            raise ValueError(
+                f"Subprocessor “{item['name']}”: {shown}. Write Name (service, country), "
+                "such as CloudCo (hosting, United States) or CloudCo (hosting, US)."
+            )
+    return items
 
 
 def _yes_no(name: str, header: str, synonyms: tuple[str, ...], help_text: str) -> Column:
@@ -246,6 +266,7 @@ FLOW_COLUMNS: tuple[Column, ...] = (
         "text",
         "Country of storage, by name or two-letter code. Blank means US.",
         "US",
+        parser=parse_country,
     ),
     Column(
         "retention_days",

@@ -19,6 +19,7 @@ from sharing.reports import files
 from sharing.reports.decisions import Decision, digest
 from sharing.reports.disclosure_import import DisclosurePlanner
 from sharing.reports.import_jobs import DISCLOSURES, ROW_BATCH, holds_disclosures
+from sharing.reports.import_mapping import recall_mappings
 from sharing.reports.import_store import discard, save_rows, upload_path
 from sharing.reports.models import ImportJob, ImportRow, ImportStatus
 from sharing.reports.planning import Planner
@@ -26,8 +27,13 @@ from sharing.reports.reading import Issue, ReadResult, read_upload
 
 log = logging.getLogger(__name__)
 
-KINDS = {"organisation": "organisations", "flow": "flows", "disclosure": "disclosures"}
-REGISTRY = ("organisations", "flows")
+KINDS = {
+    "organisation": "organisations",
+    "flow": "flows",
+    "contact": "contacts",
+    "disclosure": "disclosures",
+}
+REGISTRY = ("organisations", "flows", "contacts")
 WRITE_FAILED = (
     "The import failed and nothing was written: all changes were rolled back. This can "
     "happen when someone edits the same records at the same moment. Upload the file again."
@@ -48,16 +54,22 @@ def prepare_import(job_id: int) -> None:
     try:
         _set_stage(job, ImportStatus.READING)
         result = read_upload(upload_path(job), files.FileKind(job.file_kind))
-        _check_kinds(result, holds_disclosures(job))
+        recall_mappings(result)
         save_rows(job, result)
-        job.warnings = [_issue(i) for i in result.warnings]
-        job.file_errors = [_issue(i) for i in result.errors]
+        set_file_issues(job, result)
         _set_stage(job, ImportStatus.VALIDATING, total=result.row_count)
         preview(job, result)
     except Exception as error:  # noqa: BLE001 - the job must show the failure, not hang
         log.exception("import %s could not be read", job_id)
         db.session.rollback()
         fail(db.session.get(ImportJob, job_id), failure_message(error, "read"))
+
+
+def set_file_issues(job: ImportJob, result: ReadResult) -> None:
+    """The job's file-level errors and warnings, from the read file and its mapping."""
+    _check_kinds(result, holds_disclosures(job))
+    job.warnings = [_issue(i) for i in result.warnings]
+    job.file_errors = [_issue(i) for i in result.errors]
 
 
 def _check_kinds(result: ReadResult, disclosures: bool) -> None:
@@ -103,9 +115,14 @@ def preview(job: ImportJob, result: ReadResult) -> None:
                 _insert_rows(job, batch, done)
                 batch = []
     _insert_rows(job, batch, job.total)
-    job.counts = {kind: dict(counter) for kind, counter in counts.items()}
+    # Contacts are counted only when the file has some, so registry counts read as before.
+    job.counts = {
+        kind: dict(counter) for kind, counter in counts.items() if counter or kind != "contacts"
+    }
     job.error_count = errors + len(job.file_errors)
     job.plan_digest = digest(fingerprints)
+    waiting = getattr(getattr(planner, "departments", None), "suggestions", {})
+    job.suggestions = sorted(waiting.values(), key=lambda s: s["typed"].casefold())
     job.status = ImportStatus.READY
     commit_or_conflict()
 

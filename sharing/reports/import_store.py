@@ -56,7 +56,8 @@ def discard(job: ImportJob) -> None:
 
 
 def save_rows(job: ImportJob, result: ReadResult) -> None:
-    """Keep the parsed rows for the confirmation; they replace the uploaded file."""
+    """Keep the parsed rows for the confirmation (they replace the uploaded file), with the
+    column mapping and the confirmed department suggestions, which the user may change."""
     data = {
         "tables": [
             {
@@ -64,10 +65,13 @@ def save_rows(job: ImportJob, result: ReadResult) -> None:
                 "kinds": list(t.kinds),
                 "headers": t.headers,
                 "mapping": t.mapping,
+                "choices": t.choices,
+                "remembered": t.remembered,
                 "rows": t.rows,
             }
             for t in result.tables
         ],
+        "departments": result.confirmed_departments,
     }
     rows_path = import_dir() / f"{job.stored_path}.rows.json"
     with rows_path.open("w", encoding="utf-8") as out:
@@ -88,7 +92,9 @@ def load_rows(job: ImportJob) -> ReadResult:
             t["headers"],
             t["mapping"],
             [(number, tuple(cells)) for number, cells in t["rows"]],
+            t.get("choices", []),
+            bool(t.get("remembered")),
         )
         for t in data["tables"]
     ]
-    return ReadResult(tables=tables)
+    return ReadResult(tables=tables, confirmed_departments=data.get("departments", {}))

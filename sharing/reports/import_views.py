@@ -14,9 +14,15 @@ from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
 from sharing.disclosures import log_columns
 from sharing.errors import DomainError, ValidationFailed
-from sharing.reports import import_jobs, importing
+from sharing.reports import import_choices, import_jobs, import_mapping, importing
 from sharing.reports.blueprint import bp
-from sharing.reports.forms import ConfirmForm, DisclosureUploadForm, UploadForm
+from sharing.reports.forms import (
+    ConfirmForm,
+    DepartmentForm,
+    DisclosureUploadForm,
+    UploadForm,
+    mapping_form,
+)
 from sharing.reports.models import ImportStatus, RowAction
 
 ERROR_REPORT_HEADER = ["Sheet", "Row", "Column", "Problem"]
@@ -50,15 +56,18 @@ def upload():
     return redirect(url_for("reports.import_job", job_id=job.id))
 
 
-# Any staff member may import disclosures, so any may follow their own import jobs.
-@bp.get("/imports/<int:job_id>")
-@roles_required(*Role.STAFF)
-def import_job(job_id: int):
-    job = import_jobs.get_job(job_id, current_user)
+def _job_page(job, mapping=None):
     action = request.args.get("action", "")
     page = None
     if job.status in (ImportStatus.READY, ImportStatus.COMMITTED):
         page = paginate(import_jobs.rows_query(job, action), *page_args())
+    sheets = import_mapping.mapping_sheets(job)
+    if mapping is None:
+        mapping = mapping_form(sheets)
+        for sheet in sheets:  # two columns for one field: say so beside both at once
+            for column in sheet.columns:
+                if column.problem:
+                    mapping[column.field].errors = [column.problem]
     return render_template(
         "reports/import_job.html",
         job=job,
@@ -67,10 +76,61 @@ def import_job(job_id: int):
         actions=list(RowAction),
         status=import_jobs.status_of(job),
         form=ConfirmForm(),
+        sheets=sheets,
+        mapping=mapping,
+        department_form=DepartmentForm(),
         can_commit=job.can_commit,
         disclosures=import_jobs.holds_disclosures(job),
         expired=job.expires_at is not None and job.expires_at <= now(),
     )
+
+
+# Any staff member may import disclosures, so any may follow their own import jobs.
+@bp.get("/imports/<int:job_id>")
+@roles_required(*Role.STAFF)
+def import_job(job_id: int):
+    return _job_page(import_jobs.get_job(job_id, current_user))
+
+
+@bp.post("/imports/<int:job_id>/mapping")
+@roles_required(*Role.STAFF)
+def save_mapping(job_id: int):
+    job = import_jobs.get_job(job_id, current_user)
+    sheets = import_mapping.mapping_sheets(job)
+    form = mapping_form(sheets)
+    if not form.validate_on_submit():
+        return _job_page(job, form)
+    choices = {
+        index: [form[column.field].data or "" for column in sheet.columns]
+        for index, sheet in enumerate(sheets)
+    }
+    try:
+        import_choices.remap_import(actor=current_user, job=job, choices=choices, now=now())
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return _job_page(job, form)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash("The columns were saved and every row was checked again.", "success")
+    return redirect(url_for("reports.import_job", job_id=job_id))
+
+
+@bp.post("/imports/<int:job_id>/departments")
+@roles_required(*Role.STAFF)
+def confirm_department(job_id: int):
+    job = import_jobs.get_job(job_id, current_user)
+    form = DepartmentForm()
+    if not form.validate_on_submit():
+        flash("Please confirm the department again.", "danger")
+        return redirect(url_for("reports.import_job", job_id=job_id))
+    try:
+        import_choices.confirm_department(actor=current_user, job=job, key=form.key.data, now=now())
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash("The department was confirmed and the rows were checked again.", "success")
+    return redirect(url_for("reports.import_job", job_id=job_id))
 
 
 @bp.get("/imports/<int:job_id>/status.json")

@@ -129,6 +129,8 @@ def _check_ready(job: ImportJob, now: datetime) -> None:
         raise Conflict("This preview has expired. Upload the file again.")
     if job.error_count:
         raise Conflict("Fix the errors in the file and upload it again; nothing was imported.")
+    if job.suggestions:
+        raise Conflict("Confirm the suggested departments first; nothing was imported.")
 
 
 def confirm_import(*, actor: Any, job: ImportJob, now: datetime) -> ImportJob:

@@ -7,7 +7,16 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sharing.core.models import Base, JSONType, TimestampMixin, UTCDateTime, enum_type
@@ -90,6 +99,9 @@ class ImportJob(TimestampMixin, Base):
     plan_digest: Mapped[str] = mapped_column(String(64), default="")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Departments typed in part ("Parks"), each waiting for the user to confirm the match:
+    # [{"key", "typed", "column", "department_id", "department", "rows"}]
+    suggestions: Mapped[list[dict]] = mapped_column(JSONType, default=list)
 
     uploaded_by = relationship("User")
 
@@ -102,7 +114,12 @@ class ImportJob(TimestampMixin, Base):
 
     @property
     def can_commit(self) -> bool:
-        return self.status == ImportStatus.READY and self.error_count == 0 and self.has_work
+        return (
+            self.status == ImportStatus.READY
+            and self.error_count == 0
+            and not self.suggestions
+            and self.has_work
+        )
 
     @property
     def has_work(self) -> bool:
@@ -133,6 +150,22 @@ class ImportRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     # [{"column": ..., "reason": ...}]
     errors: Mapped[list[dict]] = mapped_column(JSONType, default=list)
+
+
+class ImportMapping(Base):
+    """The columns a user chose for a sheet, remembered for the next file whose sheet of the
+    same kind has the same headers (matched by a hash of the normalised headers)."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (UniqueConstraint("sheet_kind", "header_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_kind: Mapped[str] = mapped_column(String(60))  # "flows", "organisations+flows", ...
+    header_hash: Mapped[str] = mapped_column(String(64))
+    # One entry per column, in order: "kind.field", or "" to ignore the column.
+    choices: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class StatusTally(Base):

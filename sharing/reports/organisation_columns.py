@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sharing.core.columns import Column, enum_column
+from sharing.reports.flow_columns import parse_country
 from sharing.vendors.models import OrganisationKind, OrganisationStatus
 
 ORGANISATION_COLUMNS: tuple[Column, ...] = (
@@ -105,6 +106,7 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
         "text",
         "Country name or two-letter code. Blank means US.",
         "US",
+        parser=parse_country,
     ),
     Column(
         "website",

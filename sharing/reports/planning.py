@@ -23,8 +23,14 @@ from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
 from sharing.flows.vocabulary import FORMER_NAMES
+from sharing.reports.contact_planning import contact_decisions
 from sharing.reports.decisions import Decision, changed_columns, in_chunks, parse_cells
-from sharing.reports.flow_checks import check_categories, check_department, flow_action
+from sharing.reports.flow_checks import (
+    DepartmentChoices,
+    check_categories,
+    check_department,
+    flow_action,
+)
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.models import RowAction
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
@@ -47,7 +53,7 @@ FLOW_HEADERS = {"organisation_id": "organisation", "department_id": "department"
 
 def _org_keys(values: dict[str, Any]) -> list[tuple[str, str]]:
     keys = [(name, str(values[name])) for name, _ in IDENTIFIERS if values.get(name)]
-    return keys + _name_keys(values.get("legal_name") or "")
+    return keys + name_keys(values.get("legal_name") or "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -55,7 +61,7 @@ def _normalised(legal_name: str) -> str:
     return normalise_name(legal_name)
 
 
-def _name_keys(legal_name: str) -> list[tuple[str, str]]:
+def name_keys(legal_name: str) -> list[tuple[str, str]]:
     """The normalised name; a name with no Latin letters or digits is kept as typed."""
     name = _normalised(legal_name)
     if name:
@@ -68,7 +74,8 @@ class Planner:
 
     def __init__(self, read: ReadResult) -> None:
         self.read = read
-        self.departments = self._departments()
+        departments = list(db.session.scalars(select(Department).order_by(Department.id)))
+        self.departments = DepartmentChoices(departments, read.confirmed_departments)
         self.categories = {c.name.casefold(): c for c in db.session.scalars(select(DataCategory))}
         for former, name in FORMER_NAMES.items():
             if name.casefold() in self.categories:
@@ -92,15 +99,9 @@ class Planner:
                 batch = []
         if batch:
             yield from self._flow_chunk(batch)
+        yield from contact_decisions(self, self.read)
 
     # Reference data ----------------------------------------------------------------------
-
-    def _departments(self) -> dict[str, Department]:
-        found: dict[str, Department] = {}
-        for department in db.session.scalars(select(Department)):
-            found.setdefault(department.code.casefold(), department)
-            found.setdefault(department.name.casefold(), department)
-        return found
 
     def _load_organisations(self) -> None:
         """Every registered organisation that a key in the file could match, in a few queries."""
@@ -113,6 +114,9 @@ class Planner:
                 wanted[name].add(value)
         for table, _number, cells in self.read.rows("flows"):
             for name, value in self._flow_org_keys(table, cells):
+                wanted[name].add(value)
+        for table, _number, cells in self.read.rows("contacts"):
+            for name, value in name_keys(table.values("contacts", cells).get("organisation", "")):
                 wanted[name].add(value)
         columns = {
             "ein": Organisation.ein,
@@ -223,7 +227,7 @@ class Planner:
         ein = clean_organisation_values({"ein": raw.get("organisation_ein", "")}).get("ein")
         if ein:
             keys.append(("ein", ein))
-        return keys + _name_keys(raw.get("organisation", ""))
+        return keys + name_keys(raw.get("organisation", ""))
 
     def _flow_chunk(self, batch: list) -> Iterator[Decision]:
         resolved = [(item, self._flow_organisation(item[0], item[2])) for item in batch]
@@ -234,8 +238,16 @@ class Planner:
 
     def _flow_organisation(self, table: Table, cells):
         """(registered organisation, key of one this file creates, problem)."""
-        keys = self._flow_org_keys(table, cells)
+        typed = table.values("flows", cells).get("organisation", "")
         header = table.header_of("flows", "organisation")
+        return self.resolve_organisation(self._flow_org_keys(table, cells), header, typed)
+
+    def keys_of_name(self, legal_name: str) -> list[tuple[str, str]]:
+        return name_keys(legal_name)
+
+    def resolve_organisation(self, keys: list[tuple[str, str]], header: str, typed: str):
+        """The organisation a row names by `keys`: (registered one, key of one this file
+        creates, problem)."""
         for key in keys:
             planned = self.file_orgs.get(key)
             if planned is not None:
@@ -255,7 +267,7 @@ class Planner:
                 return None, None, (header, "Several organizations match; give the EIN.")
         if not keys:
             return None, None, (header, "Name the organization.")
-        name = table.values("flows", cells).get("organisation") or keys[0][1]
+        name = typed or keys[0][1]
         return None, None, (header, f"No organization “{name}” is registered or in this file.")
 
     def _current_flows(self, org_ids: list[int]) -> dict[tuple[int, str], list[DataFlow]]:

@@ -16,12 +16,14 @@ import pandas as pd
 from sharing.core.columns import Column, normalise_header
 from sharing.core.csv_safety import unescape_cell
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
+from sharing.reports.contact_columns import CONTACT_COLUMNS
 from sharing.reports.files import FileKind, csv_encoding
 from sharing.reports.sheets import SHEETS
 
 SHEET_NAMES = {
     "organisations": {"organisations", "organisation", "orgs", "vendors", "vendor", "suppliers"},
     "flows": {"flows", "flow", "dataflows", "datasharing", "sharing", "systems"},
+    "contacts": {"contacts", "contact", "people", "contactpeople"},
     "disclosures": {"disclosures", "disclosure", "disclosurelog", "disclosurelogentries"},
     "ignored": {"instructions", "readme", "help", "notes", "lists", "lookups", "about"},
 }
@@ -42,7 +44,11 @@ ORGANISATION_MARKERS = frozenset(
     }
 )
 # Every kind of record a file may hold, with its columns.
-KIND_COLUMNS: dict[str, tuple[Column, ...]] = {**SHEETS, "disclosures": DISCLOSURE_COLUMNS}
+KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
+    **SHEETS,
+    "contacts": CONTACT_COLUMNS,
+    "disclosures": DISCLOSURE_COLUMNS,
+}
 # A flows sheet must name the organisation one way or another.
 REQUIRED_ANY = {"flows": (("organisation", "organisation_ein"),)}
 
@@ -66,6 +72,9 @@ class Table:
     headers: list[str]
     mapping: dict[str, dict[str, int]]  # kind -> field -> column position
     rows: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    # What each column feeds, as the mapping form shows it: "kind.field", or "" for none.
+    choices: list[str] = field(default_factory=list)
+    remembered: bool = False  # the choices came from an earlier import with these headers
 
     def header_of(self, kind: str, field_name: str) -> str:
         position = self.mapping.get(kind, {}).get(field_name)
@@ -83,6 +92,8 @@ class ReadResult:
     tables: list[Table] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # Department suggestions the user confirmed: typed value's key -> department id.
+    confirmed_departments: dict[str, int] = field(default_factory=dict)
 
     def rows(self, kind: str) -> Iterator[tuple[Table, int, tuple[str, ...]]]:
         for table in self.tables:
@@ -213,6 +224,8 @@ def _kinds_by_headers(matched: dict[str, tuple[dict[str, int], list]]) -> tuple[
     orgs, flows = matched["organisations"][0], matched["flows"][0]
     if "disclosed_on" in matched["disclosures"][0]:
         return ("disclosures",)
+    if "email" in matched["contacts"][0] and "system_name" not in flows:
+        return ("contacts",)
     if "system_name" in flows:
         return ("organisations", "flows") if ORGANISATION_MARKERS & set(orgs) else ("flows",)
     if "legal_name" in orgs:
@@ -234,17 +247,105 @@ def _recognise(result: ReadResult, sheet: str, headers: list[str], *, single: bo
         return None
     label = "CSV" if single else sheet
     table = Table(label, kinds, headers, {kind: matched[kind][0] for kind in kinds})
-    for kind in kinds:
-        for problem in matched[kind][1]:
-            result.errors.append(Issue(table.sheet, 1, problem.column, problem.reason))
-        _check_required(result, table, kind)
+    table.choices = suggest_choices(kinds, headers)
+    result.errors.extend(mapping_issues(table))
     _warn_unknown(result, table)
     return table
 
 
-def _check_required(result: ReadResult, table: Table, kind: str) -> None:
+# The mapping the user may edit ---------------------------------------------------------------
+
+# On a sheet of organisations and flows, one column names the organisation for both.
+TWINS = {
+    "organisations.legal_name": "flows.organisation",
+    "organisations.ein": "flows.organisation_ein",
+}
+TWINS.update({twin: own for own, twin in list(TWINS.items())})
+KIND_TITLES = {
+    "organisations": "Organization",
+    "flows": "Flow",
+    "contacts": "Contact",
+    "disclosures": "Disclosure",
+}
+
+
+def field_options(kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(value, label) of every field a column of a sheet of `kinds` may feed."""
+    options = []
+    for kind in kinds:
+        for column in KIND_COLUMNS[kind]:
+            value = f"{kind}.{column.field}"
+            if len(kinds) > 1 and value in TWINS and kind == "flows":
+                continue  # fed by the organisation's own column
+            label = f"{KIND_TITLES[kind]}: {column.header}" if len(kinds) > 1 else column.header
+            options.append((value, label))
+    return options
+
+
+def suggest_choices(kinds: tuple[str, ...], headers: list[str]) -> list[str]:
+    """Each column's field by its header (the columns' aliases); "" when none matches."""
+    choices = []
+    for header in headers:
+        key = normalise_header(header)
+        found = next(
+            (f"{kind}.{LOOKUPS[kind][key]}" for kind in kinds if key and key in LOOKUPS[kind]), ""
+        )
+        if len(kinds) > 1 and found.startswith("flows.") and found in TWINS:
+            found = TWINS[found]
+        choices.append(found)
+    return choices
+
+
+def apply_choices(table: Table, choices: list[str]) -> None:
+    """Feed each field from the column the user chose; the first column wins a tie, which
+    mapping_issues reports until the user settles it."""
+    mapping: dict[str, dict[str, int]] = {kind: {} for kind in table.kinds}
+    for position, choice in enumerate(choices):
+        kind, _, name = choice.partition(".")
+        if kind in mapping:
+            mapping[kind].setdefault(name, position)
+            twin_kind, _, twin = TWINS.get(choice, "").partition(".")
+            if twin_kind in mapping:
+                mapping[twin_kind].setdefault(twin, position)
+    table.choices, table.mapping = list(choices), mapping
+
+
+def choice_problems(table: Table) -> dict[int, str]:
+    """Column position -> why its choice cannot stand: another column feeds the same field."""
+    by_choice: dict[str, list[int]] = {}
+    for position, choice in enumerate(table.choices):
+        if choice:
+            by_choice.setdefault(choice, []).append(position)
+    problems = {}
+    labels = dict(field_options(table.kinds))
+    for choice, positions in by_choice.items():
+        if len(positions) > 1:
+            names = " and ".join(f"“{table.headers[p]}”" for p in positions)
+            reason = (
+                f"Columns {names} both mean {labels.get(choice, choice)}; choose one and set "
+                "the other to another field or to Ignore this column."
+            )
+            problems.update(dict.fromkeys(positions, reason))
+    return problems
+
+
+def mapping_issues(table: Table) -> list[Issue]:
+    """The mapping's problems for the file: two columns for one field, required ones missing."""
+    found = []
+    seen = set()
+    for position, reason in choice_problems(table).items():
+        if reason not in seen:
+            seen.add(reason)
+            found.append(Issue(table.sheet, 1, table.headers[position], reason))
+    for kind in table.kinds:
+        found.extend(_missing_required(table, kind))
+    return found
+
+
+def _missing_required(table: Table, kind: str) -> list[Issue]:
     present = table.mapping[kind]
     alternatives = dict.fromkeys(f for group in REQUIRED_ANY.get(kind, ()) for f in group)
+    found = []
     for column in KIND_COLUMNS[kind]:
         if not column.required or column.field in present:
             continue
@@ -253,18 +354,32 @@ def _check_required(result: ReadResult, table: Table, kind: str) -> None:
             continue
         also = [_column(kind, f).header for f in alternatives if f != column.field and group]
         hint = f" (or {', '.join(also)})" if also else ""
-        result.errors.append(
+        found.append(
             Issue(
                 table.sheet,
                 1,
                 column.header,
-                f"The required column “{column.header}”{hint} is missing.",
+                f"The required column “{column.header}”{hint} is missing; choose the column "
+                "that holds it in the column mapping.",
             )
         )
+    return found
+
+
+def refresh_mapping_issues(result: ReadResult) -> None:
+    """The file's errors again, after a table's mapping was chosen. The warnings about
+    unknown columns go: the mapping shows each ignored column as chosen."""
+    sheets = {table.sheet for table in result.tables}
+    result.errors = [e for e in result.errors if e.sheet not in sheets]
+    result.warnings = [w for w in result.warnings if w.sheet not in sheets or w.row != 1]
+    for table in result.tables:
+        result.errors.extend(mapping_issues(table))
 
 
 def _warn_unknown(result: ReadResult, table: Table) -> None:
     used = {pos for kind in table.kinds for pos in table.mapping[kind].values()}
+    # A column that clashes with another for one field is an error, not an unknown column.
+    used |= {pos for pos, choice in enumerate(table.choices) if choice}
     for position, header in enumerate(table.headers):
         if header and position not in used:
             result.warnings.append(

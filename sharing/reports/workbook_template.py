@@ -17,10 +17,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sharing.core.columns import Column
 from sharing.core.spreadsheets import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.reports.contact_columns import CONTACT_COLUMNS
 from sharing.reports.sheets import SHEETS
 
 FILENAME = "sharing-import-template.xlsx"
-TITLES = {"organisations": "Organizations", "flows": "Flows"}
+TITLES = {"organisations": "Organizations", "flows": "Flows", "contacts": "Contacts"}
+# The registry's sheets, and the organisations' contacts, which are imported but not exported.
+TEMPLATE_SHEETS = {**SHEETS, "contacts": CONTACT_COLUMNS}
 INSTRUCTIONS = "Instructions"
 LISTS = "Lists"
 VALIDATED_ROWS = 5000
@@ -45,9 +48,9 @@ INSTRUCTION_HEADERS = (
 INSTRUCTION_WIDTHS = (16, 30, 12, 34, 40, 60, 40)
 NOTES = (
     "How to fill in this workbook",
-    "Put one organization per row on the Organizations sheet and one data flow per row on "
-    "the Flows sheet. Keep the header row as it is; columns may be in any order and unused "
-    "optional columns may be deleted.",
+    "Put one organization per row on the Organizations sheet, one data flow per row on the "
+    "Flows sheet and one contact person per row on the Contacts sheet. Keep the header row as "
+    "it is; columns may be in any order and unused optional columns may be deleted.",
     "Each sheet starts with an example row. Replace it or delete it before importing, or it "
     "will be imported too.",
     "A flow names its organization by legal name (and, if you know it, its EIN). The "
@@ -66,9 +69,9 @@ def build_template() -> bytes:
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS
-    sheets = {kind: workbook.create_sheet(TITLES[kind]) for kind in SHEETS}
+    sheets = {kind: workbook.create_sheet(TITLES[kind]) for kind in TEMPLATE_SHEETS}
     lists = _ListSheet(workbook.create_sheet(LISTS))
-    for kind, columns in SHEETS.items():
+    for kind, columns in TEMPLATE_SHEETS.items():
         _data_sheet(sheets[kind], _importable(columns), lists)
     _instructions(instructions)
     lists.sheet.sheet_state = "hidden"
@@ -155,7 +158,7 @@ def _instructions(sheet: Worksheet) -> None:
         sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
     row = header_row + 1
-    for kind, columns in SHEETS.items():
+    for kind, columns in TEMPLATE_SHEETS.items():
         for column in columns:
             for position, value in enumerate(_instruction_row(TITLES[kind], column), 1):
                 cell = sheet.cell(row=row, column=position, value=xlsx_value(value))

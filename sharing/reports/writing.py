@@ -27,8 +27,8 @@ from sharing.flows.services import snapshot as flow_snapshot
 from sharing.reports.decisions import Decision
 from sharing.reports.models import RowAction
 from sharing.vendors import services as vendor_services
-from sharing.vendors.models import Organisation, OrganisationStatus
-from sharing.vendors.rules import ORGANISATION_FIELDS
+from sharing.vendors.models import Contact, Organisation, OrganisationStatus
+from sharing.vendors.rules import CONTACT_FIELDS, ORGANISATION_FIELDS
 
 BATCH = 500
 
@@ -45,6 +45,7 @@ class Writer:
         self.new_orgs: dict[tuple[str, str], int] = {}
         self.pending_orgs: list[tuple[Decision, Organisation]] = []
         self.pending_flows: list[tuple[Decision, dict[str, Any]]] = []
+        self.pending_contacts: list[tuple[Decision, Contact]] = []
         self.events: list[dict[str, Any]] = []
         self.counts: Counter = Counter()
         self.done = 0
@@ -54,12 +55,15 @@ class Writer:
         if decision.action in (RowAction.CREATE, RowAction.UPDATE):
             self._write(decision)
         self.done += 1
-        if len(self.pending_flows) + len(self.pending_orgs) + len(self.events) >= BATCH:
+        waiting = len(self.pending_flows) + len(self.pending_orgs) + len(self.pending_contacts)
+        if waiting + len(self.events) >= BATCH:
             self.flush()
 
     def _write(self, decision: Decision) -> None:
         self.counts[f"{decision.kind}.{decision.action}"] += 1
-        if decision.kind == "organisation":
+        if decision.kind == "contact":
+            self._write_contact(decision)
+        elif decision.kind == "organisation":
             if decision.action == RowAction.CREATE:
                 self._create_organisation(decision)
             else:
@@ -88,6 +92,8 @@ class Writer:
             self.pending_orgs = []
         if self.pending_flows:
             self._insert_flows()
+        if self.pending_contacts:
+            self._record_contacts()
         if self.events:
             db.session.execute(insert(AuditEvent.__table__), self.events)
             self.events = []
@@ -228,6 +234,41 @@ class Writer:
             + self._suffix(decision),
             revision.organisation_id,
         )
+
+    # Contacts -----------------------------------------------------------------------------------
+
+    def _write_contact(self, decision: Decision) -> None:
+        """The events vendors.services.add_contact and update_contact write, per contact."""
+        if decision.action == RowAction.CREATE:
+            contact = Contact(organisation_id=self._organisation_id(decision), **decision.values)
+            db.session.add(contact)
+            self.pending_contacts.append((decision, contact))
+            return
+        contact = decision.target
+        before = audit.snapshot(contact, CONTACT_FIELDS)
+        for name, value in decision.values.items():
+            setattr(contact, name, value)
+        self._event(
+            "contact.updated",
+            "contact",
+            contact.id,
+            audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS)),
+            f"Updated contact {contact.name}" + self._suffix(decision),
+            contact.organisation_id,
+        )
+
+    def _record_contacts(self) -> None:
+        db.session.flush()
+        for decision, contact in self.pending_contacts:
+            self._event(
+                "contact.added",
+                "contact",
+                contact.id,
+                _created(audit.snapshot(contact, CONTACT_FIELDS)),
+                f"Added contact {contact.name}" + self._suffix(decision),
+                contact.organisation_id,
+            )
+        self.pending_contacts = []
 
 
 def _created(after: dict[str, Any]) -> dict[str, Any]:

@@ -49,3 +49,28 @@ def test_bad_row_is_shown_fixed_and_the_file_imports(page, sign_in, screenshot):
 
     page.goto("/vendors/?q=Vendor+00003")
     assert "Vendor 00003 LLC" in page.locator("main").inner_text()
+
+
+def test_two_name_columns_are_settled_in_the_column_mapping(page, sign_in, screenshot):
+    """A file with "Vendor Name" and "Legal name" asks which one is the legal name; once the
+    other is ignored, the rows are checked and the file imports."""
+    sign_in("procurement")
+    steps.accept_dialogs(page)
+    headers = ["Vendor Name", *ORG_HEADERS]
+    rows = [[f"V{n}", *organisation_row(n)] for n in (1, 2)]
+
+    _upload(page, [headers, *rows], "vendor-export.csv")
+    summary = page.locator("#error-summary").inner_text()
+    assert "both mean Legal name" in summary, summary
+    assert page.locator("#mapping-form .invalid-feedback").count() == 2
+    screenshot(page, "04-mapping-two-name-columns")
+
+    page.select_option("#sheet0_col0", label="Ignore this column")
+    steps.click_and_wait(page, "#mapping-form [type=submit]")
+    assert "checked again" in steps.flash_text(page)
+    assert page.locator("#error-summary").count() == 0
+    screenshot(page, "05-mapping-saved")
+    assert _organisations() == 0
+
+    steps.click_and_wait(page, "text=Confirm and import")
+    assert _organisations() == 2

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from sharing.reports.files import FileKind, check_upload
-from sharing.reports.sheets import SHEETS
 from sharing.reports.workbook_template import (
     FILENAME,
+    TEMPLATE_SHEETS,
     TITLES,
     build_template,
     instruction_header_row,
@@ -24,17 +24,17 @@ def workbook(app):
 
 
 def _importable(kind: str):
-    return [column for column in SHEETS[kind] if not column.read_only]
+    return [column for column in TEMPLATE_SHEETS[kind] if not column.read_only]
 
 
-def test_the_template_has_instructions_organisations_and_flows_sheets(workbook):
-    """Three visible sheets (plus the hidden pick lists), instructions first."""
+def test_the_template_has_instructions_organisations_flows_and_contacts_sheets(workbook):
+    """Four visible sheets (plus the hidden pick lists), instructions first."""
     visible = [sheet.title for sheet in workbook if sheet.sheet_state == "visible"]
-    assert visible == ["Instructions", "Organizations", "Flows"]
+    assert visible == ["Instructions", "Organizations", "Flows", "Contacts"]
     assert workbook["Lists"].sheet_state == "hidden"
 
 
-@pytest.mark.parametrize("kind", list(SHEETS))
+@pytest.mark.parametrize("kind", list(TEMPLATE_SHEETS))
 def test_each_data_sheet_has_a_frozen_bold_header_and_an_example_row(workbook, kind):
     """Canonical headers, frozen and bold; one example row; every column given a width."""
     sheet = workbook[TITLES[kind]]
@@ -50,7 +50,7 @@ def test_each_data_sheet_has_a_frozen_bold_header_and_an_example_row(workbook, k
             assert column.parse(str(cell.value)) == column.parse(column.example)
 
 
-@pytest.mark.parametrize("kind", list(SHEETS))
+@pytest.mark.parametrize("kind", list(TEMPLATE_SHEETS))
 def test_enum_and_yes_no_columns_offer_a_pick_list(workbook, kind):
     """Every enum or yes/no column has list validation over exactly its accepted values."""
     sheet = workbook[TITLES[kind]]
@@ -74,7 +74,7 @@ def test_enum_and_yes_no_columns_offer_a_pick_list(workbook, kind):
         assert values == expected
 
 
-def test_the_instructions_describe_every_column_of_both_sheets(workbook):
+def test_the_instructions_describe_every_column_of_every_sheet(workbook):
     """One row per column: sheet, header, whether required, format, accepted values, help."""
     sheet = workbook["Instructions"]
     start = instruction_header_row()
@@ -84,7 +84,7 @@ def test_the_instructions_describe_every_column_of_both_sheets(workbook):
         for row in sheet.iter_rows(min_row=start + 1, values_only=True)
         if row[0]
     }
-    for kind, columns in SHEETS.items():
+    for kind, columns in TEMPLATE_SHEETS.items():
         for column in columns:
             row = rows[(TITLES[kind], column.header)]
             if column.read_only:
@@ -95,7 +95,7 @@ def test_the_instructions_describe_every_column_of_both_sheets(workbook):
             assert column.help in row[5]
             if column.kind == "enum":
                 assert row[4] == ", ".join(column.choices)
-    assert len(rows) == sum(len(columns) for columns in SHEETS.values())
+    assert len(rows) == sum(len(columns) for columns in TEMPLATE_SHEETS.values())
 
 
 def test_the_template_passes_the_upload_checks(app, tmp_path):

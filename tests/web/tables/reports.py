@@ -110,11 +110,33 @@ def cancel(login_as):
     return f"/reports/imports/{upload(user, small_registry(make_department().code)).id}/cancel", {}
 
 
+def save_mapping(login_as):
+    from sharing.reports import import_mapping
+
+    user = login_as("procurement")
+    job = upload(user, small_registry(make_department().code))
+    choices = {
+        column.field: column.choice
+        for sheet in import_mapping.mapping_sheets(job)
+        for column in sheet.columns
+    }
+    return f"/reports/imports/{job.id}/mapping", choices
+
+
+def confirm_department(login_as):
+    user = login_as("procurement")
+    make_department(name="Parks, Recreation & Neighborhood Services", code="PRNS")
+    job = upload(user, small_registry("Parks"))
+    return f"/reports/imports/{job.id}/departments", {"key": job.suggestions[0]["key"]}
+
+
 AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase("reports.upload", "import.uploaded", upload_ok, "accepted"),
     AuditCase("reports.upload", "import.rejected", upload_rejected, "rejected"),
     AuditCase("reports.confirm_import", "import.committed", confirm_unchanged, "unchanged"),
     AuditCase("reports.cancel_import", "import.cancelled", cancel),
+    AuditCase("reports.save_mapping", "import.mapping_changed", save_mapping),
+    AuditCase("reports.confirm_department", "import.department_confirmed", confirm_department),
     AuditCase("reports.upload_disclosures", "import.uploaded", upload_disclosures_ok, "accepted"),
     AuditCase(
         "reports.upload_disclosures", "import.rejected", upload_disclosures_rejected, "rejected"

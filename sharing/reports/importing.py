@@ -109,7 +109,7 @@ def upload_import(
         action="import.uploaded",
         object_type="import",
         object_id=job.id,
-        summary=f"Uploaded {checked.name} ({checked.kind.value.upper()}, {size:,} bytes) for import",
+        summary=f"Uploaded {checked.name} ({checked.kind.upper()}, {size:,} bytes) for import",
     )
     commit_or_conflict()
     if _background(size, int(current_app.config["IMPORT_BACKGROUND_BYTES"])):

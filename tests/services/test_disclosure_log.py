@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.audit.models import AuditEvent
 from sharing.disclosures import log
 from sharing.disclosures.models import Disclosure
 from sharing.errors import ValidationFailed
+from sharing.files import RejectedUpload
 from sharing.flows.models import FlowStatus
 from tests.factories import make_category, make_user
 from tests.web.tables.disclosure_log import YEAR, make_covered_flow, make_disclosure, on
@@ -121,7 +121,7 @@ def test_upload_refused_by_content_leaves_no_file_and_no_row(app, db):
     """A script named .pdf is refused; neither a stored file nor an entry remains."""
     folder = log.request_dir()
     before = set(folder.iterdir())
-    with pytest.raises(RejectedEvidence):
+    with pytest.raises(RejectedUpload):
         make_disclosure(request_file=log.Upload(b"#!/bin/sh\nrm -rf /\n", "request.pdf"))
     assert set(folder.iterdir()) == before
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0

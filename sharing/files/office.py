@@ -95,12 +95,18 @@ def _refused(problem: ooxml.PackageProblem, policy: UploadPolicy) -> RejectedUpl
     reason = problem.reason
     member = problem.member.filename[:200] if problem.member is not None else ""
     if reason in ooxml.SIZE_REASONS:
+        worst = (
+            f", and its part “{member}” is compressed {problem.ratio:,.0f} to 1"
+            if reason == "too_compressed"
+            else ""
+        )
         return messages.refuse(
             policy,
             "zip_bomb",
             f"would expand to {megabytes(problem.total)} in {problem.members:,} parts when "
-            f"opened (limits: {megabytes(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} parts, "
-            f"compression {MAX_RATIO} to 1), so it looks like a zip bomb and was not opened",
+            f"opened{worst} (limits: {megabytes(MAX_TOTAL_UNCOMPRESSED)}, {MAX_MEMBERS:,} "
+            f"parts, compression {MAX_RATIO} to 1), so it looks like a zip bomb and was not "
+            "opened",
             "Split it into smaller files, or save it again from Office",
         )
     if reason == "macros":

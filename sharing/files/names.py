@@ -18,7 +18,7 @@ def clean_name(name: str | None, *, suffix: str = "") -> str:
     with its extension kept; an empty result becomes "upload" with `suffix`."""
     text = unicodedata.normalize("NFC", name or "")
     text = _INVISIBLE.sub("", text)
-    text = text.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    text = text.replace("\\", "/").rsplit("/", 1)[-1].strip().rstrip(". ")
     if text in (".", ".."):
         text = ""
     if not text:

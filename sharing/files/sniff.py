@@ -27,6 +27,7 @@ MARKUP = re.compile(
     re.IGNORECASE,
 )
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Formats named so the user knows what they sent; the words are the contract's.
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -78,19 +79,21 @@ def sniff(source: Source, policy: UploadPolicy) -> Kind | None:
         return Kind.PKCS12
     if is_zip(source):
         raise messages.two_kinds(policy)
-    return Kind.CSV if looks_like_text(head) else _unknown(policy, head)
-
-
-def _unknown(policy: UploadPolicy, head: bytes) -> Kind:
-    if head.startswith(UTF16_BOMS):
-        return Kind.CSV  # text.py refuses it by its encoding, which is what the user can fix
+    if looks_like_text(head) or Kind.CSV in policy.accepts:
+        # Where text is accepted, text.py names what is wrong with it (binary data, encoding).
+        return Kind.CSV
     raise messages.not_accepted(policy, "a file of an unknown kind")
 
 
 def looks_like_text(head: bytes) -> bool:
-    """Text by its first bytes (NUL bytes and control characters are judged in text.py, so
-    that the message can name them): no byte that no text encoding we read would use."""
-    return not head.startswith((b"\x00",)) and b"\x00\x00" not in head
+    """Text by its first bytes: UTF-16 (refused later for its encoding), or no NUL byte and
+    hardly any control character."""
+    if head.startswith(UTF16_BOMS):
+        return True
+    if b"\x00" in head:
+        return False
+    controls = len(CONTROL.findall(head))
+    return controls <= max(1, len(head) // 100)
 
 
 def is_zip(source: Source) -> bool:

@@ -79,11 +79,11 @@ def _refuse_outside_files(archive: zipfile.ZipFile, policy: UploadPolicy) -> Non
         for relation in root.iter():
             external = (relation.get("TargetMode") or "").lower() == "external"
             if external and not (relation.get("Type") or "").endswith("/hyperlink"):
-                target = (relation.get("Target") or "")[:200]
+                target = shown(relation.get("Target") or "")
                 raise messages.refuse(
                     policy,
                     "external_link",
-                    f"links to an outside file (“{target}”), which Office would fetch "
+                    f"links to an outside file{target}, which Office would fetch "
                     "whenever it is opened",
                     "Remove the link (or the attached template) in Office, save the file "
                     "again and upload that copy",
@@ -93,10 +93,10 @@ def _refuse_outside_files(archive: zipfile.ZipFile, policy: UploadPolicy) -> Non
 def _refused(problem: ooxml.PackageProblem, policy: UploadPolicy) -> RejectedUpload:
     """Sizes come from the central directory, judged before anything is decompressed."""
     reason = problem.reason
-    member = problem.member.filename[:200] if problem.member is not None else ""
+    member = shown(problem.member.filename) if problem.member is not None else ""
     if reason in ooxml.SIZE_REASONS:
         worst = (
-            f", and its part “{member}” is compressed {problem.ratio:,.0f} to 1"
+            f", and its part{member} is compressed {problem.ratio:,.0f} to 1"
             if reason == "too_compressed"
             else ""
         )
@@ -127,10 +127,10 @@ def _refused(problem: ooxml.PackageProblem, policy: UploadPolicy) -> RejectedUpl
     if reason == "doctype":
         return _doctype(problem.member, policy)
     paths = {
-        "unsafe_path": f"has a part with an unsafe path (“{member}”) that would land outside "
-        "its folder when unpacked",
-        "twice": f"holds the part “{member}” twice",
-        "symlink": f"has a part that is a symbolic link (“{member}”)",
+        "unsafe_path": "has a part with an unsafe path, one that would land outside its folder "
+        "when unpacked",
+        "twice": f"holds the part{member} twice",
+        "symlink": f"has a part that is a symbolic link{member}",
     }
     if reason in paths:
         return messages.refuse(policy, reason, paths[reason], SAVE_AGAIN)
@@ -139,12 +139,20 @@ def _refused(problem: ooxml.PackageProblem, policy: UploadPolicy) -> RejectedUpl
     return messages.not_accepted(policy, "a zip archive")
 
 
+def shown(name: str) -> str:
+    """A part name or link target quoted for a message, or nothing when it holds `..` (a
+    message never shows two periods in a row)."""
+    if not name or ".." in name:
+        return ""
+    return f" “{name[:200]}”"
+
+
 def _doctype(member: zipfile.ZipInfo | None, policy: UploadPolicy) -> RejectedUpload:
-    part = member.filename[:200] if member is not None else "[Content_Types].xml"
+    part = shown(member.filename if member is not None else "[Content_Types].xml")
     return messages.refuse(
         policy,
         "doctype",
-        f"has a DOCTYPE or ENTITY declaration in its part “{part}”, which Office files never "
+        f"has a DOCTYPE or ENTITY declaration in its part{part}, which Office files never "
         "need and which can be used to attack the server",
         SAVE_AGAIN,
     )

@@ -8,6 +8,8 @@ import io
 import re
 import zipfile
 
+from asn1crypto import pkcs12
+
 from sharing.files import messages
 from sharing.files.kinds import Kind, UploadPolicy
 from sharing.files.source import Source
@@ -106,8 +108,6 @@ def is_zip(source: Source) -> bool:
 
 
 def is_pkcs12(data: bytes) -> bool:
-    from asn1crypto import pkcs12  # the parser is only needed for DER that may be one
-
     try:
         pkcs12.Pfx.load(data, strict=True)["auth_safe"].native  # noqa: B018 - parsing checks
     except Exception:  # noqa: BLE001 - asn1crypto raises several kinds for data not DER

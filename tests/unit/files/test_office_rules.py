@@ -43,6 +43,7 @@ def refused(data: bytes, policy, name: str = "file.docx") -> RejectedUpload:
     with pytest.raises(RejectedUpload) as caught:
         inspect(data, name, policy)
     assert policy.noun in caught.value.message
+    assert ".." not in caught.value.message
     return caught.value
 
 

@@ -118,11 +118,14 @@ def test_occurrence_before_the_first_date_is_refused(db):
 
 
 def test_upload_refused_by_content_leaves_no_file_and_no_row(app, db):
-    """A script named .pdf is refused; neither a stored file nor an entry remains."""
+    """A script named .pdf is refused as a request document (not "as evidence"); neither a
+    stored file nor an entry remains."""
     folder = log.request_dir()
     before = set(folder.iterdir())
-    with pytest.raises(RejectedUpload):
+    with pytest.raises(RejectedUpload) as refused:
         make_disclosure(request_file=log.Upload(b"#!/bin/sh\nrm -rf /\n", "request.pdf"))
+    assert "The request document file is a program" in refused.value.message
+    assert "evidence" not in refused.value.message
     assert set(folder.iterdir()) == before
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0
 

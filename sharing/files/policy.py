@@ -37,7 +37,7 @@ def _inspect(source: Source, name: str, policy: UploadPolicy) -> Inspected:
         raise messages.refuse(
             policy,
             "too_large",
-            f"is {megabytes(source.size)}, over the {megabytes(policy.max_bytes)} limit",
+            f"is {megabytes(source.size)}, larger than the {megabytes(policy.max_bytes)} limit",
             "Compress it or split it into smaller files, then upload it again",
         )
     kind = sniff(source, policy)

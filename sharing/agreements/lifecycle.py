@@ -24,6 +24,7 @@ from sharing.core.database import commit_or_conflict
 from sharing.core.signals import announce
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.files import inspect
 from sharing.vendors import services as vendor_services
 
 STALE_MESSAGE = "Someone changed this agreement at the same time. Reload the page and try again."
@@ -168,7 +169,7 @@ def record_execution(
     they are not asked again. The daily roll (or the Activate button) makes it active once its
     effective date comes."""
     step = _allowed_step(actor, agreement, "execute", expected_version)
-    files.check_signed_pdf(signed_pdf, max_bytes=files.max_signed_bytes())
+    checked = inspect(signed_pdf, original_name, files.signed_policy())
     if signed_on > today:
         raise ValidationFailed({"signed_on": "The signing date cannot be in the future."})
     effective_date = agreement.effective_date
@@ -188,7 +189,7 @@ def record_execution(
         agreement.expiry_date = expiry
         agreement.status = step.target
         extra = {
-            "signed_file": {"before": None, "after": original_name[:255]},
+            "signed_file": {"before": None, "after": checked.name},
             "signed_size": {"before": None, "after": len(signed_pdf)},
         }
         record_step(actor, agreement, step, before, extra)

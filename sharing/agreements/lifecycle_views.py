@@ -19,6 +19,7 @@ from sharing.core.forms import populate_errors, version_of
 from sharing.core.roles import Role
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
+from sharing.files import RejectedUpload
 
 T = lifecycle.TRANSITIONS
 
@@ -92,7 +93,7 @@ def execute(agreement_id: int):
                 today=today(),
                 expected_version=version_of(form),
             )
-        except files.RejectedFile as error:
+        except RejectedUpload as error:
             form.signed_pdf.errors = [error.message]
         except ValidationFailed as error:
             populate_errors(form, error)

@@ -8,7 +8,6 @@ when the database refuses the row, the file is removed again, so a failure leave
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,7 +135,12 @@ def _stage_version(
     render_memory_mb: int,
 ) -> tuple[AgreementTemplateVersion, Path]:
     """Check the file, write it and add (flush) its row; the caller audits and commits."""
-    report = check_template(data, render_seconds=render_seconds, render_memory_mb=render_memory_mb)
+    report = check_template(
+        data,
+        name=original_name or "template.docx",
+        render_seconds=render_seconds,
+        render_memory_mb=render_memory_mb,
+    )
     number = 1
     if template.id is not None:
         latest = db.session.scalar(
@@ -152,7 +156,7 @@ def _stage_version(
     version = AgreementTemplateVersion(
         template=template,
         number=number,
-        original_name=_display_name(original_name),
+        original_name=report.name,
         stored_name=stored_name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -168,12 +172,6 @@ def _stage_version(
         _remove([path])
         raise
     return version, path
-
-
-def _display_name(original_name: str) -> str:
-    """The uploaded file's own name, without any folders a browser may send."""
-    name = re.split(r"[\\/]", original_name or "")[-1].strip()
-    return (name or "template.docx")[:255]
 
 
 def _refuse_duplicate(template: AgreementTemplate, data: bytes) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,6 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from sharing.attestations.evidence_checks import check_evidence
 from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
@@ -36,6 +35,7 @@ from sharing.core.query_args import positive_int
 from sharing.core.search import contains_text
 from sharing.errors import Conflict, DomainError, ValidationFailed
 from sharing.extensions import db
+from sharing.files import Kind, UploadPolicy, inspect
 from sharing.vendors.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,19 @@ def discard_file(stored_name: str) -> None:
     path_of(stored_name).unlink(missing_ok=True)
 
 
+# What evidence may be; the limits come from the configuration (evidence_policy).
+EVIDENCE = UploadPolicy(
+    noun="evidence",
+    accepts=frozenset({Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.PNG, Kind.JPEG}),
+    max_bytes=10 * 1024 * 1024,
+)
+
+
+def evidence_policy(policy: UploadPolicy = EVIDENCE) -> UploadPolicy:
+    """`policy` with the configured size and pixel limits of evidence files."""
+    return replace(policy, max_bytes=max_bytes(), max_pixels=max_pixels())
+
+
 def max_bytes() -> int:
     return int(current_app.config["EVIDENCE_MAX_BYTES"])
 
@@ -135,7 +148,7 @@ def upload_evidence(
         is None
     ):
         raise Conflict("This request is not open for evidence on that question.")
-    checked = check_evidence(data, original_name, max_bytes=max_bytes(), max_pixels=max_pixels())
+    checked = inspect(data, original_name, evidence_policy())
     stored = store_file(data, checked.suffix)
     try:
         evidence = EvidenceFile(
@@ -144,7 +157,7 @@ def upload_evidence(
             obligation_code=obligation_code if request is not None else None,
             evidence_type=evidence_type,
             description=description.strip(),
-            original_name=checked.safe_name,
+            original_name=checked.name,
             stored_name=stored,
             content_type=checked.content_type,
             size=len(data),
@@ -160,7 +173,7 @@ def upload_evidence(
             object_type="evidence_file",
             object_id=evidence.id,
             changes=audit.created(audit.snapshot(evidence, AUDIT_FIELDS)),
-            summary=f"Evidence uploaded: {checked.safe_name}",
+            summary=f"Evidence uploaded: {checked.name}",
             organisation_id=organisation_id,
         )
         commit_or_conflict()

@@ -1,4 +1,4 @@
-"""Forms of the evidence pages (shape checks only; evidence_checks.py judges the file)."""
+"""Forms of the evidence pages (shape checks only; sharing.files judges the file)."""
 
 from __future__ import annotations
 

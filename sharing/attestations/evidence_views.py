@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sharing.attestations import evidence
 from sharing.attestations.blueprint import bp
 from sharing.attestations.evidence_forms import TYPE_LABELS, EvidenceForm
-from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.attestations.models import AttestationRequest, EvidenceFile, EvidenceType
 from sharing.auth.forms import ConfirmForm
 from sharing.core.access import roles_required
@@ -29,6 +28,7 @@ from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
+from sharing.files import RejectedUpload
 from sharing.vendors.models import Organisation
 
 
@@ -157,7 +157,7 @@ def _save(form: EvidenceForm, attestation, code) -> EvidenceFile | None:
             request=attestation,
             obligation_code=code,
         )
-    except RejectedEvidence as error:
+    except RejectedUpload as error:
         form.file.errors = [*form.file.errors, error.message]
     except ValidationFailed as error:
         populate_errors(form, error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -46,12 +46,25 @@ def init_error_pages(app: Flask) -> None:
         if status not in MESSAGES:
             return error
         message = error.description if status in (403, 410, 429) and _custom(error) else None
+        if status == 413:
+            message = too_large_message()
         return render_error(status, message)
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):
         app.logger.error("unhandled error", exc_info=getattr(error, "original_exception", None))
         return render_error(500)
+
+
+def too_large_message() -> str:
+    """The 413 page names the limit, so the user knows how far to shrink the file."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return MESSAGES[413][1]
+    return (
+        f"The upload is larger than the {limit / (1024 * 1024):.1f} MB limit. Compress the "
+        "file or split it into smaller files, then try again."
+    )
 
 
 def _custom(error: HTTPException) -> bool:

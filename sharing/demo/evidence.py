@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app
 from sqlalchemy import select
 
 from sharing.agreements import files as agreement_files
 from sharing.attestations import evidence
-from sharing.attestations.evidence_checks import check_evidence
 from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
@@ -20,6 +18,7 @@ from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.demo.documents import one_page_pdf
 from sharing.extensions import db
+from sharing.files import inspect
 
 T = EvidenceType
 # (organisation, type, file name, the first line of the document, valid for days from today;
@@ -58,12 +57,7 @@ def build_evidence(ctx: DemoContext) -> None:
     for org_key, kind, name, title, valid_days in EVIDENCE:
         organisation = ctx.organisations[org_key]
         data = one_page_pdf(f"{title}: {organisation.legal_name}")
-        checked = check_evidence(
-            data,
-            name,
-            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
-            max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
-        )
+        checked = inspect(data, name, evidence.evidence_policy())
         stored_name = evidence.store_file(data, checked.suffix)
         ctx.stored_files.append(stored_name)
         uploader = ctx.users[Role.VENDOR] if org_key == "parkpay" else ctx.users[Role.PRIVACY]
@@ -75,7 +69,7 @@ def build_evidence(ctx: DemoContext) -> None:
                 obligation_code="RET-1" if request else None,
                 evidence_type=kind,
                 description=title,
-                original_name=checked.safe_name,
+                original_name=checked.name,
                 stored_name=stored_name,
                 content_type=checked.content_type,
                 size=len(data),

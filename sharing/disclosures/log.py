@@ -22,7 +22,7 @@ Rules (documented here so the office can find them):
   (reports.importing, with reports/disclosure_import.py planning and writing the rows); each
   row passes entry_problems and is written by add_disclosure, exactly as hand entry is.
 
-The request document is checked by content (sharing/attestations/evidence_checks.py) and written
+The request document is checked by content (sharing/files) and written
 atomically under UPLOAD_DIR/disclosures before the row is committed; if anything fails, neither
 the file nor the row remains.
 """

@@ -6,17 +6,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import current_app
 
-from sharing.attestations.evidence_checks import check_evidence
 from sharing.core.file_store import write_new
 from sharing.disclosures.models import Disclosure
 from sharing.errors import DomainError
+from sharing.files import Kind, UploadPolicy, inspect
 
 log = logging.getLogger(__name__)
+
+# The written request a disclosure answers; the limits are those of evidence files.
+REQUEST_DOCUMENT = UploadPolicy(
+    noun="request document",
+    accepts=frozenset({Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.PNG, Kind.JPEG}),
+    max_bytes=10 * 1024 * 1024,
+)
 
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?:pdf|docx|xlsx|png|jpg)$")
 
@@ -62,14 +69,14 @@ def store(upload: Upload | None) -> tuple[str, str, str] | None:
     """Check the document by content and write it; (stored name, safe name, sha256) or None."""
     if upload is None:
         return None
-    checked = check_evidence(
-        upload.data,
-        upload.name,
+    policy = replace(
+        REQUEST_DOCUMENT,
         max_bytes=int(current_app.config["EVIDENCE_MAX_BYTES"]),
         max_pixels=int(current_app.config["EVIDENCE_MAX_PIXELS"]),
     )
+    checked = inspect(upload.data, upload.name or "", policy)
     stored = write_new(request_dir(), upload.data, checked.suffix)
-    return stored, checked.safe_name, hashlib.sha256(upload.data).hexdigest()
+    return stored, checked.name, hashlib.sha256(upload.data).hexdigest()
 
 
 def discard(stored: str | None) -> None:

@@ -8,7 +8,6 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.audit import reading
 from sharing.core.access import roles_required
 from sharing.core.clock import today
@@ -23,6 +22,7 @@ from sharing.disclosures.blueprint import bp
 from sharing.disclosures.log_forms import DisclosureForm, FlowPickerForm, OccurrenceForm
 from sharing.disclosures.models import Disclosure
 from sharing.errors import Conflict, ValidationFailed
+from sharing.files import RejectedUpload
 from sharing.flows.models import DataFlow
 
 
@@ -96,7 +96,7 @@ def _call(form: DisclosureForm, service, flow_id: int, **kwargs) -> Disclosure |
             today=today(),
             **kwargs,
         )
-    except RejectedEvidence as error:
+    except RejectedUpload as error:
         form.request_file.errors = [*form.request_file.errors, error.message]
     except ValidationFailed as error:
         if "purpose" in error.errors:

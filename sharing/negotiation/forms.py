@@ -10,9 +10,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from sharing.agreements.template_checks import MAX_UPLOAD_BYTES
 from sharing.negotiation.decisions import MAX_NOTE
 from sharing.negotiation.models import Decision
+from sharing.negotiation.upload import MAX_UPLOAD_BYTES
 
 
 class ReturnedCopyForm(FlaskForm):

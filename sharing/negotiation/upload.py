@@ -16,14 +16,13 @@ from sqlalchemy import func, select
 
 from sharing.agreements import files
 from sharing.agreements.models import Agreement, AgreementStatus
-from sharing.agreements.template_checks import TemplateRejected, check_docx_container
 from sharing.audit import services as audit
 from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
-from sharing.core.downloads import clean_file_name
 from sharing.core.roles import Role
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
+from sharing.files import Kind, RejectedUpload, UploadPolicy, inspect
 from sharing.negotiation import notices
 from sharing.negotiation.clauses import NoClauses, agreement_number
 from sharing.negotiation.compare import Comparison, compare, parameter_specs
@@ -36,6 +35,13 @@ log = logging.getLogger(__name__)
 
 S = AgreementStatus
 FIELD = "returned_file"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+RETURNED = UploadPolicy(
+    noun="returned agreement",
+    accepts=frozenset({Kind.DOCX}),
+    max_bytes=MAX_UPLOAD_BYTES,
+    hint="Save the returned agreement as “Word Document (.docx)” and upload it again.",
+)
 # Who may bring a returned copy in, and while the agreement is in which status: the vendor
 # while it is out for signature (the upload answers the request to sign); staff with a copy
 # that came by mail, once the agreement is back from signature (taken back, or generated).
@@ -67,6 +73,10 @@ def receive_returned_copy(
             }
         )
     generated = files.read(agreement.generated_file)
+    try:
+        original_name = inspect(data, original_name, RETURNED).name
+    except RejectedUpload as error:
+        raise ValidationFailed({FIELD: error.message}) from None
     comparison = check_and_compare(agreement, generated, data)
     stored = files.store(data, ".docx")
     redline = None
@@ -87,11 +97,8 @@ def receive_returned_copy(
 
 
 def check_and_compare(agreement: Agreement, generated: bytes, data: bytes) -> Comparison:
-    """Every check of the returned file, then the comparison; nothing is written."""
-    try:
-        check_docx_container(data)
-    except TemplateRejected as error:
-        raise ValidationFailed({FIELD: _as_returned_copy(error.message)}) from None
+    """The returned copy's own checks (it is this agreement), then the comparison; the upload
+    rules ran before (RETURNED). Nothing is written."""
     try:
         number = agreement_number(data)
     except NoClauses as error:
@@ -115,13 +122,6 @@ def check_and_compare(agreement: Agreement, generated: bytes, data: bytes) -> Co
                 "with its headings as generated."
             }
         ) from None
-
-
-def _as_returned_copy(message: str) -> str:
-    # The container checks speak of templates; here the upload is a returned agreement.
-    return message.replace("for templates", "for returned copies").replace(
-        "Save the template as", "Save the agreement as"
-    )
 
 
 def _redline(generated: bytes, data: bytes, *, author: str) -> str | None:
@@ -161,7 +161,7 @@ def _new_copy(
         agreement=agreement,
         round=(last or 0) + 1,
         stored_name=stored,
-        original_name=clean_file_name(original_name, default="returned.docx")[:255],
+        original_name=original_name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         generated_sha256=agreement.generated_sha256 or "",

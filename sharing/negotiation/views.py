@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from sharing.agreements import files
 from sharing.agreements.models import Agreement
-from sharing.agreements.template_checks import MAX_UPLOAD_BYTES
 from sharing.core.access import roles_required
 from sharing.core.clock import now, today
 from sharing.core.downloads import attach
@@ -33,6 +32,7 @@ from sharing.negotiation.forms import (
 )
 from sharing.negotiation.models import Decision, ReturnedCopy
 from sharing.negotiation.templating import review_cards
+from sharing.negotiation.upload import MAX_UPLOAD_BYTES
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

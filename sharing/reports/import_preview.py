@@ -15,7 +15,7 @@ from sharing.core.clock import today as clock_today
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
-from sharing.reports import files
+from sharing.files import Kind
 from sharing.reports.decisions import Decision, digest
 from sharing.reports.disclosure_import import DisclosurePlanner
 from sharing.reports.import_jobs import DISCLOSURES, ROW_BATCH, holds_disclosures
@@ -53,7 +53,7 @@ def prepare_import(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     try:
         _set_stage(job, ImportStatus.READING)
-        result = read_upload(upload_path(job), files.FileKind(job.file_kind))
+        result = read_upload(upload_path(job), Kind(job.file_kind))
         recall_mappings(result)
         save_rows(job, result)
         set_file_issues(job, result)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
@@ -25,6 +24,7 @@ from sharing.core.clock import now as clock_now
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
+from sharing.files import RejectedUpload, clean_name
 from sharing.reports import files
 from sharing.reports.decisions import digest
 from sharing.reports.disclosure_import import DisclosurePlanner, DisclosureWriter
@@ -73,12 +73,12 @@ def upload_import(
     ValidationFailed({"file": reason}) tells the user why.
     """
     expire_stale_jobs(now=now)
-    name = Path(filename or "upload").name[:255] or "upload"
+    name = clean_name(filename)
     limit = files.max_import_bytes()
     path = store_upload(stream, limit)
     try:
-        kind = files.check_upload(path, max_bytes=limit)
-    except files.RejectedFile as error:
+        checked = files.check_upload(path, name, max_bytes=limit)
+    except RejectedUpload as error:
         path.unlink(missing_ok=True)
         audit.record(
             actor=actor,
@@ -92,8 +92,8 @@ def upload_import(
     size = path.stat().st_size
     job = ImportJob(
         uploaded_by_id=actor.id,
-        filename=name,
-        file_kind=str(kind),
+        filename=checked.name,
+        file_kind=str(checked.kind),
         size_bytes=size,
         stored_path=path.name,
         status=ImportStatus.RECEIVED,
@@ -109,7 +109,7 @@ def upload_import(
         action="import.uploaded",
         object_type="import",
         object_id=job.id,
-        summary=f"Uploaded {name} ({kind.value.upper()}, {size:,} bytes) for import",
+        summary=f"Uploaded {checked.name} ({checked.kind.upper()}, {size:,} bytes) for import",
     )
     commit_or_conflict()
     if _background(size, int(current_app.config["IMPORT_BACKGROUND_BYTES"])):

@@ -16,8 +16,9 @@ import pandas as pd
 from sharing.core.columns import Column, normalise_header
 from sharing.core.csv_safety import unescape_cell
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
+from sharing.files import Kind
 from sharing.reports.contact_columns import CONTACT_COLUMNS
-from sharing.reports.files import FileKind, csv_encoding
+from sharing.reports.files import csv_encoding
 from sharing.reports.sheets import SHEETS
 
 SHEET_NAMES = {
@@ -130,11 +131,11 @@ def clean_cell(value: object) -> str:
 # Reading frames --------------------------------------------------------------------------
 
 
-def read_upload(path: Path, kind: FileKind) -> ReadResult:
+def read_upload(path: Path, kind: Kind) -> ReadResult:
     """Every sheet of the file, its rows as text; blank rows skipped, row numbers kept."""
     result = ReadResult()
     for sheet, frame in _frames(path, kind):
-        _read_sheet(result, sheet, frame, single=kind == FileKind.CSV)
+        _read_sheet(result, sheet, frame, single=kind == Kind.CSV)
     if not result.tables and not result.errors:
         result.errors.append(
             Issue(
@@ -148,9 +149,9 @@ def read_upload(path: Path, kind: FileKind) -> ReadResult:
     return result
 
 
-def _frames(path: Path, kind: FileKind) -> Iterator[tuple[str, pd.DataFrame]]:
+def _frames(path: Path, kind: Kind) -> Iterator[tuple[str, pd.DataFrame]]:
     options = {"header": None, "dtype": str, "keep_default_na": False, "na_filter": False}
-    if kind == FileKind.CSV:
+    if kind == Kind.CSV:
         frame = pd.read_csv(
             path,
             encoding=csv_encoding(path),

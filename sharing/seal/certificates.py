@@ -89,16 +89,26 @@ def check_pkcs12(data: bytes, password: str, *, now: datetime) -> CertificateFac
         key, certificate, _ = pkcs12.load_key_and_certificates(data, password.encode() or None)
     except ValueError:
         if _is_pkcs12(data):
-            raise ValidationFailed({"password": "This password does not open the file."}) from None
+            raise ValidationFailed(
+                {"password": "This password does not open the certificate file."}
+            ) from None
         raise ValidationFailed(
-            {"file": "This is not a PKCS#12 certificate file (.p12 or .pfx)."}
+            {
+                "file": "The certificate file is not a PKCS#12 file (.p12 or .pfx) that can be "
+                "opened."
+            }
         ) from None
     if key is None:
         raise ValidationFailed(
-            {"file": "The file holds no private key, so it cannot seal. Export it with its key."}
+            {
+                "file": "The certificate file holds no private key, so it cannot seal. Export it "
+                "with its key."
+            }
         )
     if certificate is None:
-        raise ValidationFailed({"file": "The file holds a key but not its certificate."})
+        raise ValidationFailed(
+            {"file": "The certificate file holds a key but not its certificate."}
+        )
     public = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if key.public_key().public_bytes(*public) != certificate.public_key().public_bytes(*public):
         raise ValidationFailed({"file": "The private key does not belong to the certificate."})

@@ -11,23 +11,30 @@ from sharing.audit.services import record
 from sharing.core.database import commit_or_conflict
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
+from sharing.files import Kind, RejectedUpload, UploadPolicy, inspect
 from sharing.seal import certificates
 from sharing.seal.models import SealCertificate
 
 # A PKCS#12 with a key and a chain of a few certificates is a few kilobytes.
 MAX_BYTES = 100_000
+CERTIFICATE = UploadPolicy(
+    noun="certificate",
+    accepts=frozenset({Kind.PKCS12}),
+    max_bytes=MAX_BYTES,
+    hint="Upload the City's certificate as a PKCS#12 file (.p12 or .pfx) with its private key.",
+)
 
 
 def install_certificate(
-    *, actor: Any, data: bytes, password: str, now: datetime
+    *, actor: Any, data: bytes, password: str, now: datetime, name: str = "certificate.p12"
 ) -> SealCertificate:
     """Check the PKCS#12 file opens with `password`, holds a key that matches its certificate
     and is within its validity, then make it the certificate that seals. A refused file
     leaves nothing behind. The audit event names the certificates, never the password."""
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(
-            {"file": "This file is too large for a certificate (100 KB at most)."}
-        )
+    try:
+        inspect(data, name, CERTIFICATE)
+    except RejectedUpload as error:
+        raise ValidationFailed({"file": error.message}) from None
     facts = certificates.check_pkcs12(data, password, now=now)
     previous = certificates.active_certificate()
     if previous is not None and previous.fingerprint == facts.fingerprint:

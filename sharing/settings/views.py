@@ -49,6 +49,7 @@ def seal_certificate():
                 data=form.file.data.read(MAX_BYTES + 1),
                 password=form.password.data or "",
                 now=now(),
+                name=form.file.data.filename or "",
             ),
             message=lambda row: f"Agreements are now sealed with the certificate {row.subject}.",
             to=url_for("settings.settings", _anchor="settings-seal"),

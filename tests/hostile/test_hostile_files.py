@@ -95,7 +95,7 @@ def test_body_over_the_request_limit_gets_413_and_changes_nothing(
     response, before, after = _upload(app, client, login_as, item, target)
 
     assert response.status_code == 413
-    assert "larger than the limit" in response.get_data(as_text=True)
+    assert "MB limit" in response.get_data(as_text=True)
     assert changed_tables(before, after) == {}
     assert after.digest == before.digest
 

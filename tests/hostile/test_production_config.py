@@ -129,7 +129,7 @@ def test_upload_limit_covers_every_file_kind_and_answers_413(signed_in, producti
     )
 
     assert response.status_code == 413
-    assert "larger than the limit" in response.text
+    assert f"larger than the {limit / (1024 * 1024):.1f} MB limit" in response.text
 
 
 def test_production_responses_carry_hsts_for_a_year_and_a_strict_csp(signed_in):

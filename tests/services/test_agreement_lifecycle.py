@@ -13,6 +13,7 @@ from sharing.agreements.models import AgreementStatus
 from sharing.audit.models import AuditEvent
 from sharing.errors import Conflict, Forbidden, ValidationFailed
 from sharing.extensions import db
+from sharing.files import RejectedUpload
 from tests.factories import make_user
 from tests.web.tables.agreement_lifecycle import SAMPLE_PDF, make_agreement
 
@@ -330,19 +331,19 @@ ENCRYPTED = SAMPLE_PDF.replace(b"/Size 3 >>", b"/Size 3 /Encrypt 4 0 R >>")
     ("data", "words"),
     [
         (b"", "empty"),
-        (b"Just some text, not a PDF at all.\n", "not a PDF"),
-        (ZIP, "zip archive"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "Office document"),
-        (HTML, "web page"),
+        (b"Just some text, not a PDF at all.\n", "is a CSV or text file"),
+        (ZIP, "damaged"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "password-protected Office file"),
+        (HTML, "two kinds of file"),
         (SAMPLE_PDF[:-7], "incomplete"),
-        (ENCRYPTED, "password-protected PDFs cannot be archived"),
+        (ENCRYPTED, "encrypted"),
     ],
     ids=["empty", "text", "zip", "ole", "html", "truncated", "encrypted"],
 )
 def test_record_execution_rejects_what_is_not_an_archivable_pdf_and_stores_nothing(db, data, words):
     """The check is by content; a refused upload leaves no file and no change."""
     agreement = make_agreement(S.SENT_FOR_SIGNATURE)
-    with pytest.raises(files.RejectedFile) as caught:
+    with pytest.raises(RejectedUpload) as caught:
         _execute(agreement, data=data)
     assert words in caught.value.message
     assert _stored_files() == []
@@ -354,7 +355,7 @@ def test_record_execution_refuses_a_file_over_the_limit(app, db):
     """A PDF bigger than the configured limit is refused before it is stored."""
     app.config["AGREEMENT_SIGNED_MAX_BYTES"] = len(SAMPLE_PDF) - 1
     agreement = make_agreement(S.SENT_FOR_SIGNATURE)
-    with pytest.raises(files.RejectedFile) as caught:
+    with pytest.raises(RejectedUpload) as caught:
         _execute(agreement)
     assert caught.value.code == "too_large"
     assert _stored_files() == []

@@ -13,7 +13,6 @@ from sharing.agreements import files
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.agreements.rendering import docx_text
 from sharing.attestations import evidence
-from sharing.attestations.evidence_checks import check_evidence
 from sharing.attestations.models import (
     AnswerValue,
     AttestationRequest,
@@ -26,6 +25,7 @@ from sharing.core.clock import today
 from sharing.core.models import Setting
 from sharing.demo.seed import demo_sign_ins
 from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
+from sharing.files import inspect
 from sharing.flows.models import DataCategory, DataFlow, FlowStatus
 from sharing.flows.vocabulary import CATEGORIES, ensure_vocabulary
 from sharing.inbox.models import InboxItem
@@ -108,7 +108,7 @@ def test_seed_creates_agreements_in_every_status_over_approved_flows(seeded, db)
             assert agreement.signed_file is None
         else:  # a signed agreement has its signed copy, a real PDF the upload check accepts
             signed = files.read(agreement.signed_file)
-            files.check_signed_pdf(signed)
+            inspect(signed, "signed.pdf", files.SIGNED_AGREEMENT)
             assert hashlib.sha256(signed).hexdigest() == agreement.signed_sha256
         if agreement.status == AgreementStatus.DRAFT:
             assert agreement.generated_file is None
@@ -190,7 +190,7 @@ def test_seed_stores_evidence_files_that_pass_the_checks_and_match_their_rows(se
     assert len(rows) >= 6
     for row in rows:
         data = evidence.read_evidence(row)
-        check_evidence(data, row.original_name, max_bytes=10**7, max_pixels=10**7)
+        inspect(data, row.original_name, evidence.EVIDENCE)
     assert evidence.consistency_report().clean
     vendor = db.session.scalar(select(User).where(User.role == Role.VENDOR))
     soon = evidence.expiring_evidence(organisation_id=vendor.organisation_id, today=today())

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.audit.models import AuditEvent
 from sharing.disclosures import log
 from sharing.disclosures.models import Disclosure
 from sharing.errors import ValidationFailed
+from sharing.files import RejectedUpload
 from sharing.flows.models import FlowStatus
 from tests.factories import make_category, make_user
 from tests.web.tables.disclosure_log import YEAR, make_covered_flow, make_disclosure, on
@@ -118,11 +118,14 @@ def test_occurrence_before_the_first_date_is_refused(db):
 
 
 def test_upload_refused_by_content_leaves_no_file_and_no_row(app, db):
-    """A script named .pdf is refused; neither a stored file nor an entry remains."""
+    """A script named .pdf is refused as a request document (not "as evidence"); neither a
+    stored file nor an entry remains."""
     folder = log.request_dir()
     before = set(folder.iterdir())
-    with pytest.raises(RejectedEvidence):
+    with pytest.raises(RejectedUpload) as refused:
         make_disclosure(request_file=log.Upload(b"#!/bin/sh\nrm -rf /\n", "request.pdf"))
+    assert "The request document file is a program" in refused.value.message
+    assert "evidence" not in refused.value.message
     assert set(folder.iterdir()) == before
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0
 

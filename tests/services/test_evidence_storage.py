@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from sharing.attestations import evidence
 from sharing.attestations.cli import check_files_command
-from sharing.attestations.evidence_kinds import RejectedEvidence
 from sharing.attestations.models import AttestationStatus, EvidenceFile, EvidenceType
 from sharing.audit.models import AuditEvent
 from sharing.core import file_store
 from sharing.errors import Conflict, ValidationFailed
+from sharing.files import RejectedUpload
 from tests.factories import make_organisation, make_user
 from tests.fixtures import upload_corpus as corpus
 from tests.web.tables.attestations import make_request
@@ -76,7 +76,7 @@ def test_files_live_outside_the_static_folder(app):
 def test_a_refused_file_leaves_no_file_and_no_row(db):
     """The content check runs before anything is written."""
     user = _vendor()
-    with pytest.raises(RejectedEvidence):
+    with pytest.raises(RejectedUpload):
         _upload(user, user.organisation_id, b"<html></html>", "x.pdf")
     assert _stored() == [] and _count(db, EvidenceFile) == 0
 

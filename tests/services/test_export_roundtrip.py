@@ -54,7 +54,7 @@ def _write(tmp_path, export):
 
 def _read_back(tmp_path, export, kind: str) -> list[dict[str, str]]:
     path = _write(tmp_path, export)
-    result = read_upload(path, check_upload(path, max_bytes=20 * 1024 * 1024))
+    result = read_upload(path, check_upload(path, path.name, max_bytes=20 * 1024 * 1024).kind)
     assert result.errors == []
     return [table.values(kind, cells) for table, _number, cells in result.rows(kind)]
 

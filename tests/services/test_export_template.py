@@ -7,7 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from sharing.reports.files import FileKind, check_upload
+from sharing.files import Kind
+from sharing.reports.files import check_upload
 from sharing.reports.workbook_template import (
     FILENAME,
     TEMPLATE_SHEETS,
@@ -105,4 +106,4 @@ def test_the_template_passes_the_upload_checks(app, tmp_path):
     path.write_bytes(export.body)
 
     assert export.filename == FILENAME == "sharing-import-template.xlsx"
-    assert check_upload(path, max_bytes=20 * 1024 * 1024) is FileKind.XLSX
+    assert check_upload(path, path.name, max_bytes=20 * 1024 * 1024).kind is Kind.XLSX

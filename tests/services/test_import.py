@@ -346,8 +346,8 @@ def test_one_sheet_csv_with_organisations_repeated_on_each_flow_row(setting):
     ("content", "reason"),
     [
         (b"", "empty"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not a CSV or XLSX"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "encrypted or legacy"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "is a PNG image"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "password-protected"),
     ],
 )
 def test_rejected_uploads_leave_no_file_and_write_nothing(setting, app, content, reason):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from sharing.core.columns import Column, join_list, parse_date, split_list
-from sharing.reports.files import FileKind
+from sharing.files import Kind
 from sharing.reports.flow_columns import FLOW_COLUMNS
 from sharing.reports.organisation_columns import ORGANISATION_COLUMNS
 from sharing.reports.reading import match_headers, read_upload
@@ -16,7 +16,7 @@ from tests.fixtures.spreadsheets import csv_bytes, xlsx_bytes
 DATE_COLUMN = Column("signed_on", "Signed on", ("Date signed",), "date", "", "2026-03-01")
 
 
-def read(tmp_path, data: bytes, kind: FileKind):
+def read(tmp_path, data: bytes, kind: Kind):
     path = tmp_path / "upload"
     path.write_bytes(data)
     return read_upload(path, kind)
@@ -47,7 +47,7 @@ def test_a_date_cell_and_a_serial_typed_as_a_number_read_as_the_same_date(tmp_pa
     data = xlsx_bytes(
         {"Organisations": [["Legal name", "Signed on"], ["A", datetime(2026, 3, 1)], ["B", 46082]]}
     )
-    result = read(tmp_path, data, FileKind.XLSX)
+    result = read(tmp_path, data, Kind.XLSX)
     cells = [cells[1] for _, cells in result.tables[0].rows]
     assert [DATE_COLUMN.parse(c) for c in cells] == [date(2026, 3, 1)] * 2
 
@@ -84,7 +84,7 @@ def test_cells_stay_text_trimmed_and_unescaped(tmp_path):
             ["None", "", ""],
         ]
     )
-    result = read(tmp_path, data, FileKind.CSV)
+    result = read(tmp_path, data, Kind.CSV)
     assert [cells for _, cells in result.tables[0].rows] == [
         ("NA", "00123", "=SUM(A1)"),
         ("None", "", ""),
@@ -93,7 +93,7 @@ def test_cells_stay_text_trimmed_and_unescaped(tmp_path):
 
 def test_blank_rows_are_skipped_but_row_numbers_are_kept(tmp_path):
     data = xlsx_bytes({"Organisations": [["Legal name"], ["A"], [None], [""], ["B"]]})
-    result = read(tmp_path, data, FileKind.XLSX)
+    result = read(tmp_path, data, Kind.XLSX)
     assert [number for number, _ in result.tables[0].rows] == [2, 5]
 
 
@@ -106,7 +106,7 @@ def test_sheets_are_recognised_by_name_or_by_headers(tmp_path):
             "Suppliers": [["Company"], ["B"]],
         }
     )
-    result = read(tmp_path, data, FileKind.XLSX)
+    result = read(tmp_path, data, Kind.XLSX)
     assert [(t.sheet, t.kinds) for t in result.tables] == [
         ("Sheet1", ("organisations", "flows")),
         ("Suppliers", ("organisations",)),
@@ -116,14 +116,14 @@ def test_sheets_are_recognised_by_name_or_by_headers(tmp_path):
 
 def test_unknown_columns_warn_and_missing_required_columns_are_errors(tmp_path):
     data = csv_bytes([["System name", "Department", "Shoe size"], ["S", "D", "9"]])
-    result = read(tmp_path, data, FileKind.CSV)
+    result = read(tmp_path, data, Kind.CSV)
     assert ["Shoe size" in w.reason for w in result.warnings] == [True]
     assert [e.column for e in result.errors] == ["Organization"]
 
 
 def test_semicolon_separated_windows_1252_csv_reads(tmp_path):
     data = "Legal name;City\r\nCafé Ñandú;Málaga\r\n".encode("cp1252")
-    result = read(tmp_path, data, FileKind.CSV)
+    result = read(tmp_path, data, Kind.CSV)
     assert result.tables[0].rows == [(2, ("Café Ñandú", "Málaga"))]
 
 

@@ -197,7 +197,7 @@ def test_execute_rejection_keeps_the_date_and_shows_the_error_beside_the_file(cl
     response = client.post_form(f"/agreements/{agreement.id}/execute", form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="signed_pdf-error"' in html and "not a PDF" in html
+    assert 'id="signed_pdf-error"' in html and "The signed agreement file is a zip" in html
     assert f'value="{signed_on}"' in html
     assert list(files.agreement_dir().iterdir()) == []
     assert _reload(agreement.id).status == S.SENT_FOR_SIGNATURE

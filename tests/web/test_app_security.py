@@ -80,8 +80,9 @@ def test_request_size_is_limited(app):
     assert app.config["MAX_CONTENT_LENGTH"] == 25 * 1024 * 1024
 
 
-def test_too_large_post_gives_413_with_the_friendly_page(app, client):
-    """A body over MAX_CONTENT_LENGTH is refused with 413 and the friendly page."""
+def test_too_large_post_gives_413_with_the_friendly_page_naming_the_limit(app, client):
+    """A body over MAX_CONTENT_LENGTH is refused with 413 and the friendly page, which says
+    how large an upload may be."""
     body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
 
     response = client.post(
@@ -89,7 +90,7 @@ def test_too_large_post_gives_413_with_the_friendly_page(app, client):
     )
 
     html = assert_friendly_page(response, 413, "Too large")
-    assert "larger than the limit" in html
+    assert "larger than the 25.0 MB limit" in html
 
 
 # -- Headers ------------------------------------------------------------------------------

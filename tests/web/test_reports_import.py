@@ -58,7 +58,7 @@ def test_a_rejected_file_is_shown_beside_the_field(client, login_as, department)
     response = post_file(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="file-error"' in page and "not a CSV or XLSX file" in page
+    assert 'id="file-error"' in page and "is a PNG image" in page
 
 
 def test_preview_lists_errors_and_offers_the_report(client, login_as, department):

@@ -89,8 +89,8 @@ def test_replacing_the_certificate_is_audited_with_both_subjects(app, client, lo
 @pytest.mark.parametrize(
     ("data", "password", "field_message"),
     [
-        (make_pkcs12(), "not the password", "This password does not open the file."),
-        (b"%PDF-1.7 not a certificate", SEAL_PASSWORD, "This is not a PKCS#12 certificate file"),
+        (make_pkcs12(), "not the password", "This password does not open the certificate file."),
+        (b"%PDF-1.7 not a certificate", SEAL_PASSWORD, "The certificate file is a PDF"),
         (
             make_pkcs12(
                 valid_from=datetime.now(UTC) - timedelta(days=400),
@@ -99,7 +99,7 @@ def test_replacing_the_certificate_is_audited_with_both_subjects(app, client, lo
             SEAL_PASSWORD,
             "This certificate expired on",
         ),
-        (make_pkcs12(with_key=False), SEAL_PASSWORD, "The file holds no private key"),
+        (make_pkcs12(with_key=False), SEAL_PASSWORD, "The certificate file holds no private key"),
     ],
     ids=["wrong-password", "not-pkcs12", "expired", "no-key"],
 )

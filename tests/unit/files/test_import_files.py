@@ -1,4 +1,5 @@
-"""check_upload: only real CSV and XLSX files pass, judged by content, each refusal explained."""
+"""The import's check_upload (sharing.files under the IMPORT policy, then the import's own
+checks): only real CSV and XLSX files pass, judged by content, each refusal explained."""
 
 from __future__ import annotations
 
@@ -11,14 +12,9 @@ import pandas as pd
 import pytest
 from flask import Flask
 
-from sharing.reports.files import (
-    MAX_MEMBERS,
-    FileKind,
-    RejectedFile,
-    check_upload,
-    csv_encoding,
-    max_import_bytes,
-)
+from sharing.files import Kind, RejectedUpload
+from sharing.files.office import MAX_MEMBERS
+from sharing.reports.files import check_upload, csv_encoding, max_import_bytes
 
 LIMIT = 20 * 1024 * 1024
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -60,9 +56,14 @@ def _rewrite(source: Path, target: Path, change=None, extra: dict[str, bytes] | 
     return target
 
 
+def _kind(path: Path, *, max_bytes: int) -> Kind:
+    return check_upload(path, path.name, max_bytes=max_bytes).kind
+
+
 def _rejected(path: Path, code: str, *words: str, max_bytes: int = LIMIT) -> str:
-    with pytest.raises(RejectedFile) as caught:
-        check_upload(path, max_bytes=max_bytes)
+    with pytest.raises(RejectedUpload) as caught:
+        check_upload(path, path.name, max_bytes=max_bytes)
+    assert "import" in caught.value.message.lower()
     assert caught.value.code == code
     assert caught.value.status_code == 400
     for word in words:
@@ -75,7 +76,7 @@ def _rejected(path: Path, code: str, *words: str, max_bytes: int = LIMIT) -> str
 
 def test_an_openpyxl_workbook_is_accepted_as_xlsx(tmp_path):
     """A workbook written by openpyxl is an XLSX."""
-    assert check_upload(_openpyxl_workbook(tmp_path), max_bytes=LIMIT) is FileKind.XLSX
+    assert _kind(_openpyxl_workbook(tmp_path), max_bytes=LIMIT) is Kind.XLSX
 
 
 def test_a_pandas_workbook_is_accepted_as_xlsx(tmp_path):
@@ -86,26 +87,32 @@ def test_a_pandas_workbook_is_accepted_as_xlsx(tmp_path):
             writer, sheet_name="Organisations", index=False
         )
         pd.DataFrame({"System name": ["Parking"]}).to_excel(writer, sheet_name="Flows")
-    assert check_upload(path, max_bytes=LIMIT) is FileKind.XLSX
+    assert _kind(path, max_bytes=LIMIT) is Kind.XLSX
 
 
-def test_a_workbook_named_csv_is_still_an_xlsx(tmp_path):
-    """The name is ignored: content decides."""
+def test_a_workbook_named_csv_is_refused_because_the_name_disagrees(tmp_path):
+    """Content decides the kind, and a name that says otherwise is refused."""
     path = _openpyxl_workbook(tmp_path, "really-a-workbook.csv")
-    assert check_upload(path, max_bytes=LIMIT) is FileKind.XLSX
+    _rejected(path, "name_mismatch", "an Excel workbook", "is named")
+
+
+def test_csv_text_named_xlsx_is_refused_because_the_name_disagrees(tmp_path):
+    """CSV text named .xlsx is not imported as CSV: the name must agree with the content."""
+    path = _write(tmp_path, "registry.xlsx", b"Legal name,City\nAcme,San Jose\n")
+    _rejected(path, "name_mismatch", "a CSV or text file", "is named")
 
 
 def test_a_utf8_csv_with_a_bom_is_accepted(tmp_path):
     """Excel's 'CSV UTF-8' (with byte-order mark) is a CSV read as utf-8-sig."""
     path = _write(tmp_path, "bom.csv", "\ufeffLegal name,City\nZoë Café,Málaga\n".encode())
-    assert check_upload(path, max_bytes=LIMIT) is FileKind.CSV
+    assert _kind(path, max_bytes=LIMIT) is Kind.CSV
     assert csv_encoding(path) == "utf-8-sig"
 
 
 def test_a_utf8_csv_without_a_bom_is_accepted(tmp_path):
     """Plain UTF-8 text is a CSV read as utf-8."""
     path = _write(tmp_path, "plain.csv", "Legal name\n北京数据\n".encode())
-    assert check_upload(path, max_bytes=LIMIT) is FileKind.CSV
+    assert _kind(path, max_bytes=LIMIT) is Kind.CSV
     assert csv_encoding(path) == "utf-8"
 
 
@@ -114,7 +121,7 @@ def test_a_windows_1252_csv_is_accepted(tmp_path):
     path = _write(
         tmp_path, "cp.csv", "Legal name;Note\nCafé Zürich;“quoted” – €5\n".encode("cp1252")
     )
-    assert check_upload(path, max_bytes=LIMIT) is FileKind.CSV
+    assert _kind(path, max_bytes=LIMIT) is Kind.CSV
     assert csv_encoding(path) == "cp1252"
 
 
@@ -149,37 +156,37 @@ def test_a_file_over_the_limit_is_rejected_with_both_sizes(tmp_path):
 def test_a_png_renamed_xlsx_is_not_a_csv_or_xlsx(tmp_path):
     """An image is refused whatever it is called."""
     png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256))
-    _rejected(_write(tmp_path, "photo.xlsx", png), "wrong_type", "not a CSV or XLSX", "PNG")
+    _rejected(_write(tmp_path, "photo.xlsx", png), "not_accepted", "a PNG image")
 
 
 def test_a_pdf_is_not_a_csv_or_xlsx(tmp_path):
     """A PDF is mostly ASCII but is still refused by its signature."""
     pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"
-    _rejected(_write(tmp_path, "doc.csv", pdf), "wrong_type", "not a CSV or XLSX", "PDF")
+    _rejected(_write(tmp_path, "doc.csv", pdf), "not_accepted", "a PDF")
 
 
 def test_a_csv_with_nul_bytes_is_rejected(tmp_path):
     """NUL bytes mean binary data, even deep in the file."""
     data = b"Legal name\n" + b"Acme\n" * 20_000 + b"Ac\x00me\n"
-    _rejected(_write(tmp_path, "nul.csv", data), "wrong_type", "not a CSV or XLSX", "NUL")
+    _rejected(_write(tmp_path, "nul.csv", data), "binary_data", "binary data", "NUL")
 
 
 def test_binary_noise_without_nul_bytes_is_rejected(tmp_path):
     """Text full of control characters is not a CSV."""
     noise = bytes(b for b in range(1, 32) if b not in (9, 10, 13)) * 50
-    _rejected(_write(tmp_path, "noise.csv", noise), "wrong_type", "control characters")
+    _rejected(_write(tmp_path, "noise.csv", noise), "binary_data", "control characters")
 
 
 def test_a_utf16_csv_is_rejected_with_advice(tmp_path):
     """Excel's 'Unicode Text' (UTF-16) is refused, telling the user to save as CSV UTF-8."""
     path = _write(tmp_path, "u16.csv", "Legal name\nAcme\n".encode("utf-16"))
-    _rejected(path, "utf16", "UTF-16", "CSV UTF-8")
+    _rejected(path, "encoding", "UTF-16", "CSV UTF-8")
 
 
 def test_text_that_is_neither_utf8_nor_cp1252_is_rejected(tmp_path):
     """Bytes undefined in Windows-1252 (0x81, 0x8D) in non-UTF-8 text are refused."""
     path = _write(tmp_path, "bad.csv", b"Legal name\nAcme \x81\x8d\n")
-    _rejected(path, "bad_encoding", "UTF-8", "Windows-1252")
+    _rejected(path, "encoding", "UTF-8", "Windows-1252")
 
 
 def test_a_docx_is_a_zip_but_not_a_workbook(tmp_path):
@@ -188,7 +195,7 @@ def test_a_docx_is_a_zip_but_not_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", DOCX_TYPES)
         archive.writestr("word/document.xml", "<w:document/>")
-    _rejected(path, "not_xlsx", "Word document", "not an Excel workbook")
+    _rejected(path, "not_accepted", "a Word document")
 
 
 def test_a_plain_zip_is_not_a_workbook(tmp_path):
@@ -196,13 +203,13 @@ def test_a_plain_zip_is_not_a_workbook(tmp_path):
     path = tmp_path / "data.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("data.csv", "a,b\n")
-    _rejected(path, "not_xlsx", "zip archive", "not an Excel workbook")
+    _rejected(path, "not_accepted", "a zip archive")
 
 
 def test_a_truncated_workbook_is_rejected_as_damaged(tmp_path):
     """A zip cut short cannot be read and is refused as damaged."""
     data = _openpyxl_workbook(tmp_path).read_bytes()
-    _rejected(_write(tmp_path, "cut.xlsx", data[: len(data) // 2]), "damaged_zip", "damaged")
+    _rejected(_write(tmp_path, "cut.xlsx", data[: len(data) // 2]), "damaged", "damaged")
 
 
 # -- Encrypted, legacy, macros ----------------------------------------------------------
@@ -212,7 +219,7 @@ def test_a_truncated_workbook_is_rejected_as_damaged(tmp_path):
 def test_ole_compound_files_are_encrypted_or_legacy(tmp_path, name):
     """Old .xls files and password-protected .xlsx both are OLE compound files: refused."""
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"EncryptedPackage"
-    _rejected(_write(tmp_path, name, data), "encrypted_or_legacy", "encrypted or legacy")
+    _rejected(_write(tmp_path, name, data), "encrypted_or_legacy", "password-protected")
 
 
 def test_a_macro_enabled_content_type_is_rejected(tmp_path):
@@ -224,7 +231,7 @@ def test_a_macro_enabled_content_type_is_rejected(tmp_path):
         return data
 
     path = _rewrite(_openpyxl_workbook(tmp_path), tmp_path / "macro.xlsx", to_xlsm)
-    _rejected(path, "macro_enabled", "macro-enabled")
+    _rejected(path, "macros", "macro-enabled")
 
 
 def test_a_vba_project_member_is_rejected(tmp_path):
@@ -234,7 +241,7 @@ def test_a_vba_project_member_is_rejected(tmp_path):
         tmp_path / "vba.xlsx",
         extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 vba"},
     )
-    _rejected(path, "macro_enabled", "macro")
+    _rejected(path, "macros", "macro")
 
 
 # -- DTDs -------------------------------------------------------------------------------
@@ -252,7 +259,7 @@ def test_a_doctype_in_shared_strings_is_rejected(tmp_path):
         tmp_path / "laughs.xlsx",
         extra={"xl/sharedStrings.xml": shared},
     )
-    message = _rejected(path, "xml_doctype", "DOCTYPE")
+    message = _rejected(path, "doctype", "DOCTYPE")
     assert "xl/sharedStrings.xml" in message
 
 
@@ -262,7 +269,7 @@ def test_an_entity_in_a_non_standard_member_is_rejected(tmp_path):
     path = _rewrite(
         _openpyxl_workbook(tmp_path), tmp_path / "xxe.xlsx", extra={"customXml/item9.dat": payload}
     )
-    assert "customXml/item9.dat" in _rejected(path, "xml_doctype", "ENTITY")
+    assert "customXml/item9.dat" in _rejected(path, "doctype", "ENTITY")
 
 
 def test_a_utf16_encoded_doctype_is_found(tmp_path):
@@ -271,7 +278,7 @@ def test_a_utf16_encoded_doctype_is_found(tmp_path):
     path = _rewrite(
         _openpyxl_workbook(tmp_path), tmp_path / "u16.xlsx", extra={"xl/extra.xml": payload}
     )
-    _rejected(path, "xml_doctype", "DOCTYPE")
+    _rejected(path, "doctype", "DOCTYPE")
 
 
 def test_a_doctype_split_across_read_chunks_is_found(tmp_path):
@@ -280,7 +287,7 @@ def test_a_doctype_split_across_read_chunks_is_found(tmp_path):
     path = _rewrite(
         _openpyxl_workbook(tmp_path), tmp_path / "edge.xlsx", extra={"xl/edge.xml": payload}
     )
-    _rejected(path, "xml_doctype", "DOCTYPE")
+    _rejected(path, "doctype", "DOCTYPE")
 
 
 # -- Zip bombs --------------------------------------------------------------------------
@@ -337,7 +344,7 @@ def test_too_many_members_are_rejected(tmp_path):
     """More parts than any spreadsheet needs is refused."""
     extra = {f"xl/parts/p{i}.xml": b"<p/>" for i in range(MAX_MEMBERS + 1)}
     path = _rewrite(_openpyxl_workbook(tmp_path), tmp_path / "many.xlsx", extra=extra)
-    _rejected(path, "too_many_members", "parts", f"{MAX_MEMBERS:,}")
+    _rejected(path, "zip_bomb", "parts", f"{MAX_MEMBERS:,}")
 
 
 def test_an_encrypted_zip_member_is_rejected(tmp_path):

@@ -1,10 +1,7 @@
 """Facts about an uploaded Office Open XML file (.xlsx, .docx), read without trusting it.
 
-Shared by the spreadsheet import (reports/files.py), the agreement template checks
-(agreements/template_checks.py) and the evidence checks (attestations/evidence_checks.py).
 `inspect_package` runs the checks every Office upload needs, under the caller's limits, and
-names what is wrong in a PackageProblem; nothing here words a message: each caller speaks to
-its own users.
+names what is wrong in a PackageProblem; office.py words the messages.
 
 Sizes come from the zip central directory, before anything is decompressed, and a member is
 never read past its declared size.
@@ -25,27 +22,8 @@ RATIO_CHECK_FROM = 1024 * 1024  # tiny members may compress very well without be
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 CHUNK = 64 * 1024
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office files, and encrypted OOXML
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-
 # What zipfile raises on a damaged or unsupported archive.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError)
-
-# Well-known binary formats, named in messages so the user knows what they sent.
-BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"{\\rtf", "a rich-text document"),
-)
 
 # <!DOCTYPE and <!ENTITY in every encoding an XML parser might be handed.
 _DTD_WORDS = ("<!DOCTYPE", "<!ENTITY")
@@ -77,8 +55,22 @@ def is_encrypted(member: zipfile.ZipInfo) -> bool:
     return bool(member.flag_bits & 0x1)
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_path(name: str) -> bool:
+    """A member that would land outside the folder it is unpacked into, on any system."""
+    parts = name.split("/")
+    return name.startswith("/") or "\\" in name or bool(_DRIVE.match(name)) or ".." in parts
+
+
+def is_symlink(member: zipfile.ZipInfo) -> bool:
+    return (member.external_attr >> 16) & 0o170000 == 0o120000
+
+
 def holds_vba(member: zipfile.ZipInfo) -> bool:
-    return "vbaproject" in member.filename.lower()
+    name = member.filename.lower()
+    return "vbaproject" in name or name.startswith(("word/activex/", "xl/activex/"))
 
 
 def content_types_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
@@ -133,7 +125,8 @@ class PackageLimits:
 class PackageProblem(Exception):
     """Why a package was not opened further. `reason` is one of SIZE_REASONS (a zip bomb by
     its declared sizes; `members`, `total`, `ratio` and the worst `member` are set), "encrypted"
-    or "macros" (`member` when a zip member shows it), "no_content_types",
+    or "macros" (`member` when a zip member shows it), "unsafe_path", "twice" or "symlink"
+    (in `member`), "no_content_types",
     "damaged_content_types", or "doctype" (in `member`)."""
 
     def __init__(
@@ -168,6 +161,16 @@ def inspect_package(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str
         raise PackageProblem("too_large", **sizes)
     if worst is not None and ratio > limits.ratio:
         raise PackageProblem("too_compressed", **sizes)
+    seen: set[str] = set()
+    for member in members:
+        if unsafe_path(member.filename):
+            raise PackageProblem("unsafe_path", member=member)
+        folded = member.filename.casefold()
+        if folded in seen:
+            raise PackageProblem("twice", member=member)
+        seen.add(folded)
+        if is_symlink(member):
+            raise PackageProblem("symlink", member=member)
     for member in members:
         if is_encrypted(member):
             raise PackageProblem("encrypted", member=member)

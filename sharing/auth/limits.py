@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import delete, func, select
 
 from sharing.audit import services as audit
 from sharing.auth.models import SignInFailure, User
@@ -66,35 +66,40 @@ def delay_after(failures: int, *, threshold: int) -> timedelta:
 
 
 def limit_for(*, email: str, ip: str | None = None) -> SignInLimit:
-    """The account's limit, counting the failures from `ip` as the pair's own."""
-    from_ip = SignInFailure.ip == (ip or "")
-    failures, last, pair, pair_last = db.session.execute(
-        select(
-            func.count(),
-            func.max(SignInFailure.at),
-            func.coalesce(func.sum(case((from_ip, 1), else_=0)), 0),
-            func.max(case((from_ip, SignInFailure.at))),
-        ).where(SignInFailure.email == email)
-    ).one()
+    """The account's limit as an attempt from `ip` meets it; without `ip`, as its most
+    slowed-down address meets it (what the user page shows)."""
+    rows = db.session.execute(
+        select(SignInFailure.ip, func.count(), func.max(SignInFailure.at))
+        .where(SignInFailure.email == email)
+        .group_by(SignInFailure.ip)
+    ).all()
     config = current_app.config
+    failures = sum(n for _, n, _ in rows)
     if failures >= config["SIGNIN_LOCK_FAILURES"]:
-        return SignInLimit(failures, pair, None, True)
+        return SignInLimit(failures, _pair_count(rows, ip), None, True)
     waits = []
-    account_delay = delay_after(failures, threshold=config["SIGNIN_MAX_FAILURES_PER_ACCOUNT"])
-    if account_delay:
-        waits.append(_aware(last) + account_delay)
-    pair_delay = delay_after(pair, threshold=config["SIGNIN_MAX_FAILURES"])
-    if pair_delay:
-        waits.append(_aware(pair_last) + pair_delay)
+    if rows:
+        last = max(_aware(at) for _, _, at in rows)
+        waits.append(
+            last + delay_after(failures, threshold=config["SIGNIN_MAX_FAILURES_PER_ACCOUNT"])
+        )
+    for address, n, at in rows:
+        if ip is None or address == ip:
+            waits.append(_aware(at) + delay_after(n, threshold=config["SIGNIN_MAX_FAILURES"]))
+    # A zero delay adds nothing: the account is slowed only if a wait ends after its last failure.
     slowed = max(waits, default=None)
-    return SignInLimit(failures, pair, slowed, False)
+    if slowed is not None and slowed <= max(_aware(at) for _, _, at in rows):
+        slowed = None
+    return SignInLimit(failures, _pair_count(rows, ip), slowed, False)
 
 
-def _aware(moment: datetime | str | None) -> datetime:
-    """Aggregates may come back as naive UTC (or, on SQLite inside CASE, as text)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    assert moment is not None
+def _pair_count(rows, ip: str | None) -> int:
+    counts = [n for address, n, _ in rows if ip is None or address == ip]
+    return max(counts, default=0)
+
+
+def _aware(moment: datetime) -> datetime:
+    """Aggregates come back as stored: naive UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

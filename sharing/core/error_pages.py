@@ -38,12 +38,7 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        response = render_error(error.status_code, error.message)
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after:
-            body, status = response
-            return body, status, {"Retry-After": str(retry_after)}
-        return response
+        return render_error(error.status_code, error.message)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

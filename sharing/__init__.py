@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from sharing.config import load_config
 
     load_config(app, config)
+    register_url_converters(app)
     register_extensions(app)
     register_listeners(app)
     register_blueprints(app)
@@ -27,6 +28,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_events(app)
     register_audit_vocabulary(app)
     return app
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in every route stops at the largest id a key column holds (404 above it)."""
+    from sharing.core.converters import init_converters
+
+    init_converters(app)
 
 
 def register_extensions(app: Flask) -> None:

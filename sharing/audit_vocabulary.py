@@ -61,6 +61,13 @@ SIGNING_FIELDS = {
     "lapse_reason": "Why it lapsed",
 }
 
+# What clearing a user's sign-in limit records (auth/limits.py).
+SIGN_IN_LIMIT_FIELDS = {
+    "sign_in_failures": "Failed sign-ins",
+    "sign_in_slowed_until": "Sign-in slowed until",
+    "sign_in_locked": "Sign-in locked",
+}
+
 
 def form_labels(*forms: type) -> dict[str, str]:
     """{field name: label} from form classes, so the trail uses the words of the form; a
@@ -141,7 +148,13 @@ def register_audit_vocabulary(app: Flask) -> None:
         describe(app, object_type, label, references=REFERENCES, **kwargs)
 
     users = names_from(User.id, func.coalesce(func.nullif(User.name, ""), User.email))
-    add("user", "User", names=users, fields=form_labels(UserForm), values={"role": Role})
+    add(
+        "user",
+        "User",
+        names=users,
+        fields=form_labels(UserForm) | SIGN_IN_LIMIT_FIELDS,
+        values={"role": Role},
+    )
     add(
         "organisation",
         "Organization",

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 from sharing.core.database import normalise_database_url
 
@@ -46,9 +46,15 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,
+    # Sign-in limits (auth/limits.py, docs/SECURITY.md): failures of one account from one
+    # address, and from all addresses, before each further attempt waits a delay that starts
+    # at SIGNIN_DELAY_SECONDS and doubles up to SIGNIN_MAX_DELAY_MINUTES; consecutive failures
+    # that lock the account until an administrator clears it.
     "SIGNIN_MAX_FAILURES": 10,
-    "SIGNIN_MAX_FAILURES_PER_IP": None,  # None: the same as per account
-    "SIGNIN_WINDOW_MINUTES": 15,
+    "SIGNIN_MAX_FAILURES_PER_ACCOUNT": 50,
+    "SIGNIN_DELAY_SECONDS": 5,
+    "SIGNIN_MAX_DELAY_MINUTES": 15,
+    "SIGNIN_LOCK_FAILURES": 100,
     "INVITATION_DAYS": 7,
     "PASSWORD_MIN_LENGTH": 12,
     "MAIL_SERVER": None,
@@ -60,7 +66,14 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_TIMEOUT": 10,
     "MAIL_SENDER": "privacy-office@sharing.invalid",
     "PRIVACY_OFFICE_EMAIL": "privacy-office@sharing.invalid",
+    # How many proxies in front of the app set each X-Forwarded-* header (0: trust none).
+    # PROXY_FIX=true is the older spelling of one proxy setting For, Proto and Host.
     "PROXY_FIX": False,
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
+    "PROXY_FIX_X_PORT": 0,
+    "PROXY_FIX_X_PREFIX": 0,
     "TESTING": False,
 }
 
@@ -95,9 +108,7 @@ def _derive(app: Flask) -> None:
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["UPLOAD_DIR"] = str(Path(cfg.get("UPLOAD_DIR") or instance / "files"))
 
-    cfg["SIGNIN_MAX_FAILURES_PER_IP"] = int(
-        cfg.get("SIGNIN_MAX_FAILURES_PER_IP") or cfg["SIGNIN_MAX_FAILURES"]
-    )
+    _derive_proxy_counts(cfg)
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(cfg["SESSION_HOURS"]))
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -109,6 +120,21 @@ def _derive(app: Flask) -> None:
     cfg["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session, which already expires
     cfg["BOOTSTRAP_SERVE_LOCAL"] = True
     cfg["PRODUCTION"] = production
+
+
+PROXY_HEADERS = ("for", "proto", "host", "port", "prefix")
+
+
+def _derive_proxy_counts(cfg: Config) -> None:
+    """Each PROXY_FIX_X_* as a whole number of trusted proxies, from PROXY_FIX if none is set."""
+    keys = [f"PROXY_FIX_X_{header.upper()}" for header in PROXY_HEADERS]
+    for key in keys:
+        cfg[key] = int(cfg.get(key) or 0)
+        if cfg[key] < 0:
+            raise ConfigurationError(f"SHARING_{key} must be 0 or a positive number of proxies.")
+    if cfg.get("PROXY_FIX") and not any(cfg[key] for key in keys):
+        for header in ("FOR", "PROTO", "HOST"):
+            cfg[f"PROXY_FIX_X_{header}"] = 1
 
 
 def _development_secret(instance: Path) -> str:

@@ -43,6 +43,7 @@ FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 # Settings read only while the app is built: a test that overrides one gets an app of its own.
 BUILD_TIME_SETTINGS = frozenset(
     {"DATABASE_URL", "SQLITE_BUSY_TIMEOUT_MS", "SQLALCHEMY_ENGINE_OPTIONS", "PROXY_FIX"}
+    | {f"PROXY_FIX_X_{header}" for header in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")}
 )
 # The audit trail refuses DELETE in the database itself; the cleanup lifts that for its
 # own statement only, inside its transaction.

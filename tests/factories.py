@@ -11,7 +11,7 @@ from pathlib import Path
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
 from sharing.audit.models import AuditEvent
 from sharing.audit.services import SYSTEM
-from sharing.auth.models import Department, Role, User
+from sharing.auth.models import Department, Role, SignInFailure, User
 from sharing.auth.passwords import hash_password
 from sharing.core.clock import now
 from sharing.extensions import db
@@ -32,6 +32,13 @@ def _save(obj):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def make_sign_in_failures(email: str, n: int, *, ip: str = "10.0.0.1", at=None) -> None:
+    """`n` failed sign-ins of one account from one address, all at `at` (default now)."""
+    moment = at or now()
+    db.session.add_all(SignInFailure(email=email, ip=ip, at=moment) for _ in range(n))
+    db.session.commit()
 
 
 def make_department(**overrides) -> Department:

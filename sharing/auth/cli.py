@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from sharing.auth import services
+from sharing.auth import limits, services
+from sharing.core.clock import now
 from sharing.errors import ValidationFailed
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -24,3 +25,15 @@ def create_admin(email: str, name: str, password: str) -> None:
             click.echo(f"{field}: {reason}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Created administrator {user.email}.")
+
+
+@users_cli.command("clear-sign-in-limit")
+@click.option("--email", prompt=True)
+def clear_sign_in_limit(email: str) -> None:
+    """Lift the sign-in delay or lock of an account, for when no administrator can sign in."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        click.echo(f"No user has the email {email}.", err=True)
+        raise SystemExit(1)
+    limits.clear_sign_in_limit(actor=None, user_id=user.id, now=now())
+    click.echo(f"The sign-in limit of {user.email} was cleared.")

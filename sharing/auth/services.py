@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
-from sharing.auth.models import Department, SignInFailure, User, normalise_email
+from sharing.auth import limits
+from sharing.auth.models import Department, User, normalise_email
 from sharing.auth.passwords import hash_password, needs_rehash, verify_password
 from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
@@ -55,30 +56,21 @@ def parse_role(value: str, *, field: str = "role") -> Role:
 # Sign-in --------------------------------------------------------------------------
 
 
-def _recent_failures(*, email: str, ip: str, now: datetime) -> tuple[int, int]:
-    since = now - timedelta(minutes=current_app.config["SIGNIN_WINDOW_MINUTES"])
-    by_email = db.session.scalar(
-        select(func.count()).where(SignInFailure.email == email, SignInFailure.at >= since)
-    )
-    by_ip = db.session.scalar(
-        select(func.count()).where(SignInFailure.ip == ip, SignInFailure.at >= since)
-    )
-    return by_email or 0, by_ip or 0
-
-
 def sign_in(*, email: str, password: str, ip: str, now: datetime) -> User:
-    """Check the credentials; unknown and known accounts fail with the same message."""
+    """Check the credentials; unknown and known accounts fail with the same message, and
+    an account slowed down by its own failures answers 429 before the password is looked at
+    (auth/limits.py)."""
     email = normalise_email(email)
-    limit = current_app.config["SIGNIN_MAX_FAILURES"]
-    by_email, by_ip = _recent_failures(email=email, ip=ip, now=now)
-    if by_email >= limit or by_ip >= current_app.config.get("SIGNIN_MAX_FAILURES_PER_IP", limit):
+    try:
+        limits.check_limit(email=email, ip=ip, now=now)
+    except TooManyRequests:
         db.session.rollback()
-        raise TooManyRequests()
+        raise
 
-    user = db.session.scalar(select(User).where(User.email == email))
+    user = find_user_by_email(email)
     valid = verify_password(user.password_hash if user else None, password)
     if not valid or user is None or not user.active:
-        db.session.add(SignInFailure(email=email[:254], ip=ip, at=now))
+        limits.record_failure(email=email, ip=ip, now=now)
         audit.record(
             actor=user,
             action="auth.sign_in_failed",
@@ -92,7 +84,7 @@ def sign_in(*, email: str, password: str, ip: str, now: datetime) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    limits.forget_failures(email=email)
     audit.record(actor=user, action="auth.signed_in", object_type="user", object_id=user.id)
     commit_or_conflict()
     return user
@@ -173,6 +165,10 @@ def _check_user_change(*, actor: User, user: User, role: Role, department_id: in
         department = db.session.get(Department, department_id)
         if department is None or not department.active:
             raise ValidationFailed({"department_id": "Choose one of the active departments."})
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def user_version(user: User) -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from sharing.auth import invitations as invitation_service
-from sharing.auth import services
+from sharing.auth import limits, services
 from sharing.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -20,6 +20,7 @@ from sharing.auth.forms import (
     SignInForm,
     UserForm,
 )
+from sharing.auth.limits import SignInSlowed
 from sharing.auth.models import Department, Invitation, User
 from sharing.core.access import roles_required, signed_in_required
 from sharing.core.clock import now
@@ -57,9 +58,14 @@ def sign_in():
                 ip=request.remote_addr or "",
                 now=now(),
             )
+        except SignInSlowed as error:
+            # The page, not a bare error, so the person sees when to come back.
+            flash(error.message, "warning")
+            page = render_template("auth/sign_in.html", form=form)
+            if error.retry_after is None:
+                return page, 429
+            return page, 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
-            if error.status_code == 429:
-                raise
             flash(error.message, "danger")
             return render_template("auth/sign_in.html", form=form), 200
         login_user(user)
@@ -175,7 +181,14 @@ def edit_user(user_id: int):
         )
         if done is not None:
             return done
-    return render_template("auth/user_form.html", form=form, user=user, confirm=ConfirmForm())
+    return render_template(
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        confirm=ConfirmForm(),
+        sign_in_limit=limits.limit_for(email=user.email),
+        now=now(),
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")
@@ -201,6 +214,18 @@ def _set_active(user_id: int, *, active: bool):
         flash(error.message, "danger")
     else:
         flash(f"{user.email} is now {'active' if active else 'deactivated'}.", "success")
+    return redirect(url_for("auth.edit_user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/sign-in-limit/clear")
+@roles_required(Role.ADMIN)
+def clear_sign_in_limit(user_id: int):
+    db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("Please confirm the change.", "danger")
+        return redirect(url_for("auth.edit_user", user_id=user_id))
+    user = limits.clear_sign_in_limit(actor=current_user, user_id=user_id, now=now())
+    flash(f"The sign-in limit of {user.email} was cleared.", "success")
     return redirect(url_for("auth.edit_user", user_id=user_id))
 
 

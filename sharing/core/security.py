@@ -37,8 +37,14 @@ CONTROL_CHARACTER_MESSAGE = (
 
 
 def init_security(app: Flask) -> None:
-    if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # The client's address (which sign-in limits count) and scheme come from X-Forwarded-*
+    # only when the operator says how many proxies set them; otherwise anyone could forge them.
+    trusted = {
+        f"x_{header}": app.config.get(f"PROXY_FIX_X_{header.upper()}", 0)
+        for header in ("for", "proto", "host", "port", "prefix")
+    }
+    if any(trusted.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **trusted)  # type: ignore[method-assign]
 
     @app.before_request
     def _assign_request_id() -> None:

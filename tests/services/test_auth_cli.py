@@ -1,10 +1,11 @@
-"""`flask --app app users create-admin`: the first administrator of a deployment."""
+"""`flask --app app users ...`: the first administrator, and clearing a sign-in limit."""
 
 from sqlalchemy import func, select
 
-from sharing.auth.models import Role, User
+from sharing.audit.models import AuditEvent
+from sharing.auth.models import Role, SignInFailure, User
 from sharing.auth.passwords import verify_password
-from tests.factories import make_user
+from tests.factories import make_sign_in_failures, make_user
 
 PASSWORD = "a long enough passphrase"
 
@@ -56,3 +57,21 @@ def test_create_admin_command_prompts_for_what_is_missing(app, db):
     assert db.session.scalar(select(User.name).where(User.email == "prompted@example.org")) == (
         "Prompted Admin"
     )
+
+
+def test_clear_sign_in_limit_command_unlocks_a_locked_account_and_audits_it(app, db):
+    """For a lone administrator locked out: the command forgets the failures, as SYSTEM."""
+    admin = make_user("admin")
+    make_sign_in_failures(admin.email, 100)
+    args = ["users", "clear-sign-in-limit", "--email", admin.email.upper()]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(SignInFailure)) == 0
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.sign_in_limit_cleared")
+    )
+    assert event.changes["sign_in_locked"] == {"before": True, "after": False}
+    unknown = app.test_cli_runner().invoke(
+        args=["users", "clear-sign-in-limit", "--email", "x@y.z"]
+    )
+    assert unknown.exit_code == 1

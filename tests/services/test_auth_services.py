@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from sharing.audit.models import AuditEvent
-from sharing.auth import services
+from sharing.auth import limits, services
+from sharing.auth.limits import SignInSlowed
 from sharing.auth.models import Department, Role, SignInFailure, User
 from sharing.auth.passwords import verify_password
 from sharing.core.clock import now
-from sharing.errors import Conflict, DomainError, NotFound, TooManyRequests, ValidationFailed
+from sharing.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sharing.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_user
@@ -87,42 +88,111 @@ def test_deactivated_user_cannot_sign_in_even_with_the_right_password(db):
     assert len(events("auth.sign_in_failed")) == 1
 
 
-def test_ten_failures_lock_the_account_even_for_the_right_password(db):
-    """After SIGNIN_MAX_FAILURES failures in the window, the account answers 429."""
+def add_failures(email: str, n: int, *, at, ip: str = "10.0.0.1", ips=None) -> None:
+    """`n` stored failures of one account at one instant (or one per address of `ips`)."""
+    addresses = ips or [ip] * n
+    db.session.add_all(SignInFailure(email=email, ip=a, at=at) for a in addresses[:n])
+    db.session.commit()
+
+
+def refused(email: str, *, ip: str, at) -> SignInSlowed:
+    with pytest.raises(SignInSlowed) as caught:
+        services.sign_in(email=email, password=TEST_PASSWORD, ip=ip, now=at)
+    return caught.value
+
+
+def test_ten_failures_from_one_address_slow_that_account_there_with_a_retry_after(db):
+    """At SIGNIN_MAX_FAILURES the pair waits 5 seconds, even with the right password; the
+    refused attempt is not counted and nobody is signed in."""
     user = make_user("admin", password=TEST_PASSWORD)
-    fail_sign_in(user.email, times=10)
-    with pytest.raises(TooManyRequests):
-        services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.9.9.9", now=now())
+    start = now()
+    fail_sign_in(user.email, times=10, at=start, ip="10.9.9.9")
+    slowed = refused(user.email, ip="10.9.9.9", at=start + timedelta(seconds=1))
+    assert slowed.status_code == 429
+    assert slowed.retry_after == 4
+    assert "Try again in 4 seconds." in slowed.message
     assert events("auth.signed_in") == []
+    assert count(SignInFailure) == 10
 
 
-def test_nine_failures_still_allow_the_right_password_and_reset_the_count(db):
-    """The limit is reached at ten, and a success clears the account's failures."""
+def test_the_pair_delay_does_not_reach_the_same_account_from_another_address(db):
+    """Ten failures from one address leave the account usable from another one."""
     user = make_user("admin", password=TEST_PASSWORD)
-    fail_sign_in(user.email, times=9)
-    services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.1", now=now())
+    fail_sign_in(user.email, times=10, ip="10.9.9.9")
+    assert services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.2", now=now())
+
+
+def test_the_delay_doubles_with_each_failure_up_to_fifteen_minutes(db):
+    """5 s after the tenth failure, 10 s after the eleventh, 20 s after the twelfth, and
+    never more than SIGNIN_MAX_DELAY_MINUTES."""
+    user = make_user("admin", password=TEST_PASSWORD)
+    start = now()
+    add_failures(user.email, 10, at=start)
+    assert refused(user.email, ip="10.0.0.1", at=start).retry_after == 5
+    fail_sign_in(user.email, at=start + timedelta(seconds=5))
+    assert refused(user.email, ip="10.0.0.1", at=start + timedelta(seconds=5)).retry_after == 10
+    fail_sign_in(user.email, at=start + timedelta(seconds=15))
+    assert refused(user.email, ip="10.0.0.1", at=start + timedelta(seconds=15)).retry_after == 20
+    add_failures(user.email, 30, at=start + timedelta(seconds=35))
+    late = refused(user.email, ip="10.0.0.1", at=start + timedelta(seconds=35))
+    assert late.retry_after == 15 * 60
+    assert "Try again in 15 minutes." in late.message
+
+
+def test_a_correct_password_after_the_delay_signs_in_and_clears_the_failures(db):
+    """Once the delay has passed the password is checked again; success forgets every
+    failure of the account, from every address."""
+    user = make_user("admin", password=TEST_PASSWORD)
+    start = now()
+    add_failures(user.email, 10, at=start)
+    add_failures(user.email, 3, at=start, ip="10.0.0.7")
+    later = start + timedelta(seconds=5)
+    assert services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.1", now=later)
     assert count(SignInFailure) == 0
+    assert limits.limit_for(email=user.email, ip="10.0.0.1") == limits.SignInLimit()
 
 
-def test_failures_older_than_the_window_do_not_count(db):
-    """Only failures in the last SIGNIN_WINDOW_MINUTES (15) count toward the limit."""
+def test_failures_from_many_addresses_slow_the_account_everywhere(db):
+    """Guessing from many addresses is met by the per-account count (50 by default)."""
     user = make_user("admin", password=TEST_PASSWORD)
-    fail_sign_in(user.email, times=10, at=now() - timedelta(minutes=16))
-    assert (
-        services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.1", now=now()).id
-        == user.id
-    )
+    start = now()
+    add_failures(user.email, 50, at=start, ips=[f"10.1.0.{n}" for n in range(50)])
+    assert refused(user.email, ip="192.0.2.1", at=start).retry_after == 5
 
 
-def test_ten_failures_from_one_address_lock_that_address_for_every_account(db):
-    """Guessing across many accounts from one address is limited too."""
+def test_a_hundred_consecutive_failures_lock_the_account_until_cleared(db):
+    """NIST SP 800-63B §5.2.2: no more than 100 consecutive failures; the lock has no end
+    of its own and no Retry-After, and an administrator's clearing is audited."""
+    user = make_user("privacy", password=TEST_PASSWORD)
+    admin = make_user("admin")
+    start = now() - timedelta(days=30)
+    add_failures(user.email, 100, at=start)
+    locked = refused(user.email, ip="10.0.0.1", at=now())
+    assert locked.retry_after is None and locked.message == limits.LOCKED_MESSAGE
+    assert limits.limit_for(email=user.email).locked
+
+    limits.clear_sign_in_limit(actor=admin, user_id=user.id, now=now())
+    (event,) = events("user.sign_in_limit_cleared")
+    assert event.actor_id == admin.id and event.object_id == str(user.id)
+    assert event.changes["sign_in_failures"] == {"before": 100, "after": 0}
+    assert event.changes["sign_in_locked"] == {"before": True, "after": False}
+    assert services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.1", now=now())
+
+
+def test_fifty_failures_for_other_accounts_from_one_address_do_not_slow_this_one(db):
+    """Failures against other accounts never count against this account's sign-in."""
     user = make_user("admin", password=TEST_PASSWORD)
-    for n in range(10):
+    for n in range(50):
         fail_sign_in(f"guess{n}@example.org", ip="10.6.6.6")
-    with pytest.raises(TooManyRequests):
-        services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.6.6.6", now=now())
-    # Another address is not affected.
-    services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.0.0.2", now=now())
+    assert services.sign_in(email=user.email, password=TEST_PASSWORD, ip="10.6.6.6", now=now())
+
+
+def test_an_unknown_email_is_slowed_like_a_real_account(db):
+    """The limit does not tell which accounts exist."""
+    start = now()
+    add_failures("nobody@example.org", 10, at=start)
+    slowed = refused("nobody@example.org", ip="10.0.0.1", at=start)
+    assert slowed.retry_after == 5
 
 
 def test_sign_out_bumps_the_session_generation_and_is_audited(db):

@@ -15,7 +15,7 @@ from sharing.audit.models import AuditEvent
 from sharing.auth import invitations
 from sharing.core.clock import now
 from tests.conftest import TEST_PASSWORD
-from tests.factories import make_department, make_organisation, make_user
+from tests.factories import make_department, make_organisation, make_sign_in_failures, make_user
 from tests.web.tables import (
     AuditCase,
     accountability,
@@ -93,6 +93,13 @@ def activate_user(login_as):
     return f"/auth/users/{make_user('privacy', active=False).id}/activate", {}
 
 
+def clear_sign_in_limit(login_as):
+    login_as("admin")
+    user = make_user("privacy")
+    make_sign_in_failures(user.email, 3)
+    return f"/auth/users/{user.id}/sign-in-limit/clear", {}
+
+
 def new_department(login_as):
     login_as("admin")
     return "/auth/departments/new", {"name": "Parks", "code": "PRNS", "active": "y"}
@@ -147,6 +154,7 @@ AUTH_CASES = (
     AuditCase("auth.edit_user", "user.role_changed", edit_user),
     AuditCase("auth.deactivate_user", "user.deactivated", deactivate_user),
     AuditCase("auth.activate_user", "user.activated", activate_user),
+    AuditCase("auth.clear_sign_in_limit", "user.sign_in_limit_cleared", clear_sign_in_limit),
     AuditCase("auth.new_department", "department.created", new_department),
     AuditCase("auth.edit_department", "department.updated", edit_department),
     AuditCase("auth.new_invitation", "invitation.issued", new_invitation),

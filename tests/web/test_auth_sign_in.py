@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sharing.audit.models import AuditEvent
-from sharing.auth.models import User
+from sharing.auth import views as auth_views
+from sharing.auth.models import SignInFailure, User
+from sharing.core.clock import now
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_user
 
@@ -77,28 +80,83 @@ def test_deactivated_account_gets_the_wrong_password_answer(client, db):
     assert client.get("/auth/account").status_code == 302
 
 
-def test_ten_failures_for_one_account_give_429_even_with_the_right_password(client, db):
-    """The eleventh attempt within 15 minutes is refused without checking the password."""
+class Clock:
+    """The sign-in page's clock, moved by the test instead of waiting."""
+
+    def __init__(self) -> None:
+        self.moment = now()
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(auth_views, "now", fake)
+    return fake
+
+
+def test_ten_failures_against_one_account_slow_it_with_retry_after(client, db, clock):
+    """The eleventh attempt, even with the right password, is refused with 429, a
+    Retry-After in seconds and the sign-in page saying when to try again."""
     user = make_user("admin", password=TEST_PASSWORD)
     for _ in range(10):
         assert sign_in(client, user.email, "wrong password").status_code == 200
     response = sign_in(client, user.email, TEST_PASSWORD)
     assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "5"
+    assert alerts(response) == [("warning", "Too many failed sign-ins. Try again in 5 seconds.")]
+    assert 'id="sign-in-form"' in response.get_data(as_text=True)
     assert client.get("/auth/account").status_code == 302
     assert audited(db, "auth.signed_in") == []
 
 
-def test_ten_failures_from_one_address_give_429_for_any_account(client, db):
-    """Guessing across accounts from one address is limited too."""
+def test_the_delay_grows_with_each_further_failure(client, db, clock):
+    """After the wait, another wrong password doubles it: 5 s, then 10 s, then 20 s; the
+    page speaks in minutes once the wait is a minute or more."""
     user = make_user("admin", password=TEST_PASSWORD)
-    for n in range(10):
-        assert sign_in(client, f"guess{n}@example.org", "wrong password").status_code == 200
+    for _ in range(10):
+        sign_in(client, user.email, "wrong password")
+    waits = []
+    for _ in range(3):
+        waits.append(int(sign_in(client, user.email, "wrong password").headers["Retry-After"]))
+        clock.advance(waits[-1])
+        assert sign_in(client, user.email, "wrong password").status_code == 200
+    assert waits == [5, 10, 20]
+    for _ in range(3):  # 40, 80, then 160 seconds
+        clock.advance(int(sign_in(client, user.email, "x" * 12).headers["Retry-After"]))
+        sign_in(client, user.email, "wrong password")
+    response = sign_in(client, user.email, TEST_PASSWORD)
+    assert response.headers["Retry-After"] == "320"
+    assert alerts(response) == [("warning", "Too many failed sign-ins. Try again in 6 minutes.")]
+
+
+def test_the_delay_ends_with_time_and_a_correct_password_signs_in_and_clears(client, db, clock):
+    """Once the wait is over the right password signs in, and the failures are forgotten."""
+    user = make_user("admin", password=TEST_PASSWORD)
+    for _ in range(10):
+        sign_in(client, user.email, "wrong password")
     assert sign_in(client, user.email, TEST_PASSWORD).status_code == 429
-    # The same account from another address is still allowed.
-    other = client.application.test_client()
-    response = sign_in(other, user.email, TEST_PASSWORD, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    clock.advance(5)
+    assert sign_in(client, user.email, TEST_PASSWORD).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(SignInFailure)) == 0
+
+
+def test_fifty_failures_for_other_accounts_from_one_address_do_not_stop_a_correct_sign_in(
+    client, db
+):
+    """Guesses at other accounts from this address (or from everyone behind one proxy)
+    never stop this account's correct password."""
+    user = make_user("admin", password=TEST_PASSWORD)
+    for n in range(50):
+        assert sign_in(client, f"guess{n}@example.org", "wrong password").status_code == 200
+    response = sign_in(client, user.email, TEST_PASSWORD)
     assert response.status_code == 302
+    assert client.get("/auth/account").status_code == 200
 
 
 def test_sign_in_form_needs_csrf(client, db):

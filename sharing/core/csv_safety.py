@@ -1,4 +1,7 @@
-"""Neutralising spreadsheet formulas in values written to CSV and XLSX files."""
+"""Neutralising spreadsheet formulas in text written to CSV files (OWASP's CSV injection advice).
+
+XLSX needs no escape character: core/spreadsheets.py types its text cells as strings instead.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +21,15 @@ def escape_cell(value: str) -> str:
     return value
 
 
+def is_escaped(value: str) -> bool:
+    """Whether the text carries escape_cell's apostrophe: one apostrophe before something
+    escape_cell escapes. Text such as "'Ohana" never came out of escape_cell that way."""
+    return value.startswith(ESCAPE) and value[1:].startswith((ESCAPE, *FORMULA_PREFIXES))
+
+
 def unescape_cell(value: str) -> str:
-    """The exact inverse of escape_cell: remove one leading apostrophe, if there is one."""
-    return value[1:] if value.startswith(ESCAPE) else value
+    """The exact inverse of escape_cell: remove the apostrophe escape_cell adds, and only it."""
+    return value[1:] if is_escaped(value) else value
 
 
 def safe_cell(value: object) -> object:

@@ -1,7 +1,10 @@
-"""Writing rows as CSV or XLSX that are safe to open in a spreadsheet: every text cell is escaped
-against formula injection (core/csv_safety.py), dates and numbers stay typed in XLSX, and
-instants are shown in the city's local time. The columns are core/columns.py; what each
-export contains is its feature's (reports/exporting.py, disclosures/accounting.py)."""
+"""Writing rows as CSV or XLSX that are safe to open in a spreadsheet. In CSV every text field is
+escaped against formula injection with a leading apostrophe (core/csv_safety.py). In XLSX text
+is written as it is, in cells typed as strings, which a spreadsheet shows but never runs; dates
+and numbers stay typed, and instants are shown in the city's local time. The columns are
+core/columns.py; what each export contains is its feature's (reports/exporting.py,
+disclosures/accounting.py).
+"""
 
 from __future__ import annotations
 
@@ -13,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from sharing.core.clock import local
 from sharing.core.columns import Column
-from sharing.core.csv_safety import escape_cell
+from sharing.core.csv_safety import FORMULA_PREFIXES, escape_cell, is_escaped
 
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +61,11 @@ def csv_value(value: object) -> str:
 
 
 def xlsx_value(value: object) -> object:
-    """An XLSX value: numbers and dates stay typed (never formulas), text is escaped."""
+    """An XLSX value: numbers and dates stay typed, text is written as it is (see text_cell).
+
+    The import reader removes escape_cell's apostrophe from older exports, so the one text that
+    keeps an escape is text that would read as escaped: an apostrophe before "=" or another
+    apostrophe. Everything else shows exactly as stored."""
     if value is None or isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
@@ -67,7 +74,8 @@ def xlsx_value(value: object) -> object:
         return _naive_local(value)
     if isinstance(value, date):
         return value
-    return escape_cell(xlsx_text(str(value)))
+    text = xlsx_text(str(value))
+    return escape_cell(text) if is_escaped(text) else text
 
 
 def xlsx_text(text: str) -> str:
@@ -128,8 +136,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _header_cell(worksheet, column: Column) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=xlsx_value(column.header))
+def _header_cell(worksheet, column: Column) -> Cell:
+    cell = _cell(worksheet, column.header)
     cell.font = Font(bold=True)
     return cell
 
@@ -140,4 +148,18 @@ def _cell(worksheet, value: object) -> object:
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         return cell
+    if isinstance(value, str):
+        return text_cell(WriteOnlyCell(worksheet, value=value))
     return value
+
+
+def text_cell(cell: Cell) -> Cell:
+    """Keep a text cell a string. openpyxl stores text starting with "=" as a formula and
+    "#N/A" as an error; typed "s", the cell is shown as written and never evaluated. Text a
+    spreadsheet would read as a formula when someone edits the cell also gets Excel's quote
+    prefix, the hidden mark that a typed leading apostrophe leaves."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+BOM = "\ufeff"  # leads a CSV meant for Excel, which reads UTF-8 correctly only after it
 
 
 def escape_cell(value: str) -> str:
@@ -41,7 +42,7 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[s
     """Stream CSV text one line at a time, each cell made formula-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # so that Excel opens UTF-8 correctly
+    buffer.write(BOM)
     writer.writerow(header)
     yield buffer.getvalue()
     for row in rows:

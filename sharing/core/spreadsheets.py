@@ -22,9 +22,10 @@ from openpyxl.utils import get_column_letter
 
 from sharing.core.clock import local
 from sharing.core.columns import Column
-from sharing.core.csv_safety import FORMULA_PREFIXES, escape_cell, is_escaped
+from sharing.core.csv_safety import BOM, FORMULA_PREFIXES, escape_cell, is_escaped
 
-CSV_MIMETYPE = "text/csv"
+CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8" to a text mimetype, once
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"  # for a Response given its full content_type
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -104,7 +105,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> I
     """UTF-8 CSV with a byte-order mark (so Excel reads it as UTF-8), one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
+    buffer.write(BOM)
     writer.writerow([escape_cell(column.header) for column in columns])
     for count, row in enumerate(rows, 1):
         writer.writerow([csv_value(value) for value in row])

@@ -22,6 +22,7 @@ from sharing.agreements import rendering
 from sharing.agreements.context import ALLOWED_VARIABLES
 from sharing.core import ooxml
 from sharing.core.ooxml import BINARY_SIGNATURES, OLE_MAGIC, ZIP_MAGIC
+from sharing.core.sentences import sentence
 from sharing.errors import DomainError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -227,9 +228,8 @@ def _check_jinja(part: str, source: str) -> set[str]:
     try:
         tree = environment.parse(source)
     except TemplateSyntaxError as error:
-        reason = str(error.message).rstrip(".")
         raise TemplateRejected(
-            f"The template has a Jinja syntax error in the {part}: {reason}.",
+            sentence(f"The template has a Jinja syntax error in the {part}: {error.message}"),
             surrounding_text(source, error.lineno),
             code="syntax",
         ) from None

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -65,8 +66,8 @@ def xlsx_value(value: object) -> object:
     """An XLSX value: numbers and dates stay typed, text is written as it is (see text_cell).
 
     The import reader removes escape_cell's apostrophe from older exports, so the one text that
-    keeps an escape is text that would read as escaped: an apostrophe before "=" or another
-    apostrophe. Everything else shows exactly as stored."""
+    keeps an escape is text that would read as escaped: an apostrophe before a formula character
+    ("=", "+", "-", "@", tab) or before another apostrophe. All else shows exactly as stored."""
     if value is None or isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
@@ -138,7 +139,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _header_cell(worksheet, column: Column) -> Cell:
-    cell = _cell(worksheet, column.header)
+    cell = text_cell(WriteOnlyCell(worksheet, value=xlsx_value(column.header)))
     cell.font = Font(bold=True)
     return cell
 
@@ -149,9 +150,15 @@ def _cell(worksheet, value: object) -> object:
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         return cell
-    if isinstance(value, str):
+    if isinstance(value, str) and _mistyped(value):
         return text_cell(WriteOnlyCell(worksheet, value=value))
-    return value
+    return value  # openpyxl types other text "s" itself; a cell object each slows big exports
+
+
+def _mistyped(text: str) -> bool:
+    """Text openpyxl would not store as a plain string: a formula, an error code, or text a
+    spreadsheet reads as a formula when the cell is edited (which gets the quote prefix)."""
+    return text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
 
 
 def text_cell(cell: Cell) -> Cell:

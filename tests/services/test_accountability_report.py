@@ -394,14 +394,14 @@ def test_workbook_dates_are_date_cells_with_a_date_format(frames):
 
 
 def test_hostile_text_never_becomes_a_formula_in_xlsx(frames):
-    """Names like =HYPERLINK(...), @SUM(1), +1 and -1 are text with a leading apostrophe."""
+    """Names like =HYPERLINK(...), @SUM(1), +1 and -1 are string cells shown as written."""
     book = _workbook(frames)
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
 
     assert all(cell.data_type != "f" for cell in cells)
-    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
-    assert {"'" + HOSTILE, "'@SUM(1)", "'+1", "'-1"} <= texts
-    assert not any(text.startswith(FORMULA_PREFIXES) for text in texts)
+    hostile = [cell for cell in cells if cell.value in {HOSTILE, "@SUM(1)", "+1", "-1"}]
+    assert {cell.value for cell in hostile} == {HOSTILE, "@SUM(1)", "+1", "-1"}
+    assert all(cell.data_type == "s" for cell in hostile)
 
 
 def test_hostile_text_is_escaped_in_every_csv_sheet(frames):

@@ -17,6 +17,7 @@ from sharing.agreements.rendering import (
     XML_ILLEGAL,
     RenderFailed,
 )
+from sharing.core.sentences import sentence
 
 if TYPE_CHECKING:
     from sharing.agreements.models import Agreement
@@ -50,7 +51,9 @@ def set_document_properties(docx: bytes, *, title: str, subject: str, keywords: 
             members = archive.infolist()
             core = archive.read(CORE_PART)
     except (zipfile.BadZipFile, KeyError) as error:
-        raise RenderFailed(f"The document has no core properties: {error}.", code="zip") from None
+        raise RenderFailed(
+            sentence(f"The document has no core properties: {error}"), code="zip"
+        ) from None
     values = {"title": title, "subject": subject, "keywords": keywords}
     return _replace_part(docx, members, CORE_PART, _with_values(core, values))
 

@@ -25,6 +25,7 @@ from sharing.agreements.terms import check_with_terms, fitted, with_frame
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.core.numbering import next_in_year
+from sharing.core.sentences import sentence
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowCategory, FlowStatus
@@ -251,7 +252,7 @@ def check_content(
         errors["flows"] = "Every flow must belong to this organization."
     elif any(flow.status != FlowStatus.APPROVED for flow in flows):
         names = ", ".join(f.system_name for f in flows if f.status != FlowStatus.APPROVED)
-        errors["flows"] = f"Only approved flows can be covered; not yet approved: {names}."
+        errors["flows"] = sentence(f"Only approved flows can be covered; not yet approved: {names}")
     if template is None:
         errors["template"] = "Choose a template."
     elif not template.active:

@@ -18,6 +18,7 @@ from sharing.agreements.covered import CoveredFlow, covered_flows
 from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement
 from sharing.agreements.terms import FRAME_PARAMETERS, check_with_terms
+from sharing.core.sentences import sentence
 from sharing.obligations.clauses import declared, render_clause, render_clause_html
 from sharing.obligations.models import Obligation
 from sharing.obligations.modules import Module, module_of
@@ -229,7 +230,7 @@ def renewal_changes(original: Agreement, plan: Plan) -> list[dict[str, str]]:
         obligation = clause.obligation
         if code not in old_codes:
             reason = clause.reason[:1].lower() + clause.reason[1:]
-            changes.append(_change(code, obligation.title, f"Added: {reason}."))
+            changes.append(_change(code, obligation.title, sentence(f"Added: {reason}")))
             continue
         if code in before and before[code].clause_template != obligation.clause_template:
             changes.append(_change(code, obligation.title, "Clause text revised by the policy."))

@@ -39,6 +39,7 @@ from docxtpl import DocxTemplate
 from jinja2 import DictLoader, StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from sharing.core.sentences import sentence
 from sharing.errors import DomainError
 
 # Anything a template multiplies or raises beyond these is refused before it is computed.
@@ -189,11 +190,10 @@ def render_docx(template: str | Path | bytes, context: dict[str, Any]) -> bytes:
     try:
         document.render(plain_context(context), _environment(), autoescape=True)
     except SecurityError as error:
-        raise RenderFailed(
-            f"The template tried something unsafe: {error}.", code="unsafe"
-        ) from error
+        unsafe = sentence(f"The template tried something unsafe: {error}")
+        raise RenderFailed(unsafe, code="unsafe") from error
     except TemplateError as error:
-        raise RenderFailed(f"The template could not be filled in: {error}.") from error
+        raise RenderFailed(sentence(f"The template could not be filled in: {error}")) from error
     except MemoryError as error:
         raise RenderFailed("Rendering the template ran out of memory.", code="memory") from error
     output = io.BytesIO()

@@ -15,6 +15,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 
 from sharing.agreements import rendering
 from sharing.agreements.context import ALLOWED_VARIABLES
+from sharing.core.sentences import sentence
 from sharing.errors import DomainError
 from sharing.files import Inspected, Kind, RejectedUpload, UploadPolicy, inspect
 
@@ -109,9 +110,8 @@ def _check_jinja(part: str, source: str) -> set[str]:
     try:
         tree = environment.parse(source)
     except TemplateSyntaxError as error:
-        reason = str(error.message).rstrip(".")
         raise TemplateRejected(
-            f"The template has a Jinja syntax error in the {part}: {reason}.",
+            sentence(f"The template has a Jinja syntax error in the {part}: {error.message}"),
             surrounding_text(source, error.lineno),
             code="syntax",
         ) from None

@@ -34,6 +34,7 @@ from sharing.core.forms import populate_errors, redirect_after, version_of
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 
@@ -340,7 +341,9 @@ def new_request():
             lambda: services.request_attestation(
                 actor=current_user, agreement=agreement, due_date=form.due_date.data, today=today()
             ),
-            message=lambda _: f"Attestation requested from {agreement.organisation.display_name}.",
+            message=lambda _: sentence(
+                f"Attestation requested from {agreement.organisation.display_name}"
+            ),
             to=lambda created: url_for("attestations.request", request_id=created.id),
         )
         if done is not None:

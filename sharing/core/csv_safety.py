@@ -1,4 +1,7 @@
-"""Neutralising spreadsheet formulas in values written to CSV and XLSX files."""
+"""Neutralising spreadsheet formulas in text written to CSV files (OWASP's CSV injection advice).
+
+XLSX needs no escape character: core/spreadsheets.py types its text cells as strings instead.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+BOM = "\ufeff"  # leads a CSV meant for Excel, which reads UTF-8 correctly only after it
 
 
 def escape_cell(value: str) -> str:
@@ -18,9 +22,15 @@ def escape_cell(value: str) -> str:
     return value
 
 
+def is_escaped(value: str) -> bool:
+    """Whether the text carries escape_cell's apostrophe: one apostrophe before something
+    escape_cell escapes. Text such as "'Ohana" never came out of escape_cell that way."""
+    return value.startswith(ESCAPE) and value[1:].startswith((ESCAPE, *FORMULA_PREFIXES))
+
+
 def unescape_cell(value: str) -> str:
-    """The exact inverse of escape_cell: remove one leading apostrophe, if there is one."""
-    return value[1:] if value.startswith(ESCAPE) else value
+    """The exact inverse of escape_cell: remove the apostrophe escape_cell adds, and only it."""
+    return value[1:] if is_escaped(value) else value
 
 
 def safe_cell(value: object) -> object:
@@ -32,7 +42,7 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[s
     """Stream CSV text one line at a time, each cell made formula-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # so that Excel opens UTF-8 correctly
+    buffer.write(BOM)
     writer.writerow(header)
     yield buffer.getvalue()
     for row in rows:

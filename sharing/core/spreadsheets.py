@@ -1,7 +1,10 @@
-"""Writing rows as CSV or XLSX that are safe to open in a spreadsheet: every text cell is escaped
-against formula injection (core/csv_safety.py), dates and numbers stay typed in XLSX, and
-instants are shown in the city's local time. The columns are core/columns.py; what each
-export contains is its feature's (reports/exporting.py, disclosures/accounting.py)."""
+"""Writing rows as CSV or XLSX that are safe to open in a spreadsheet. In CSV every text field is
+escaped against formula injection with a leading apostrophe (core/csv_safety.py). In XLSX text
+is written as it is, in cells typed as strings, which a spreadsheet shows but never runs; dates
+and numbers stay typed, and instants are shown in the city's local time. The columns are
+core/columns.py; what each export contains is its feature's (reports/exporting.py,
+disclosures/accounting.py).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +16,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from sharing.core.clock import local
 from sharing.core.columns import Column
-from sharing.core.csv_safety import escape_cell
+from sharing.core.csv_safety import BOM, FORMULA_PREFIXES, escape_cell, is_escaped
 
-CSV_MIMETYPE = "text/csv"
+CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8" to a text mimetype, once
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"  # for a Response given its full content_type
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -58,7 +63,11 @@ def csv_value(value: object) -> str:
 
 
 def xlsx_value(value: object) -> object:
-    """An XLSX value: numbers and dates stay typed (never formulas), text is escaped."""
+    """An XLSX value: numbers and dates stay typed, text is written as it is (see text_cell).
+
+    The import reader removes escape_cell's apostrophe from older exports, so the one text that
+    keeps an escape is text that would read as escaped: an apostrophe before a formula character
+    ("=", "+", "-", "@", tab) or before another apostrophe. All else shows exactly as stored."""
     if value is None or isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
@@ -67,7 +76,8 @@ def xlsx_value(value: object) -> object:
         return _naive_local(value)
     if isinstance(value, date):
         return value
-    return escape_cell(xlsx_text(str(value)))
+    text = xlsx_text(str(value))
+    return escape_cell(text) if is_escaped(text) else text
 
 
 def xlsx_text(text: str) -> str:
@@ -96,7 +106,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> I
     """UTF-8 CSV with a byte-order mark (so Excel reads it as UTF-8), one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
+    buffer.write(BOM)
     writer.writerow([escape_cell(column.header) for column in columns])
     for count, row in enumerate(rows, 1):
         writer.writerow([csv_value(value) for value in row])
@@ -128,8 +138,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _header_cell(worksheet, column: Column) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=xlsx_value(column.header))
+def _header_cell(worksheet, column: Column) -> Cell:
+    cell = text_cell(WriteOnlyCell(worksheet, value=xlsx_value(column.header)))
     cell.font = Font(bold=True)
     return cell
 
@@ -140,4 +150,24 @@ def _cell(worksheet, value: object) -> object:
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         return cell
-    return value
+    if isinstance(value, str) and _mistyped(value):
+        return text_cell(WriteOnlyCell(worksheet, value=value))
+    return value  # openpyxl types other text "s" itself; a cell object each slows big exports
+
+
+def _mistyped(text: str) -> bool:
+    """Text openpyxl would not store as a plain string: a formula, an error code, or text a
+    spreadsheet reads as a formula when the cell is edited (which gets the quote prefix)."""
+    return text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
+
+
+def text_cell(cell: Cell) -> Cell:
+    """Keep a text cell a string. openpyxl stores text starting with "=" as a formula and
+    "#N/A" as an error; typed "s", the cell is shown as written and never evaluated. Text a
+    spreadsheet would read as a formula when someone edits the cell also gets Excel's quote
+    prefix, the hidden mark that a typed leading apostrophe leaves."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell

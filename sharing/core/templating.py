@@ -10,6 +10,7 @@ from flask import Flask, request, url_for
 
 from sharing.core.clock import local
 from sharing.core.countries import country_names
+from sharing.core.sentences import sentence
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -40,6 +41,8 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    # {{ (name ~ " is ready")|sentence }}: one full stop even when the name ends in one.
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["navigation_for"] = navigation_for
     # Pages test the same groups of roles as the code, by name.

@@ -17,6 +17,7 @@ from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.query_args import positive_int
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.disclosures import accounting, accounting_sheets, log, log_queries
 from sharing.disclosures.blueprint import bp
 from sharing.disclosures.log_forms import DisclosureForm, FlowPickerForm, OccurrenceForm
@@ -137,8 +138,8 @@ def edit_disclosure(disclosure_id: int):
 
 def _saved_message(entry: Disclosure, done: str) -> str:
     if entry.flagged:
-        return f"{done}, and flagged for review: {'; '.join(entry.flag_reasons)}."
-    return f"{done}."
+        return sentence(f"{done}, and flagged for review: {'; '.join(entry.flag_reasons)}")
+    return sentence(done)
 
 
 def _category(entry: Disclosure) -> str:

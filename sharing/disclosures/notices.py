@@ -8,6 +8,7 @@ from typing import Any
 
 from sharing.auth.recipients import organisation_users, privacy_officers
 from sharing.core.clock import local
+from sharing.core.sentences import sentence, sentences
 from sharing.disclosures.models import Incident
 from sharing.inbox import services as inbox
 from sharing.vendors.models import Organisation
@@ -67,7 +68,10 @@ def incident_reported(incident: Incident, organisation: Organisation, *, actor: 
         kind="incident.reported",
         key=f"incident:{incident.id}:reported",
         title=f"Security incident reported: {incident.reference}",
-        text=f"{organisation.display_name}: {incident.title}. Notice due by {_deadline(incident)}.",
+        text=sentences(
+            f"{organisation.display_name}: {incident.title}",
+            f"Notice due by {_deadline(incident)}",
+        ),
         opening="A security incident was reported.",
         what="the report",
     )
@@ -84,7 +88,7 @@ def incident_updated(incident: Incident, *, actor: Any, update_id: Any) -> None:
         kind="incident.updated",
         key=f"incident:{incident.id}:update:{update_id}",
         title=f"Incident {incident.reference} updated by the vendor",
-        text=f"{organisation.display_name} added to {incident.title}.",
+        text=sentence(f"{organisation.display_name} added to {incident.title}"),
         opening=f"{organisation.display_name} added an update to a security incident.",
         what="the update",
     )

@@ -1,5 +1,8 @@
 """The open-data feed: the register and its changelog as CSV and JSON, with the fields of
-sharing/register/fields.py and nothing else (schema in docs/REGISTER.md)."""
+sharing/register/fields.py and nothing else (schema in docs/REGISTER.md).
+
+The CSV has no byte-order mark by default, as programs reading the feed expect; `?bom=1` asks
+for the variant for Excel, which needs the mark to read UTF-8 accents correctly."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any
 from flask import Response
 
 from sharing.core.downloads import content_disposition
-from sharing.core.spreadsheets import csv_value
+from sharing.core.spreadsheets import BOM, CSV_CONTENT_TYPE, csv_value
 from sharing.register.fields import (
     CHANGE_FIELDS,
     PUBLIC_FIELDS,
@@ -31,16 +34,28 @@ def _cell(value: Any) -> str:
     return csv_value(value)
 
 
+def wants_bom(args: Any) -> bool:
+    """Whether the query string asks for the CSV for Excel (`?bom=1`)."""
+    return args.get("bom") == "1"
+
+
 def csv_response(
-    records: Iterable[dict[str, Any]], fields: tuple[PublicField, ...], filename: str
+    records: Iterable[dict[str, Any]],
+    fields: tuple[PublicField, ...],
+    filename: str,
+    *,
+    bom: bool = False,
 ) -> Response:
-    """A formula-safe UTF-8 CSV with a header row of the field names."""
+    """A formula-safe UTF-8 CSV with a header row of the field names, led by a byte-order
+    mark when `bom` asks for the variant for Excel."""
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([f.name for f in fields])
     for record in records:
         writer.writerow([_cell(record[f.name]) for f in fields])
-    return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+    return _download(out.getvalue(), CSV_CONTENT_TYPE, filename)
 
 
 def json_response(
@@ -61,15 +76,16 @@ def json_response(
     return _download(text, "application/json", filename)
 
 
-def _download(text: str, mimetype: str, filename: str) -> Response:
-    response = Response(text, mimetype=mimetype)
+def _download(text: str, content_type: str, filename: str) -> Response:
+    # content_type is sent as given: a mimetype would get a second charset from Flask.
+    response = Response(text, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def register_csv(records: list[dict[str, Any]]) -> Response:
-    return csv_response(records, PUBLIC_FIELDS, "register.csv")
+def register_csv(records: list[dict[str, Any]], *, bom: bool = False) -> Response:
+    return csv_response(records, PUBLIC_FIELDS, "register.csv", bom=bom)
 
 
 def register_json(records: list[dict[str, Any]], *, today: date) -> Response:
@@ -78,8 +94,8 @@ def register_json(records: list[dict[str, Any]], *, today: date) -> Response:
     )
 
 
-def changes_csv(records: list[dict[str, Any]]) -> Response:
-    return csv_response(records, CHANGE_FIELDS, "register-changes.csv")
+def changes_csv(records: list[dict[str, Any]], *, bom: bool = False) -> Response:
+    return csv_response(records, CHANGE_FIELDS, "register-changes.csv", bom=bom)
 
 
 def changes_json(records: list[dict[str, Any]], *, today: date) -> Response:

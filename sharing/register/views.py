@@ -67,7 +67,7 @@ def _all_records() -> list[dict]:
 
 @bp.get("/register.csv")
 def feed_csv():
-    return feed.register_csv(_all_records())
+    return feed.register_csv(_all_records(), bom=feed.wants_bom(request.args))
 
 
 @bp.get("/register.json")
@@ -81,7 +81,7 @@ def _all_changes() -> list[dict]:
 
 @bp.get("/changes.csv")
 def changes_csv():
-    return feed.changes_csv(_all_changes())
+    return feed.changes_csv(_all_changes(), bom=feed.wants_bom(request.args))
 
 
 @bp.get("/changes.json")

@@ -1,9 +1,10 @@
 """Exporting the organisation and flow lists as CSV or XLSX, safe to open in a spreadsheet.
 
 Both formats use the sheets' columns (`organisation_columns.py`, `flow_columns.py`), so an
-export can be imported again, and the writers of core/spreadsheets.py. Text is escaped
+export can be imported again, and the writers of core/spreadsheets.py. CSV text is escaped
 against formula injection with a leading apostrophe (`escape_cell`), which the import reader
-removes again (`unescape_cell`): the two are exact inverses.
+removes again (`unescape_cell`): the two are exact inverses. XLSX text needs no escape, since
+its cells are typed as strings.
 """
 
 from __future__ import annotations

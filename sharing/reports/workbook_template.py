@@ -10,13 +10,22 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sharing.core.columns import Column
-from sharing.core.spreadsheets import NO, XLSX_MIMETYPE, YES, Export, column_width, xlsx_value
+from sharing.core.spreadsheets import (
+    NO,
+    XLSX_MIMETYPE,
+    YES,
+    Export,
+    column_width,
+    text_cell,
+    xlsx_value,
+)
 from sharing.reports.contact_columns import CONTACT_COLUMNS
 from sharing.reports.sheets import SHEETS
 
@@ -93,9 +102,10 @@ class _ListSheet:
 
     def range_for(self, values: tuple[str, ...]) -> str:
         if values not in self.ranges:
-            letter = get_column_letter(len(self.ranges) + 1)
+            position = len(self.ranges) + 1
+            letter = get_column_letter(position)
             for row, value in enumerate(values, 1):
-                self.sheet[f"{letter}{row}"] = xlsx_value(value)
+                _put(self.sheet, row, position, value)
             self.ranges[values] = f"{quote_sheetname(LISTS)}!${letter}$1:${letter}${len(values)}"
         return self.ranges[values]
 
@@ -114,9 +124,9 @@ def _data_sheet(sheet: Worksheet, columns: list[Column], lists: _ListSheet) -> N
         if column.kind in TEXT_KINDS:
             # Text-formatted columns keep what people type, such as leading zeros.
             sheet.column_dimensions[letter].number_format = "@"
-        header = sheet.cell(row=1, column=position, value=xlsx_value(column.header))
+        header = _put(sheet, 1, position, column.header)
         header.font = Font(bold=True)
-        example = sheet.cell(row=2, column=position, value=_example(column))
+        example = _put(sheet, 2, position, _example(column))
         example.font = Font(italic=True, color="595959")
         if column.kind == "date":
             example.number_format = "yyyy-mm-dd"
@@ -126,8 +136,13 @@ def _data_sheet(sheet: Worksheet, columns: list[Column], lists: _ListSheet) -> N
 
 def _example(column: Column) -> object:
     if column.kind in ("int", "date") and column.example:
-        return xlsx_value(column.parse(column.example))
-    return xlsx_value(column.example) if column.example else None
+        return column.parse(column.example)
+    return column.example or None
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write one cell the way the exports do: typed values stay typed, text stays text."""
+    return text_cell(sheet.cell(row=row, column=column, value=xlsx_value(value)))
 
 
 def _validate(sheet: Worksheet, letter: str, column: Column, source: str) -> None:
@@ -144,24 +159,24 @@ def _validate(sheet: Worksheet, letter: str, column: Column, source: str) -> Non
 
 
 def _instructions(sheet: Worksheet) -> None:
-    sheet.cell(row=1, column=1, value=NOTES[0]).font = Font(bold=True, size=14)
+    _put(sheet, 1, 1, NOTES[0]).font = Font(bold=True, size=14)
     for row, note in enumerate(NOTES[1:], 2):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-        cell = sheet.cell(row=row, column=1, value=note)
+        cell = _put(sheet, row, 1, note)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[row].height = 32
     header_row = instruction_header_row()
     for position, (title, width) in enumerate(
         zip(INSTRUCTION_HEADERS, INSTRUCTION_WIDTHS, strict=True), 1
     ):
-        sheet.cell(row=header_row, column=position, value=title).font = Font(bold=True)
+        _put(sheet, header_row, position, title).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
     row = header_row + 1
     for kind, columns in TEMPLATE_SHEETS.items():
         for column in columns:
             for position, value in enumerate(_instruction_row(TITLES[kind], column), 1):
-                cell = sheet.cell(row=row, column=position, value=xlsx_value(value))
+                cell = _put(sheet, row, position, value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
 

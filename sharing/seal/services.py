@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from sharing.audit.services import record
 from sharing.core.database import commit_or_conflict
+from sharing.core.sentences import sentence
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.files import Kind, RejectedUpload, UploadPolicy, inspect
@@ -65,7 +66,7 @@ def install_certificate(
             "fingerprint": [previous.fingerprint if previous else None, facts.fingerprint],
             "not_after": [previous.not_after if previous else None, facts.not_after],
         },
-        summary=f"The City's certificate for sealing agreements is now {facts.subject}.",
+        summary=sentence(f"The City's certificate for sealing agreements is now {facts.subject}"),
     )
     commit_or_conflict("The certificate could not be saved; please try again.")
     return row

@@ -10,6 +10,7 @@ from sharing.core.access import roles_required
 from sharing.core.clock import now
 from sharing.core.forms import redirect_after
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.seal.forms import SealCertificateForm
 from sharing.seal.services import MAX_BYTES, install_certificate
 from sharing.settings import queries
@@ -51,7 +52,9 @@ def seal_certificate():
                 now=now(),
                 name=form.file.data.filename or "",
             ),
-            message=lambda row: f"Agreements are now sealed with the certificate {row.subject}.",
+            message=lambda row: sentence(
+                f"Agreements are now sealed with the certificate {row.subject}"
+            ),
             to=url_for("settings.settings", _anchor="settings-seal"),
         )
         if done is not None:

@@ -10,6 +10,7 @@ from sharing.core.access import roles_required
 from sharing.core.forms import populate_errors, redirect_after
 from sharing.core.pagination import page_args, paginate, parse_sort
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.errors import ValidationFailed
 from sharing.extensions import db
 from sharing.reports import organisations as listing
@@ -87,7 +88,7 @@ def new_organisation():
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Registered {org.legal_name}.", "success")
+            flash(sentence(f"Registered {org.legal_name}"), "success")
             return redirect(url_for("vendors.organisation", organisation_id=org.id))
     return _form_page(form, None, duplicate=duplicate)
 
@@ -118,7 +119,7 @@ def edit_organisation(organisation_id: int):
         except ValidationFailed as error:
             populate_errors(form, error)
         else:
-            flash(f"Saved {org.legal_name}.", "success")
+            flash(sentence(f"Saved {org.legal_name}"), "success")
             return redirect(url_for("vendors.organisation", organisation_id=org.id))
     return _form_page(form, org, duplicate=duplicate, conflict=conflict)
 
@@ -179,7 +180,7 @@ def edit_contact(organisation_id: int, contact_id: int):
             lambda: services.update_contact(
                 actor=current_user, contact=contact, values=form.values()
             ),
-            message=lambda _: f"Saved {contact.name}.",
+            message=lambda _: sentence(f"Saved {contact.name}"),
             to=url_for("vendors.organisation", organisation_id=organisation_id) + "#contacts",
         )
         if done is not None:

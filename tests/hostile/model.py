@@ -1,6 +1,6 @@
 """The words of the hostile corpus: the seven upload points, the kinds of file, and a hostile
-file with the contract rule it breaks (docs: /work/briefs/s24/files_contract.md, kept by
-sharing/files/).
+file with the rule it breaks, in the phrases of the upload contract that sharing/files/ keeps
+(each refusal names its point's noun and the phrase of its rule).
 
 What a point must say about a file depends on whether the point takes the file's kind: a point
 that takes Word documents explains the broken rule (`macro`, `DOCTYPE`...), a point that does

@@ -157,7 +157,7 @@ def zeros_member(megabytes: int) -> bytes:
 
 
 def many_members(data: bytes, count: int) -> bytes:
-    return rezip(data, extra={f"customXml/item{n}.xml": b"<a/>" for n in range(count)})
+    return rezip(data, extra={f"customXml/extra{n}.xml": b"<a/>" for n in range(count)})
 
 
 def nested_zip() -> bytes:

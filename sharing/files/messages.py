@@ -6,18 +6,14 @@ an abbreviation) never yields "..".
 
 from __future__ import annotations
 
+from sharing.core.sentences import sentences
 from sharing.files.kinds import RejectedUpload, UploadPolicy
-
-
-def sentence(text: str) -> str:
-    text = text.strip().rstrip(".").rstrip()
-    return f"{text}." if text else ""
 
 
 def refuse(policy: UploadPolicy, code: str, problem: str, todo: str = "") -> RejectedUpload:
     """`problem` continues "The <noun> file"; `todo` defaults to the point's advice."""
-    parts = [sentence(f"The {policy.noun} file {problem}"), sentence(todo or policy.advice())]
-    return RejectedUpload(" ".join(part for part in parts if part), code=code)
+    message = sentences(f"The {policy.noun} file {problem}", todo or policy.advice())
+    return RejectedUpload(message, code=code)
 
 
 def not_accepted(policy: UploadPolicy, described: str) -> RejectedUpload:

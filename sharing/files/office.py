@@ -39,6 +39,7 @@ def office_kind(source: Source, policy: UploadPolicy) -> Kind:
     """A Word or Excel document, judged from its package; RejectedUpload for any other."""
     try:
         with source.open() as handle, zipfile.ZipFile(handle) as archive:
+            _refuse_other_kinds(archive, policy)
             try:
                 types = ooxml.inspect_package(archive, LIMITS)
             except ooxml.PackageProblem as problem:
@@ -50,6 +51,22 @@ def office_kind(source: Source, policy: UploadPolicy) -> Kind:
             return kind
     except ooxml.ZIP_ERRORS:
         raise messages.damaged(policy, "a zip archive", SAVE_AGAIN) from None
+
+
+def _refuse_other_kinds(archive: zipfile.ZipFile, policy: UploadPolicy) -> None:
+    """A point that keeps no Word or Excel file says what was sent, judged from the part names
+    in the central directory alone: nothing of a file it would refuse anyway is decompressed,
+    and the user learns the file is the wrong kind rather than what is wrong inside it."""
+    names = [name.lower() for name in archive.namelist()]
+    for folder, kind in (("word/", Kind.DOCX), ("xl/", Kind.XLSX)):
+        if any(name.startswith(folder) for name in names):
+            if kind not in policy.accepts:
+                raise messages.not_accepted(policy, FACTS[kind].described)
+            return
+    if any(name.startswith("ppt/") for name in names):
+        raise messages.not_accepted(policy, "a PowerPoint presentation")
+    if not policy.accepts & {Kind.DOCX, Kind.XLSX}:
+        raise messages.not_accepted(policy, "a zip archive")
 
 
 def _main_kind(archive: zipfile.ZipFile, types: list[str], policy: UploadPolicy) -> Kind:

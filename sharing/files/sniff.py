@@ -40,7 +40,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xca\xfe\xba\xbe", "a program"),
     (b"\xcf\xfa\xed\xfe", "a program"),
     (b"\xfe\xed\xfa\xcf", "a program"),
-    (b"#!", "a program"),
+    (b"#!", "a web page, SVG image or script"),
 )
 
 
@@ -68,7 +68,7 @@ def sniff(source: Source, policy: UploadPolicy) -> Kind | None:
     header = PDF_HEADER.search(head)
     if header is not None:
         before = head[: header.start()]
-        if MARKUP.search(before) or ZIP_MAGIC[0] in before:
+        if MARKUP.search(before) or ZIP_MAGIC[0] in before or is_zip(source):
             raise messages.two_kinds(policy)
         return Kind.PDF
     for signature, described in SIGNATURES:

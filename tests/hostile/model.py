@@ -21,8 +21,7 @@ PDF, DOCX, XLSX, PNG, JPEG, CSV = "pdf", "docx", "xlsx", "png", "jpeg", "csv"
 WEB, PROGRAM, OLE, GIF, ZIP, PPTX = "web", "program", "ole", "gif", "zip", "pptx"
 EICAR, UNKNOWN, PKCS12 = "eicar", "unknown", "pkcs12"
 
-# What a refusal calls a file of each kind, where the point does not take that kind. The
-# contract has no words for PKCS#12 outside the certificate point, so it is of an unknown kind.
+# What a refusal calls a file of each kind, where the point does not take that kind.
 DESCRIBED = {
     PDF: "a PDF",
     DOCX: "a Word document",
@@ -38,7 +37,7 @@ DESCRIBED = {
     PPTX: "a PowerPoint presentation",
     EICAR: "an antivirus test file",
     UNKNOWN: "a file of an unknown kind",
-    PKCS12: "a file of an unknown kind",
+    PKCS12: "a PKCS#12 certificate file",
 }
 
 OFFICE_AND_PICTURES = frozenset({PDF, DOCX, XLSX, PNG, JPEG})
@@ -62,6 +61,10 @@ NOUNS = {
     SEAL: "certificate",
 }
 
+# Each point's own size limit, where it is below the suite's request limit: a file over it is
+# refused for its size before anything else is read.
+POINT_LIMITS = {SEAL: 100 * 1024}
+
 # The suite's request limit: the oversized file is a little over it, so it stays small.
 OVERSIZE_LIMIT = 1024 * 1024
 
@@ -81,9 +84,15 @@ class HostileFile:
     rule: tuple[str, ...]
     universal: bool = False
     elsewhere: tuple[str, ...] = ()
-    legacy_code: str = ""  # the code tests/unit/test_evidence_checks.py expects on main
+    field: str = ""  # the form field whose error carries the refusal, if not the file's
+    evidence_code: str = ""  # the refusal code the evidence point gives (unit tests)
     content_type: str = "application/octet-stream"
     notes: str = ""
+
+    def field_at(self, point: str, file_field: str) -> str:
+        """The field whose error carries the refusal at `point`: the file's own, except where
+        the point takes the file and its other field is what is wrong (a wrong password)."""
+        return self.field if self.field and self.kind in ACCEPTS[point] else file_field
 
     @property
     def data(self) -> bytes:
@@ -93,6 +102,8 @@ class HostileFile:
 
     def phrases(self, point: str) -> tuple[str, ...]:
         """The phrases of which the refusal at `point` must contain one."""
+        if len(self.data) > POINT_LIMITS.get(point, OVERSIZE_LIMIT):
+            return ("limit",)
         if self.universal or self.kind in ACCEPTS[point]:
             return self.rule
         return self.elsewhere or (DESCRIBED[self.kind],)

@@ -72,7 +72,7 @@ def test_every_hostile_file_is_refused_at_every_upload_point(app, client, login_
         return
 
     # Every broken promise at once, so one run tells the whole story of a pair.
-    reason = field_errors(page).get(target.field, "")
+    reason = field_errors(page).get(item.field_at(point, target.field), "")
     said = reason.lower()
     problems = []
     if response.status_code not in (200, 400, 422):

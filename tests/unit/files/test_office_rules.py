@@ -15,7 +15,7 @@ from sharing.disclosures.log_files import REQUEST_DOCUMENT
 from sharing.files import Kind, RejectedUpload, inspect
 from sharing.negotiation.upload import RETURNED
 from sharing.reports.files import IMPORT
-from tests.fixtures.upload_corpus import DOCM_MAIN, DOCX_MAIN, docx, rezip, with_main_type, xlsx
+from tests.hostile.documents import DOCM_MAIN, DOCX_MAIN, docx, rezip, with_main_type, xlsx
 
 WORD_POINTS = [EVIDENCE, REQUEST_DOCUMENT, TEMPLATE, RETURNED]
 ATTACHED_TEMPLATE = (

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from sharing.auth.models import User
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.disclosures import log
 from sharing.disclosures.log_columns import DISCLOSURE_COLUMNS
 from sharing.disclosures.models import Disclosure
@@ -227,7 +228,9 @@ class DisclosurePlanner:
         if unknown:
             errors["categories"] = (
                 f"Not among the flow's categories: {', '.join(unknown)}. "
-                f"It declares: {', '.join(sorted(c.category.name for c in flow.categories))}."
+                + sentence(
+                    f"It declares: {', '.join(sorted(c.category.name for c in flow.categories))}"
+                )
             )
         return list(dict.fromkeys(declared[n.casefold()] for n in names if n not in unknown))
 

@@ -5,6 +5,7 @@ flow: a new revision), leaves unchanged, or cannot change a retired or locked fl
 from __future__ import annotations
 
 from sharing.auth.models import Department
+from sharing.core.sentences import sentence
 from sharing.flows.models import DataCategory, FlowStatus
 from sharing.reports.decisions import Decision, changed_columns
 from sharing.reports.departments import DepartmentMatcher, normalise_department
@@ -163,6 +164,6 @@ def check_categories(
     if extra:
         justified = table.header_of("flows", "category_justifications")
         decision.errors.append(
-            (justified, f"Justified but not listed in the categories: {', '.join(extra)}.")
+            (justified, sentence(f"Justified but not listed in the categories: {', '.join(extra)}"))
         )
     return chosen

@@ -12,6 +12,7 @@ from sharing.core.downloads import content_disposition
 from sharing.core.forms import populate_errors
 from sharing.core.pagination import page_args, paginate
 from sharing.core.roles import Role
+from sharing.core.sentences import sentence
 from sharing.disclosures import log_columns
 from sharing.errors import DomainError, ValidationFailed
 from sharing.reports import import_choices, import_jobs, import_mapping, importing
@@ -157,7 +158,7 @@ def confirm_import(job_id: int):
 
 def _flash_outcome(job) -> None:
     if job.status == ImportStatus.COMMITTED:
-        flash(f"Imported {job.filename}.", "success")
+        flash(sentence(f"Imported {job.filename}"), "success")
     elif job.status == ImportStatus.COMMITTING:
         flash("The import is being written. This page shows its progress.", "info")
     elif job.status == ImportStatus.READY:

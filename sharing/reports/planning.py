@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from sharing.audit import services as audit
 from sharing.auth.models import Department
+from sharing.core.sentences import sentence
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus
 from sharing.flows.rules import FLOW_FIELDS, normalise_flow
@@ -215,7 +216,8 @@ class Planner:
                         )
                     other = self.orgs_by_key.get((name, str(ours)), []) if ours else []
                     if any(o is not target for o in other):
-                        return None, (label, f"This {label} belongs to {other[0].legal_name}.")
+                        owner = other[0].legal_name
+                        return None, (label, sentence(f"This {label} belongs to {owner}"))
                 return target, None
         return None, None
 

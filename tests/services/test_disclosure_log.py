@@ -124,7 +124,7 @@ def test_upload_refused_by_content_leaves_no_file_and_no_row(app, db):
     before = set(folder.iterdir())
     with pytest.raises(RejectedUpload) as refused:
         make_disclosure(request_file=log.Upload(b"#!/bin/sh\nrm -rf /\n", "request.pdf"))
-    assert "The request document file is a program" in refused.value.message
+    assert "The request document file is a web page, SVG image or script" in refused.value.message
     assert "evidence" not in refused.value.message
     assert set(folder.iterdir()) == before
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0

@@ -62,7 +62,8 @@ def test_a_rejected_file_is_shown_beside_the_field(client, login_as, department)
 
 
 def test_preview_lists_errors_and_offers_the_report(client, login_as, department):
-    """Bad rows appear with their row and column; the CSV report holds them all."""
+    """Bad rows appear with their row and column, the preview is marked as needing
+    corrections rather than ready; the CSV report holds them all."""
     login_as("procurement")
     data = xlsx_bytes(
         {"Organisations": [ORG_HEADERS, organisation_row(1), organisation_row(2, EIN="12-3")]}
@@ -71,6 +72,7 @@ def test_preview_lists_errors_and_offers_the_report(client, login_as, department
     url = response.headers["Location"]
     page = client.get(f"{url}?action=error").get_data(as_text=True)
     assert "Confirm and import" not in page and "EIN" in page
+    assert "Needs corrections" in page and "Ready to import" not in page
     report = client.get(f"{url}/errors.csv")
     assert report.headers["Content-Disposition"].endswith(f'import-{job_id(response)}-errors.csv"')
     lines = report.get_data(as_text=True).strip().splitlines()

@@ -14,7 +14,7 @@ class UploadForm(FlaskForm):
     file = FileField(
         "Spreadsheet",
         validators=[FileRequired("Choose a CSV or XLSX file to import.")],
-        description="A CSV or XLSX file of organizations and flows, on one sheet or two. "
+        description="A CSV or XLSX file of organizations, flows and their contacts. "
         "Nothing is saved until you have checked the preview and confirmed it.",
         render_kw={"accept": ".csv,.xlsx,text/csv"},
     )

@@ -39,6 +39,8 @@ _TRANSLITERATE = str.maketrans(
 )
 # Separators, quotes, characters Windows refuses in names, and control characters.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\"\'<>:|?*;%`]+')
+# Bidirectional marks and overrides: `x\u202egpj.pdf` would read as `xfdp.jpg`.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _SPACES = re.compile(r"\s+")
 # RFC 5987 attr-char, less the characters `_UNSAFE` has already removed.
 _ATTR_SAFE = "!#$&+-.^_~"
@@ -46,7 +48,7 @@ _ATTR_SAFE = "!#$&+-.^_~"
 
 def clean_file_name(name: str, *, default: str = "download") -> str:
     """`name` in NFC, without unsafe characters, leading dots or surrounding spaces."""
-    text = unicodedata.normalize("NFC", name or "")
+    text = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", name or ""))
     text = _SPACES.sub(" ", _UNSAFE.sub("-", text)).strip(" .-")
     return text[:200] or default
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sharing.core.downloads import BIDI_CONTROLS
+
 MAX_NAME_LENGTH = 120
 MAX_SUFFIX_LENGTH = 10
 
-# C0 and C1 controls, and the bidirectional marks and overrides that reorder what is shown.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def clean_name(name: str | None, *, suffix: str = "") -> str:
     """The name to store and show: NFC, no controls, no folder part, at most 120 characters
     with its extension kept; an empty result becomes "upload" with `suffix`."""
     text = unicodedata.normalize("NFC", name or "")
-    text = _INVISIBLE.sub("", text)
+    text = BIDI_CONTROLS.sub("", _CONTROLS.sub("", text))
     text = text.replace("\\", "/").rsplit("/", 1)[-1].strip().rstrip(". ")
     if text in (".", ".."):
         text = ""

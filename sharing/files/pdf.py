@@ -11,7 +11,6 @@ import zlib
 
 from sharing.files import messages
 from sharing.files.kinds import UploadPolicy
-from sharing.files.sniff import bytes_are_zip
 
 MAX_INFLATED_PDF = 256 * 1024 * 1024  # inflated stream bytes scanned per PDF, at most
 INFLATE_STEP = 1024 * 1024
@@ -47,8 +46,7 @@ PRINT_AGAIN = (
 
 
 def check_pdf(data: bytes, policy: UploadPolicy) -> None:
-    if bytes_are_zip(data):
-        raise messages.two_kinds(policy)
+    """The rules for a file sniff.py found to be a PDF (and not also a zip)."""
     end = data.rfind(_EOF)
     if end == -1:
         raise messages.refuse(

@@ -4,7 +4,6 @@ two kinds at once is refused here, before any kind's own checks run."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 
@@ -113,10 +112,3 @@ def is_pkcs12(data: bytes) -> bool:
     except Exception:  # noqa: BLE001 - asn1crypto raises several kinds for data not DER
         return False
     return True
-
-
-def bytes_are_zip(data: bytes) -> bool:
-    try:
-        return zipfile.is_zipfile(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - a malformed end record is simply not a zip
-        return False

@@ -41,3 +41,11 @@ def test_path_unsafe_characters_never_reach_either_form():
         assert not any(c in name for c in '/\\"\r\n;')
         assert not name.startswith(".")
     assert "\r" not in header and "\n" not in header
+
+
+def test_bidirectional_overrides_never_reach_the_download_name():
+    """A name stored before uploads were cleaned still downloads without the override that
+    makes `invoice\u202egpj.pdf` read as `invoicefdp.jpg`."""
+    header = content_disposition("invoice\u202egpj.pdf")
+    assert "\u202e" not in header and "%E2%80%AE" not in header
+    assert 'filename="invoicegpj.pdf"' in header

@@ -11,6 +11,7 @@ from typing import Any
 from sharing.audit import services as audit
 from sharing.core.database import commit_or_conflict
 from sharing.errors import Conflict, ValidationFailed
+from sharing.reports.import_jobs import check_open
 from sharing.reports.import_mapping import (
     IGNORE,
     allowed_choices,
@@ -19,20 +20,13 @@ from sharing.reports.import_mapping import (
 )
 from sharing.reports.import_preview import preview, set_file_issues
 from sharing.reports.import_store import load_rows, save_rows
-from sharing.reports.models import ImportJob, ImportStatus
+from sharing.reports.models import ImportJob
 from sharing.reports.reading import (
     apply_choices,
     choice_problems,
     field_options,
     refresh_mapping_issues,
 )
-
-
-def _check_open(job: ImportJob, now: datetime) -> None:
-    if job.status != ImportStatus.READY:
-        raise Conflict(f"This import is {job.status.label.lower()}; it cannot be changed now.")
-    if job.expires_at is not None and job.expires_at <= now:
-        raise Conflict("This preview has expired. Upload the file again.")
 
 
 def _described(table, choices: list[str]) -> dict[str, str]:
@@ -53,7 +47,7 @@ def remap_import(
     for each of them, keyed by `column_field`, and nothing is saved. The choices are
     remembered for the next file with the same headers.
     """
-    _check_open(job, now)
+    check_open(job, now, doing="changed")
     result = load_rows(job)
     errors: dict[str, str] = {}
     changes: dict[str, dict] = {}
@@ -98,7 +92,7 @@ def remap_import(
 def confirm_department(*, actor: Any, job: ImportJob, key: str, now: datetime) -> ImportJob:
     """Accept one suggested department for every row that typed this value, and check the
     rows again."""
-    _check_open(job, now)
+    check_open(job, now, doing="changed")
     waiting = next((s for s in job.suggestions or [] if s["key"] == key), None)
     if waiting is None:
         raise Conflict("That suggestion is no longer waiting; the page below is up to date.")

@@ -3,16 +3,17 @@ and the error report."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sharing.core.roles import Role
-from sharing.errors import NotFound
+from sharing.errors import Conflict, NotFound
 from sharing.extensions import db
 from sharing.reports.import_runner import runner
-from sharing.reports.models import ImportJob, ImportRow, RowAction
+from sharing.reports.models import ImportJob, ImportRow, ImportStatus, RowAction
 
 ROW_BATCH = 1_000  # rows written, or read back, per batch
 DISCLOSURES = "disclosures"
@@ -21,6 +22,15 @@ DISCLOSURES = "disclosures"
 def holds_disclosures(job: ImportJob) -> bool:
     """Whether the job was uploaded as disclosure-log entries (not registry rows)."""
     return DISCLOSURES in (job.counts or {})
+
+
+def check_open(job: ImportJob, now: datetime, *, doing: str) -> None:
+    """A preview the user may still act on: read and planned, and not expired. `doing` says
+    what was refused ("confirmed", "changed")."""
+    if job.status != ImportStatus.READY:
+        raise Conflict(f"This import is {job.status.label.lower()}; it cannot be {doing} now.")
+    if job.expires_at is not None and job.expires_at <= now:
+        raise Conflict("This preview has expired. Upload the file again.")
 
 
 def get_job(job_id: int, viewer: Any) -> ImportJob:

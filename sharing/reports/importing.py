@@ -28,7 +28,7 @@ from sharing.files import RejectedUpload, clean_name
 from sharing.reports import files
 from sharing.reports.decisions import digest
 from sharing.reports.disclosure_import import DisclosurePlanner, DisclosureWriter
-from sharing.reports.import_jobs import DISCLOSURES
+from sharing.reports.import_jobs import DISCLOSURES, check_open
 from sharing.reports.import_preview import (
     WRITE_FAILED,
     fail,
@@ -123,10 +123,7 @@ def upload_import(
 
 
 def _check_ready(job: ImportJob, now: datetime) -> None:
-    if job.status != ImportStatus.READY:
-        raise Conflict(f"This import is {job.status.label.lower()}; it cannot be confirmed now.")
-    if job.expires_at is not None and job.expires_at <= now:
-        raise Conflict("This preview has expired. Upload the file again.")
+    check_open(job, now, doing="confirmed")
     if job.error_count:
         raise Conflict("Fix the errors in the file and upload it again; nothing was imported.")
     if job.suggestions:

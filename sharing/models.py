@@ -9,6 +9,13 @@ from sharing.agreements.models import (  # noqa: F401
     TemplateKind,
     agreement_flows,
 )
+from sharing.algorithms.models import (  # noqa: F401
+    Algorithm,
+    AlgorithmComment,
+    AlgorithmFlow,
+    FactSheet,
+    FactSheetEvidence,
+)
 from sharing.attestations.models import (  # noqa: F401
     AnswerReview,
     AnswerValue,
@@ -21,6 +28,7 @@ from sharing.attestations.models import (  # noqa: F401
 )
 from sharing.audit.models import AuditEvent  # noqa: F401
 from sharing.auth.models import Department, Invitation, Role, SignInFailure, User  # noqa: F401
+from sharing.concerns.models import Concern, ConcernAttempt, ConcernNote  # noqa: F401
 from sharing.core.models import Setting  # noqa: F401
 from sharing.disclosures.models import (  # noqa: F401
     Disclosure,

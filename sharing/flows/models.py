@@ -201,6 +201,10 @@ class DataFlow(TimestampMixin, Base):
     risk_factors: Mapped[list[str]] = mapped_column(JSONType, default=list)
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     publication_exemption: Mapped[str] = mapped_column(Text, default="")
+    # The register's plain-language summary, in the City's three publishing languages.
+    public_summary: Mapped[str] = mapped_column(Text, default="")
+    public_summary_es: Mapped[str] = mapped_column(Text, default="")
+    public_summary_vi: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,1 @@
+"""The public channel for concerns and error reports, and the privacy office's cases."""

@@ -9,10 +9,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion, TemplateKind
+from sharing.algorithms.models import Algorithm, AlgorithmFlow, AlgorithmStatus
+from sharing.algorithms.public import public_record
 from sharing.audit.models import AuditEvent
 from sharing.audit.services import SYSTEM
 from sharing.auth.models import Department, Role, SignInFailure, User
 from sharing.auth.passwords import hash_password
+from sharing.concerns.models import Concern, ConcernStatus
 from sharing.core.clock import now
 from sharing.extensions import db
 from sharing.flows.models import DataCategory, DataFlow, FlowCategory, FlowStatus, Sensitivity
@@ -215,3 +218,62 @@ def make_approved_flow(
         add_category(flow, category)
     db.session.refresh(flow)
     return flow
+
+
+def make_algorithm(
+    organisation: Organisation | None = None,
+    flows: tuple[DataFlow, ...] = (),
+    *,
+    approved: bool = False,
+    **overrides,
+) -> Algorithm:
+    """An algorithm record linked to the given flows (by lineage). With approved=True it is
+    approved and its public snapshot taken, as the privacy office's approval does, so it shows
+    on the public register."""
+    organisation = organisation or make_organisation()
+    n = _n()
+    values = {
+        "name": f"Model {n}",
+        "organisation_id": organisation.id,
+        "summary": f"Sorts requests for service {n} by urgency.",
+        "purpose": "Answer the most urgent requests first",
+        "decisions": "Which requests a caseworker looks at first",
+        "decision_maker": "A caseworker in the department",
+        "human_oversight": "A caseworker reviews every ranking before acting on it.",
+        "contest_route": "Ask the department to look at your request again.",
+        "contact_email": "algorithms@example.org",
+        "owner_name": f"Owner {n}",
+        "internal_notes": f"Internal note {n}",
+    }
+    values.update(overrides)
+    algorithm = _save(Algorithm(**values))
+    for flow in flows:
+        db.session.add(
+            AlgorithmFlow(algorithm_id=algorithm.id, flow_lineage_id=flow.lineage_id or flow.id)
+        )
+    db.session.commit()
+    if approved:
+        categories = sorted({fc.category.name for flow in flows for fc in flow.categories})
+        algorithm.status = AlgorithmStatus.APPROVED
+        algorithm.approved_at = now()
+        algorithm.approved_snapshot = public_record(
+            algorithm,
+            categories=categories,
+            arrangements=[flow.lineage_id or flow.id for flow in flows],
+            approved_on=now().date(),
+        )
+        db.session.commit()
+    return algorithm
+
+
+def make_concern(**overrides) -> Concern:
+    """A concern as the public form leaves it: received, due in 30 days."""
+    n = _n()
+    values = {
+        "reference": f"C-TEST-{n:06d}",
+        "body": f"My concern number {n}",
+        "due_on": now().date() + timedelta(days=30),
+        "status": ConcernStatus.RECEIVED,
+    }
+    values.update(overrides)
+    return _save(Concern(**values))

@@ -156,6 +156,7 @@ def register_templating(app: Flask) -> None:
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
+    from sharing.register import templating as register_templating
     from sharing.renewals import templating as renewals_templating
     from sharing.signing import templating as signing_templating
 
@@ -165,6 +166,7 @@ def register_templating(app: Flask) -> None:
     signing_templating.init_templating(app)
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
+    register_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

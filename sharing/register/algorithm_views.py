@@ -11,8 +11,8 @@ from sharing.core.clock import today
 from sharing.core.pagination import apply_sort, page_args, paginate, parse_sort
 from sharing.extensions import db
 from sharing.register import feed, public
-from sharing.register.catalog import schema_url
 from sharing.register.blueprint import bp
+from sharing.register.catalog import schema_url
 from sharing.register.templating import summary_for
 
 # The record page's tier-2 sections, by field name; a field in none of them is shown under

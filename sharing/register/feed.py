@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Response
 
-from sharing.core.downloads import content_disposition
-from sharing.core.spreadsheets import BOM, CSV_CONTENT_TYPE, csv_value
 from sharing.algorithms.public import ALGORITHM_FIELDS
 from sharing.algorithms.public import SCHEMA_VERSION as ALGORITHM_SCHEMA_VERSION
+from sharing.core.downloads import content_disposition
+from sharing.core.spreadsheets import BOM, CSV_CONTENT_TYPE, csv_value
 from sharing.register.fields import (
     CHANGE_FIELDS,
     PUBLIC_FIELDS,

@@ -14,8 +14,15 @@ from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
-from sharing.register import algorithm_views  # noqa: F401 - its routes join bp
-from sharing.register import catalog, feed, public, queries, schemas, services
+from sharing.register import (
+    algorithm_views,  # noqa: F401 - its routes join bp
+    catalog,
+    feed,
+    public,
+    queries,
+    schemas,
+    services,
+)
 from sharing.register.blueprint import bp
 from sharing.register.fields import PUBLIC_FIELDS, arrangement_record, change_record
 from sharing.register.forms import PublicationForm

@@ -159,6 +159,7 @@ def publication(flow_id: int):
         data={
             "decision": "publish" if flow.published else "exempt",
             "exemption": flow.publication_exemption,
+            **{name: getattr(flow, name) for name in services.SUMMARIES},
             "version": flow.version,
         }
         if request.method == "GET"
@@ -173,6 +174,7 @@ def publication(flow_id: int):
                 actor=current_user,
                 today=today(),
                 expected_version=version_of(form),
+                summaries={name: form[name].data or "" for name in services.SUMMARIES},
             )
         except ValidationFailed as error:
             populate_errors(form, error)

@@ -4,6 +4,8 @@ automated decisions, the algorithms it feeds)."""
 
 from __future__ import annotations
 
+import pytest
+
 from sharing.extensions import db
 from tests.factories import make_algorithm, make_organisation
 from tests.web.tables.register import make_arrangement
@@ -124,3 +126,18 @@ def test_the_public_page_keeps_the_approved_values_after_an_unapproved_edit(clie
     assert "Edited" not in page
     assert "Edited" not in _text(client, "/register/algorithms")
     assert "Edited" not in _text(client, "/register/algorithms.csv")
+
+
+@pytest.mark.own_app
+def test_arrangement_and_algorithm_pages_link_to_raise_a_concern_about_them(app, client):
+    """Once the concerns form exists, each page links to it naming its subject."""
+    if "concerns.new" not in app.view_functions:
+        # Stands in for the concerns package where it is not installed yet.
+        app.add_url_rule("/concerns/new", endpoint="concerns.new", view_func=lambda: "form")
+    flow = make_arrangement()
+    algorithm = make_algorithm(flow.organisation, (flow,), approved=True)
+    arrangement_page = _text(client, f"/register/{flow.lineage_id}")
+    assert f'href="/concerns/new?arrangement={flow.lineage_id}"' in arrangement_page
+    assert "Raise a concern or report an error" in arrangement_page
+    algorithm_page = _text(client, f"/register/algorithms/{algorithm.id}")
+    assert f'href="/concerns/new?algorithm={algorithm.id}"' in algorithm_page

@@ -5,6 +5,7 @@ automated decisions, the algorithms it feeds)."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from sharing.extensions import db
 from tests.factories import make_algorithm, make_organisation
@@ -141,3 +142,33 @@ def test_arrangement_and_algorithm_pages_link_to_raise_a_concern_about_them(app,
     assert "Raise a concern or report an error" in arrangement_page
     algorithm_page = _text(client, f"/register/algorithms/{algorithm.id}")
     assert f'href="/concerns/new?algorithm={algorithm.id}"' in algorithm_page
+
+
+def _statements_for(client, url: str) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_algorithm_list_and_register_run_the_same_statements_for_2_and_12_rows(client):
+    """No N+1: the algorithm list, and the register naming each arrangement's algorithms,
+    cost the same number of statements whatever the rows shown."""
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            flow = make_arrangement()
+            make_algorithm(flow.organisation, (flow,), approved=True)
+
+    add(2)
+    urls = ("/register/algorithms", "/register/", "/register/algorithms.json")
+    small = [_statements_for(client, url) for url in urls]
+    add(10)
+    assert [_statements_for(client, url) for url in urls] == small

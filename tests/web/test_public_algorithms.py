@@ -4,9 +4,13 @@ automated decisions, the algorithms it feeds)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import event
 
+from sharing.algorithms.public import FIELD_NAMES as ALGORITHM_FIELD_NAMES
 from sharing.extensions import db
 from tests.factories import make_algorithm, make_organisation
 from tests.web.tables.register import make_arrangement
@@ -172,3 +176,32 @@ def test_the_algorithm_list_and_register_run_the_same_statements_for_2_and_12_ro
     small = [_statements_for(client, url) for url in urls]
     add(10)
     assert [_statements_for(client, url) for url in urls] == small
+
+
+def test_the_algorithm_csv_has_the_declared_fields_is_formula_safe_and_follows_the_search(client):
+    """algorithms.csv: header = ALGORITHM_FIELDS, formulas escaped, ?q narrows, ?bom=1 adds
+    the mark for Excel."""
+    make_algorithm(approved=True, name="=SUM(1)")
+    make_algorithm(approved=True, name="Parking model")
+    response = client.get("/register/algorithms.csv")
+    assert response.mimetype == "text/csv"
+    assert 'filename="algorithms.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert tuple(rows[0]) == ALGORITHM_FIELD_NAMES
+    assert "'=SUM(1)" in {row[ALGORITHM_FIELD_NAMES.index("name")] for row in rows[1:]}
+    searched = client.get("/register/algorithms.csv?q=parking").get_data(as_text=True)
+    assert "Parking model" in searched and "SUM" not in searched
+    assert client.get("/register/algorithms.csv?bom=1").get_data(as_text=True).startswith("\ufeff")
+    body = client.get("/register/algorithms.json?q=parking").get_json()
+    assert [r["name"] for r in body["algorithms"]] == ["Parking model"]
+
+
+def test_the_register_csv_names_each_algorithm_with_its_number(client):
+    """In the register's CSV an arrangement's algorithms read “name (number)”."""
+    flow = make_arrangement()
+    algorithm = make_algorithm(flow.organisation, (flow,), approved=True, name="Meter model")
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/register/register.csv").get_data(as_text=True)))
+    )
+    assert rows[0]["algorithms"] == f"Meter model ({algorithm.id})"
+    assert rows[0]["includes_minors"] == "no"

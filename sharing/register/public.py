@@ -12,13 +12,13 @@ from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 
 from sharing.algorithms.models import Algorithm, AlgorithmFlow
-from sharing.algorithms.public import FIELD_NAMES as ALGORITHM_FIELD_NAMES
+from sharing.algorithms.public import ALGORITHM_FIELDS
 from sharing.extensions import db
-from sharing.flows.models import DataFlow
+from sharing.flows.models import DataFlow, RiskTier
 from sharing.register.models import RegisterEntry
 
 IN_USE = ("yes", "no")
-RISK_TIERS = ("low", "medium", "high", "critical")
+RISK_TIERS = tuple(tier.value for tier in RiskTier)
 
 
 def approved(key: str) -> Any:
@@ -86,9 +86,13 @@ def algorithms_query(filters: AlgorithmFilters) -> Select:
 
 def algorithm_record(algorithm: Algorithm) -> dict[str, Any]:
     """The approved public values, keyed by ALGORITHM_FIELDS names and nothing else: a key
-    the snapshot may hold beyond the declared list is dropped, a missing one is None."""
+    the snapshot may hold beyond the declared list is dropped; one an older approval did not
+    take yet is None (an empty list for a list)."""
     snapshot = algorithm.approved_snapshot or {}
-    return {name: snapshot.get(name) for name in ALGORITHM_FIELD_NAMES}
+    return {
+        f.name: snapshot.get(f.name, [] if f.type.startswith("list") else None)
+        for f in ALGORITHM_FIELDS
+    }
 
 
 def algorithm_or_404(algorithm_id: int) -> Algorithm:

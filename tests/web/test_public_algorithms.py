@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import event
 
 from sharing.algorithms.public import FIELD_NAMES as ALGORITHM_FIELD_NAMES
+from sharing.algorithms.public import TIER_2
 from sharing.extensions import db
+from sharing.register.algorithm_views import sections
 from tests.factories import make_algorithm, make_organisation
 from tests.web.tables.register import make_arrangement
 
@@ -205,3 +207,21 @@ def test_the_register_csv_names_each_algorithm_with_its_number(client):
     )
     assert rows[0]["algorithms"] == f"Meter model ({algorithm.id})"
     assert rows[0]["includes_minors"] == "no"
+
+
+def test_every_tier_two_field_has_a_place_on_the_algorithm_page():
+    """Each detail field sits in exactly one section (a new one falls to "Other details")."""
+    placed = [f.name for _, fields in sections() for f in fields]
+    assert sorted(placed) == sorted(f.name for f in TIER_2)
+
+
+def test_a_snapshot_taken_before_a_field_existed_still_shows_and_validates(client):
+    """An older approval without a newer key gives None (or an empty list), not an error."""
+    algorithm = make_algorithm(approved=True)
+    snapshot = dict(algorithm.approved_snapshot)
+    del snapshot["categories"], snapshot["limitations"]
+    algorithm.approved_snapshot = snapshot
+    db.session.commit()
+    assert client.get(f"/register/algorithms/{algorithm.id}").status_code == 200
+    (row,) = client.get("/register/algorithms.json").get_json()["algorithms"]
+    assert row["categories"] == [] and row["limitations"] is None

@@ -47,7 +47,6 @@ NAV_ITEMS = (
     NavItem("Outbox", "mail.outbox", (Role.ADMIN,), "Administration"),
     NavItem("Settings", "settings.settings", (Role.ADMIN,), "Administration"),
     NavItem("Public register", "register.index", Role.EVERYONE),
-    NavItem("Public algorithms", "register.algorithms", Role.EVERYONE),
 )
 
 

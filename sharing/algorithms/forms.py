@@ -33,9 +33,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 def _text(label: str, description: str = "", *, required: bool = False) -> TextAreaField:
     first = DataRequired() if required else Optional()
-    return TextAreaField(
-        label, validators=[first, Length(max=10_000)], description=description
-    )
+    return TextAreaField(label, validators=[first, Length(max=10_000)], description=description)
 
 
 def _date(label: str, description: str) -> DateField:
@@ -147,7 +145,9 @@ class AlgorithmForm(FlaskForm):
 
 class TransitionForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
-    retired_on = DateField("Retired on", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    retired_on = DateField(
+        "Retired on", validators=[Optional()], invalid_value_message=DATE_MESSAGE
+    )
     version = HiddenField()
 
 

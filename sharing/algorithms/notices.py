@@ -28,8 +28,7 @@ OPENERS = {
     "shows these values.",
     "request_changes": "The privacy office asked for changes before it can approve this "
     "algorithm record.",
-    "retire": "This system was retired. The public register keeps it, marked as no longer "
-    "in use.",
+    "retire": "This system was retired. The public register keeps it, marked as no longer in use.",
 }
 
 
@@ -47,10 +46,7 @@ def _body(algorithm: Algorithm, action: str, comment: str) -> str:
     provider = algorithm.organisation.display_name if algorithm.organisation else ""
     tier = algorithm.risk_tier.label if algorithm.risk_tier else "not assessed"
     body = (
-        f"{OPENERS[action]}\n\n"
-        f"System: {algorithm.name}\n"
-        f"Provider: {provider}\n"
-        f"Risk tier: {tier}\n"
+        f"{OPENERS[action]}\n\nSystem: {algorithm.name}\nProvider: {provider}\nRisk tier: {tier}\n"
     )
     if comment:
         body += f"\nComment:\n{comment}\n"

@@ -77,12 +77,7 @@ def test_allowed_step_moves_the_record_and_is_audited(db, action, source, target
 
 @pytest.mark.parametrize(
     ("action", "source", "role"),
-    [
-        (a, f, role)
-        for a, f, _t, roles in ALLOWED
-        for role in ALL_ROLES
-        if role not in roles
-    ],
+    [(a, f, role) for a, f, _t, roles in ALLOWED for role in ALL_ROLES if role not in roles],
 )
 def test_step_by_a_role_not_allowed_is_forbidden(db, action, source, role):
     """The wrong role is refused and the record stays where it was."""
@@ -219,9 +214,7 @@ def test_decision_notifies_the_creator(db):
     _move(algorithm, "procurement", "submit")
     _move(algorithm, "privacy", "start_review")
     _move(algorithm, "privacy", "request_changes")
-    kinds = db.session.scalars(
-        select(InboxItem.kind).where(InboxItem.user_id == creator.id)
-    ).all()
+    kinds = db.session.scalars(select(InboxItem.kind).where(InboxItem.user_id == creator.id)).all()
     assert "algorithm.request_changes" in kinds
 
 

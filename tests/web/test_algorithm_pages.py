@@ -193,7 +193,9 @@ def test_list_shows_the_callout_with_a_prefilled_add_link(client, login_as):
     form = client.get(f"/algorithms/new?flow={flow.lineage_id}").get_data(as_text=True)
     assert "Flags vehicles over the limit." in form
     assert "An officer reviews each flag." in form
-    assert re.search(rf'value="{flow.lineage_id}"[^>]*checked|checked[^>]*value="{flow.lineage_id}"', form)
+    assert re.search(
+        rf'value="{flow.lineage_id}"[^>]*checked|checked[^>]*value="{flow.lineage_id}"', form
+    )
 
 
 def test_record_page_shows_flows_agreement_data_and_changes_since_approval(client, login_as):
@@ -258,3 +260,41 @@ def test_privacy_office_approves_through_the_page(client, login_as):
     _db.session.refresh(algorithm)
     assert algorithm.status == AlgorithmStatus.APPROVED
     assert algorithm.is_public
+
+
+def test_submitted_record_waits_for_the_privacy_office_on_its_home_page(client, login_as):
+    """A submitted record appears in the office's "waiting for you" list."""
+    algorithm = algorithm_in(AlgorithmStatus.SUBMITTED)
+    login_as("privacy")
+    page = client.get("/").get_data(as_text=True)
+    waiting = page.split('id="waiting-for-you"')[1].split("</section>")[0]
+    assert algorithm.name in waiting
+    assert f'href="/algorithms/{algorithm.id}"' in waiting
+
+
+def test_returned_record_waits_for_its_creator_on_their_home_page(client, login_as):
+    """A record returned for changes appears on the home page of the person who drafted it,
+    and not on another procurement user's."""
+    from sharing.algorithms import workflow
+    from tests.factories import make_user
+
+    creator = login_as("procurement")
+    algorithm = make_ready_algorithm(creator)
+    privacy = make_user("privacy")
+    for actor, action in ((creator, "submit"), (privacy, "start_review")):
+        workflow.transition_algorithm(
+            actor=actor, algorithm=algorithm, action=action, expected_version=None
+        )
+    workflow.transition_algorithm(
+        actor=privacy,
+        algorithm=algorithm,
+        action="request_changes",
+        comment="Name the groups tested.",
+        expected_version=None,
+    )
+    page = client.get("/").get_data(as_text=True)
+    waiting = page.split('id="waiting-for-you"')[1].split("</section>")[0]
+    assert "Algorithm record returned for changes" in waiting
+    login_as("procurement")
+    other = client.get("/").get_data(as_text=True)
+    assert algorithm.name not in other.split('id="waiting-for-you"')[1].split("</section>")[0]

@@ -181,4 +181,3 @@ AUDIT_CASES: tuple[AuditCase, ...] = (
     _case("retire", "privacy", AlgorithmStatus.APPROVED, retired_on="2026-01-15"),
     AuditCase("algorithms.comment", "algorithm.commented", comment),
 )
-

@@ -298,3 +298,36 @@ def test_returned_record_waits_for_its_creator_on_their_home_page(client, login_
     login_as("procurement")
     other = client.get("/").get_data(as_text=True)
     assert algorithm.name not in other.split('id="waiting-for-you"')[1].split("</section>")[0]
+
+
+def test_form_offers_the_providers_flows_with_automated_decisions_first(client, login_as):
+    """Only the provider's flows are offered, those with automated decisions at the top."""
+    login_as("procurement")
+    provider = make_organisation()
+    make_approved_flow(provider, system_name="Aaa manual flow", automated_decisions=False)
+    make_approved_flow(provider, system_name="Zzz automated flow", automated_decisions=True)
+    make_approved_flow(make_organisation(), system_name="Someone else's flow")
+    algorithm = make_algorithm(provider)
+    html = client.get(f"/algorithms/{algorithm.id}/edit").get_data(as_text=True)
+    assert "Someone else" not in html
+    assert html.index("Zzz automated flow") < html.index("Aaa manual flow")
+
+
+def test_show_flows_button_rerenders_without_saving(client, login_as):
+    """Choosing the provider and asking for its flows saves nothing and keeps what was typed."""
+    from sqlalchemy import func, select
+
+    from sharing.algorithms.models import Algorithm
+
+    login_as("procurement")
+    provider = make_organisation()
+    make_approved_flow(provider, system_name="Provider flow", automated_decisions=True)
+    response = client.post_form(
+        "/algorithms/new",
+        {"name": "Typed name", "organisation_id": str(provider.id), "refresh": "1"},
+        from_url="/algorithms/new",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Provider flow" in html and 'value="Typed name"' in html
+    assert _db.session.scalar(select(func.count()).select_from(Algorithm)) == 0

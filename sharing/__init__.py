@@ -90,6 +90,7 @@ def register_listeners(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
+    from sharing.algorithms.views import bp as algorithms_bp
     from sharing.attestations.views import bp as attestations_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         vendors_bp,
         flows_bp,
+        algorithms_bp,
         reports_bp,
         obligations_bp,
         agreements_bp,

@@ -14,6 +14,7 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    algorithms,
     attestations,
     calendar,
     dashboards,
@@ -76,6 +77,7 @@ PAGES = (
     CORE_PAGES
     + vendors.PAGES
     + flows.PAGES
+    + algorithms.PAGES
     + reports.PAGES
     + obligations.PAGES
     + agreements.PAGES

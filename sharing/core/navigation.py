@@ -48,6 +48,7 @@ NAV_ITEMS = (
     NavItem("Outbox", "mail.outbox", (Role.ADMIN,), "Administration"),
     NavItem("Settings", "settings.settings", (Role.ADMIN,), "Administration"),
     NavItem("Public register", "register.index", Role.EVERYONE),
+    NavItem("Public algorithms", "register.algorithms", Role.EVERYONE),
 )
 
 

@@ -25,6 +25,7 @@ from tests.web.tables import (
     incidents,
     negotiation,
     obligations,
+    open_register,
     portal,
     register,
     reminders,
@@ -93,6 +94,7 @@ PAGES = (
     + accountability.PAGES
     + disclosure_log.PAGES
     + register.PAGES
+    + open_register.PAGES
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES

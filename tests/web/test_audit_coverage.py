@@ -24,6 +24,7 @@ from tests.web.tables import (
     agreements,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
@@ -182,6 +183,7 @@ CASES = (
     + accountability.AUDIT_CASES
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
+    + concerns.AUDIT_CASES
     + inbox.AUDIT_CASES
     + negotiation.AUDIT_CASES
     + seal.AUDIT_CASES

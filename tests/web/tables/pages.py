@@ -16,6 +16,7 @@ from tests.web.tables import (
     agreements,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
@@ -91,6 +92,7 @@ PAGES = (
     + accountability.PAGES
     + disclosure_log.PAGES
     + register.PAGES
+    + concerns.PAGES
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES

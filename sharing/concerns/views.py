@@ -94,12 +94,14 @@ def received():
     receipt = session.pop(RECEIPT, None)
     if not receipt:
         return redirect(url_for("concerns.new"))
-    return render_template(
+    page = render_template(
         "concerns/received.html",
         reference=receipt["reference"],
         due_on=date.fromisoformat(receipt["due_on"]),
         about=receipt["about"],
     )
+    # Shown once: a shared computer's back button or a proxy must not show it again.
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/status")

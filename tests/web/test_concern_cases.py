@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from sharing.audit.models import AuditEvent
 from sharing.concerns.models import Concern, ConcernKind, ConcernNote, ConcernStatus
@@ -297,3 +297,38 @@ def test_the_years_tally_counts_raised_answered_on_time_and_open_by_kind(app):
     assert tally["concern"].answered_on_time == 1
     assert tally["error"].open == 1
     assert tally["all"].raised == 3
+
+
+def _count_statements(client, url: str) -> int:
+    seen = {"n": 0}
+
+    def _seen(*_args, **_kwargs):
+        seen["n"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", _seen)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _seen)
+    return seen["n"]
+
+
+def test_the_list_and_a_case_send_as_many_statements_for_1_row_as_for_20(client, login_as):
+    """Assignees and note authors are loaded with their list, not one by one."""
+    login_as("privacy")
+    first = make_concern(assignee_id=make_user("privacy").id)
+    db.session.add(ConcernNote(concern_id=first.id, author_id=make_user("privacy").id, body="n"))
+    db.session.commit()
+    url = f"/concerns/cases/{first.id}"
+    client.get("/concerns/cases")  # warm-up: first-request work is not the page's
+    one_list, one_case = (
+        _count_statements(client, "/concerns/cases"),
+        _count_statements(client, url),
+    )
+    for _ in range(19):
+        make_concern(assignee_id=make_user("privacy").id)
+        author = make_user("privacy")
+        db.session.add(ConcernNote(concern_id=first.id, author_id=author.id, body="n"))
+    db.session.commit()
+    assert _count_statements(client, "/concerns/cases") == one_list
+    assert _count_statements(client, url) == one_case

@@ -176,3 +176,10 @@ def test_an_unknown_reference_answers_404_in_plain_words(client):
 def test_the_footer_links_to_the_concern_form(client):
     page = client.get("/register/").get_data(as_text=True)
     assert 'href="/concerns/new"' in page
+
+
+def test_a_case_closed_without_a_response_says_so(client):
+    concern = make_concern(status=ConcernStatus.CLOSED)
+    page = client.get(f"/concerns/status/{concern.reference}").get_data(as_text=True)
+    assert "closed this without a public response" in page
+    assert "No response yet" not in page

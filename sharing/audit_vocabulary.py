@@ -37,6 +37,8 @@ REFERENCES = {
     "owner_id": "user",
     "signer_id": "user",
     "signature_id": "signature",
+    "assignee_id": "user",
+    "concern_id": "concern",
 }
 
 # What the signing steps add to an agreement's audit event, and a signature's own fields.
@@ -66,6 +68,21 @@ ALGORITHM_STEP_FIELDS = {
     "status": "Status",
     "comment": "Comment",
     "approved_snapshot": "Public record as approved",
+}
+
+# What raising and handling a concern records beyond its forms' fields (concerns/services.py,
+# concerns/cases.py). Never the person's text or address.
+CONCERN_FIELDS = {
+    "reference": "Reference",
+    "kind": "Kind",
+    "status": "Status",
+    "about": "About",
+    "language": "Language for replies",
+    "reply_by_email": "Wants replies by e-mail",
+    "assignee_id": "Assigned to",
+    "closed_at": "Closed at",
+    "responded_at": "Answered at",
+    "due_on": "Answer due by",
 }
 
 # What clearing a user's sign-in limit records (auth/limits.py).
@@ -124,6 +141,8 @@ def register_audit_vocabulary(app: Flask) -> None:
     from sharing.attestations.models import AttestationStatus, EvidenceFile
     from sharing.auth.forms import DepartmentForm, InvitationForm, UserForm
     from sharing.auth.models import Department, Invitation, User
+    from sharing.concerns.case_forms import DeadlineForm, NoteForm, ResponseForm
+    from sharing.concerns.models import Concern, ConcernKind, ConcernNote, ConcernStatus
     from sharing.core.roles import Role
     from sharing.disclosures.forms import StaffIncidentForm
     from sharing.disclosures.log_forms import DisclosureForm
@@ -260,6 +279,19 @@ def register_audit_vocabulary(app: Flask) -> None:
         "Disclosure",
         names=names_from(Disclosure.id, func.substr(Disclosure.purpose, 1, 80)),
         fields=form_labels(DisclosureForm),
+    )
+    add(
+        "concern",
+        "Concern",
+        names=names_from(Concern.id, Concern.reference),
+        fields=form_labels(DeadlineForm, ResponseForm) | CONCERN_FIELDS,
+        values={"status": ConcernStatus, "kind": ConcernKind},
+    )
+    add(
+        "concern_note",
+        "Internal note on a concern",
+        names=names_from(ConcernNote.id, func.substr(ConcernNote.body, 1, 80)),
+        fields=form_labels(NoteForm) | {"concern_id": "Concern"},
     )
     add("import", "Import")
     add(

@@ -33,6 +33,7 @@ NAV_ITEMS = (
     NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
     NavItem("Evidence", "attestations.evidence", Role.EVERYONE, "Oversight"),
     NavItem("Incidents", "disclosures.incidents", Role.OFFICE, "Oversight"),
+    NavItem("Concerns from the public", "concerns.cases", Role.OFFICE, "Oversight"),
     NavItem("Record an incident", "disclosures.new_incident", Role.STAFF, "Oversight"),
     NavItem("Disclosure log", "disclosures.log", Role.STAFF, "Oversight"),
     NavItem("Accounting of disclosures", "disclosures.accounting", Role.OFFICE, "Oversight"),

@@ -21,6 +21,8 @@ from sharing.algorithms import queries as algorithm_queries
 from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
+from sharing.concerns.models import Concern
+from sharing.concerns.queries import assigned_open_query, unassigned_query
 from sharing.core.pagination import parse_sort
 from sharing.core.roles import Role
 from sharing.disclosures.models import IncidentStatus
@@ -302,6 +304,40 @@ def _algorithm_source(key: str, what: str, label: str, stmt: Any, status: str) -
     return Source(key, label, stmt, item, list_url("algorithms.algorithms", status=status))
 
 
+def _concern_item(key: str, what: str, row: Any) -> Item:
+    concern: Concern = row[0]
+    return Item(
+        key,
+        what,
+        f"{concern.reference} · {concern.kind.label}",
+        url_for("concerns.case", concern_id=concern.id),
+        arrived=day_of(concern.received_at),
+        due=concern.due_on,
+        due_label="Answer due",
+    )
+
+
+def _concern_sources(user: Any) -> list[Source]:
+    """New concerns nobody has picked up, for every office user; the user's own open cases.
+    Both lists put the earliest deadline first, so the overdue come first."""
+    return [
+        Source(
+            "new-concerns",
+            "new concerns",
+            unassigned_query(),
+            partial(_concern_item, "new-concerns", "New concern from the public"),
+            list_url("concerns.cases", status="received", assignee="none"),
+        ),
+        Source(
+            "my-concerns",
+            "concerns assigned to you",
+            assigned_open_query(user.id),
+            partial(_concern_item, "my-concerns", "Concern to answer"),
+            list_url("concerns.cases", assignee="me"),
+        ),
+    ]
+
+
 def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
     """What waits for this staff member, and what they handed on that waits for others."""
     if user.role == Role.PROCUREMENT:
@@ -343,6 +379,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             today=today,
         ),
         _new_incidents(now=now),
+        *_concern_sources(user),
         _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(

@@ -25,6 +25,7 @@ from tests.web.tables import (
     algorithms,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
@@ -184,6 +185,7 @@ CASES = (
     + accountability.AUDIT_CASES
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
+    + concerns.AUDIT_CASES
     + inbox.AUDIT_CASES
     + negotiation.AUDIT_CASES
     + seal.AUDIT_CASES

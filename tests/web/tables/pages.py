@@ -17,6 +17,7 @@ from tests.web.tables import (
     algorithms,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
@@ -95,6 +96,7 @@ PAGES = (
     + disclosure_log.PAGES
     + register.PAGES
     + open_register.PAGES
+    + concerns.PAGES
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES

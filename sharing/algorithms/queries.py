@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement, agreement_flows
+from sharing.algorithms.clauses import bias_test_stale_clause
 from sharing.algorithms.models import Algorithm, AlgorithmFlow, AlgorithmStatus
 from sharing.algorithms.public import ALGORITHM_FIELDS, public_record
 from sharing.core.pagination import Sort, apply_sort, parse_sort
@@ -48,6 +49,7 @@ class AlgorithmFilters:
     risk_tier: str = ""
     organisation_id: int | None = None
     mine: bool = False  # created or submitted by the signed-in user
+    bias_test_stale: bool = False  # in use with no bias test in the last 12 months
     sort: Sort = parse_sort(DEFAULT_SORT, SORTS, DEFAULT_SORT)
 
     @classmethod
@@ -58,6 +60,7 @@ class AlgorithmFilters:
             risk_tier=_choice(args.get("risk"), RiskTier),
             organisation_id=positive_int(args.get("provider")),
             mine=(args.get("mine") or "") in ("1", "on", "yes", "true"),
+            bias_test_stale=(args.get("bias_test") or "") == "stale",
             sort=parse_sort(args.get("sort"), SORTS, DEFAULT_SORT),
         )
 
@@ -68,12 +71,15 @@ class AlgorithmFilters:
             "risk": self.risk_tier,
             "provider": str(self.organisation_id or ""),
             "mine": "1" if self.mine else "",
+            "bias_test": "stale" if self.bias_test_stale else "",
             "sort": self.sort.param if self.sort.param != DEFAULT_SORT else "",
         }
         return {k: v for k, v in values.items() if v}
 
 
-def algorithms_query(filters: AlgorithmFilters, *, actor: Any = None) -> Select:
+def algorithms_query(
+    filters: AlgorithmFilters, *, today: date | None = None, actor: Any = None
+) -> Select:
     """The records matching the filters, sorted, with their provider loaded (one query)."""
     stmt = (
         select(Algorithm)
@@ -96,6 +102,8 @@ def algorithms_query(filters: AlgorithmFilters, *, actor: Any = None) -> Select:
         stmt = stmt.where(Algorithm.risk_tier == RiskTier(filters.risk_tier))
     if filters.organisation_id:
         stmt = stmt.where(Algorithm.organisation_id == filters.organisation_id)
+    if filters.bias_test_stale and today is not None:
+        stmt = stmt.where(bias_test_stale_clause(today))
     if filters.mine and actor is not None:
         stmt = stmt.where(
             (Algorithm.created_by_id == actor.id) | (Algorithm.submitted_by_id == actor.id)

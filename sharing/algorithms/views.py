@@ -31,7 +31,9 @@ CALLOUT_LIMIT = 10
 @roles_required(*Role.STAFF)
 def algorithms():
     filters = queries.AlgorithmFilters.from_args(request.args)
-    page = paginate(queries.algorithms_query(filters, actor=current_user), *page_args())
+    page = paginate(
+        queries.algorithms_query(filters, today=today(), actor=current_user), *page_args()
+    )
     return render_template(
         "algorithms/algorithms.html",
         page=page,

@@ -18,8 +18,8 @@ from sharing.attestations.evidence import expiring_soon_clause
 from sharing.attestations.models import AttestationStatus, EvidenceFile
 from sharing.attestations.queries import overdue_clause
 from sharing.auth.models import Department
-from sharing.concerns.clauses import overdue_clause as concern_overdue_clause
 from sharing.concerns.models import Concern
+from sharing.concerns.queries import overdue_clause as concern_overdue_clause
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
 from sharing.extensions import db

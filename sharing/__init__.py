@@ -90,6 +90,7 @@ def register_listeners(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
+    from sharing.algorithms.fact_sheet_views import bp as algorithms_bp
     from sharing.attestations.views import bp as attestations_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         agreements_bp,
         negotiation_bp,
         attestations_bp,
+        algorithms_bp,
         portal_bp,
         signing_bp,
         renewals_bp,
@@ -169,6 +171,7 @@ def register_templating(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from sharing.agreements.cli import agreements_cli
+    from sharing.algorithms.cli import algorithms_cli
     from sharing.attestations.cli import attestations_cli
     from sharing.auth.cli import users_cli
     from sharing.backup.cli import backup_command, restore_command
@@ -190,6 +193,7 @@ def register_commands(app: Flask) -> None:
         obligations_cli,
         agreements_cli,
         attestations_cli,
+        algorithms_cli,
         disclosures_cli,
         reminders_cli,
         reports_cli,

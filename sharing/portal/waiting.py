@@ -1,5 +1,5 @@
 """The portal home's "waiting for you" and "waiting for others" lists: the vendor's
-attestations, signatures, evidence and incidents, every query held to their organisation."""
+attestations, AI fact sheets, signatures, evidence and incidents, every query held to their organisation."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from flask import url_for
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
+from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.portal import queries
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
@@ -47,6 +49,25 @@ def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> I
         holder=OFFICE if key == "submitted" else "",
         links=links if key != "submitted" else (),
     )
+
+
+def _fact_sheet_item(key: str, row: Any) -> Item:
+    sheet = row[0]
+    url = url_for("algorithms.fact_sheet", sheet_id=sheet.id)
+    title = f"{sheet.algorithm.name}, edition {sheet.edition}"
+    if key == "fact-sheets-submitted":
+        what, arrived = "AI fact sheet submitted", sheet.submitted_at
+        return Item(key, what, title, url, arrived=day_of(arrived), holder=OFFICE)
+    if sheet.status == FactSheetStatus.RETURNED:
+        what, arrived = "AI fact sheet returned to you", sheet.reviewed_at or sheet.updated_at
+    else:
+        what, arrived = "AI fact sheet to fill in", sheet.created_at
+    detail = sheet.review_comment if sheet.status == FactSheetStatus.RETURNED else ""
+    return Item(key, what, title, url, arrived=day_of(arrived), due=sheet.due_date, detail=detail)
+
+
+def _fact_sheets(user: Any, status: str, *, today: date):
+    return sheets_query(SheetFilters(status=status), actor=user, today=today)
 
 
 def _agreement_item(row: Any) -> Item:
@@ -159,6 +180,13 @@ def vendor_waiting(
             list_url("attestations.requests", status="open"),
         ),
         Source(
+            "fact-sheets",
+            "AI fact sheets to fill in",
+            _fact_sheets(user, "open", today=today),
+            partial(_fact_sheet_item, "fact-sheets"),
+            list_url("algorithms.fact_sheets", status="open"),
+        ),
+        Source(
             "to-sign",
             "agreements to sign",
             None,
@@ -203,6 +231,13 @@ def vendor_waiting(
             requests(AttestationStatus.SUBMITTED.value),
             partial(_request_item, "submitted", codes),
             list_url("attestations.requests", status="submitted"),
+        ),
+        Source(
+            "fact-sheets-submitted",
+            "AI fact sheets submitted",
+            _fact_sheets(user, FactSheetStatus.SUBMITTED.value, today=today),
+            partial(_fact_sheet_item, "fact-sheets-submitted"),
+            list_url("algorithms.fact_sheets", status="submitted"),
         ),
         Source(
             "incident-reported",

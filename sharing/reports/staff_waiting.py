@@ -17,6 +17,8 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
 from sharing.agreements.queries import AgreementFilters, agreements_query
+from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
+from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
@@ -209,6 +211,27 @@ def _request_source(user: Any, key: str, status: str, what: str, label: str, *, 
     return Source(key, label, stmt, item, list_url("attestations.requests", status=status))
 
 
+def _fact_sheet_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
+    """Fact sheets submitted for the office's review, or still with the vendor (`open`)."""
+    with_vendor = status == "open"
+
+    def item(row: Any) -> Item:
+        sheet = row[0]
+        return Item(
+            key,
+            what,
+            f"{sheet.algorithm.name}, edition {sheet.edition}",
+            url_for("algorithms.fact_sheet", sheet_id=sheet.id),
+            arrived=day_of(sheet.created_at if with_vendor else sheet.submitted_at),
+            due=sheet.due_date if with_vendor else None,
+            detail="" if with_vendor else sheet.organisation.display_name,
+            holder=sheet.organisation.display_name if with_vendor else "",
+        )
+
+    stmt = sheets_query(SheetFilters(status=status), actor=user, today=today)
+    return Source(key, label, stmt, item, list_url("algorithms.fact_sheets", status=status))
+
+
 def _new_incidents(*, now: datetime) -> Source:
     status = IncidentStatus.REPORTED.value
     filters = IncidentFilters(status=status, sort=parse_sort("deadline", INCIDENT_SORTS, ""))
@@ -304,6 +327,14 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "attestations awaiting review",
             today=today,
         ),
+        _fact_sheet_source(
+            user,
+            "fact-sheets",
+            FactSheetStatus.SUBMITTED.value,
+            "AI fact sheet to review",
+            "AI fact sheets awaiting review",
+            today=today,
+        ),
         _new_incidents(now=now),
         _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
@@ -323,6 +354,14 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "open",
             "Attestation requested",
             "attestations waiting for answers",
+            today=today,
+        ),
+        _fact_sheet_source(
+            user,
+            "fact-sheets-requested",
+            "open",
+            "AI fact sheet requested",
+            "AI fact sheets waiting for the vendor",
             today=today,
         ),
         _agreement_source(

@@ -1,5 +1,6 @@
 """The portal home's "waiting for you" and "waiting for others" lists: the vendor's
-attestations, AI fact sheets, signatures, evidence and incidents, every query held to their organisation."""
+attestations, AI fact sheets, signatures, evidence and incidents, every query held to their
+organisation."""
 
 from __future__ import annotations
 

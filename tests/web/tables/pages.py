@@ -19,6 +19,7 @@ from tests.web.tables import (
     dashboards,
     disclosure_log,
     evidence,
+    fact_sheets,
     flows,
     inbox,
     incidents,
@@ -83,6 +84,7 @@ PAGES = (
     + agreement_lifecycle.PAGES
     + attestations.PAGES
     + evidence.PAGES
+    + fact_sheets.PAGES
     + portal.PAGES
     + reminders.PAGES
     + calendar.PAGES

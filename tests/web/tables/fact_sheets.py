@@ -193,9 +193,7 @@ AUDIT_CASES: tuple[AuditCase, ...] = (
     AuditCase(
         "algorithms.upload_fact_sheet_file", "fact_sheet_evidence.uploaded", upload_as_vendor
     ),
-    AuditCase(
-        "algorithms.remove_fact_sheet_file", "fact_sheet_evidence.removed", remove_as_vendor
-    ),
+    AuditCase("algorithms.remove_fact_sheet_file", "fact_sheet_evidence.removed", remove_as_vendor),
     AuditCase("algorithms.request_fact_sheet", "fact_sheet.requested", request_as_office),
 )
 

@@ -120,23 +120,21 @@ TOPICS: tuple[Topic, ...] = (
         "Security of the system",
         "How is the system and the data it handles protected?",
         "Access control, encryption, testing against attacks such as prompt injection or "
-        "data poisoning, and certifications held. Kept internal.",
+        "data poisoning, and certifications held.",
         (Input("security", "Security measures"),),
     ),
     Topic(
         "retention",
         "Keeping inputs and outputs",
         "How long are the City's inputs and the system's outputs kept, and where?",
-        "Include logs and any copies used to improve the product, and how they are deleted. "
-        "Kept internal.",
+        "Include logs and any copies used to improve the product, and how they are deleted.",
         (Input("retention", "Retention of inputs and outputs"),),
     ),
     Topic(
         "incident_contact",
         "Incident contact",
         "Whom should the City contact when the system fails or causes harm?",
-        "A name or team, an email address and a telephone number that answers around the "
-        "clock. Kept internal.",
+        "A name or team, an email address and a telephone number that answers around the clock.",
         (Input("incident_contact", "Incident contact", kind=TEXT, max_length=1000),),
     ),
 )

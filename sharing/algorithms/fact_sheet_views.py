@@ -114,7 +114,8 @@ def save_fact_sheet(sheet_id: int):
         fact_sheets.save_answers(
             actor=current_user,
             sheet=sheet,
-            answers=form.answers(),
+            # Only the inputs the page sent: a missing one is left as it was, not emptied.
+            answers={k: v for k, v in form.answers().items() if k in request.form},
             expected_version=version_of(form),
             now=now(),
         )

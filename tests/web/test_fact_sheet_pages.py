@@ -214,3 +214,16 @@ def test_the_daily_command_requests_due_sheets(app, db):
     assert result.exit_code == 0, result.output
     assert f"edition 1 for {algorithm.name}" in result.output
     assert "Requested 1 fact sheet." in result.output
+
+
+def test_saving_one_input_leaves_the_others_as_they_were(client, db, login_as):
+    """A post that carries only one input changes that input and empties no other."""
+    user = login_as("vendor")
+    sheet = make_fact_sheet(user.organisation_id, S.IN_PROGRESS)
+    response = client.post_form(
+        _url(sheet, "/answers"), {"training_data": "Permit records"}, from_url=_url(sheet)
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    answers = db.session.get(FactSheet, sheet.id).answers
+    assert answers == full_answers(training_data="Permit records")

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from sharing.algorithms.models import AlgorithmStatus, FactSheet, FactSheetEvidence, FactSheetStatus
 from sharing.core.clock import today
+from sharing.extensions import db as _db
 from tests.factories import make_algorithm, make_flow, make_organisation
 from tests.fixtures import upload_corpus as corpus
 from tests.web.tables.fact_sheets import (
@@ -227,3 +228,30 @@ def test_saving_one_input_leaves_the_others_as_they_were(client, db, login_as):
     db.session.expire_all()
     answers = db.session.get(FactSheet, sheet.id).answers
     assert answers == full_answers(training_data="Permit records")
+
+
+def _statements(client, url: str) -> int:
+    seen = {"n": 0}
+
+    def _seen(*_args, **_kwargs):
+        seen["n"] += 1
+
+    event.listen(_db.engine, "before_cursor_execute", _seen)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", _seen)
+    return seen["n"]
+
+
+def test_the_list_and_a_sheet_send_as_many_statements_however_many_rows(client, login_as):
+    """No statement per sheet on the list, nor per file on a sheet's page."""
+    login_as("privacy")
+    sheet = make_fact_sheet(status=S.SUBMITTED)
+    make_sheet_file(sheet)
+    few = (_statements(client, "/algorithms/fact-sheets"), _statements(client, _url(sheet)))
+    for n in range(4):
+        make_fact_sheet(status=S.SUBMITTED)
+        make_sheet_file(sheet, original_name=f"File {n}.pdf")
+    many = (_statements(client, "/algorithms/fact-sheets"), _statements(client, _url(sheet)))
+    assert many == few

@@ -9,6 +9,7 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from sharing.algorithms import differences, fact_sheet_files, fact_sheet_review, fact_sheets, topics
 from sharing.algorithms import fact_sheet_queries as queries
@@ -286,7 +287,7 @@ def request_fact_sheet(algorithm_id: int):
     algorithm = db.get_or_404(Algorithm, algorithm_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form expired. Please try again.", "danger")
-        return redirect(url_for("algorithms.fact_sheets"))
+        return redirect(_record_page(algorithm))
     try:
         sheet = fact_sheets.request_fact_sheet(
             actor=current_user, algorithm=algorithm, today=today()
@@ -294,9 +295,18 @@ def request_fact_sheet(algorithm_id: int):
     except ValidationFailed as error:
         for reason in error.errors.values():
             flash(reason, "danger")
-        return redirect(url_for("algorithms.fact_sheets"))
+        return redirect(_record_page(algorithm))
     flash(
         f"Fact sheet edition {sheet.edition} requested from {algorithm.organisation.display_name}.",
         "success",
     )
     return _to(sheet)
+
+
+def _record_page(algorithm: Algorithm) -> str:
+    """Back to the algorithm's record, where the button sits; the list of fact sheets while
+    the record pages are not installed."""
+    try:
+        return url_for("algorithms.algorithm", algorithm_id=algorithm.id)
+    except BuildError:
+        return url_for("algorithms.fact_sheets")

@@ -255,3 +255,18 @@ def test_the_list_and_a_sheet_send_as_many_statements_however_many_rows(client, 
         make_sheet_file(sheet, original_name=f"File {n}.pdf")
     many = (_statements(client, "/algorithms/fact-sheets"), _statements(client, _url(sheet)))
     assert many == few
+
+
+def test_a_request_while_an_edition_is_open_says_why_and_makes_nothing(client, db, login_as):
+    """The office's second request is refused with its reason; still one edition."""
+    sheet = make_fact_sheet(status=S.IN_PROGRESS)
+    login_as("privacy")
+    url = f"/algorithms/{sheet.algorithm_id}/fact-sheets/request"
+    response = client.post_form(url, {}, from_url="/algorithms/fact-sheets", follow_redirects=True)
+    assert "still open" in response.get_data(as_text=True)
+    count = (
+        select(func.count())
+        .select_from(FactSheet)
+        .where(FactSheet.algorithm_id == sheet.algorithm_id)
+    )
+    assert db.session.scalar(count) == 1

@@ -52,23 +52,19 @@ def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> I
     )
 
 
-def _fact_sheet_item(key: str, row: Any) -> Item:
+def _fact_sheet_item(row: Any) -> Item:
+    """A sheet to fill in, or one returned with the office's comment."""
     sheet = row[0]
-    url = url_for("algorithms.fact_sheet", sheet_id=sheet.id)
-    title = f"{sheet.algorithm.name}, edition {sheet.edition}"
-    if key == "fact-sheets-submitted":
-        what, arrived = "AI fact sheet submitted", sheet.submitted_at
-        return Item(key, what, title, url, arrived=day_of(arrived), holder=OFFICE)
-    if sheet.status == FactSheetStatus.RETURNED:
-        what, arrived = "AI fact sheet returned to you", sheet.reviewed_at or sheet.updated_at
-    else:
-        what, arrived = "AI fact sheet to fill in", sheet.created_at
-    detail = sheet.review_comment if sheet.status == FactSheetStatus.RETURNED else ""
-    return Item(key, what, title, url, arrived=day_of(arrived), due=sheet.due_date, detail=detail)
-
-
-def _fact_sheets(user: Any, status: str, *, today: date):
-    return sheets_query(SheetFilters(status=status), actor=user, today=today)
+    returned = sheet.status == FactSheetStatus.RETURNED
+    return Item(
+        "fact-sheets",
+        "AI fact sheet returned to you" if returned else "AI fact sheet to fill in",
+        f"{sheet.algorithm.name}, edition {sheet.edition}",
+        url_for("algorithms.fact_sheet", sheet_id=sheet.id),
+        arrived=day_of((sheet.reviewed_at or sheet.updated_at) if returned else sheet.created_at),
+        due=sheet.due_date,
+        detail=sheet.review_comment if returned else "",
+    )
 
 
 def _agreement_item(row: Any) -> Item:
@@ -183,8 +179,8 @@ def vendor_waiting(
         Source(
             "fact-sheets",
             "AI fact sheets to fill in",
-            _fact_sheets(user, "open", today=today),
-            partial(_fact_sheet_item, "fact-sheets"),
+            sheets_query(SheetFilters(status="open"), actor=user, today=today),
+            _fact_sheet_item,
             list_url("algorithms.fact_sheets", status="open"),
         ),
         Source(
@@ -232,13 +228,6 @@ def vendor_waiting(
             requests(AttestationStatus.SUBMITTED.value),
             partial(_request_item, "submitted", codes),
             list_url("attestations.requests", status="submitted"),
-        ),
-        Source(
-            "fact-sheets-submitted",
-            "AI fact sheets submitted",
-            _fact_sheets(user, FactSheetStatus.SUBMITTED.value, today=today),
-            partial(_fact_sheet_item, "fact-sheets-submitted"),
-            list_url("algorithms.fact_sheets", status="submitted"),
         ),
         Source(
             "incident-reported",

@@ -211,25 +211,24 @@ def _request_source(user: Any, key: str, status: str, what: str, label: str, *, 
     return Source(key, label, stmt, item, list_url("attestations.requests", status=status))
 
 
-def _fact_sheet_source(user: Any, key: str, status: str, what: str, label: str, *, today: date):
-    """Fact sheets submitted for the office's review, or still with the vendor (`open`)."""
-    with_vendor = status == "open"
+def _fact_sheets_to_review(user: Any, *, today: date) -> Source:
+    """AI fact sheets the vendors signed, for the office to accept or return."""
+    status = FactSheetStatus.SUBMITTED.value
 
     def item(row: Any) -> Item:
         sheet = row[0]
         return Item(
-            key,
-            what,
+            "fact-sheets",
+            "AI fact sheet to review",
             f"{sheet.algorithm.name}, edition {sheet.edition}",
             url_for("algorithms.fact_sheet", sheet_id=sheet.id),
-            arrived=day_of(sheet.created_at if with_vendor else sheet.submitted_at),
-            due=sheet.due_date if with_vendor else None,
-            detail="" if with_vendor else sheet.organisation.display_name,
-            holder=sheet.organisation.display_name if with_vendor else "",
+            arrived=day_of(sheet.submitted_at),
+            detail=sheet.organisation.display_name,
         )
 
     stmt = sheets_query(SheetFilters(status=status), actor=user, today=today)
-    return Source(key, label, stmt, item, list_url("algorithms.fact_sheets", status=status))
+    url = list_url("algorithms.fact_sheets", status=status)
+    return Source("fact-sheets", "AI fact sheets awaiting review", stmt, item, url)
 
 
 def _new_incidents(*, now: datetime) -> Source:
@@ -327,14 +326,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "attestations awaiting review",
             today=today,
         ),
-        _fact_sheet_source(
-            user,
-            "fact-sheets",
-            FactSheetStatus.SUBMITTED.value,
-            "AI fact sheet to review",
-            "AI fact sheets awaiting review",
-            today=today,
-        ),
+        _fact_sheets_to_review(user, today=today),
         _new_incidents(now=now),
         _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
@@ -354,14 +346,6 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "open",
             "Attestation requested",
             "attestations waiting for answers",
-            today=today,
-        ),
-        _fact_sheet_source(
-            user,
-            "fact-sheets-requested",
-            "open",
-            "AI fact sheet requested",
-            "AI fact sheets waiting for the vendor",
             today=today,
         ),
         _agreement_source(

@@ -270,3 +270,15 @@ def test_a_request_while_an_edition_is_open_says_why_and_makes_nothing(client, d
         .where(FactSheet.algorithm_id == sheet.algorithm_id)
     )
     assert db.session.scalar(count) == 1
+
+
+def test_the_audit_trail_names_the_sheet_by_algorithm_and_edition(client, login_as):
+    """An acceptance reads as the AI fact sheet of its algorithm and edition."""
+    sheet = make_fact_sheet(status=S.SUBMITTED, answers=full_answers(known_limits="Weak at night"))
+    login_as("privacy")
+    client.post_form(
+        _url(sheet, "/review"), {"decision": "accept", "comment": ""}, from_url=_url(sheet)
+    )
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "AI fact sheet" in html
+    assert f"{sheet.algorithm.name}, edition 1" in html

@@ -31,8 +31,7 @@ NAV_ITEMS = (
     NavItem("Agreements", "agreements.agreements", Role.STAFF, "Oversight"),
     NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
     NavItem("Evidence", "attestations.evidence", Role.EVERYONE, "Oversight"),
-    # Vendors reach their fact sheets from the portal home: a sixth flat link would not fit.
-    NavItem("AI fact sheets", "algorithms.fact_sheets", Role.STAFF, "Oversight"),
+    NavItem("AI fact sheets", "algorithms.fact_sheets", Role.EVERYONE, "Oversight"),
     NavItem("Incidents", "disclosures.incidents", Role.OFFICE, "Oversight"),
     NavItem("Record an incident", "disclosures.new_incident", Role.STAFF, "Oversight"),
     NavItem("Disclosure log", "disclosures.log", Role.STAFF, "Oversight"),

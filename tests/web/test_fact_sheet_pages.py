@@ -282,10 +282,3 @@ def test_the_audit_trail_names_the_sheet_by_algorithm_and_edition(client, login_
     html = client.get("/audit/").get_data(as_text=True)
     assert "AI fact sheet" in html
     assert f"{sheet.algorithm.name}, edition 1" in html
-
-
-def test_the_portal_home_links_the_vendors_fact_sheets(client, login_as):
-    """Vendors reach their fact sheet list from the portal home."""
-    login_as("vendor")
-    html = client.get("/portal/").get_data(as_text=True)
-    assert 'href="/algorithms/fact-sheets"' in html

@@ -176,6 +176,7 @@ def register_templating(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from sharing.agreements.cli import agreements_cli
+    from sharing.algorithms.cli import algorithms_cli
     from sharing.attestations.cli import attestations_cli
     from sharing.auth.cli import users_cli
     from sharing.backup.cli import backup_command, restore_command
@@ -198,6 +199,7 @@ def register_commands(app: Flask) -> None:
         obligations_cli,
         agreements_cli,
         attestations_cli,
+        algorithms_cli,
         disclosures_cli,
         reminders_cli,
         reports_cli,

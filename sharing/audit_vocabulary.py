@@ -27,6 +27,7 @@ REFERENCES = {
     "renews_id": "agreement",
     "successor_id": "agreement",
     "request_id": "attestation_request",
+    "fact_sheet_id": "fact_sheet",
     "template_id": "agreement_template",
     "policy_version_id": "policy_version",
     "created_by_id": "user",
@@ -133,11 +134,55 @@ def _agreement_fields() -> Mapping[str, str]:
     return form_labels(AgreementForm) | labels | negotiation | signing
 
 
+def _fact_sheet_names(ids) -> dict[str, str]:
+    """A fact sheet is named by its algorithm and edition: "Triage model, edition 2"."""
+    from sharing.algorithms.models import Algorithm, FactSheet
+
+    keys = sorted({int(i) for i in ids if str(i).isdigit()})
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(FactSheet.id, Algorithm.name, FactSheet.edition)
+        .join(Algorithm, Algorithm.id == FactSheet.algorithm_id)
+        .where(FactSheet.id.in_(keys))
+    )
+    return {str(key): f"{name}, edition {edition}" for key, name, edition in rows}
+
+
+def _fact_sheet_fields() -> Mapping[str, str]:
+    """The answers' labels, and the algorithm fields an accepted sheet fills."""
+    from sharing.algorithms.fact_sheet_forms import SubmitForm
+    from sharing.algorithms.topics import INPUTS
+
+    filled = {f"algorithm.{i.field}": f"Algorithm: {i.label}" for i in INPUTS if i.field}
+    return (
+        form_labels(SubmitForm)
+        | {i.code: i.label for i in INPUTS}
+        | filled
+        | {
+            "attested": "Attested",
+            "edition": "Edition",
+            "due_date": "Due date",
+            "answers": "Answers",
+            "prefilled": "Answers carried over from the last accepted edition",
+            "review_comment": "Privacy office's comment",
+            "algorithm.status": "Algorithm status",
+        }
+    )
+
+
 def register_audit_vocabulary(app: Flask) -> None:
     from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
     from sharing.agreements.template_forms import TemplateForm
     from sharing.algorithms.forms import AlgorithmForm
-    from sharing.algorithms.models import Algorithm, AlgorithmStatus, ModelKind
+    from sharing.algorithms.models import (
+        Algorithm,
+        AlgorithmStatus,
+        FactSheetEvidence,
+        FactSheetEvidenceKind,
+        FactSheetStatus,
+        ModelKind,
+    )
     from sharing.attestations.models import AttestationStatus, EvidenceFile
     from sharing.auth.forms import DepartmentForm, InvitationForm, UserForm
     from sharing.auth.models import Department, Invitation, User
@@ -262,6 +307,20 @@ def register_audit_vocabulary(app: Flask) -> None:
         fields=form_labels(ObligationForm),
     )
     add("attestation_request", "Attestation request", values={"status": AttestationStatus})
+    add(
+        "fact_sheet",
+        "AI fact sheet",
+        names=_fact_sheet_names,
+        fields=_fact_sheet_fields,
+        values={"status": FactSheetStatus},
+    )
+    add(
+        "fact_sheet_evidence",
+        "AI fact sheet file",
+        names=names_from(FactSheetEvidence.id, FactSheetEvidence.original_name),
+        fields={"fact_sheet_id": "Fact sheet", "kind": "Type of file"},
+        values={"kind": FactSheetEvidenceKind},
+    )
     add(
         "evidence_file",
         "Evidence file",

@@ -7,11 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sharing.algorithms import queries, services, workflow
+from sharing.algorithms import (  # noqa: F401 - fact_sheet_views' routes join bp
+    fact_sheet_queries,
+    fact_sheet_views,
+    queries,
+    services,
+    workflow,
+)
 from sharing.algorithms.blueprint import bp
 from sharing.algorithms.forms import AlgorithmForm, CommentForm, TransitionForm
 from sharing.algorithms.models import Algorithm, AlgorithmComment, AlgorithmStatus, ModelKind
 from sharing.algorithms.public import TIER_1, TIER_2
+from sharing.auth.forms import ConfirmForm
 from sharing.auth.services import active_departments
 from sharing.core.access import roles_required
 from sharing.core.clock import today
@@ -74,6 +81,8 @@ def algorithm(algorithm_id: int):
         may_edit=current_user.role in Role.REGISTRY_EDITORS and record.status in services.EDITABLE,
         comment_form=CommentForm(),
         transition_form=TransitionForm(),
+        fact_sheets=fact_sheet_queries.editions_of(record.id),
+        fact_sheet_form=ConfirmForm(),
     )
 
 

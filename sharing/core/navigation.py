@@ -32,6 +32,7 @@ NAV_ITEMS = (
     NavItem("Agreements", "agreements.agreements", Role.STAFF, "Oversight"),
     NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
     NavItem("Evidence", "attestations.evidence", Role.EVERYONE, "Oversight"),
+    NavItem("AI fact sheets", "algorithms.fact_sheets", Role.EVERYONE, "Oversight"),
     NavItem("Incidents", "disclosures.incidents", Role.OFFICE, "Oversight"),
     NavItem("Concerns from the public", "concerns.cases", Role.OFFICE, "Oversight"),
     NavItem("Record an incident", "disclosures.new_incident", Role.STAFF, "Oversight"),

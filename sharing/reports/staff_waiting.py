@@ -18,6 +18,8 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
 from sharing.agreements.queries import AgreementFilters, agreements_query
 from sharing.algorithms import queries as algorithm_queries
+from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
+from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
@@ -212,6 +214,26 @@ def _request_source(user: Any, key: str, status: str, what: str, label: str, *, 
     return Source(key, label, stmt, item, list_url("attestations.requests", status=status))
 
 
+def _fact_sheets_to_review(user: Any, *, today: date) -> Source:
+    """AI fact sheets the vendors signed, for the office to accept or return."""
+    status = FactSheetStatus.SUBMITTED.value
+
+    def item(row: Any) -> Item:
+        sheet = row[0]
+        return Item(
+            "fact-sheets",
+            "AI fact sheet to review",
+            f"{sheet.algorithm.name}, edition {sheet.edition}",
+            url_for("algorithms.fact_sheet", sheet_id=sheet.id),
+            arrived=day_of(sheet.submitted_at),
+            detail=sheet.organisation.display_name,
+        )
+
+    stmt = sheets_query(SheetFilters(status=status), actor=user, today=today)
+    url = list_url("algorithms.fact_sheets", status=status)
+    return Source("fact-sheets", "AI fact sheets awaiting review", stmt, item, url)
+
+
 def _new_incidents(*, now: datetime) -> Source:
     status = IncidentStatus.REPORTED.value
     filters = IncidentFilters(status=status, sort=parse_sort("deadline", INCIDENT_SORTS, ""))
@@ -378,6 +400,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "attestations awaiting review",
             today=today,
         ),
+        _fact_sheets_to_review(user, today=today),
         _new_incidents(now=now),
         *_concern_sources(user),
         _returned_copies_source(),

@@ -29,6 +29,7 @@ from tests.web.tables import (
     dashboards,
     disclosure_log,
     evidence,
+    fact_sheets,
     flows,
     inbox,
     incidents,
@@ -177,6 +178,7 @@ CASES = (
     + agreement_lifecycle.AUDIT_CASES
     + attestations.AUDIT_CASES
     + evidence.AUDIT_CASES
+    + fact_sheets.AUDIT_CASES
     + portal.AUDIT_CASES
     + reminders.AUDIT_CASES
     + calendar.AUDIT_CASES

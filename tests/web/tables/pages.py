@@ -21,6 +21,7 @@ from tests.web.tables import (
     dashboards,
     disclosure_log,
     evidence,
+    fact_sheets,
     flows,
     inbox,
     incidents,
@@ -87,6 +88,7 @@ PAGES = (
     + agreement_lifecycle.PAGES
     + attestations.PAGES
     + evidence.PAGES
+    + fact_sheets.PAGES
     + portal.PAGES
     + reminders.PAGES
     + calendar.PAGES

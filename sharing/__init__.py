@@ -90,9 +90,11 @@ def register_listeners(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
+    from sharing.algorithms.views import bp as algorithms_bp
     from sharing.attestations.views import bp as attestations_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
+    from sharing.concerns.views import bp as concerns_bp
     from sharing.core.views import bp as core_bp
     from sharing.disclosures.views import bp as disclosures_bp
     from sharing.flows.views import bp as flows_bp
@@ -118,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         vendors_bp,
         flows_bp,
+        algorithms_bp,
         reports_bp,
         obligations_bp,
         agreements_bp,
@@ -128,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         renewals_bp,
         disclosures_bp,
         register_bp,
+        concerns_bp,
         settings_bp,
     ):
         app.register_blueprint(blueprint)
@@ -172,9 +176,11 @@ def register_templating(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from sharing.agreements.cli import agreements_cli
+    from sharing.algorithms.cli import algorithms_cli
     from sharing.attestations.cli import attestations_cli
     from sharing.auth.cli import users_cli
     from sharing.backup.cli import backup_command, restore_command
+    from sharing.concerns.cli import concerns_cli
     from sharing.demo.cli import demo_cli
     from sharing.disclosures.cli import disclosures_cli
     from sharing.flows.cli import flows_cli
@@ -193,9 +199,11 @@ def register_commands(app: Flask) -> None:
         obligations_cli,
         agreements_cli,
         attestations_cli,
+        algorithms_cli,
         disclosures_cli,
         reminders_cli,
         reports_cli,
+        concerns_cli,
         backup_command,
         restore_command,
     ):

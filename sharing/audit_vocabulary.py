@@ -27,6 +27,7 @@ REFERENCES = {
     "renews_id": "agreement",
     "successor_id": "agreement",
     "request_id": "attestation_request",
+    "fact_sheet_id": "fact_sheet",
     "template_id": "agreement_template",
     "policy_version_id": "policy_version",
     "created_by_id": "user",
@@ -37,6 +38,8 @@ REFERENCES = {
     "owner_id": "user",
     "signer_id": "user",
     "signature_id": "signature",
+    "assignee_id": "user",
+    "concern_id": "concern",
 }
 
 # What the signing steps add to an agreement's audit event, and a signature's own fields.
@@ -59,6 +62,28 @@ SIGNING_FIELDS = {
     "decline_reason": "Reason given",
     "lapsed_at": "Lapsed at",
     "lapse_reason": "Why it lapsed",
+}
+
+# What the review steps of an algorithm record add to its audit events (algorithms/workflow.py).
+ALGORITHM_STEP_FIELDS = {
+    "status": "Status",
+    "comment": "Comment",
+    "approved_snapshot": "Public record as approved",
+}
+
+# What raising and handling a concern records beyond its forms' fields (concerns/services.py,
+# concerns/cases.py). Never the person's text or address.
+CONCERN_FIELDS = {
+    "reference": "Reference",
+    "kind": "Kind",
+    "status": "Status",
+    "about": "About",
+    "language": "Language for replies",
+    "reply_by_email": "Wants replies by e-mail",
+    "assignee_id": "Assigned to",
+    "closed_at": "Closed at",
+    "responded_at": "Answered at",
+    "due_on": "Answer due by",
 }
 
 # What clearing a user's sign-in limit records (auth/limits.py).
@@ -109,12 +134,60 @@ def _agreement_fields() -> Mapping[str, str]:
     return form_labels(AgreementForm) | labels | negotiation | signing
 
 
+def _fact_sheet_names(ids) -> dict[str, str]:
+    """A fact sheet is named by its algorithm and edition: "Triage model, edition 2"."""
+    from sharing.algorithms.models import Algorithm, FactSheet
+
+    keys = sorted({int(i) for i in ids if str(i).isdigit()})
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(FactSheet.id, Algorithm.name, FactSheet.edition)
+        .join(Algorithm, Algorithm.id == FactSheet.algorithm_id)
+        .where(FactSheet.id.in_(keys))
+    )
+    return {str(key): f"{name}, edition {edition}" for key, name, edition in rows}
+
+
+def _fact_sheet_fields() -> Mapping[str, str]:
+    """The answers' labels, and the algorithm fields an accepted sheet fills."""
+    from sharing.algorithms.fact_sheet_forms import SubmitForm
+    from sharing.algorithms.topics import INPUTS
+
+    filled = {f"algorithm.{i.field}": f"Algorithm: {i.label}" for i in INPUTS if i.field}
+    return (
+        form_labels(SubmitForm)
+        | {i.code: i.label for i in INPUTS}
+        | filled
+        | {
+            "attested": "Attested",
+            "edition": "Edition",
+            "due_date": "Due date",
+            "answers": "Answers",
+            "prefilled": "Answers carried over from the last accepted edition",
+            "review_comment": "Privacy office's comment",
+            "algorithm.status": "Algorithm status",
+        }
+    )
+
+
 def register_audit_vocabulary(app: Flask) -> None:
     from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
     from sharing.agreements.template_forms import TemplateForm
+    from sharing.algorithms.forms import AlgorithmForm
+    from sharing.algorithms.models import (
+        Algorithm,
+        AlgorithmStatus,
+        FactSheetEvidence,
+        FactSheetEvidenceKind,
+        FactSheetStatus,
+        ModelKind,
+    )
     from sharing.attestations.models import AttestationStatus, EvidenceFile
     from sharing.auth.forms import DepartmentForm, InvitationForm, UserForm
     from sharing.auth.models import Department, Invitation, User
+    from sharing.concerns.case_forms import DeadlineForm, NoteForm, ResponseForm
+    from sharing.concerns.models import Concern, ConcernKind, ConcernNote, ConcernStatus
     from sharing.core.roles import Role
     from sharing.disclosures.forms import StaffIncidentForm
     from sharing.disclosures.log_forms import DisclosureForm
@@ -216,6 +289,13 @@ def register_audit_vocabulary(app: Flask) -> None:
         fields=form_labels(TemplateForm),
     )
     add(
+        "algorithm",
+        "Algorithm record",
+        names=names_from(Algorithm.id, Algorithm.name),
+        fields=form_labels(AlgorithmForm) | ALGORITHM_STEP_FIELDS,
+        values={"status": AlgorithmStatus, "model_kind": ModelKind, "risk_tier": RiskTier},
+    )
+    add(
         "policy_version",
         "Policy version",
         names=names_from(PolicyVersion.id, PolicyVersion.label),
@@ -227,6 +307,20 @@ def register_audit_vocabulary(app: Flask) -> None:
         fields=form_labels(ObligationForm),
     )
     add("attestation_request", "Attestation request", values={"status": AttestationStatus})
+    add(
+        "fact_sheet",
+        "AI fact sheet",
+        names=_fact_sheet_names,
+        fields=_fact_sheet_fields,
+        values={"status": FactSheetStatus},
+    )
+    add(
+        "fact_sheet_evidence",
+        "AI fact sheet file",
+        names=names_from(FactSheetEvidence.id, FactSheetEvidence.original_name),
+        fields={"fact_sheet_id": "Fact sheet", "kind": "Type of file"},
+        values={"kind": FactSheetEvidenceKind},
+    )
     add(
         "evidence_file",
         "Evidence file",
@@ -244,6 +338,19 @@ def register_audit_vocabulary(app: Flask) -> None:
         "Disclosure",
         names=names_from(Disclosure.id, func.substr(Disclosure.purpose, 1, 80)),
         fields=form_labels(DisclosureForm),
+    )
+    add(
+        "concern",
+        "Concern",
+        names=names_from(Concern.id, Concern.reference),
+        fields=form_labels(DeadlineForm, ResponseForm) | CONCERN_FIELDS,
+        values={"status": ConcernStatus, "kind": ConcernKind},
+    )
+    add(
+        "concern_note",
+        "Internal note on a concern",
+        names=names_from(ConcernNote.id, func.substr(ConcernNote.body, 1, 80)),
+        fields=form_labels(NoteForm) | {"concern_id": "Concern"},
     )
     add("import", "Import")
     add(

@@ -65,6 +65,14 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_DELAY_SECONDS": 5,
     "SIGNIN_MAX_DELAY_MINUTES": 15,
     "SIGNIN_LOCK_FAILURES": 100,
+    # The public concern form (concerns/abuse.py): submissions one address may make per hour
+    # and per day, the days the office has to answer, and the largest request the form
+    # takes. 4,000 characters of Vietnamese are about 36 KB once percent-encoded, so the cap
+    # leaves room for a full text in any of the City's three languages.
+    "CONCERN_LIMIT_HOUR": 5,
+    "CONCERN_LIMIT_DAY": 20,
+    "CONCERN_RESPONSE_DAYS": 30,
+    "CONCERN_MAX_REQUEST_BYTES": 64 * 1024,
     "INVITATION_DAYS": 7,
     "PASSWORD_MIN_LENGTH": 12,
     "MAIL_SERVER": None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sharing.core.models import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
@@ -33,6 +34,25 @@ class ConcernStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def in_words(self) -> str:
+        """What the status means to the person who raised the concern."""
+        return {
+            "received": "Received: the privacy office has it and will look at it soon.",
+            "in_review": "In review: someone in the privacy office is looking into it.",
+            "answered": "Answered: the privacy office has given its response below.",
+            "closed": "Closed: the privacy office has finished with it.",
+        }[self.value]
+
+    OPEN: ClassVar[tuple[ConcernStatus, ...]]
+
+
+# A case waits for the office (and can be overdue) until it is answered or closed.
+ConcernStatus.OPEN = (ConcernStatus.RECEIVED, ConcernStatus.IN_REVIEW)
+
+LANGUAGES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
+BODY_MIN, BODY_MAX = 10, 4000
 
 
 class Concern(TimestampMixin, Base):
@@ -78,7 +98,7 @@ class Concern(TimestampMixin, Base):
     )
 
     def is_overdue(self, *, on: date) -> bool:
-        return self.status in {ConcernStatus.RECEIVED, ConcernStatus.IN_REVIEW} and on > self.due_on
+        return self.status in ConcernStatus.OPEN and on > self.due_on
 
 
 class ConcernNote(Base):
@@ -108,3 +128,5 @@ class ConcernAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     address_key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Filled the hidden field only a robot sees: answered as accepted, nothing stored.
+    trapped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -1,5 +1,6 @@
 """The portal home's "waiting for you" and "waiting for others" lists: the vendor's
-attestations, signatures, evidence and incidents, every query held to their organisation."""
+attestations, AI fact sheets, signatures, evidence and incidents, every query held to their
+organisation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from flask import url_for
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
+from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.portal import queries
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
@@ -46,6 +49,21 @@ def _request_item(key: str, returned_codes: dict[int, list[str]], row: Any) -> I
         due=None if key == "submitted" else r.due_date,
         holder=OFFICE if key == "submitted" else "",
         links=links if key != "submitted" else (),
+    )
+
+
+def _fact_sheet_item(row: Any) -> Item:
+    """A sheet to fill in, or one returned with the office's comment."""
+    sheet = row[0]
+    returned = sheet.status == FactSheetStatus.RETURNED
+    return Item(
+        "fact-sheets",
+        "AI fact sheet returned to you" if returned else "AI fact sheet to fill in",
+        f"{sheet.algorithm.name}, edition {sheet.edition}",
+        url_for("algorithms.fact_sheet", sheet_id=sheet.id),
+        arrived=day_of((sheet.reviewed_at or sheet.updated_at) if returned else sheet.created_at),
+        due=sheet.due_date,
+        detail=sheet.review_comment if returned else "",
     )
 
 
@@ -157,6 +175,13 @@ def vendor_waiting(
             requests("open"),
             partial(_request_item, "attestations", codes),
             list_url("attestations.requests", status="open"),
+        ),
+        Source(
+            "fact-sheets",
+            "AI fact sheets to fill in",
+            sheets_query(SheetFilters(status="open"), actor=user, today=today),
+            _fact_sheet_item,
+            list_url("algorithms.fact_sheets", status="open"),
         ),
         Source(
             "to-sign",

@@ -17,9 +17,14 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
 from sharing.agreements.queries import AgreementFilters, agreements_query
+from sharing.algorithms import queries as algorithm_queries
+from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
+from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
+from sharing.concerns.models import Concern
+from sharing.concerns.queries import assigned_open_query, unassigned_query
 from sharing.core.pagination import parse_sort
 from sharing.core.roles import Role
 from sharing.disclosures.models import IncidentStatus
@@ -209,6 +214,26 @@ def _request_source(user: Any, key: str, status: str, what: str, label: str, *, 
     return Source(key, label, stmt, item, list_url("attestations.requests", status=status))
 
 
+def _fact_sheets_to_review(user: Any, *, today: date) -> Source:
+    """AI fact sheets the vendors signed, for the office to accept or return."""
+    status = FactSheetStatus.SUBMITTED.value
+
+    def item(row: Any) -> Item:
+        sheet = row[0]
+        return Item(
+            "fact-sheets",
+            "AI fact sheet to review",
+            f"{sheet.algorithm.name}, edition {sheet.edition}",
+            url_for("algorithms.fact_sheet", sheet_id=sheet.id),
+            arrived=day_of(sheet.submitted_at),
+            detail=sheet.organisation.display_name,
+        )
+
+    stmt = sheets_query(SheetFilters(status=status), actor=user, today=today)
+    url = list_url("algorithms.fact_sheets", status=status)
+    return Source("fact-sheets", "AI fact sheets awaiting review", stmt, item, url)
+
+
 def _new_incidents(*, now: datetime) -> Source:
     status = IncidentStatus.REPORTED.value
     filters = IncidentFilters(status=status, sort=parse_sort("deadline", INCIDENT_SORTS, ""))
@@ -283,11 +308,75 @@ def _returned_copies_source() -> Source:
     return Source("returned-copies", "returned copies", stmt, item, None)
 
 
+def _algorithm_source(key: str, what: str, label: str, stmt: Any, status: str) -> Source:
+    """Algorithm records waiting: submitted ones for the office, returned ones for the person
+    who drafted or submitted them (algorithms/queries.py)."""
+
+    def item(row: Any) -> Item:
+        algorithm = row[0]
+        return Item(
+            key,
+            what,
+            algorithm.name,
+            url_for("algorithms.algorithm", algorithm_id=algorithm.id),
+            arrived=day_of(algorithm.submitted_at or algorithm.updated_at),
+            detail=algorithm.organisation.display_name,
+        )
+
+    return Source(key, label, stmt, item, list_url("algorithms.algorithms", status=status))
+
+
+def _concern_item(key: str, what: str, row: Any) -> Item:
+    concern: Concern = row[0]
+    return Item(
+        key,
+        what,
+        f"{concern.reference} · {concern.kind.label}",
+        url_for("concerns.case", concern_id=concern.id),
+        arrived=day_of(concern.received_at),
+        due=concern.due_on,
+        due_label="Answer due",
+    )
+
+
+def _concern_sources(user: Any) -> list[Source]:
+    """New concerns nobody has picked up, for every office user; the user's own open cases.
+    Both lists put the earliest deadline first, so the overdue come first."""
+    return [
+        Source(
+            "new-concerns",
+            "new concerns",
+            unassigned_query(),
+            partial(_concern_item, "new-concerns", "New concern from the public"),
+            list_url("concerns.cases", status="received", assignee="none"),
+        ),
+        Source(
+            "my-concerns",
+            "concerns assigned to you",
+            assigned_open_query(user.id),
+            partial(_concern_item, "my-concerns", "Concern to answer"),
+            list_url("concerns.cases", assignee="me"),
+        ),
+    ]
+
+
 def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
     """What waits for this staff member, and what they handed on that waits for others."""
     if user.role == Role.PROCUREMENT:
         return (
-            gather([*_flow_sources(user, RETURNED, DRAFTS), _ready_imports(user)]),
+            gather(
+                [
+                    *_flow_sources(user, RETURNED, DRAFTS),
+                    _algorithm_source(
+                        "algorithms-returned",
+                        "Algorithm record returned for changes",
+                        "returned algorithm records",
+                        algorithm_queries.returned_to(user),
+                        "changes_requested",
+                    ),
+                    _ready_imports(user),
+                ]
+            ),
             gather(_flow_sources(user, SENT_FOR_REVIEW, BEING_REVIEWED)),
         )
     return _office_lists(user, today=today, now=now)
@@ -296,6 +385,13 @@ def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
 def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
     for_you = [
         *_flow_sources(user, TO_REVIEW, IN_REVIEW),
+        _algorithm_source(
+            "algorithms-to-review",
+            "Algorithm record to review",
+            "algorithm records awaiting review",
+            algorithm_queries.awaiting_review(),
+            "submitted",
+        ),
         _request_source(
             user,
             "attestations",
@@ -304,7 +400,9 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
             "attestations awaiting review",
             today=today,
         ),
+        _fact_sheets_to_review(user, today=today),
         _new_incidents(now=now),
+        *_concern_sources(user),
         _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(

@@ -12,7 +12,10 @@ SIGN_IN = "/auth/sign-in"
 # Every signed-in role may open this page, so it always carries a token for that session.
 TOKEN_PAGE = "/auth/account"
 # Anonymous visitors may post these; elsewhere their 302 is the way to sign-in.
-PUBLIC_POSTS = {"auth.sign_in", "auth.accept_invitation"}
+PUBLIC_POSTS = {"auth.sign_in", "auth.accept_invitation", "concerns.new"}
+# Public pages whose 302 leads somewhere other than sign-in (the concern receipt, read once,
+# leads back to the form).
+PUBLIC_REDIRECTS = {"concerns.received"}
 
 
 def load_matrix() -> list[dict[str, str]]:
@@ -24,7 +27,8 @@ def refused(row: dict, principal: str, status: int) -> bool:
     """A refusal: 403, 404, or an anonymous visitor sent to sign in from a private route."""
     if status in (403, 404):
         return True
-    return principal == "anonymous" and status == 302 and row["endpoint"] not in PUBLIC_POSTS
+    public = PUBLIC_POSTS | PUBLIC_REDIRECTS
+    return principal == "anonymous" and status == 302 and row["endpoint"] not in public
 
 
 def token_for(client, user) -> str:

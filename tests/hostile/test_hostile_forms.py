@@ -66,6 +66,7 @@ LIST_PAGES = (
     "/audit/",
     "/auth/users",
     "/auth/invitations",
+    "/concerns/cases",
 )
 QUERY_STRINGS = {
     "script": {"q": SCRIPT},

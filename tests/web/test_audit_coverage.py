@@ -22,11 +22,14 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    algorithms,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
+    fact_sheets,
     flows,
     inbox,
     incidents,
@@ -167,6 +170,7 @@ CASES = (
     AUTH_CASES
     + vendors.AUDIT_CASES
     + flows.AUDIT_CASES
+    + algorithms.AUDIT_CASES
     + reports.AUDIT_CASES
     + obligations.AUDIT_CASES
     + agreements.AUDIT_CASES
@@ -174,6 +178,7 @@ CASES = (
     + agreement_lifecycle.AUDIT_CASES
     + attestations.AUDIT_CASES
     + evidence.AUDIT_CASES
+    + fact_sheets.AUDIT_CASES
     + portal.AUDIT_CASES
     + reminders.AUDIT_CASES
     + calendar.AUDIT_CASES
@@ -182,6 +187,7 @@ CASES = (
     + accountability.AUDIT_CASES
     + disclosure_log.AUDIT_CASES
     + register.AUDIT_CASES
+    + concerns.AUDIT_CASES
     + inbox.AUDIT_CASES
     + negotiation.AUDIT_CASES
     + seal.AUDIT_CASES

@@ -12,14 +12,22 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from sharing.agreements.models import AgreementStatus
+from sharing.algorithms.models import AlgorithmStatus
 from sharing.attestations.models import AnswerReview, AnswerValue, AttestationAnswer
 from sharing.attestations.models import AttestationStatus as R
+from sharing.concerns.models import ConcernStatus
 from sharing.core.clock import now, today
 from sharing.disclosures.models import IncidentStatus
 from sharing.extensions import db as _db
 from sharing.flows.models import FlowStatus
 from sharing.vendors.models import Organisation
-from tests.factories import make_department, make_flow, make_organisation
+from tests.factories import (
+    make_algorithm,
+    make_concern,
+    make_department,
+    make_flow,
+    make_organisation,
+)
 from tests.web.tables.agreement_lifecycle import make_agreement
 from tests.web.tables.attestations import make_request
 from tests.web.tables.evidence import make_evidence
@@ -128,6 +136,32 @@ def _privacy_rows() -> dict[str, dict[str, list[str]]]:
     new = incident(IncidentStatus.REPORTED, 5)
     rows["overdue-incidents"] = {"in": [late_new, late_open], "out": [notified, closed, new]}
     rows["new-incidents"] = {"in": [late_new, new], "out": [late_open, notified, closed]}
+
+    def algorithm(name, tested_days_ago, **extra):
+        tested = None if tested_days_ago is None else day - timedelta(days=tested_days_ago)
+        make_algorithm(org, name=name, last_tested_on=tested, **extra)
+        return name
+
+    rows["untested-algorithms"] = {
+        "in": [algorithm("Never tested model", None), algorithm("Tested long ago model", 400)],
+        "out": [
+            algorithm("Recently tested model", 30),
+            algorithm("Retired untested model", None, status=AlgorithmStatus.RETIRED),
+        ],
+    }
+
+    def concern(reference, due_in, status=ConcernStatus.RECEIVED):
+        make_concern(reference=reference, due_on=day + timedelta(days=due_in), status=status)
+        return reference
+
+    rows["overdue-concerns"] = {
+        "in": [concern("SJ-LATE0001", -1), concern("SJ-LATE0002", -9, ConcernStatus.IN_REVIEW)],
+        "out": [
+            concern("SJ-DUE00003", 0),
+            concern("SJ-ANSWER04", -5, ConcernStatus.ANSWERED),
+            concern("SJ-CLOSED05", -5, ConcernStatus.CLOSED),
+        ],
+    }
     return rows
 
 
@@ -160,6 +194,8 @@ def test_dashboard_links_use_the_filters_the_lists_agreed_on(client, login_as):
     assert tiles["overdue-attestations"][1] == "/attestations/?status=overdue"
     assert tiles["returned-attestations"][1] == "/attestations/?status=returned"
     assert tiles["expiring-evidence"][1] == "/attestations/evidence?expiring=1"
+    assert tiles["untested-algorithms"][1] == "/algorithms/?bias_test=stale"
+    assert tiles["overdue-concerns"][1] == "/concerns/cases?overdue=1"
 
 
 def test_flows_awaiting_review_are_listed_oldest_first(client, login_as):

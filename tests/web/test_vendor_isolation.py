@@ -23,6 +23,7 @@ from tests.web.tables import (
     calendar,
     dashboards,
     evidence,
+    fact_sheets,
     inbox,
     incidents,
     negotiation,
@@ -34,6 +35,7 @@ from tests.web.tables import (
 CASES: tuple[IsolationCase, ...] = (
     attestations.ISOLATION_CASES
     + evidence.ISOLATION_CASES
+    + fact_sheets.ISOLATION_CASES
     + portal.ISOLATION_CASES
     + reminders.ISOLATION_CASES
     + calendar.ISOLATION_CASES
@@ -45,6 +47,7 @@ CASES: tuple[IsolationCase, ...] = (
     + signing.ISOLATION_CASES
 )
 WALKED_BLUEPRINTS = (
+    "algorithms",
     "attestations",
     "portal",
     "renewals",

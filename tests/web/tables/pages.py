@@ -14,11 +14,14 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    algorithms,
     attestations,
     calendar,
+    concerns,
     dashboards,
     disclosure_log,
     evidence,
+    fact_sheets,
     flows,
     inbox,
     incidents,
@@ -77,6 +80,7 @@ PAGES = (
     CORE_PAGES
     + vendors.PAGES
     + flows.PAGES
+    + algorithms.PAGES
     + reports.PAGES
     + obligations.PAGES
     + agreements.PAGES
@@ -84,6 +88,7 @@ PAGES = (
     + agreement_lifecycle.PAGES
     + attestations.PAGES
     + evidence.PAGES
+    + fact_sheets.PAGES
     + portal.PAGES
     + reminders.PAGES
     + calendar.PAGES
@@ -93,6 +98,7 @@ PAGES = (
     + disclosure_log.PAGES
     + register.PAGES
     + open_register.PAGES
+    + concerns.PAGES
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES

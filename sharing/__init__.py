@@ -90,6 +90,7 @@ def register_listeners(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from sharing.agreements.views import bp as agreements_bp
+    from sharing.algorithms.views import bp as algorithms_bp
     from sharing.attestations.views import bp as attestations_bp
     from sharing.audit.views import bp as audit_bp
     from sharing.auth.views import bp as auth_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         vendors_bp,
         flows_bp,
+        algorithms_bp,
         reports_bp,
         obligations_bp,
         agreements_bp,
@@ -152,12 +154,14 @@ def register_templating(app: Flask) -> None:
     the globals a feature package adds: agreements' AgreementStatus groups
     (agreements/templating.py), renewals' reminder history (renewals/templating.py),
     signing's signature history and state (signing/templating.py), negotiation's exceptions
-    and returned copies on the agreement page (negotiation/templating.py) and the
-    navigation's unread count (inbox/templating.py)."""
+    and returned copies on the agreement page (negotiation/templating.py), the
+    navigation's unread count (inbox/templating.py) and the public pages' check for the
+    concerns form (register/templating.py)."""
     from sharing.agreements import templating as agreements_templating
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
+    from sharing.register import templating as register_templating
     from sharing.renewals import templating as renewals_templating
     from sharing.signing import templating as signing_templating
 
@@ -167,6 +171,7 @@ def register_templating(app: Flask) -> None:
     signing_templating.init_templating(app)
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
+    register_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -63,6 +63,13 @@ SIGNING_FIELDS = {
     "lapse_reason": "Why it lapsed",
 }
 
+# What the review steps of an algorithm record add to its audit events (algorithms/workflow.py).
+ALGORITHM_STEP_FIELDS = {
+    "status": "Status",
+    "comment": "Comment",
+    "approved_snapshot": "Public record as approved",
+}
+
 # What raising and handling a concern records beyond its forms' fields (concerns/services.py,
 # concerns/cases.py). Never the person's text or address.
 CONCERN_FIELDS = {
@@ -129,6 +136,8 @@ def _agreement_fields() -> Mapping[str, str]:
 def register_audit_vocabulary(app: Flask) -> None:
     from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
     from sharing.agreements.template_forms import TemplateForm
+    from sharing.algorithms.forms import AlgorithmForm
+    from sharing.algorithms.models import Algorithm, AlgorithmStatus, ModelKind
     from sharing.attestations.models import AttestationStatus, EvidenceFile
     from sharing.auth.forms import DepartmentForm, InvitationForm, UserForm
     from sharing.auth.models import Department, Invitation, User
@@ -233,6 +242,13 @@ def register_audit_vocabulary(app: Flask) -> None:
         "Agreement template",
         names=names_from(AgreementTemplate.id, AgreementTemplate.name),
         fields=form_labels(TemplateForm),
+    )
+    add(
+        "algorithm",
+        "Algorithm record",
+        names=names_from(Algorithm.id, Algorithm.name),
+        fields=form_labels(AlgorithmForm) | ALGORITHM_STEP_FIELDS,
+        values={"status": AlgorithmStatus, "model_kind": ModelKind, "risk_tier": RiskTier},
     )
     add(
         "policy_version",

@@ -43,6 +43,16 @@ DEFAULTS: dict[str, Any] = {
     "CITY_PRIVACY_OFFICE_EMAIL": "digitalprivacy@sanjoseca.gov",
     "CITY_SECURITY_OFFICE_NAME": "Information Security Office",
     "CITY_SECURITY_OFFICE_EMAIL": "security@sanjoseca.gov",
+    # The open-data catalog (/register/data.json); blank: the CITY_* name and privacy office.
+    "REGISTER_PUBLISHER": "",
+    "REGISTER_CONTACT_NAME": "",
+    "REGISTER_CONTACT_EMAIL": "",
+    # The license of the register's open data: a URL, as DCAT-US asks.
+    "REGISTER_LICENSE": "https://creativecommons.org/publicdomain/zero/1.0/",
+    # Federal agencies only (DCAT-US bureauCode "015:11", programCode "015:001"); a city
+    # leaves them blank and the catalog leaves them out.
+    "REGISTER_BUREAU_CODE": "",
+    "REGISTER_PROGRAM_CODE": "",
     "BASE_URL": "http://127.0.0.1:5000",
     "TIMEZONE": "America/Los_Angeles",
     "SESSION_HOURS": 8,

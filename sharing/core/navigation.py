@@ -27,6 +27,7 @@ NAV_ITEMS = (
     NavItem("Organizations", "vendors.organisations", Role.STAFF, "Register"),
     NavItem("Data flows", "flows.flows", Role.STAFF, "Register"),
     NavItem("Data categories", "flows.categories", Role.STAFF, "Register"),
+    NavItem("Algorithms", "algorithms.algorithms", Role.STAFF, "Register"),
     NavItem("Policy", "obligations.versions", Role.STAFF, "Register"),
     NavItem("Agreements", "agreements.agreements", Role.STAFF, "Oversight"),
     NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
@@ -48,6 +49,7 @@ NAV_ITEMS = (
     NavItem("Outbox", "mail.outbox", (Role.ADMIN,), "Administration"),
     NavItem("Settings", "settings.settings", (Role.ADMIN,), "Administration"),
     NavItem("Public register", "register.index", Role.EVERYONE),
+    NavItem("Public algorithms", "register.algorithms", Role.EVERYONE),
 )
 
 

@@ -133,6 +133,21 @@ COMMUNITY_FLOWS: tuple[FlowSpec, ...] = (
     FlowSpec(
         "youth",
         "PRNS",
+        "Youth center face check-in",
+        APPROVED,
+        "Check children in and out of youth centers by matching their faces to enrolled photos.",
+        "Children enrolled at youth centers, and the adults who collect them",
+        ("Minors' data", "Biometric identifiers", "Full name", "Emergency contact details"),
+        minors=True,
+        automated="Each child's face is matched against the enrolled photos to record arrival "
+        "and departure.",
+        oversight="Front-desk staff confirm every match on screen and check a child in by hand "
+        "whenever the match fails or the family has opted out.",
+        retention_days=30,
+    ),
+    FlowSpec(
+        "youth",
+        "PRNS",
         "Youth sports league roster",
         CHANGES,
         "Form teams and share rosters with volunteer coaches.",

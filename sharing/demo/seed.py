@@ -14,6 +14,7 @@ from sharing.core.database import commit_or_conflict
 from sharing.core.models import Setting
 from sharing.core.roles import Role
 from sharing.demo.agreements import build_agreements
+from sharing.demo.algorithms import build_algorithms
 from sharing.demo.attestations import build_attestations
 from sharing.demo.context import DemoContext
 from sharing.demo.evidence import build_evidence, remove_stored
@@ -111,6 +112,7 @@ def _build(ctx: DemoContext) -> None:
     build_flows(ctx)
     build_agreements(ctx)
     build_register_history(ctx)
+    build_algorithms(ctx)
     build_attestations(ctx)
     build_evidence(ctx)
     build_disclosures(ctx)

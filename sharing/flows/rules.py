@@ -76,6 +76,10 @@ FIELD_LABELS: dict[str, str] = {
     "categories": "Data categories",
     "risk_tier": "Risk tier",
     "status": "Status",
+    # Written on the register's publication page (register/forms.py), audited on the flow.
+    "public_summary": "Public summary in English",
+    "public_summary_es": "Public summary in Spanish",
+    "public_summary_vi": "Public summary in Vietnamese",
 }
 
 REQUIRED = ("organisation_id", "department_id", "system_name", "purposes")

@@ -9,20 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from flask import Response
 
+from sharing.algorithms.public import ALGORITHM_FIELDS
+from sharing.algorithms.public import SCHEMA_VERSION as ALGORITHM_SCHEMA_VERSION
 from sharing.core.downloads import content_disposition
 from sharing.core.spreadsheets import BOM, CSV_CONTENT_TYPE, csv_value
 from sharing.register.fields import (
     CHANGE_FIELDS,
     PUBLIC_FIELDS,
     SCHEMA_VERSION,
-    PublicField,
     json_value,
+    text_item,
 )
 
 LIST_SEPARATOR = "; "
@@ -30,7 +32,7 @@ LIST_SEPARATOR = "; "
 
 def _cell(value: Any) -> str:
     if isinstance(value, list):
-        return csv_value(LIST_SEPARATOR.join(str(v) for v in value))
+        return csv_value(LIST_SEPARATOR.join(text_item(v) for v in value))
     return csv_value(value)
 
 
@@ -41,7 +43,7 @@ def wants_bom(args: Any) -> bool:
 
 def csv_response(
     records: Iterable[dict[str, Any]],
-    fields: tuple[PublicField, ...],
+    fields: Sequence[Any],
     filename: str,
     *,
     bom: bool = False,
@@ -60,20 +62,32 @@ def csv_response(
 
 def json_response(
     records: Iterable[dict[str, Any]],
-    fields: tuple[PublicField, ...],
+    fields: Sequence[Any],
     *,
     key: str,
     generated_on: date,
     filename: str,
+    schema_version: str = SCHEMA_VERSION,
+    described_by: str,
 ) -> Response:
-    """{"schema_version", "generated_on", key: [...]} with only the declared fields."""
+    """{"describedBy", "schema_version", "generated_on", key: [...]} with only the declared
+    fields; describedBy is the URL of the JSON Schema of this very version."""
     body = {
-        "schema_version": SCHEMA_VERSION,
+        "describedBy": described_by,
+        "schema_version": schema_version,
         "generated_on": generated_on.isoformat(),
         key: [{f.name: json_value(record[f.name]) for f in fields} for record in records],
     }
     text = json.dumps(body, ensure_ascii=False, indent=2)
     return _download(text, "application/json", filename)
+
+
+def json_document(body: dict[str, Any], *, content_type: str = "application/json") -> Response:
+    """A JSON document to read in place (a schema, the catalog), open to other sites' scripts
+    like the feeds."""
+    response = Response(json.dumps(body, ensure_ascii=False, indent=2), content_type=content_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _download(text: str, content_type: str, filename: str) -> Response:
@@ -88,9 +102,14 @@ def register_csv(records: list[dict[str, Any]], *, bom: bool = False) -> Respons
     return csv_response(records, PUBLIC_FIELDS, "register.csv", bom=bom)
 
 
-def register_json(records: list[dict[str, Any]], *, today: date) -> Response:
+def register_json(records: list[dict[str, Any]], *, today: date, described_by: str) -> Response:
     return json_response(
-        records, PUBLIC_FIELDS, key="arrangements", generated_on=today, filename="register.json"
+        records,
+        PUBLIC_FIELDS,
+        key="arrangements",
+        generated_on=today,
+        filename="register.json",
+        described_by=described_by,
     )
 
 
@@ -98,7 +117,28 @@ def changes_csv(records: list[dict[str, Any]], *, bom: bool = False) -> Response
     return csv_response(records, CHANGE_FIELDS, "register-changes.csv", bom=bom)
 
 
-def changes_json(records: list[dict[str, Any]], *, today: date) -> Response:
+def changes_json(records: list[dict[str, Any]], *, today: date, described_by: str) -> Response:
     return json_response(
-        records, CHANGE_FIELDS, key="changes", generated_on=today, filename="register-changes.json"
+        records,
+        CHANGE_FIELDS,
+        key="changes",
+        generated_on=today,
+        filename="register-changes.json",
+        described_by=described_by,
+    )
+
+
+def algorithms_csv(records: list[dict[str, Any]], *, bom: bool = False) -> Response:
+    return csv_response(records, ALGORITHM_FIELDS, "algorithms.csv", bom=bom)
+
+
+def algorithms_json(records: list[dict[str, Any]], *, today: date, described_by: str) -> Response:
+    return json_response(
+        records,
+        ALGORITHM_FIELDS,
+        key="algorithms",
+        generated_on=today,
+        filename="algorithms.json",
+        schema_version=ALGORITHM_SCHEMA_VERSION,
+        described_by=described_by,
     )

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+# A minor version adds fields only (at the end of the list, so CSV readers that go by column
+# position keep working); a major version renames or removes one. docs/REGISTER.md keeps the
+# changelog of the schema.
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -15,8 +18,9 @@ class PublicField:
     name: str  # the CSV column and JSON key; stable, see docs/REGISTER.md
     label: str  # the heading on the public pages
     description: str
-    type: str  # "integer", "text", "date", "list of text"
+    type: str  # "integer", "text", "date", "yes or no", "list of text", "list of algorithms"
     sources: tuple[str, ...]  # the "table.column" values it is built from
+    since: str = "1.0"  # the schema version that added it (docs/REGISTER.md's changelog)
 
 
 PUBLIC_FIELDS: tuple[PublicField, ...] = (
@@ -97,6 +101,88 @@ PUBLIC_FIELDS: tuple[PublicField, ...] = (
         "date",
         ("agreements.expiry_date",),
     ),
+    PublicField(
+        "legal_authority",
+        "Legal authority",
+        "The law, ordinance or agreement that allows the City to share the information.",
+        "text",
+        ("data_flows.legal_authority",),
+        since="1.1",
+    ),
+    PublicField(
+        "data_subjects",
+        "Whose information",
+        "The people the information is about, for example permit applicants.",
+        "text",
+        ("data_flows.data_subjects",),
+        since="1.1",
+    ),
+    PublicField(
+        "includes_minors",
+        "Includes children",
+        "“yes” when the information includes people under 18, otherwise “no”.",
+        "yes or no",
+        ("data_flows.includes_minors",),
+        since="1.1",
+    ),
+    PublicField(
+        "automated_decisions",
+        "Automated decisions",
+        "“yes” when a computer system makes or informs decisions about people, otherwise “no”.",
+        "yes or no",
+        ("data_flows.automated_decisions",),
+        since="1.1",
+    ),
+    PublicField(
+        "automated_decision_description",
+        "What is decided automatically",
+        "The decisions a computer system makes or informs; empty when there are none.",
+        "text",
+        ("data_flows.automated_decision_description",),
+        since="1.1",
+    ),
+    PublicField(
+        "human_oversight",
+        "Human oversight",
+        "How people check the system's output before anything is decided.",
+        "text",
+        ("data_flows.human_oversight",),
+        since="1.1",
+    ),
+    PublicField(
+        "public_summary",
+        "Summary",
+        "A short summary in plain English written by the privacy office.",
+        "text",
+        ("data_flows.public_summary",),
+        since="1.1",
+    ),
+    PublicField(
+        "public_summary_es",
+        "Summary in Spanish",
+        "The same summary in Spanish, when written.",
+        "text",
+        ("data_flows.public_summary_es",),
+        since="1.1",
+    ),
+    PublicField(
+        "public_summary_vi",
+        "Summary in Vietnamese",
+        "The same summary in Vietnamese, when written.",
+        "text",
+        ("data_flows.public_summary_vi",),
+        since="1.1",
+    ),
+    PublicField(
+        "algorithms",
+        "Algorithms it feeds",
+        "The public algorithm records using this information, each as its number "
+        "(algorithm_id, page /register/algorithms/<algorithm_id>) and name.",
+        "list of algorithms",
+        # The name comes from the record as last approved, never from its current columns.
+        ("algorithm_flows.flow_lineage_id", "algorithms.approved_snapshot"),
+        since="1.1",
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in PUBLIC_FIELDS)
@@ -127,8 +213,16 @@ def _subprocessor(entry: Any) -> str:
     return f"{name} ({details})" if details else name
 
 
-def arrangement_record(flow: Any, agreement: Any) -> dict[str, Any]:
-    """The public values of one arrangement, keyed by PUBLIC_FIELDS names and nothing else."""
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def arrangement_record(
+    flow: Any, agreement: Any, algorithms: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The public values of one arrangement, keyed by PUBLIC_FIELDS names and nothing else.
+    `algorithms` are the public algorithm records fed by it, as {"algorithm_id", "name"}
+    (register.public.algorithms_by_lineage)."""
     record = {
         "arrangement_id": flow.lineage_id or flow.id,
         "service": flow.system_name,
@@ -141,6 +235,21 @@ def arrangement_record(flow: Any, agreement: Any) -> dict[str, Any]:
         "subprocessors": [s for s in map(_subprocessor, flow.subprocessors or []) if s],
         "agreement_effective_on": agreement.effective_date if agreement else None,
         "agreement_expires_on": agreement.expiry_date if agreement else None,
+        "legal_authority": flow.legal_authority,
+        "data_subjects": flow.data_subjects,
+        "includes_minors": yes_no(flow.includes_minors),
+        "automated_decisions": yes_no(flow.automated_decisions),
+        # A description left over from an earlier answer would contradict "no".
+        "automated_decision_description": (
+            flow.automated_decision_description if flow.automated_decisions else ""
+        ),
+        "human_oversight": flow.human_oversight,
+        "public_summary": flow.public_summary,
+        "public_summary_es": flow.public_summary_es,
+        "public_summary_vi": flow.public_summary_vi,
+        "algorithms": [
+            {"algorithm_id": a["algorithm_id"], "name": a["name"]} for a in algorithms or []
+        ],
     }
     assert tuple(record) == FIELD_NAMES, "arrangement_record must match PUBLIC_FIELDS"
     return record
@@ -154,6 +263,13 @@ def change_record(change: Any) -> dict[str, Any]:
         "arrangement_id": change.flow_lineage_id,
         "summary": change.summary,
     }
+
+
+def text_item(value: Any) -> str:
+    """One item of a list as a CSV cell shows it: an algorithm as “name (number)”."""
+    if isinstance(value, dict):
+        return f"{value.get('name', '')} ({value.get('algorithm_id', '')})"
+    return str(value)
 
 
 def json_value(value: Any) -> Any:

@@ -13,7 +13,9 @@ from sharing.flows.models import DataFlow
 from sharing.register import changelog
 
 MAX_REASON = 2000
-FIELDS = ("published", "publication_exemption")
+MAX_SUMMARY = 2000
+SUMMARIES = ("public_summary", "public_summary_es", "public_summary_vi")
+FIELDS = ("published", "publication_exemption", *SUMMARIES)
 
 
 def _check(published: bool, exemption: str) -> str:
@@ -29,6 +31,24 @@ def _check(published: bool, exemption: str) -> str:
     return reason
 
 
+def _summaries(summaries: dict[str, str] | None) -> dict[str, str]:
+    """The summaries given, stripped and checked; unknown keys are a programming error."""
+    if summaries is None:
+        return {}
+    unknown = set(summaries) - set(SUMMARIES)
+    if unknown:
+        raise ValueError(f"not a public summary: {sorted(unknown)}")
+    checked = {name: (text or "").strip() for name, text in summaries.items()}
+    too_long = {
+        name: f"Use at most {MAX_SUMMARY} characters."
+        for name, text in checked.items()
+        if len(text) > MAX_SUMMARY
+    }
+    if too_long:
+        raise ValidationFailed(too_long)
+    return checked
+
+
 def set_publication(
     *,
     flow: DataFlow,
@@ -37,14 +57,20 @@ def set_publication(
     actor: Any,
     today: date,
     expected_version: int | None = None,
+    summaries: dict[str, str] | None = None,
 ) -> DataFlow:
-    """Publish the flow, or exempt it with a reason; record the change on the changelog
-    when the arrangement appears on or leaves the register."""
+    """Publish the flow, or exempt it with a reason, and set the public summaries given
+    (`summaries`: SUMMARIES names to plain text, each optional; None leaves them as they
+    are); record the change on the changelog when the arrangement appears on or leaves the
+    register."""
     reason = _check(published, exemption)
+    texts = _summaries(summaries)
     if expected_version is not None and expected_version != flow.version:
         raise Conflict()
     before = audit.snapshot(flow, FIELDS)
     flow.published, flow.publication_exemption = published, reason
+    for name, text in texts.items():
+        setattr(flow, name, text)
     cause = changelog.PUBLICATION.about({flow.lineage_id or flow.id})
     written = changelog.sync_changes(today=today, causes=[cause])
     audit.record(

@@ -3,7 +3,7 @@ changelog, and the privacy office's publication control."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sharing.core.access import roles_required
@@ -14,17 +14,44 @@ from sharing.core.roles import Role
 from sharing.errors import Conflict, ValidationFailed
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
-from sharing.register import feed, queries, services
+from sharing.register import (
+    algorithm_views,  # noqa: F401 - its routes join bp
+    catalog,
+    feed,
+    public,
+    queries,
+    schemas,
+    services,
+)
 from sharing.register.blueprint import bp
 from sharing.register.fields import PUBLIC_FIELDS, arrangement_record, change_record
 from sharing.register.forms import PublicationForm
+from sharing.register.templating import summary_for
 
 __all__ = ["bp"]
+
+# The arrangement page shows these in its list of details; the rest have places of their own
+# (the heading, the summary, the children notice, the algorithms).
+SHOWN_APART = {
+    "service",
+    "organisation",
+    "department",
+    "public_summary",
+    "public_summary_es",
+    "public_summary_vi",
+    "includes_minors",
+    "algorithms",
+}
+DETAIL_FIELDS = tuple(f for f in PUBLIC_FIELDS if f.name not in SHOWN_APART)
 
 
 def _records(flows: list[DataFlow]) -> list[dict]:
     agreements = queries.agreements_for(flows)
-    return [arrangement_record(f, agreements.get(f.lineage_id)) for f in flows]
+    algorithms = public.algorithms_by_lineage({f.lineage_id for f in flows})
+    return [
+        arrangement_record(f, agreements.get(f.lineage_id), algorithms.get(f.lineage_id))
+        for f in flows
+    ]
 
 
 @bp.get("/")
@@ -47,7 +74,20 @@ def index():
 def arrangement(flow_id: int):
     flow = queries.arrangement_or_404(flow_id)
     record = _records([flow])[0]
-    return render_template("register/arrangement.html", record=record, fields=PUBLIC_FIELDS)
+    summary = summary_for(
+        {
+            "en": record["public_summary"],
+            "es": record["public_summary_es"],
+            "vi": record["public_summary_vi"],
+        }
+    )
+    response = make_response(
+        render_template(
+            "register/arrangement.html", record=record, fields=DETAIL_FIELDS, summary=summary
+        )
+    )
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/changes")
@@ -72,7 +112,9 @@ def feed_csv():
 
 @bp.get("/register.json")
 def feed_json():
-    return feed.register_json(_all_records(), today=today())
+    return feed.register_json(
+        _all_records(), today=today(), described_by=catalog.schema_url("register")
+    )
 
 
 def _all_changes() -> list[dict]:
@@ -86,7 +128,27 @@ def changes_csv():
 
 @bp.get("/changes.json")
 def changes_json():
-    return feed.changes_json(_all_changes(), today=today())
+    return feed.changes_json(
+        _all_changes(), today=today(), described_by=catalog.schema_url("changes")
+    )
+
+
+@bp.get("/schemas/<name>.json")
+def schema(name: str):
+    """A feed's JSON Schema: `<feed>-<major.minor>.json` for a version, `<feed>.json` for
+    the latest."""
+    found = schemas.find(name)
+    if found is None:
+        abort(404)
+    feed_, version = found
+    body = schemas.feed_schema(feed_, version, schema_id=catalog.schema_url(feed_.name, version))
+    return feed.json_document(body, content_type=catalog.SCHEMA_MEDIA_TYPE)
+
+
+@bp.get("/data.json")
+def data_json():
+    """The DCAT-US 1.1 catalog a city open-data portal harvests."""
+    return feed.json_document(catalog.catalog(today=today()))
 
 
 @bp.route("/flows/<int:flow_id>/publication", methods=["GET", "POST"])
@@ -97,6 +159,7 @@ def publication(flow_id: int):
         data={
             "decision": "publish" if flow.published else "exempt",
             "exemption": flow.publication_exemption,
+            **{name: getattr(flow, name) for name in services.SUMMARIES},
             "version": flow.version,
         }
         if request.method == "GET"
@@ -111,6 +174,7 @@ def publication(flow_id: int):
                 actor=current_user,
                 today=today(),
                 expected_version=version_of(form),
+                summaries={name: form[name].data or "" for name in services.SUMMARIES},
             )
         except ValidationFailed as error:
             populate_errors(form, error)

@@ -31,6 +31,14 @@ from sharing.reports.accountability_sheets import (
     in_force,
     quarter_rows,
 )
+from sharing.reports.transparency import (
+    ALGORITHM_HEADERS,
+    CONCERN_HEADERS,
+    algorithm_rows,
+    algorithm_summary,
+    concern_rows,
+    concern_summary,
+)
 
 SHEETS = {  # URL slug → sheet title, in workbook order
     "summary": "Summary",
@@ -38,6 +46,8 @@ SHEETS = {  # URL slug → sheet title, in workbook order
     "agreements": "Agreements",
     "attestations": "Attestations",
     "disclosures-incidents": "Disclosures and incidents",
+    "algorithms": "Algorithms",
+    "concerns": "Concerns",
 }
 SUMMARY_HEADERS = ("Figure", "Value", "How it is counted")
 DATE_EXAMPLE = "2026-12-31"  # sizes a date column
@@ -51,13 +61,21 @@ def accountability_frames(*, year: int, today: date) -> dict[str, pd.DataFrame]:
     attestations = attestation_rows(span, today)
     quarters, totals = quarter_rows(span, today)
     evidence = evidence_counts(span)
-    summary = _summary_rows(span, flows, agreements, attestations, totals, evidence)
+    algorithms = algorithm_rows(span)
+    concerns = concern_rows(span, today)
+    summary = [
+        *_summary_rows(span, flows, agreements, attestations, totals, evidence),
+        *algorithm_summary(algorithms, span),
+        *concern_summary(concerns),
+    ]
     frames = {
         "Summary": (SUMMARY_HEADERS, summary),
         "Flows": (FLOW_HEADERS, [row for row, _ in flows]),
         "Agreements": (AGREEMENT_HEADERS, [row for row, _ in agreements]),
         "Attestations": (ATTESTATION_HEADERS, attestations),
         "Disclosures and incidents": (QUARTER_HEADERS, quarters),
+        "Algorithms": (ALGORITHM_HEADERS, [row for row, _ in algorithms]),
+        "Concerns": (CONCERN_HEADERS, concerns),
     }
     return {
         title: pd.DataFrame(rows, columns=list(headers), dtype=object)

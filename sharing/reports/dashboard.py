@@ -12,10 +12,14 @@ from sqlalchemy import ColumnElement, func, select
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import expiring_clause, past_cancel_by_clause
+from sharing.algorithms.clauses import bias_test_stale_clause
+from sharing.algorithms.models import Algorithm
 from sharing.attestations.evidence import expiring_soon_clause
 from sharing.attestations.models import AttestationStatus, EvidenceFile
 from sharing.attestations.queries import overdue_clause
 from sharing.auth.models import Department
+from sharing.concerns.clauses import overdue_clause as concern_overdue_clause
+from sharing.concerns.models import Concern
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
 from sharing.extensions import db
@@ -56,6 +60,8 @@ class PrivacyDashboard:
     expiring_evidence: int
     new_incidents: int
     overdue_incidents: int
+    untested_algorithms: int
+    overdue_concerns: int
     charts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,6 +85,8 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
         _count(EvidenceFile, expiring_soon_clause(today)).label("expiring_evidence"),
         _count(Incident, Incident.status == IncidentStatus.REPORTED).label("new_incidents"),
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
+        _count(Algorithm, bias_test_stale_clause(today)).label("untested_algorithms"),
+        _count(Concern, concern_overdue_clause(today)).label("overdue_concerns"),
     ]
     return dict(db.session.execute(select(*columns)).one()._mapping)
 
@@ -95,6 +103,8 @@ def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
         expiring_evidence=counts["expiring_evidence"],
         new_incidents=counts["new_incidents"],
         overdue_incidents=counts["overdue_incidents"],
+        untested_algorithms=counts["untested_algorithms"],
+        overdue_concerns=counts["overdue_concerns"],
         charts=chart_data(today=today),
     )
 

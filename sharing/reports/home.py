@@ -126,5 +126,19 @@ def privacy_tiles(board: Any) -> list[Tile]:
             list_url("disclosures.incidents", overdue=1),
             urgent=True,
         ),
+        Tile(
+            "untested-algorithms",
+            "Algorithms with no bias test in the last 12 months",
+            board.untested_algorithms,
+            list_url("algorithms.algorithms", bias_test="stale"),
+            urgent=True,
+        ),
+        Tile(
+            "overdue-concerns",
+            "Public concerns past their deadline",
+            board.overdue_concerns,
+            list_url("concerns.cases", overdue=1),
+            urgent=True,
+        ),
     ]
     return tiles

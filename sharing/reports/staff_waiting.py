@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import SORTS as AGREEMENT_SORTS
 from sharing.agreements.queries import AgreementFilters, agreements_query
+from sharing.algorithms import queries as algorithm_queries
 from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
@@ -285,6 +286,24 @@ def _returned_copies_source() -> Source:
     return Source("returned-copies", "returned copies", stmt, item, None)
 
 
+def _algorithm_source(key: str, what: str, label: str, stmt: Any, status: str) -> Source:
+    """Algorithm records waiting: submitted ones for the office, returned ones for the person
+    who drafted or submitted them (algorithms/queries.py)."""
+
+    def item(row: Any) -> Item:
+        algorithm = row[0]
+        return Item(
+            key,
+            what,
+            algorithm.name,
+            url_for("algorithms.algorithm", algorithm_id=algorithm.id),
+            arrived=day_of(algorithm.submitted_at or algorithm.updated_at),
+            detail=algorithm.organisation.display_name,
+        )
+
+    return Source(key, label, stmt, item, list_url("algorithms.algorithms", status=status))
+
+
 def _concern_item(row: Any) -> Item:
     concern: Concern = row[0]
     new = concern.assignee_id is None
@@ -312,7 +331,19 @@ def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
     """What waits for this staff member, and what they handed on that waits for others."""
     if user.role == Role.PROCUREMENT:
         return (
-            gather([*_flow_sources(user, RETURNED, DRAFTS), _ready_imports(user)]),
+            gather(
+                [
+                    *_flow_sources(user, RETURNED, DRAFTS),
+                    _algorithm_source(
+                        "algorithms-returned",
+                        "Algorithm record returned for changes",
+                        "returned algorithm records",
+                        algorithm_queries.returned_to(user),
+                        "changes_requested",
+                    ),
+                    _ready_imports(user),
+                ]
+            ),
             gather(_flow_sources(user, SENT_FOR_REVIEW, BEING_REVIEWED)),
         )
     return _office_lists(user, today=today, now=now)
@@ -321,6 +352,13 @@ def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
 def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
     for_you = [
         *_flow_sources(user, TO_REVIEW, IN_REVIEW),
+        _algorithm_source(
+            "algorithms-to-review",
+            "Algorithm record to review",
+            "algorithm records awaiting review",
+            algorithm_queries.awaiting_review(),
+            "submitted",
+        ),
         _request_source(
             user,
             "attestations",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sharing.algorithms.models import AlgorithmStatus
 from sharing.auth.models import User
 from sharing.core.clock import now
 from sharing.flows.models import FlowStatus
@@ -20,6 +21,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.factories import make_department, make_user
 from tests.web import test_audit_coverage as audit_tables
 from tests.web.tables import Page
+from tests.web.tables import algorithms as algorithm_tables
 from tests.web.tables import evidence as evidence_tables
 from tests.web.tables import flows as flow_tables
 from tests.web.tables import negotiation as negotiation_tables
@@ -147,6 +149,11 @@ EXTRA: dict[tuple[str, str], Build] = {
 BY_ROLE: dict[tuple[str, str], dict[str, Build]] = {
     ("flows.transition", "POST"): {
         "privacy": flow_tables._transition("privacy", FlowStatus.SUBMITTED, "start_review"),
+    },
+    ("algorithms.transition", "POST"): {
+        "privacy": algorithm_tables._transition(
+            "privacy", AlgorithmStatus.SUBMITTED, "start_review"
+        ),
     },
     ("attestations.upload_evidence", "POST"): {
         "privacy": evidence_tables.upload_as_privacy,

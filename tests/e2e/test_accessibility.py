@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.algorithms.models import Algorithm
 from sharing.attestations.models import AttestationRequest, AttestationStatus
 from sharing.auth.invitations import invite
 from sharing.auth.models import Role, User
@@ -24,9 +25,11 @@ from sharing.disclosures.models import Disclosure, Incident
 from sharing.disclosures.services import add_incident_update, report_incident
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus
+from sharing.register import public as register_public
 from sharing.register.queries import public_clause
 from sharing.vendors.models import Organisation
 from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
+from tests.factories import make_algorithm
 from tests.fixtures.spreadsheets import ORG_HEADERS, csv_bytes, organisation_row
 from tests.services.test_disclosure_import import HEADERS as DISCLOSURE_HEADERS
 from tests.services.test_disclosure_import import row as disclosure_row
@@ -68,6 +71,7 @@ def _ids() -> dict[str, int]:
     ids["returned_copy"] = _returned_copy(ids["vendor_agreement"])
     ids.update(_signing(vendor))
     covered = _first(select(DataFlow).where(public_clause()))
+    ids["public_algorithm"] = _public_algorithm(covered)
     ids["disclosure_file"] = csv_bytes(
         [
             DISCLOSURE_HEADERS,
@@ -193,6 +197,21 @@ def _invitation_token(organisation_id: int) -> str:
     return token
 
 
+def _public_algorithm(flow: DataFlow) -> int:
+    """A public algorithm record: the demo's first, or one approved here over a public flow,
+    with summaries in the three languages so the language links are checked too."""
+    found = _first(select(Algorithm).where(register_public.public_clause()))
+    if found is not None:
+        return found.id
+    return make_algorithm(
+        flow.organisation,
+        (flow,),
+        approved=True,
+        summary_es="Ordena las solicitudes por urgencia.",
+        summary_vi="Sắp xếp các yêu cầu theo mức độ khẩn cấp.",
+    ).id
+
+
 @pytest.fixture
 def demo(app) -> dict:
     """The demo data set; returns the ids the pages need and the demo sign-ins by role."""
@@ -230,6 +249,7 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/auth/invitations",
         "/auth/account",
         "/inbox/",
+        "/register/flows/{flow}/publication",
         "/reports/accountability",
         "/reports/imports/disclosures",
         "/negotiation/copies/{returned_copy}",
@@ -262,6 +282,10 @@ PUBLIC_PAGES = (
     "/register/",
     "/register/{public_flow}",
     "/register/changes",
+    "/register/{public_flow}?lang=es",
+    "/register/algorithms",
+    "/register/algorithms/{public_algorithm}",
+    "/register/algorithms/{public_algorithm}?lang=vi",
     "/auth/sign-in",
     "/auth/invitations/accept/{invitation}",
 )

@@ -1,16 +1,20 @@
 """The register privacy test: with every private text column of the demo database filled with
-a marker, no marker reaches the public register's pages or its open-data feed."""
+a marker, no marker reaches the public register's pages, its algorithm pages, its open-data
+feeds, their schemas or the data.json catalog. (Algorithm records' public columns are filled
+too: their pages read only the snapshot taken at approval.)"""
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Enum, Integer, String, cast, literal, select, update
 
+from sharing.algorithms.models import FactSheet
 from sharing.core.clock import now, today
 from sharing.core.models import Base
 from sharing.demo.seed import seed_demo
 from sharing.extensions import db
 from sharing.flows.models import DataFlow
 from sharing.register.fields import PUBLIC_SOURCES
+from sharing.register.schemas import FEEDS
 
 MARK = "zqm"
 MIN_LENGTH = 16  # room for the marker and a row id
@@ -55,6 +59,9 @@ def _fill_private_columns() -> dict[str, str]:
         ] + [{"name": "Marker host", "email": f"{MARK}subemail@example.org"}]
     markers[f"{MARK}risk"] = "data_flows.risk_factors"
     markers[f"{MARK}sub"] = "data_flows.subprocessors (private keys)"
+    # A fact sheet's answers are private whatever their topic.
+    db.session.execute(update(FactSheet).values(answers={"intended_use": f"{MARK}answer"}))
+    markers[f"{MARK}answer"] = "fact_sheets.answers"
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, JSON) and column.name in ("certifications",):
@@ -71,7 +78,15 @@ def _public_texts(client) -> dict[str, str]:
         "/register/changes",
         "/register/changes.csv",
         "/register/changes.json",
+        "/register/algorithms?per_page=100",
+        "/register/algorithms.csv",
+        "/register/algorithms.json",
+        "/register/data.json",
+        *(f"/register/schemas/{name}.json" for name in FEEDS),
     ):
+        texts[url] = _get(client, url)
+    for row in client.get("/register/algorithms.json").get_json()["algorithms"]:
+        url = f"/register/algorithms/{row['algorithm_id']}"
         texts[url] = _get(client, url)
     arrangements = client.get("/register/register.json").get_json()["arrangements"]
     pages = -(-len(arrangements) // 100) or 1

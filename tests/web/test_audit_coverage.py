@@ -22,6 +22,7 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    algorithms,
     attestations,
     calendar,
     concerns,
@@ -168,6 +169,7 @@ CASES = (
     AUTH_CASES
     + vendors.AUDIT_CASES
     + flows.AUDIT_CASES
+    + algorithms.AUDIT_CASES
     + reports.AUDIT_CASES
     + obligations.AUDIT_CASES
     + agreements.AUDIT_CASES

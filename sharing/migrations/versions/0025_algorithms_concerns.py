@@ -19,6 +19,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("address_key", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("trapped", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_concern_attempts")),
     )
     with op.batch_alter_table("concern_attempts", schema=None) as batch_op:

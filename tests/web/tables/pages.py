@@ -14,6 +14,7 @@ from tests.web.tables import (
     agreement_lifecycle,
     agreement_templates,
     agreements,
+    algorithms,
     attestations,
     calendar,
     concerns,
@@ -25,6 +26,7 @@ from tests.web.tables import (
     incidents,
     negotiation,
     obligations,
+    open_register,
     portal,
     register,
     reminders,
@@ -77,6 +79,7 @@ PAGES = (
     CORE_PAGES
     + vendors.PAGES
     + flows.PAGES
+    + algorithms.PAGES
     + reports.PAGES
     + obligations.PAGES
     + agreements.PAGES
@@ -92,6 +95,7 @@ PAGES = (
     + accountability.PAGES
     + disclosure_log.PAGES
     + register.PAGES
+    + open_register.PAGES
     + concerns.PAGES
     + inbox.PAGES
     + negotiation.PAGES

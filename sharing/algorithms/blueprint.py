@@ -1,0 +1,5 @@
+"""The algorithms blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("algorithms", __name__, url_prefix="/algorithms")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import selectinload
 
@@ -80,22 +80,12 @@ def cases_query(filters: CaseFilters, *, user: Any, today: date) -> Select:
     return apply_sort(stmt, filters.sort, SORTS, Concern.id)
 
 
-def unassigned_query() -> Select:
-    """New concerns nobody has picked up, the oldest deadline first."""
-    return (
-        select(Concern)
-        .where(Concern.status == ConcernStatus.RECEIVED, Concern.assignee_id.is_(None))
-        .order_by(Concern.due_on, Concern.id)
-    )
-
-
-def assigned_open_query(user_id: int) -> Select:
-    """The user's open cases; the earliest deadline (so the overdue) first."""
-    return (
-        select(Concern)
-        .where(Concern.assignee_id == user_id, Concern.status.in_(ConcernStatus.OPEN))
-        .order_by(Concern.due_on, Concern.id)
-    )
+def waiting_query(user_id: int) -> Select:
+    """What waits for an office user: new concerns nobody has picked up, and the open cases
+    assigned to them; the earliest deadline (so the overdue) first."""
+    new = and_(Concern.status == ConcernStatus.RECEIVED, Concern.assignee_id.is_(None))
+    mine = and_(Concern.assignee_id == user_id, Concern.status.in_(ConcernStatus.OPEN))
+    return select(Concern).where(or_(new, mine)).order_by(Concern.due_on, Concern.id)
 
 
 def case(concern_id: int) -> Concern | None:

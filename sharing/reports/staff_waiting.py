@@ -24,7 +24,7 @@ from sharing.attestations.models import AttestationStatus
 from sharing.attestations.queries import RequestFilters, requests_query
 from sharing.auth.models import User
 from sharing.concerns.models import Concern
-from sharing.concerns.queries import assigned_open_query, unassigned_query
+from sharing.concerns.queries import waiting_query
 from sharing.core.pagination import parse_sort
 from sharing.core.roles import Role
 from sharing.disclosures.models import IncidentStatus
@@ -326,11 +326,12 @@ def _algorithm_source(key: str, what: str, label: str, stmt: Any, status: str) -
     return Source(key, label, stmt, item, list_url("algorithms.algorithms", status=status))
 
 
-def _concern_item(key: str, what: str, row: Any) -> Item:
+def _concern_item(row: Any) -> Item:
     concern: Concern = row[0]
+    new = concern.assignee_id is None
     return Item(
-        key,
-        what,
+        "concerns",
+        "New concern from the public" if new else "Concern to answer",
         f"{concern.reference} · {concern.kind.label}",
         url_for("concerns.case", concern_id=concern.id),
         arrived=day_of(concern.received_at),
@@ -339,25 +340,13 @@ def _concern_item(key: str, what: str, row: Any) -> Item:
     )
 
 
-def _concern_sources(user: Any) -> list[Source]:
-    """New concerns nobody has picked up, for every office user; the user's own open cases.
-    Both lists put the earliest deadline first, so the overdue come first."""
-    return [
-        Source(
-            "new-concerns",
-            "new concerns",
-            unassigned_query(),
-            partial(_concern_item, "new-concerns", "New concern from the public"),
-            list_url("concerns.cases", status="received", assignee="none"),
-        ),
-        Source(
-            "my-concerns",
-            "concerns assigned to you",
-            assigned_open_query(user.id),
-            partial(_concern_item, "my-concerns", "Concern to answer"),
-            list_url("concerns.cases", assignee="me"),
-        ),
-    ]
+def _concern_source(user: Any) -> Source:
+    """New concerns nobody has picked up, for every office user, and the user's own open
+    cases, in one statement; the earliest deadline (so the overdue) first."""
+    url = list_url("concerns.cases", sort="deadline")
+    return Source(
+        "concerns", "concerns to pick up or answer", waiting_query(user.id), _concern_item, url
+    )
 
 
 def waiting_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Waiting]:
@@ -402,7 +391,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
         ),
         _fact_sheets_to_review(user, today=today),
         _new_incidents(now=now),
-        *_concern_sources(user),
+        _concern_source(user),
         _returned_copies_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(

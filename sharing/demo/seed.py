@@ -16,6 +16,7 @@ from sharing.core.roles import Role
 from sharing.demo.agreements import build_agreements
 from sharing.demo.algorithms import build_algorithms
 from sharing.demo.attestations import build_attestations
+from sharing.demo.concerns_and_sheets import build_concerns, build_fact_sheets
 from sharing.demo.context import DemoContext
 from sharing.demo.evidence import build_evidence, remove_stored
 from sharing.demo.flows import build_flows
@@ -113,6 +114,8 @@ def _build(ctx: DemoContext) -> None:
     build_agreements(ctx)
     build_register_history(ctx)
     build_algorithms(ctx)
+    build_fact_sheets(ctx)
+    build_concerns(ctx)
     build_attestations(ctx)
     build_evidence(ctx)
     build_disclosures(ctx)

@@ -32,3 +32,29 @@ def test_demo_algorithm_records_cover_the_review_states_and_a_childrens_face_che
         select(DataFlow).where(DataFlow.lineage_id == check_in.flows[0].flow_lineage_id)
     )
     assert flow.includes_minors and flow.automated_decisions
+
+
+def test_demo_fact_sheets_and_concerns_give_every_state_something_to_show(app, db):
+    """Each approved record has an accepted first edition, one has its next edition open; the
+    residents' concerns cover received, in review and answered, one of them past its date."""
+    from sharing.algorithms.models import FactSheet, FactSheetStatus
+    from sharing.concerns.models import Concern, ConcernStatus
+    from sharing.concerns.queries import overdue_clause
+    from sharing.core.clock import today
+
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    approved = db.session.scalars(
+        select(Algorithm).where(Algorithm.status == AlgorithmStatus.APPROVED)
+    ).all()
+    sheets = db.session.scalars(select(FactSheet)).all()
+    accepted = {s.algorithm_id for s in sheets if s.status == FactSheetStatus.ACCEPTED}
+    assert accepted == {a.id for a in approved}
+    assert any(s.status == FactSheetStatus.IN_PROGRESS and s.edition == 2 for s in sheets)
+    assert all(s.organisation_id == s.algorithm.organisation_id for s in sheets)
+    concerns = db.session.scalars(select(Concern)).all()
+    assert {ConcernStatus.RECEIVED, ConcernStatus.IN_REVIEW, ConcernStatus.ANSWERED} <= {
+        c.status for c in concerns
+    }
+    assert all(c.reference.startswith("SJ-") for c in concerns)
+    assert db.session.scalars(select(Concern).where(overdue_clause(today()))).first()

@@ -72,6 +72,7 @@ def _ids() -> dict[str, int]:
     ids.update(_signing(vendor))
     covered = _first(select(DataFlow).where(public_clause()))
     ids["public_algorithm"] = _public_algorithm(covered)
+    ids.update(_models_in_the_open(vendor))
     ids["disclosure_file"] = csv_bytes(
         [
             DISCLOSURE_HEADERS,
@@ -212,6 +213,29 @@ def _public_algorithm(flow: DataFlow) -> int:
     ).id
 
 
+def _models_in_the_open(vendor: User) -> dict:
+    """The demo's algorithm record, a fact sheet the demo vendor can open (the demo's open
+    edition, handed to the vendor's organisation as _signing hands it agreements), and a
+    concern with its reference."""
+    from sharing.algorithms.models import FactSheet, FactSheetStatus
+    from sharing.concerns.models import Concern
+
+    record = _first(select(Algorithm).order_by(Algorithm.id))
+    sheet = _first(select(FactSheet).where(FactSheet.status == FactSheetStatus.IN_PROGRESS))
+    sheet.organisation_id = vendor.organisation_id
+    concern = _first(select(Concern).order_by(Concern.id))
+    db.session.commit()
+    return {
+        "algorithm": record.id,
+        "fact_sheet": sheet.id,
+        "accepted_sheet": _first(
+            select(FactSheet).where(FactSheet.status == FactSheetStatus.ACCEPTED)
+        ).id,
+        "concern": concern.id,
+        "reference": concern.reference,
+    }
+
+
 @pytest.fixture
 def demo(app) -> dict:
     """The demo data set; returns the ids the pages need and the demo sign-ins by role."""
@@ -258,8 +282,23 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         "/signing/{generated_agreement}/send",
         "/signing/{vendor_signed}/countersign",
         "/agreements/{vendor_signed}",
+        "/algorithms/",
+        "/algorithms/{algorithm}",
+        "/algorithms/fact-sheets",
+        "/algorithms/fact-sheets/{accepted_sheet}",
+        "/algorithms/fact-sheets/{accepted_sheet}/changes",
+        "/concerns/cases",
+        "/concerns/cases/{concern}",
     ),
-    "procurement": ("/", "/vendors/new", "/flows/new", "/flows/{flow}/edit", "/reports/imports"),
+    "procurement": (
+        "/",
+        "/vendors/new",
+        "/flows/new",
+        "/flows/{flow}/edit",
+        "/reports/imports",
+        "/algorithms/new",
+        "/algorithms/{algorithm}/edit",
+    ),
     "admin": ("/", "/auth/users", "/auth/invitations/new", "/settings/", "/mail/outbox"),
 }
 VENDOR_PAGES = (
@@ -276,6 +315,8 @@ VENDOR_PAGES = (
     "/signing/{to_sign}/sign",
     "/signing/{to_sign}/decline",
     "/inbox/",
+    "/algorithms/fact-sheets",
+    "/algorithms/fact-sheets/{fact_sheet}",
 )
 PUBLIC_PAGES = (
     "/",
@@ -284,6 +325,10 @@ PUBLIC_PAGES = (
     "/register/changes",
     "/register/{public_flow}?lang=es",
     "/register/algorithms",
+    "/concerns/new",
+    "/concerns/new?algorithm={public_algorithm}",
+    "/concerns/status",
+    "/concerns/status/{reference}",
     "/register/algorithms/{public_algorithm}",
     "/register/algorithms/{public_algorithm}?lang=vi",
     "/auth/sign-in",

@@ -42,7 +42,7 @@ def _public_algorithm(**values):
 def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, screenshot):
     """Algorithm page, concern form, reference, status; the office answers; the status shows it."""
     _, _, algorithm = _public_algorithm()
-    officer = make_user("privacy", email="officer@example.org")
+    make_user("privacy", password=TEST_PASSWORD, email="officer@example.org")
     algorithm_id = algorithm.id
     end_transaction()
 
@@ -72,7 +72,7 @@ def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, scre
 
     office = new_page()
     accept_dialogs(office)
-    sign_in_with(office, officer.email, TEST_PASSWORD)
+    sign_in_with(office, "officer@example.org", TEST_PASSWORD)
     office.goto("/concerns/cases")
     click_and_wait(office, f"text={reference}")
     assert "parents told" in office.locator("#case-text").inner_text()
@@ -91,8 +91,10 @@ def test_a_vendors_fact_sheet_reaches_the_public_page_after_approval(new_page, s
     """The vendor fills and signs the fact sheet; the office accepts it, reviews and approves
     the record; the public page then shows the vendor's bias testing."""
     vendor, _, algorithm = _public_algorithm()
-    person = make_user("vendor", organisation_id=vendor.id, email="maria@northwind.example")
-    officer = make_user("privacy", email="reviewer@example.org")
+    make_user(
+        "vendor", password=TEST_PASSWORD, organisation_id=vendor.id, email="maria@northwind.example"
+    )
+    make_user("privacy", password=TEST_PASSWORD, email="reviewer@example.org")
     sheet = FactSheet(
         algorithm_id=algorithm.id,
         organisation_id=vendor.id,
@@ -106,7 +108,7 @@ def test_a_vendors_fact_sheet_reaches_the_public_page_after_approval(new_page, s
 
     tab = new_page()
     accept_dialogs(tab)
-    sign_in_with(tab, person.email, TEST_PASSWORD)
+    sign_in_with(tab, "maria@northwind.example", TEST_PASSWORD)
     tab.goto("/portal/")
     assert "Face check-in matcher" in tab.locator("#waiting-for-you").inner_text()
     tab.goto(f"/algorithms/fact-sheets/{sheet_id}")
@@ -136,7 +138,7 @@ def test_a_vendors_fact_sheet_reaches_the_public_page_after_approval(new_page, s
 
     office = new_page()
     accept_dialogs(office)
-    sign_in_with(office, officer.email, TEST_PASSWORD)
+    sign_in_with(office, "reviewer@example.org", TEST_PASSWORD)
     office.goto(f"/algorithms/fact-sheets/{sheet_id}")
     office.check("input[name=decision][value=accept]")
     click_and_wait(office, "#review-form [type=submit]")

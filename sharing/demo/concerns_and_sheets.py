@@ -4,6 +4,7 @@ raised concerns in each state of a case, so every page of both has something rea
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -14,6 +15,12 @@ from sharing.concerns.references import new_reference
 from sharing.core.roles import Role
 from sharing.demo.context import DemoContext
 from sharing.extensions import db
+
+
+def _domain(name: str) -> str:
+    """A plain mail domain from an organisation's name ("Niños del Valle" → "ninos")."""
+    first = unicodedata.normalize("NFKD", name.split()[0].lower())
+    return "".join(c for c in first if c.isascii() and c.isalnum()) or "vendor"
 
 
 def _answers(algorithm: Algorithm) -> dict[str, str]:
@@ -31,8 +38,7 @@ def _answers(algorithm: Algorithm) -> dict[str, str]:
         "security": "Encrypted in transit and at rest; access limited to named support staff.",
         "retention": "Inputs are deleted after the retention period in the agreement; "
         "outputs are kept with the City's case record.",
-        "incident_contact": f"security@{algorithm.organisation.display_name.split()[0].lower()}"
-        ".example",
+        "incident_contact": f"security@{_domain(algorithm.organisation.display_name)}.example",
     }
 
 

@@ -12,7 +12,7 @@ from sharing.core.clock import today
 from sharing.extensions import db
 from sharing.flows.models import RiskTier
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import end_transaction, sign_in_with
+from tests.e2e.conftest import end_transaction, serious_violations, sign_in_with
 from tests.e2e.journey_steps import accept_dialogs, click_and_wait
 from tests.factories import make_algorithm, make_organisation, make_user
 from tests.web.tables.register import make_arrangement
@@ -40,17 +40,20 @@ def _public_algorithm(**values):
 
 
 def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, screenshot):
-    """Algorithm page, concern form, reference, status; the office answers; the status shows it."""
+    """Algorithm page, concern form, reference, status; the office answers; the status shows it.
+    Every page the resident sees passes axe-core (no serious or critical violation), the
+    receipt included, which only a submission reaches."""
     _, _, algorithm = _public_algorithm()
     make_user("privacy", password=TEST_PASSWORD, email="officer@example.org")
     algorithm_id = algorithm.id
     end_transaction()
 
-    resident = new_page(java_script_enabled=False)
+    resident = new_page()  # axe-core runs as a script in the page
     resident.goto(f"/register/algorithms/{algorithm_id}")
     page = resident.locator("main").inner_text()
     assert "Face check-in matcher" in page and "Matches a child's face" in page, page
     screenshot(resident, "01-algorithm-page")
+    violations = serious_violations(resident)
 
     click_and_wait(resident, "#raise-concern a")
     assert "Face check-in matcher" in resident.locator("#concern-subject").inner_text()
@@ -58,10 +61,12 @@ def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, scre
     resident.fill("#body", "Were the children's parents told that faces are matched?")
     resident.fill("#email", "resident@example.org")
     screenshot(resident, "02-concern-form")
+    violations += serious_violations(resident)
     click_and_wait(resident, "#concern-submit")
     reference = resident.locator("#concern-reference strong").inner_text().strip()
     assert reference.startswith("SJ-"), reference
     screenshot(resident, "03-reference")
+    violations += serious_violations(resident)
 
     click_and_wait(resident, "#status-link")
     status_url = resident.url
@@ -69,6 +74,7 @@ def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, scre
     assert reference in status and "Received" in status, status
     assert "parents told" not in status and "resident@example.org" not in status
     screenshot(resident, "04-status-received")
+    violations += serious_violations(resident)
 
     office = new_page()
     accept_dialogs(office)
@@ -85,6 +91,8 @@ def test_a_resident_raises_a_concern_and_reads_the_offices_answer(new_page, scre
     answered = resident.locator("#public-response").inner_text()
     assert "parents sign a consent form" in answered, answered
     screenshot(resident, "06-status-answered")
+    violations += serious_violations(resident)
+    assert not violations, "\n".join(violations)
 
 
 def test_a_vendors_fact_sheet_reaches_the_public_page_after_approval(new_page, screenshot):

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from sharing.algorithms.dates import bias_test_cutoff
+from sharing.algorithms.dates import bias_test_is_recent
 from sharing.algorithms.models import (
     Algorithm,
     AlgorithmStatus,
@@ -71,7 +71,6 @@ def algorithm_rows(span: Year) -> list[tuple[list, Algorithm]]:
     )
     algorithms = list(db.session.scalars(stmt))
     accepted = _sheets_accepted(span, [a.id for a in algorithms])
-    cutoff = bias_test_cutoff(span.end)
     rows = []
     for algorithm in algorithms:
         tested = algorithm.last_tested_on
@@ -85,7 +84,7 @@ def algorithm_rows(span: Year) -> list[tuple[list, Algorithm]]:
             algorithm.deployed_on,
             algorithm.retired_on,
             tested,
-            _yes(tested is not None and cutoff <= tested <= span.end),
+            _yes(bias_test_is_recent(tested, today=span.end) and tested <= span.end),
             accepted.get(algorithm.id, 0),
         ]
         rows.append((row, algorithm))
@@ -108,15 +107,17 @@ def _sheets_accepted(span: Year, ids: list[int]) -> dict[int, int]:
     return {algorithm_id: count for algorithm_id, count in db.session.execute(stmt)}
 
 
+def _in_use_at(algorithm: Algorithm, day: date) -> bool:
+    return algorithm.status != AlgorithmStatus.RETIRED and (
+        algorithm.retired_on is None or algorithm.retired_on > day
+    )
+
+
 def algorithm_summary(rows: list[tuple[list, Algorithm]], span: Year) -> list[list]:
     algorithms = [algorithm for _, algorithm in rows]
-    in_use = [
-        a
-        for a in algorithms
-        if a.status != AlgorithmStatus.RETIRED and (a.retired_on is None or a.retired_on > span.end)
-    ]
+    in_use = [(row, a) for row, a in rows if _in_use_at(a, span.end)]
     high = {RiskTier.HIGH, RiskTier.CRITICAL}
-    untested = [row for row, a in rows if a in in_use and row[9] == "No"]
+    untested = [row for row, _ in in_use if row[9] == "No"]
     return [
         [
             "Algorithms in use at year end",
@@ -130,7 +131,7 @@ def algorithm_summary(rows: list[tuple[list, Algorithm]], span: Year) -> list[li
         ],
         [
             "Algorithms at high or critical risk",
-            sum(1 for a in in_use if a.risk_tier in high),
+            sum(1 for _, a in in_use if a.risk_tier in high),
             "Of those in use at year end, by the privacy office's risk tier.",
         ],
         [

@@ -1,12 +1,14 @@
 """Imports every model so that SQLAlchemy's metadata and Alembic see the whole schema. (The
 listeners that act on flushes are registered by create_app's register_listeners step.)"""
 
+from sharing.adoptions.models import AdoptionOffer, OfferStatus  # noqa: F401
 from sharing.agreements.models import (  # noqa: F401
     Agreement,
     AgreementStatus,
     AgreementTemplate,
     AgreementTemplateVersion,
     TemplateKind,
+    agreement_adoptions,
     agreement_flows,
 )
 from sharing.algorithms.models import (  # noqa: F401
@@ -36,6 +38,12 @@ from sharing.disclosures.models import (  # noqa: F401
     Incident,
     IncidentStatus,
     IncidentUpdate,
+)
+from sharing.disposition.models import (  # noqa: F401
+    DirectiveStatus,
+    DispositionAction,
+    DispositionDirective,
+    DispositionElement,
 )
 from sharing.flows.models import (  # noqa: F401
     DataCategory,

@@ -121,6 +121,27 @@ agreement_flows = Table(
     ),
 )
 
+# An adoption of another agreement's general offer (sharing/adoptions) is an agreement of its
+# own, generated and signed as every agreement is: its terms are the base's, it covers the
+# adopting department's flows, and it ends with the base unless the base is renewed. A table
+# rather than a column on agreements, because adding a foreign key to agreements would rebuild
+# that table on SQLite, and dropping the old copy cascades to every table that points at it.
+agreement_adoptions = Table(
+    "agreement_adoptions",
+    Base.metadata,
+    Column(
+        "agreement_id",
+        ForeignKey("agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "base_id",
+        ForeignKey("agreements.id", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+)
+
 
 class Agreement(TimestampMixin, Base):
     __tablename__ = "agreements"
@@ -207,6 +228,13 @@ class Agreement(TimestampMixin, Base):
         remote_side=[id], foreign_keys=[successor_id], post_update=True
     )
     renews: Mapped[Agreement | None] = relationship(remote_side=[id], foreign_keys=[renews_id])
+    # The agreement whose general offer this one adopts (see agreement_adoptions).
+    adopts: Mapped[Agreement | None] = relationship(
+        secondary=agreement_adoptions,
+        primaryjoin=lambda: Agreement.id == agreement_adoptions.c.agreement_id,
+        secondaryjoin=lambda: Agreement.id == agreement_adoptions.c.base_id,
+        uselist=False,
+    )
 
     @property
     def cancel_by(self) -> date | None:

@@ -35,7 +35,12 @@ def _notify(people, key="flow:1:submit:v1", **overrides):
 
 
 def _items(user) -> list[InboxItem]:
-    return list(db.session.scalars(select(InboxItem).where(InboxItem.user_id == user.id)))
+    # In the order they were raised: PostgreSQL returns rows in no promised order without one.
+    return list(
+        db.session.scalars(
+            select(InboxItem).where(InboxItem.user_id == user.id).order_by(InboxItem.id)
+        )
+    )
 
 
 def _mail(recipient: str) -> list[Notification]:

@@ -1,0 +1,1 @@
+"""One executed agreement offered to every department: the general offer and its adoptions."""

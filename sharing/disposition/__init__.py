@@ -1,0 +1,1 @@
+"""The end of a term proved: the disposition directive and the vendor's certificate."""

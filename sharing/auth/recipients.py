@@ -151,6 +151,23 @@ def organisation_users(organisation_id: int | None) -> list[User]:
     )
 
 
+def department_buyers(department_id: int | None) -> list[User]:
+    """The department's active procurement users: the people who buy for it."""
+    if department_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.PROCUREMENT,
+                User.active.is_(True),
+                User.department_id == department_id,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def active_users(user_ids: Iterable[int | None]) -> list[User]:
     """The named users who are still active (a deleted or missing id is skipped)."""
     ids = {user_id for user_id in user_ids if user_id is not None}

@@ -190,7 +190,13 @@ PUBLIC_SOURCES: frozenset[str] = frozenset(s for f in PUBLIC_FIELDS for s in f.s
 
 CHANGE_FIELDS: tuple[PublicField, ...] = (
     PublicField("changed_on", "Date", "The day of the change (YYYY-MM-DD).", "date", ()),
-    PublicField("change", "Change", "“added” or “removed”.", "text", ()),
+    PublicField(
+        "change",
+        "Change",
+        "“added”, “removed” or “disposed” (the City’s data returned or destroyed).",
+        "text",
+        (),
+    ),
     PublicField("arrangement_id", "Arrangement number", "As in the register.", "integer", ()),
     PublicField(
         "summary",

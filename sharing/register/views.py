@@ -26,6 +26,7 @@ from sharing.register import (
 from sharing.register.blueprint import bp
 from sharing.register.fields import PUBLIC_FIELDS, arrangement_record, change_record
 from sharing.register.forms import PublicationForm
+from sharing.register.models import RegisterChangeKind
 from sharing.register.templating import summary_for
 
 __all__ = ["bp"]
@@ -94,7 +95,10 @@ def arrangement(flow_id: int):
 def changes():
     page = paginate(queries.changes_query(), *page_args())
     return render_template(
-        "register/changes.html", page=page, records=[change_record(c) for c in page.items]
+        "register/changes.html",
+        page=page,
+        records=[change_record(c) for c in page.items],
+        change_labels={kind.value: kind.label for kind in RegisterChangeKind},
     )
 
 

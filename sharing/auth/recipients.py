@@ -23,9 +23,10 @@ CONTACT_ROLES: dict[str, tuple[ContactRole, ...]] = {
     "attestation": (ContactRole.PRIVACY, ContactRole.SIGNATORY),
     "evidence": (ContactRole.SECURITY, ContactRole.PRIVACY),
     "incident": (ContactRole.SECURITY,),
+    "disposition": (ContactRole.PRIVACY, ContactRole.SIGNATORY),
 }
 # Kinds whose vendor users answer in the portal, so they hear about it too.
-VENDOR_USERS_TOO = frozenset({"attestation"})
+VENDOR_USERS_TOO = frozenset({"attestation", "disposition"})
 
 
 def _clean(address: str | None) -> str:

@@ -155,9 +155,11 @@ def register_templating(app: Flask) -> None:
     (agreements/templating.py), renewals' reminder history (renewals/templating.py),
     signing's signature history and state (signing/templating.py), negotiation's exceptions
     and returned copies on the agreement page (negotiation/templating.py), the
-    navigation's unread count (inbox/templating.py) and the public pages' check for the
-    concerns form (register/templating.py)."""
+    navigation's unread count (inbox/templating.py), the public pages' check for the
+    concerns form (register/templating.py), and the flows an attestation covers with, on an
+    adoption's page, its base's attestation (attestations/templating.py)."""
     from sharing.agreements import templating as agreements_templating
+    from sharing.attestations import templating as attestations_templating
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
@@ -172,6 +174,7 @@ def register_templating(app: Flask) -> None:
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
     register_templating.init_templating(app)
+    attestations_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

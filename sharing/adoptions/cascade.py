@@ -163,7 +163,8 @@ def _mark_expiring(base: Agreement, adoption: Agreement, today: date) -> str:
 
 def _rebase(base: Agreement, adoption: Agreement, today: date) -> str:
     """The renewal of the base becomes the adoption's base; its expiry follows when known."""
-    successor = base.successor
+    # By id: the link was just written as a column, and the relationship may be stale.
+    successor = db.session.get(Agreement, base.successor_id) if base.successor_id else None
     if successor is None:
         return ""
     before = snapshot(adoption)

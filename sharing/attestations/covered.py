@@ -53,6 +53,8 @@ def attested_flows(agreement: Agreement) -> list[CoveredFlow]:
         .where(
             agreement_adoptions.c.base_id == agreement.id,
             Agreement.status.in_(AgreementStatus.RENEWABLE),
+            # An adoption is with the base's vendor; the vendor's page never shows another's.
+            Agreement.organisation_id == agreement.organisation_id,
         )
         .order_by(Department.name, DataFlow.system_name, DataFlow.id)
     )

@@ -276,3 +276,23 @@ def test_a_tacit_renewal_of_the_base_moves_its_adoptions_expiry(db):
     assert sorted(summary.renewed_tacitly) == sorted([base.number, adoption.number])
     (event,) = _events(adoption, "adoption.renewed_with_base")
     assert event.changes["expiry_date"]["after"] == base.expiry_date.isoformat()
+
+
+def test_a_renewal_amendment_sent_for_signature_is_told_to_the_adopters(app, db):
+    base, (adoption,) = _base_with_adoptions(S.ACTIVE)
+    buyer = make_user("procurement", department_id=adoption.department_id)
+    amendment = active_agreement()
+    amendment.renews_id = base.id
+    db.session.commit()
+    with app.test_request_context():
+        announce(
+            events.agreement_transitioned,
+            agreement=amendment,
+            action="send_for_signature",
+            today=today(),
+        )
+    db.session.commit()
+    (item,) = [i for i in _items("adoption.base_amended") if i.user_id == buyer.id]
+    assert "sent for signature" in item.text
+    db.session.refresh(adoption)
+    assert adoption.status == S.ACTIVE

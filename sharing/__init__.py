@@ -155,9 +155,11 @@ def register_templating(app: Flask) -> None:
     (agreements/templating.py), renewals' reminder history (renewals/templating.py),
     signing's signature history and state (signing/templating.py), negotiation's exceptions
     and returned copies on the agreement page (negotiation/templating.py), the
-    navigation's unread count (inbox/templating.py) and the public pages' check for the
-    concerns form (register/templating.py)."""
+    navigation's unread count (inbox/templating.py), the public pages' check for the
+    concerns form (register/templating.py), and the flows an attestation covers with, on an
+    adoption's page, its base's attestation (attestations/templating.py)."""
     from sharing.agreements import templating as agreements_templating
+    from sharing.attestations import templating as attestations_templating
     from sharing.core.templating import init_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
@@ -172,6 +174,7 @@ def register_templating(app: Flask) -> None:
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
     register_templating.init_templating(app)
+    attestations_templating.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -228,11 +231,22 @@ def register_events(app: Flask) -> None:
       terminating an agreement lapses its signatures.
     - signing.events.signature_holds → negotiation.queries.signature_holds: a returned copy
       not yet decided and regenerated holds back sending and countersigning.
+    - agreements.events.agreement_transitioned → adoptions.cascade.follow_base_step: a base's
+      termination, expiry, notice window and renewal reach its adoptions; a renewal amendment
+      of a base sent for signature is told to the adopters.
+    - agreements.events.agreement_renewed_tacitly → adoptions.cascade.follow_tacit_renewal:
+      adoptions' expiry moves with their base's.
+    - agreements.events.agreement_generated → adoptions.cascade.follow_generation: a renewal
+      amendment of a base, once generated, is told to the adopters.
+    - disposition.events.certificate_accepted → register.disposals.follow_certificate: the
+      public changelog records the day the City's data were disposed of.
     """
+    from sharing.adoptions import cascade
     from sharing.agreements import events as agreement_events
+    from sharing.disposition import events as disposition_events
     from sharing.flows import events as flow_events
     from sharing.negotiation import queries as negotiation_queries
-    from sharing.register import changelog
+    from sharing.register import changelog, disposals
     from sharing.signing import countersigning
     from sharing.signing import events as signing_events
 
@@ -242,6 +256,10 @@ def register_events(app: Flask) -> None:
     agreement_events.agreement_generated.connect(countersigning.lapse_on_generation, sender=app)
     agreement_events.agreement_transitioned.connect(countersigning.lapse_on_step, sender=app)
     signing_events.signature_holds.connect(negotiation_queries.signature_holds, sender=app)
+    agreement_events.agreement_transitioned.connect(cascade.follow_base_step, sender=app)
+    agreement_events.agreement_renewed_tacitly.connect(cascade.follow_tacit_renewal, sender=app)
+    agreement_events.agreement_generated.connect(cascade.follow_generation, sender=app)
+    disposition_events.certificate_accepted.connect(disposals.follow_certificate, sender=app)
 
 
 def register_audit_vocabulary(app: Flask) -> None:

@@ -110,6 +110,15 @@ def form_labels(*forms: type) -> dict[str, str]:
     return labels
 
 
+# What the cascade of a base's steps (adoptions/cascade.py) adds to an agreement's events.
+ADOPTION_FIELDS = {
+    "base_agreement": "Base agreement (the one adopted)",
+    "adoptions_followed": "Adoptions that followed this agreement",
+    "renewal_terms": "Renewal terms added",
+    "register_changes": "Changes to the public register",
+}
+
+
 def _agreement_fields() -> Mapping[str, str]:
     """The agreement's own form labels, plus every parameter's title, since setting the
     parameters records each one by name."""
@@ -131,7 +140,7 @@ def _agreement_fields() -> Mapping[str, str]:
         "returned_copy_decisions": "Decisions on the returned copy",
     }
     signing = {k: v for k, v in SIGNING_FIELDS.items() if k != "status"}
-    return form_labels(AgreementForm) | labels | negotiation | signing
+    return form_labels(AgreementForm) | labels | negotiation | signing | ADOPTION_FIELDS
 
 
 def _fact_sheet_names(ids) -> dict[str, str]:

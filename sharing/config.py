@@ -74,6 +74,9 @@ DEFAULTS: dict[str, Any] = {
     "CONCERN_RESPONSE_DAYS": 30,
     "CONCERN_MAX_REQUEST_BYTES": 64 * 1024,
     "INVITATION_DAYS": 7,
+    # The days before a disposition directive's due date that the vendor is reminded to
+    # submit its certificate (once; once more the day after the due date).
+    "DISPOSITION_REMINDER_DAYS": 7,
     "PASSWORD_MIN_LENGTH": 12,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

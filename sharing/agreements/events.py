@@ -21,3 +21,8 @@ agreements_rolled = signals.signal("agreements-rolled")
 # the generation's transaction and before its audit event. Keywords: agreement, today, actor.
 # Signatures given on the earlier document lapse (signing.services.lapse_on_generation).
 agreement_generated = signals.signal("agreement-generated")
+
+# After the daily roll renewed an agreement tacitly (its expiry moved by renewal terms),
+# inside the roll's transaction and before its audit event. Keywords: agreement, today.
+# Adoptions of it move their expiry with it (adoptions.cascade).
+agreement_renewed_tacitly = signals.signal("agreement-renewed-tacitly")

@@ -19,6 +19,7 @@ from sharing.agreements.dates import term_end
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.steps import SERVICE_STEPS, TRANSITIONS, Transition
 from sharing.audit import services as audit
+from sharing.audit.services import SYSTEM
 from sharing.core.clock import now
 from sharing.core.database import commit_or_conflict
 from sharing.core.signals import announce
@@ -145,6 +146,36 @@ def move_agreement(
     before = before if before is not None else snapshot(agreement)
     if action == "send_for_signature":
         agreement.sent_for_signature_at = now()
+    agreement.status = step.target
+    changes = dict(extra or {})
+    changes.update(
+        announce(events.agreement_transitioned, agreement=agreement, action=action, today=today)
+    )
+    record_step(actor, agreement, step, before, changes)
+    return step
+
+
+def system_step(
+    *,
+    agreement: Agreement,
+    action: str,
+    today: date,
+    actor: Any = SYSTEM,
+    extra: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> Transition:
+    """Take a step no person takes by hand (the daily roll's, or one that follows another
+    agreement, as an adoption follows its base), without committing: the same status change,
+    announcement and audit event as a person's step, with no role to check. `extra` joins the
+    audit event (say why the step was taken); `before` is the snapshot taken before the caller
+    changed anything (a termination's reason and date)."""
+    step = TRANSITIONS[action]
+    if agreement.status not in step.sources:
+        raise Conflict(
+            f"A {agreement.status.label.lower()} agreement cannot be moved to "
+            f"{step.target.label.lower()} (“{step.label}”)."
+        )
+    before = before if before is not None else snapshot(agreement)
     agreement.status = step.target
     changes = dict(extra or {})
     changes.update(

@@ -92,6 +92,7 @@ class AgreementStatus(enum.StrEnum):
     # body cannot refer to its own members).
     IN_FORCE: ClassVar[tuple[AgreementStatus, ...]]
     RENEWABLE: ClassVar[tuple[AgreementStatus, ...]]
+    NOT_ENDED: ClassVar[tuple[AgreementStatus, ...]]
 
     @property
     def label(self) -> str:
@@ -103,6 +104,13 @@ AgreementStatus.IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 # Signed and not ended: in force, or executed and waiting for its effective date. A renewal
 # amendment, an attestation and the calendar feed concern these.
 AgreementStatus.RENEWABLE = (AgreementStatus.EXECUTED, *AgreementStatus.IN_FORCE)
+# Generated and not ended: on its way to force, or in force. Terminating applies to these, and
+# an adoption still in one of them follows its base.
+AgreementStatus.NOT_ENDED = (
+    AgreementStatus.GENERATED,
+    AgreementStatus.SENT_FOR_SIGNATURE,
+    *AgreementStatus.RENEWABLE,
+)
 
 
 agreement_flows = Table(

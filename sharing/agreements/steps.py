@@ -122,7 +122,7 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "terminate": Transition(
         "Terminate",
-        frozenset({S.GENERATED, S.SENT_FOR_SIGNATURE, S.EXECUTED, S.ACTIVE, S.EXPIRING}),
+        frozenset(S.NOT_ENDED),
         S.TERMINATED,
         frozenset(Role.OFFICE),
         "agreement.terminated",

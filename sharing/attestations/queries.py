@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.attestations.covered import is_adoption
 from sharing.attestations.models import (
     AnswerReview,
     AttestationRequest,
@@ -169,7 +170,7 @@ def requestable_agreements() -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Agreement.id, Agreement.number, Agreement.title, Organisation.legal_name)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .where(Agreement.status.in_(AgreementStatus.RENEWABLE))
+        .where(Agreement.status.in_(AgreementStatus.RENEWABLE), ~is_adoption())
         .order_by(func.lower(Organisation.legal_name), Agreement.number)
     )
     return [(id_, f"{number} — {org} ({title})") for id_, number, title, org in rows]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from sharing.agreements.dates import add_months
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.attestations import notices
+from sharing.attestations.covered import is_adoption
 from sharing.attestations.models import (
     AttestationRequest,
     AttestationStatus,
@@ -100,11 +101,14 @@ def period_for(
 def schedule_attestations(
     *, today: date, actor: Any = SYSTEM, lead_days: int = 30
 ) -> list[AttestationRequest]:
-    """Create the request each agreement in force is due within `lead_days`; idempotent."""
+    """Create the request each agreement in force is due within `lead_days`; idempotent. An
+    adoption gets none: its flows are attested under its base (covered.py)."""
     agreements = db.session.scalars(
         select(Agreement)
         .where(
-            Agreement.status.in_(AgreementStatus.IN_FORCE), Agreement.effective_date.is_not(None)
+            Agreement.status.in_(AgreementStatus.IN_FORCE),
+            Agreement.effective_date.is_not(None),
+            ~is_adoption(),
         )
         .options(selectinload(Agreement.policy_version).selectinload(PolicyVersion.obligations))
         .order_by(Agreement.id)
@@ -138,6 +142,14 @@ def request_attestation(
     if agreement.status not in AgreementStatus.RENEWABLE:
         raise ValidationFailed(
             {"agreement_id": "Choose an agreement that is executed or in force."}
+        )
+    if agreement.adopts is not None:
+        raise ValidationFailed(
+            {
+                "agreement_id": f"{agreement.number} adopts agreement {agreement.adopts.number}: "
+                f"its flows are attested under {agreement.adopts.number}. Request the "
+                "attestation for that agreement."
+            }
         )
     if due_date is None:
         raise ValidationFailed({"due_date": "Enter the due date."})

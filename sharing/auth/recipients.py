@@ -23,9 +23,10 @@ CONTACT_ROLES: dict[str, tuple[ContactRole, ...]] = {
     "attestation": (ContactRole.PRIVACY, ContactRole.SIGNATORY),
     "evidence": (ContactRole.SECURITY, ContactRole.PRIVACY),
     "incident": (ContactRole.SECURITY,),
+    "disposition": (ContactRole.PRIVACY, ContactRole.SIGNATORY),
 }
 # Kinds whose vendor users answer in the portal, so they hear about it too.
-VENDOR_USERS_TOO = frozenset({"attestation"})
+VENDOR_USERS_TOO = frozenset({"attestation", "disposition"})
 
 
 def _clean(address: str | None) -> str:
@@ -145,6 +146,23 @@ def organisation_users(organisation_id: int | None) -> list[User]:
                 User.role == Role.VENDOR,
                 User.active.is_(True),
                 User.organisation_id == organisation_id,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def department_buyers(department_id: int | None) -> list[User]:
+    """The department's active procurement users: the people who buy for it."""
+    if department_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.PROCUREMENT,
+                User.active.is_(True),
+                User.department_id == department_id,
             )
             .order_by(User.id)
         )

@@ -23,6 +23,7 @@ from sharing.register.queries import public_clause
 from sharing.vendors.models import Organisation
 
 MAX_SUMMARY = 300
+LISTING_KINDS = (RegisterChangeKind.ADDED, RegisterChangeKind.REMOVED)
 CHUNK = 500  # ids per DELETE … IN (…), well under every driver's parameter limit
 
 
@@ -257,7 +258,12 @@ LISTENERS = ((Session, "after_flush", _follow_renames),)
 
 def recorded_lineages() -> set[int]:
     """The lineages whose latest changelog entry is an addition, in one statement."""
-    latest = select(func.max(RegisterChange.id)).group_by(RegisterChange.flow_lineage_id)
+    # A disposal entry says nothing about whether the arrangement is listed.
+    latest = (
+        select(func.max(RegisterChange.id))
+        .where(RegisterChange.kind.in_(LISTING_KINDS))
+        .group_by(RegisterChange.flow_lineage_id)
+    )
     stmt = select(RegisterChange.flow_lineage_id).where(
         RegisterChange.id.in_(latest), RegisterChange.kind == RegisterChangeKind.ADDED
     )

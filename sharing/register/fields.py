@@ -10,7 +10,7 @@ from typing import Any
 # A minor version adds fields only (at the end of the list, so CSV readers that go by column
 # position keep working); a major version renames or removes one. docs/REGISTER.md keeps the
 # changelog of the schema.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,16 @@ PUBLIC_FIELDS: tuple[PublicField, ...] = (
         ("algorithm_flows.flow_lineage_id", "algorithms.approved_snapshot"),
         since="1.1",
     ),
+    PublicField(
+        "base_agreement_number",
+        "Adopted under agreement",
+        "When the department adopted the terms of an agreement the City already had with the "
+        "organization instead of signing one of its own, that agreement's number; empty "
+        "otherwise.",
+        "text",
+        ("agreements.number", "agreement_adoptions.base_id"),
+        since="1.2",
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in PUBLIC_FIELDS)
@@ -190,7 +200,13 @@ PUBLIC_SOURCES: frozenset[str] = frozenset(s for f in PUBLIC_FIELDS for s in f.s
 
 CHANGE_FIELDS: tuple[PublicField, ...] = (
     PublicField("changed_on", "Date", "The day of the change (YYYY-MM-DD).", "date", ()),
-    PublicField("change", "Change", "“added” or “removed”.", "text", ()),
+    PublicField(
+        "change",
+        "Change",
+        "“added”, “removed” or “disposed” (the City’s data returned or destroyed).",
+        "text",
+        (),
+    ),
     PublicField("arrangement_id", "Arrangement number", "As in the register.", "integer", ()),
     PublicField(
         "summary",
@@ -218,11 +234,15 @@ def yes_no(value: bool) -> str:
 
 
 def arrangement_record(
-    flow: Any, agreement: Any, algorithms: list[dict[str, Any]] | None = None
+    flow: Any,
+    agreement: Any,
+    algorithms: list[dict[str, Any]] | None = None,
+    base_number: str | None = None,
 ) -> dict[str, Any]:
     """The public values of one arrangement, keyed by PUBLIC_FIELDS names and nothing else.
     `algorithms` are the public algorithm records fed by it, as {"algorithm_id", "name"}
-    (register.public.algorithms_by_lineage)."""
+    (register.public.algorithms_by_lineage); `base_number` is the number of the agreement
+    whose terms the covering agreement adopts, when it is an adoption."""
     record = {
         "arrangement_id": flow.lineage_id or flow.id,
         "service": flow.system_name,
@@ -250,6 +270,7 @@ def arrangement_record(
         "algorithms": [
             {"algorithm_id": a["algorithm_id"], "name": a["name"]} for a in algorithms or []
         ],
+        "base_agreement_number": base_number,
     }
     assert tuple(record) == FIELD_NAMES, "arrangement_record must match PUBLIC_FIELDS"
     return record

@@ -15,6 +15,13 @@ from sharing.core.models import Base, enum_type
 class RegisterChangeKind(enum.StrEnum):
     ADDED = "added"
     REMOVED = "removed"
+    # The City's data shared under the arrangement were returned or destroyed, as a certificate
+    # of disposition the privacy office accepted says. It neither adds nor removes.
+    DISPOSED = "disposed"
+
+    @property
+    def label(self) -> str:
+        return {"added": "Added", "removed": "Removed", "disposed": "Data disposed of"}[self.value]
 
 
 class RegisterChange(Base):

@@ -3,6 +3,7 @@ organisation has an agreement in force covering the flow, with search, filters a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +12,12 @@ from flask import abort
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
-from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+from sharing.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    agreement_adoptions,
+    agreement_flows,
+)
 from sharing.auth.models import Department
 from sharing.core.menus import capped_menu, first_distinct
 from sharing.core.query_args import positive_int
@@ -184,6 +190,19 @@ def agreements_for(flows: list[DataFlow]) -> dict[int, Agreement]:
         if current is None or (agreement.expiry_date or _FAR) > (current.expiry_date or _FAR):
             chosen[lineage_id] = agreement
     return chosen
+
+
+def base_numbers(agreements: Iterable[Agreement]) -> dict[int, str]:
+    """For each of these agreements that is an adoption, its base's number, in one query."""
+    ids = {agreement.id for agreement in agreements}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(agreement_adoptions.c.agreement_id, Agreement.number)
+        .join(Agreement, Agreement.id == agreement_adoptions.c.base_id)
+        .where(agreement_adoptions.c.agreement_id.in_(ids))
+    )
+    return {agreement_id: number for agreement_id, number in rows}
 
 
 def arrangement_or_404(arrangement_id: int) -> DataFlow:

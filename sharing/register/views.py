@@ -26,6 +26,7 @@ from sharing.register import (
 from sharing.register.blueprint import bp
 from sharing.register.fields import PUBLIC_FIELDS, arrangement_record, change_record
 from sharing.register.forms import PublicationForm
+from sharing.register.models import RegisterChangeKind
 from sharing.register.templating import summary_for
 
 __all__ = ["bp"]
@@ -41,6 +42,7 @@ SHOWN_APART = {
     "public_summary_vi",
     "includes_minors",
     "algorithms",
+    "base_agreement_number",
 }
 DETAIL_FIELDS = tuple(f for f in PUBLIC_FIELDS if f.name not in SHOWN_APART)
 
@@ -48,10 +50,13 @@ DETAIL_FIELDS = tuple(f for f in PUBLIC_FIELDS if f.name not in SHOWN_APART)
 def _records(flows: list[DataFlow]) -> list[dict]:
     agreements = queries.agreements_for(flows)
     algorithms = public.algorithms_by_lineage({f.lineage_id for f in flows})
-    return [
-        arrangement_record(f, agreements.get(f.lineage_id), algorithms.get(f.lineage_id))
-        for f in flows
-    ]
+    bases = queries.base_numbers(agreements.values())
+    records = []
+    for f in flows:
+        agreement = agreements.get(f.lineage_id)
+        base = bases.get(agreement.id) if agreement else None
+        records.append(arrangement_record(f, agreement, algorithms.get(f.lineage_id), base))
+    return records
 
 
 @bp.get("/")
@@ -94,7 +99,10 @@ def arrangement(flow_id: int):
 def changes():
     page = paginate(queries.changes_query(), *page_args())
     return render_template(
-        "register/changes.html", page=page, records=[change_record(c) for c in page.items]
+        "register/changes.html",
+        page=page,
+        records=[change_record(c) for c in page.items],
+        change_labels={kind.value: kind.label for kind in RegisterChangeKind},
     )
 
 

@@ -74,6 +74,16 @@ def evidence_window(valid_until: date | None, *, today: date) -> str | None:
     return str(EVIDENCE_DAYS_BEFORE) if 0 <= days_left <= EVIDENCE_DAYS_BEFORE else None
 
 
+def disposition_window(due: date, *, days_before: int, today: date) -> str | None:
+    """A disposition certificate: "<days_before>" from that many days before the due date
+    until the day itself, then "overdue-1" once from the day after (each sent once, since
+    the reminder's key names its window and due date)."""
+    days_left = (due - today).days
+    if days_left < 0:
+        return "overdue-1"
+    return str(days_before) if days_left <= days_before else None
+
+
 def incident_window(deadline: datetime | None, *, now: datetime) -> str | None:
     """ "48h" and "24h" before an incident's notice deadline, then "passed" once it has gone."""
     if deadline is None:

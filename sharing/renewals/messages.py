@@ -10,13 +10,14 @@ from flask import current_app
 from sharing.renewals import dates
 
 if TYPE_CHECKING:
-    from sharing.renewals.reminders import Due
+    from sharing.renewals.reminders_due import Due
 
 TITLES = {
     "renewal": "Renewal notice",
     "attestation": "Attestation reminder",
     "evidence": "Evidence expiring",
     "incident": "Incident notice deadline",
+    "disposition": "Certificate of disposition due",
 }
 OPENERS = {
     "renewal": "An agreement is coming up for renewal. Decide whether to renew it, and give "
@@ -26,6 +27,9 @@ OPENERS = {
     "version.",
     "incident": "The notice deadline of a security incident is near or has passed. Notify the "
     "affected individuals and authorities, and record it in the register.",
+    "disposition": "An agreement ended, and the City directed what must happen to its data. "
+    "The organization completes and signs the certificate of disposition in the vendor portal "
+    "by the due date.",
 }
 
 
@@ -58,12 +62,14 @@ def object_path(object_type: str, object_id: int, *, audience: str) -> str:
         "attestation": f"/attestations/{object_id}",
         "evidence": "/attestations/evidence?expiring=1",
         "incident": f"/disclosures/incidents/{object_id}",
+        "directive": f"/disposition/{object_id}",
     }
     vendor = {
         "agreement": f"/portal/agreements/{object_id}",
         "attestation": f"/attestations/{object_id}",
         "evidence": "/attestations/evidence?expiring=1",
         "incident": f"/portal/incidents/{object_id}",
+        "directive": f"/disposition/{object_id}",
     }
     return (staff if audience == "staff" else vendor)[object_type]
 

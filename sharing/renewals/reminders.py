@@ -17,13 +17,14 @@ Which objects get which reminders:
   uploaded a newer file of the same type that is valid for longer (it superseded this one).
 - incident: incidents reported or under investigation (not notified, not closed) with a notice
   deadline: 48 and 24 hours ahead, and once when it has passed.
+- disposition: directives whose certificate is not submitted or accepted (a returned one
+  counts as not submitted): DISPOSITION_REMINDER_DAYS before the due date, and once overdue.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Row, Select, and_, exists, or_, select
@@ -39,7 +40,7 @@ from sharing.attestations.models import (
 )
 from sharing.audit import services as audit
 from sharing.audit.services import SYSTEM
-from sharing.auth.recipients import Directory, Recipients
+from sharing.auth.recipients import Directory
 from sharing.core.clock import local
 from sharing.core.database import commit_or_conflict
 from sharing.disclosures.models import Incident, IncidentStatus
@@ -48,6 +49,13 @@ from sharing.mail import services as mail
 from sharing.renewals import dates
 from sharing.renewals.messages import body_of, subject_of, window_phrase
 from sharing.renewals.models import Reminder
+from sharing.renewals.reminders_due import (
+    Due,
+    Planner,
+    disposition_due,
+    disposition_rows,
+)
+from sharing.renewals.reminders_due import due_of as _due
 from sharing.vendors.models import Organisation
 
 OPEN_ATTESTATIONS = (
@@ -62,30 +70,9 @@ AUDIT_TYPES = {
     "attestation": "attestation_request",
     "evidence": "evidence_file",
     "incident": "incident",
+    "directive": "disposition_directive",
 }
 AUDIT_FIELDS = ("dedupe_key", "kind", "window", "target_date", "recipients")
-
-
-@dataclass(frozen=True)
-class Due:
-    """One reminder that is due: what it is about, its window, and who receives it."""
-
-    object_type: str
-    object_id: int
-    kind: str
-    window: str
-    target_date: date
-    organisation_id: int | None
-    label: str  # "TST-00001", "INC-2026-0003": names and numbers only
-    organisation_name: str
-    deadline_name: str  # "cancel-by date", "due date", ...
-    deadline_text: str  # the date (or local time) as shown in the message
-    recipients: Recipients = field(default_factory=Recipients)
-
-    @property
-    def dedupe_key(self) -> str:
-        key = f"{self.object_type}:{self.object_id}:{self.kind}:{self.window}"
-        return f"{key}:{self.target_date.isoformat()}"
 
 
 @dataclass
@@ -120,16 +107,6 @@ def plan_reminders(*, today: date, now: datetime) -> list[Due]:
     return sorted(planned, key=lambda due: due.dedupe_key)
 
 
-@dataclass(frozen=True)
-class Planner:
-    """One kind of reminder: the statement that reads its candidate rows, and the reminder a
-    row is due (None when no window is open). Each row has `id`, `organisation_id`,
-    `department_id`, `common_name` and `legal_name`."""
-
-    rows: Callable[[date, datetime], Select]
-    due: Callable[[Row, date, datetime], Due | None]
-
-
 def _candidates(planner: Planner, today: date, now: datetime) -> list[tuple[Due, int | None]]:
     found = []
     for row in db.session.execute(planner.rows(today, now)):
@@ -137,18 +114,6 @@ def _candidates(planner: Planner, today: date, now: datetime) -> list[tuple[Due,
         if due is not None:
             found.append((due, row.department_id))
     return found
-
-
-def _due(
-    row: Row, object_type: str, kind: str, window: str, target_date: date, label: str,
-    deadline_name: str, deadline_text: str,
-) -> Due:  # fmt: skip
-    """A row's Due: the parts every kind shares come from the row itself."""
-    name = row.common_name or row.legal_name
-    return Due(
-        object_type, row.id, kind, window, target_date, row.organisation_id, label, name,
-        deadline_name, deadline_text,
-    )  # fmt: skip
 
 
 def _with_recipients(due: Due, directory: Directory, *, department_id: int | None) -> Due:
@@ -313,6 +278,7 @@ PLANNERS = (
     Planner(_attestation_rows, _attestation_due),
     Planner(_evidence_rows, _evidence_due),
     Planner(_incident_rows, _incident_due),
+    Planner(disposition_rows, disposition_due),
 )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.agreements.queries import expiring_clause, past_cancel_by_clause
@@ -22,6 +22,7 @@ from sharing.concerns.models import Concern
 from sharing.concerns.queries import overdue_clause as concern_overdue_clause
 from sharing.disclosures.models import Incident, IncidentStatus
 from sharing.disclosures.queries import overdue_clause as incident_overdue_clause
+from sharing.disposition.models import DirectiveStatus, DispositionDirective, DispositionTrigger
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
 from sharing.flows.queries import mine_clause
@@ -62,6 +63,8 @@ class PrivacyDashboard:
     overdue_incidents: int
     untested_algorithms: int
     overdue_concerns: int
+    undisposed: int = 0
+    undisposed_list: list[Any] = field(default_factory=list)
     charts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,6 +90,11 @@ def privacy_counts(*, today: date, now: datetime) -> dict[str, int]:
         _count(Incident, incident_overdue_clause(now)).label("overdue_incidents"),
         _count(Algorithm, bias_test_stale_clause(today)).label("untested_algorithms"),
         _count(Concern, concern_overdue_clause(today)).label("overdue_concerns"),
+        select(func.count())
+        .select_from(_undisposed_from())
+        .where(undisposed_clause())
+        .scalar_subquery()
+        .label("undisposed"),
     ]
     return dict(db.session.execute(select(*columns)).one()._mapping)
 
@@ -105,8 +113,66 @@ def privacy_dashboard(*, today: date, now: datetime) -> PrivacyDashboard:
         overdue_incidents=counts["overdue_incidents"],
         untested_algorithms=counts["untested_algorithms"],
         overdue_concerns=counts["overdue_concerns"],
+        undisposed=counts["undisposed"],
+        undisposed_list=undisposed_agreements(),
         charts=chart_data(today=today),
     )
+
+
+# -- ended agreements whose data are not yet proven disposed of --------------------------------
+
+# An agreement signed and then ended without renewal: the City's data must be returned or
+# destroyed, and a certificate of disposition accepted proves it.
+ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
+
+
+def _undisposed_from():
+    """Agreements with the directive their ending issued, if any (one at most: its key)."""
+    return Agreement.__table__.outerjoin(
+        DispositionDirective.__table__,
+        and_(
+            DispositionDirective.agreement_id == Agreement.id,
+            DispositionDirective.trigger == DispositionTrigger.AGREEMENT_ENDED,
+        ),
+    )
+
+
+def undisposed_clause() -> ColumnElement[bool]:
+    """Signed, ended (expired or terminated; an adoption too), and no accepted certificate:
+    no directive yet, or one still waiting."""
+    return and_(
+        Agreement.status.in_(ENDED),
+        Agreement.signed_on.is_not(None),
+        or_(
+            DispositionDirective.id.is_(None),
+            DispositionDirective.status != DirectiveStatus.ACCEPTED,
+        ),
+    )
+
+
+def undisposed_agreements(limit: int = LIST_LIMIT) -> list[Any]:
+    """The oldest endings first, with the directive's due date and status when there is one."""
+    ended_on = func.coalesce(Agreement.terminated_on, Agreement.expiry_date)
+    stmt = (
+        select(
+            Agreement.id,
+            Agreement.number,
+            ended_on.label("ended_on"),
+            func.coalesce(func.nullif(Organisation.common_name, ""), Organisation.legal_name).label(
+                "vendor"
+            ),
+            DispositionDirective.id.label("directive_id"),
+            DispositionDirective.number.label("directive_number"),
+            DispositionDirective.due_on,
+            DispositionDirective.status.label("directive_status"),
+        )
+        .select_from(_undisposed_from())
+        .join(Organisation, Organisation.id == Agreement.organisation_id)
+        .where(undisposed_clause())
+        .order_by(ended_on.asc(), Agreement.id.asc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt))
 
 
 # -- chart data: one GROUP BY each ---------------------------------------------------------

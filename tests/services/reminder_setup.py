@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sharing.agreements.models import AgreementStatus
 from sharing.attestations.models import EvidenceType
 from sharing.auth.models import Department
+from sharing.disposition.models import DirectiveStatus, DispositionDirective, DispositionTrigger
 from sharing.extensions import db
 from sharing.vendors.models import ContactRole, Organisation
 from tests.factories import make_contact, make_department, make_organisation, make_user
@@ -92,6 +93,29 @@ def evidence_due(world: World, days_left: int = 30, **overrides):
 
 def incident_due(world: World, hours_left: float = 30):
     return make_incident(world.organisation.id, notice_deadline=NOW + timedelta(hours=hours_left))
+
+
+def directive_due(world: World, days_left: int = 7, status=DirectiveStatus.ISSUED):
+    """A disposition directive of an expired agreement of the department, due `days_left`
+    after TODAY."""
+    agreement = make_agreement(
+        AgreementStatus.EXPIRED,
+        organisation_id=world.organisation.id,
+        department_id=world.department.id,
+    )
+    directive = DispositionDirective(
+        number=f"DD-{agreement.number}",
+        key=f"agreement:{agreement.id}",
+        agreement_id=agreement.id,
+        organisation_id=world.organisation.id,
+        trigger=DispositionTrigger.AGREEMENT_ENDED,
+        ended_on=TODAY - timedelta(days=30),
+        due_on=TODAY + timedelta(days=days_left),
+        status=status,
+    )
+    db.session.add(directive)
+    db.session.commit()
+    return directive
 
 
 def one_of_each(world: World) -> dict[str, int]:

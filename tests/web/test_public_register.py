@@ -104,7 +104,7 @@ def test_the_json_feed_has_a_schema_version_and_the_same_fields(client):
     assert response.mimetype == "application/json"
     assert 'filename="register.json"' in response.headers["Content-Disposition"]
     body = response.get_json()
-    assert body["schema_version"] == "1.1"
+    assert body["schema_version"] == "1.2"
     assert body["generated_on"]
     (row,) = body["arrangements"]
     assert tuple(row) == FIELD_NAMES

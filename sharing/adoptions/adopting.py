@@ -15,9 +15,8 @@ from sqlalchemy.orm import selectinload
 from sharing.adoptions import fit, notices
 from sharing.adoptions.models import AdoptionOffer
 from sharing.agreements import generation, template_library
-from sharing.agreements.drafting import audit_values, next_number
+from sharing.agreements.drafting import next_number
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind, agreement_adoptions
-from sharing.audit import services as audit
 from sharing.auth.models import Department
 from sharing.core.roles import Role
 from sharing.errors import Conflict, Forbidden, ValidationFailed
@@ -88,25 +87,15 @@ def adopt_offer(
     base = offer.agreement
     adoption = _draft(actor=actor, base=base, flows=flows, department=department, today=today)
     adoption.template_version = template_library.current_version(template)
-    audit.record(
-        actor=actor,
-        action="agreement.adopted",
-        object_type="agreement",
-        object_id=adoption.id,
-        organisation_id=adoption.organisation_id,
-        changes=audit.created(
-            audit_values(adoption) | {"adopts": base.number, "offer_id": offer.id}
-        ),
-        summary=f"{department.name} adopted {base.number} as {adoption.number}",
-    )
     notices.adopted(offer, adoption, actor=actor)
     try:
-        generation.generate_agreement(
+        generation.generate_drafted(
             actor=actor,
             agreement=adoption,
             today=today,
-            expected_version=None,
-            occasion=(f" as the adoption of {base.number}", {}),
+            action="agreement.adopted",
+            summary=f"{department.name} adopted {base.number} as {adoption.number}",
+            extra={"adopts": base.number, "offer_id": offer.id},
         )
     except BaseException:
         db.session.rollback()

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from sharing.adoptions.models import AdoptionOffer, OfferStatus
 from sharing.agreements.models import Agreement
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.search import contains_text
-from sharing.extensions import db
 from sharing.vendors.models import Organisation
 
 SORTS: dict[str, Any] = {
@@ -67,15 +66,14 @@ def offers_query(filters: OfferFilters) -> Select:
     return apply_sort(stmt, filters.sort, SORTS, AdoptionOffer.id)
 
 
-def awaiting_consent(organisation_id: int) -> list[AdoptionOffer]:
-    """The organisation's offers waiting for its consent, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AdoptionOffer)
-            .where(
-                AdoptionOffer.organisation_id == organisation_id,
-                AdoptionOffer.status == OfferStatus.AWAITING_CONSENT,
-            )
-            .order_by(AdoptionOffer.offered_at, AdoptionOffer.id)
+def awaiting_consent(organisation_id: int) -> Select:
+    """The organisation's offers waiting for its consent, oldest first, with their agreements."""
+    return (
+        select(AdoptionOffer)
+        .where(
+            AdoptionOffer.organisation_id == organisation_id,
+            AdoptionOffer.status == OfferStatus.AWAITING_CONSENT,
         )
+        .options(selectinload(AdoptionOffer.agreement))
+        .order_by(AdoptionOffer.offered_at, AdoptionOffer.id)
     )

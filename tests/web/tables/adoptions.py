@@ -18,16 +18,22 @@ from sharing.flows.models import DataFlow, RiskTier
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_approved_flow, make_department, make_template_version, make_user
 from tests.fixtures.terms import active_agreement
+from tests.web.tables import STAFF, AuditCase, IsolationCase, Page
 
 BASE_SUBJECTS = "Residents and visitors applying for permits"
 
 
-def offered_base(**scope: Any) -> tuple[AdoptionOffer, Agreement]:
+def offered_base(
+    organisation_id: int | None = None, **scope: Any
+) -> tuple[AdoptionOffer, Agreement]:
     """An active base agreement (its one flow about residents and visitors) offered for
-    adoption by the privacy office, waiting for the vendor's consent."""
+    adoption by the privacy office, waiting for the vendor's consent; the agreement is moved to
+    `organisation_id` when given (for a page the signed-in vendor must own)."""
     if not template_library.active_templates(TemplateKind.ADOPTION):
         make_template_version(TemplateKind.ADOPTION)
     base = active_agreement()
+    if organisation_id is not None:
+        base.organisation_id = organisation_id
     base.flows[0].data_subjects = BASE_SUBJECTS
     base.flows[0].risk_tier = RiskTier.MEDIUM
     db.session.commit()
@@ -87,3 +93,122 @@ def fitting_flow(
     }
     values.update(overrides)
     return department, make_approved_flow(base.organisation, categories, **values)
+
+
+def _is_vendor(user: Any) -> bool:
+    return user is not None and user.role.value == "vendor"
+
+
+# Pages ---------------------------------------------------------------------------------
+
+OFFICE = ("admin", "privacy")
+
+
+def _base() -> dict:
+    return {"agreement": active_agreement().id}
+
+
+def _offer() -> dict:
+    return {"offer": offered_base()[0].id}
+
+
+def _open() -> dict:
+    return {"offer": open_offer()[0].id}
+
+
+def _own_offer(user: Any) -> dict:
+    """An offer of the signed-in vendor's organisation (of a new one for anyone else)."""
+    organisation_id = user.organisation_id if _is_vendor(user) else None
+    return {"offer": offered_base(organisation_id)[0].id}
+
+
+PAGES: tuple[Page, ...] = (
+    Page("adoptions.offers", "/adoptions/offers", STAFF),
+    Page(
+        "adoptions.new_offer", "/adoptions/offers/new?agreement={agreement}", OFFICE, params=_base
+    ),
+    Page("adoptions.offer", "/adoptions/offers/{offer}", STAFF, params=_offer),
+    Page("adoptions.adopt", "/adoptions/offers/{offer}/adopt", STAFF, params=_open),
+    Page(
+        "adoptions.consent",
+        "/adoptions/offers/{offer}/consent",
+        ("vendor",),
+        params=_own_offer,
+        for_user=True,
+    ),
+)
+
+
+# Audit events ----------------------------------------------------------------------------
+
+
+def new_offer(login_as) -> tuple[str, dict]:
+    login_as("privacy")
+    base = active_agreement()
+    until = (today() + timedelta(days=60)).isoformat()
+    return f"/adoptions/offers/new?agreement={base.id}", {"available_until": until}
+
+
+def withdraw(login_as) -> tuple[str, dict]:
+    login_as("privacy")
+    offer, _ = offered_base()
+    return f"/adoptions/offers/{offer.id}/withdraw", {"reason": "Merged", "version": offer.version}
+
+
+def _signer(login_as) -> Any:
+    person = login_as("vendor", may_sign=True)
+    # The authorization walk hands back its own principal, made without the right.
+    person.may_sign = True
+    db.session.commit()
+    return person
+
+
+def consent_to(login_as) -> tuple[str, dict]:
+    offer, _ = offered_base(_signer(login_as).organisation_id)
+    return f"/adoptions/offers/{offer.id}/consent", {
+        "typed_name": "Pat Vendor",
+        "typed_title": "Director",
+        "consent": "y",
+        "password": TEST_PASSWORD,
+        "version": offer.version,
+    }
+
+
+def decline(login_as) -> tuple[str, dict]:
+    offer, _ = offered_base(_signer(login_as).organisation_id)
+    return f"/adoptions/offers/{offer.id}/decline", {"reason": "Not now", "version": offer.version}
+
+
+def adopt(login_as) -> tuple[str, dict]:
+    login_as("privacy")
+    offer, base = open_offer()
+    department, flow = fitting_flow(base)
+    return f"/adoptions/offers/{offer.id}/adopt?department={department.id}", {"flows": [flow.id]}
+
+
+AUDIT_CASES: tuple[AuditCase, ...] = (
+    AuditCase("adoptions.new_offer", "adoption_offer.made", new_offer),
+    AuditCase("adoptions.withdraw", "adoption_offer.withdrawn", withdraw),
+    AuditCase("adoptions.consent", "adoption_offer.consented", consent_to),
+    AuditCase("adoptions.decline", "adoption_offer.declined", decline),
+    AuditCase("adoptions.adopt", "agreement.adopted", adopt),
+)
+
+
+# Isolation -------------------------------------------------------------------------------
+
+
+def _iso_offer(organisation) -> dict:
+    return {"offer_id": offered_base(organisation.id)[0].id}
+
+
+ISOLATION_CASES: tuple[IsolationCase, ...] = (
+    IsolationCase("adoptions.consent", "GET", _iso_offer),
+    IsolationCase(
+        "adoptions.consent",
+        "POST",
+        _iso_offer,
+        data={"typed_name": "X", "typed_title": "Y", "consent": "y", "password": "z"},
+    ),
+    IsolationCase("adoptions.decline", "POST", _iso_offer, data={"reason": "No"}),
+)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from sharing.adoptions import adopting, consent, fit, offers
 from sharing.adoptions.models import OfferStatus
+from sharing.agreements import drafting
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import now, today
@@ -421,3 +422,14 @@ def test_adopting_fails_cleanly_when_the_base_ended_meanwhile(db):
     assert f"{base.number} is terminated" in refused.value.errors["flows"]
     assert db.session.query(Agreement).count() == before
     assert _events("agreement.adopted") == []
+
+
+def test_an_adoptions_flows_and_terms_do_not_change_on_the_draft_form(db):
+    """Its flows passed the fit check and its terms are the base's: it is adopted again."""
+    offer, base = open_offer()
+    department, flow = fitting_flow(base)
+    adoption = _adopt(offer, [flow], department)
+    with pytest.raises(Conflict, match="adopt the offer again"):
+        drafting.set_parameters(
+            actor=make_user("privacy"), agreement=adoption, values={}, expected_version=None
+        )

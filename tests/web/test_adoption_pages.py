@@ -164,3 +164,14 @@ def test_the_base_lists_its_offer_and_adoptions(client, login_as):
     page = _text(client.get(f"/agreements/{base.id}"))
 
     assert "Open for adoption" in page and department.name in page and flow.system_name in page
+
+
+def test_the_portal_home_lists_an_offer_waiting_for_the_signer_only(client, login_as):
+    signer = login_as("vendor", may_sign=True)
+    offer, base = offered_base(signer.organisation_id)
+    page = _text(client.get("/portal/"))
+    assert "General offer to accept or decline" in page
+    assert f"/adoptions/offers/{offer.id}/consent" in page
+
+    login_as("vendor", organisation_id=signer.organisation_id)
+    assert "General offer to accept or decline" not in _text(client.get("/portal/"))

@@ -132,8 +132,12 @@ def adopted_obligations(agreement: Agreement) -> list[tuple[Obligation, str]]:
     ones its own flows would bring in: the adoption form checked that those are among them."""
     base = agreement.adopts
     codes = set(base.obligation_codes or [])
-    reason = f"Included in {base.number}, whose terms this adoption takes on."
-    return [(o, reason) for o in agreement.policy_version.obligations if o.code in codes]
+    policy = agreement.policy_version
+    # Each says why it applies to the base's own flows; one the base keeps though its flows
+    # no longer bring it in is simply the base's.
+    reasons = dict(applicable_obligations(policy, list(covered_flows(base))))
+    included = f"Included in {base.number}, whose terms this adoption takes on."
+    return [(o, reasons.get(o, included)) for o in policy.obligations if o.code in codes]
 
 
 def _parameter(spec: dict[str, Any], values: dict[str, Any]) -> Parameter:

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from sharing.adoptions import adopting, consent, fit, offers
 from sharing.adoptions.models import OfferStatus
-from sharing.agreements import drafting
+from sharing.agreements import drafting, files
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
+from sharing.agreements.rendering import docx_text
 from sharing.audit.models import AuditEvent
 from sharing.core.clock import now, today
 from sharing.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -433,3 +434,19 @@ def test_an_adoptions_flows_and_terms_do_not_change_on_the_draft_form(db):
         drafting.set_parameters(
             actor=make_user("privacy"), agreement=adoption, values={}, expected_version=None
         )
+
+
+def test_the_adoption_document_names_the_base_the_department_and_each_flow(db):
+    """Generated from the adoption template: the base's number and title, the adopting
+    department, the adopted flow, and the base's obligations with the reason each applies."""
+    offer, base = open_offer()
+    department, flow = fitting_flow(base, system_name="Pool <bookings> & passes")
+    adoption = _adopt(offer, [flow], department)
+
+    text = docx_text(files.read(adoption.generated_file))
+
+    assert f"adopting Agreement No. {base.number}" in text
+    assert base.title in text and department.name in text
+    assert "Pool <bookings> & passes" in text
+    assert "ends when the Base Agreement ends" in text
+    assert "Included in" not in text  # each obligation keeps the base's own reason

@@ -175,3 +175,11 @@ def test_the_portal_home_lists_an_offer_waiting_for_the_signer_only(client, logi
 
     login_as("vendor", organisation_id=signer.organisation_id)
     assert "General offer to accept or decline" not in _text(client.get("/portal/"))
+
+
+def test_the_templates_page_names_the_shipped_adoption_template(client, login_as):
+    """A fresh install has the adoption template, and the office may add versions to it."""
+    offered_base()  # installs an adoption template
+    login_as("privacy")
+    page = _text(client.get("/agreements/templates"))
+    assert "Adoption of a general offer" in page

@@ -486,6 +486,10 @@ def main(argv: list[str]) -> None:
         spec = Spec(**fields)
         (out / spec.filename).write_bytes(deterministic_zip(build(spec)))
         print(f"wrote {out / spec.filename}")
+    import adoption_form
+
+    (out / adoption_form.FILENAME).write_bytes(deterministic_zip(adoption_form.build()))
+    print(f"wrote {out / adoption_form.FILENAME}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ def register_listeners(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from sharing.adoptions.offer_views import bp as adoptions_bp
     from sharing.agreements.views import bp as agreements_bp
     from sharing.algorithms.views import bp as algorithms_bp
     from sharing.attestations.views import bp as attestations_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         obligations_bp,
         agreements_bp,
+        adoptions_bp,
         negotiation_bp,
         attestations_bp,
         portal_bp,
@@ -156,8 +158,10 @@ def register_templating(app: Flask) -> None:
     signing's signature history and state (signing/templating.py), negotiation's exceptions
     and returned copies on the agreement page (negotiation/templating.py), the
     navigation's unread count (inbox/templating.py), the public pages' check for the
-    concerns form (register/templating.py), and the flows an attestation covers with, on an
-    adoption's page, its base's attestation (attestations/templating.py)."""
+    concerns form (register/templating.py), the agreement page's offer and adoptions
+    (adoptions/templating.py), and the flows an attestation covers with, on an adoption's
+    page, its base's attestation (attestations/templating.py)."""
+    from sharing.adoptions import templating as adoptions_templating
     from sharing.agreements import templating as agreements_templating
     from sharing.attestations import templating as attestations_templating
     from sharing.core.templating import init_templating
@@ -174,6 +178,7 @@ def register_templating(app: Flask) -> None:
     inbox_templating.init_templating(app)
     negotiation_templating.init_templating(app)
     register_templating.init_templating(app)
+    adoptions_templating.init_templating(app)
     attestations_templating.init_templating(app)
 
 

@@ -40,6 +40,11 @@ REFERENCES = {
     "signature_id": "signature",
     "assignee_id": "user",
     "concern_id": "concern",
+    "department_ids": "department",
+    "offer_id": "adoption_offer",
+    "offered_by_id": "user",
+    "consent_by_id": "user",
+    "closed_by_id": "user",
 }
 
 # What the signing steps add to an agreement's audit event, and a signature's own fields.
@@ -140,7 +145,8 @@ def _agreement_fields() -> Mapping[str, str]:
         "returned_copy_decisions": "Decisions on the returned copy",
     }
     signing = {k: v for k, v in SIGNING_FIELDS.items() if k != "status"}
-    return form_labels(AgreementForm) | labels | negotiation | signing | ADOPTION_FIELDS
+    adoption = {"adopts": "Adopts", "offer_id": "General offer"}
+    return form_labels(AgreementForm) | labels | negotiation | signing | ADOPTION_FIELDS | adoption
 
 
 def _fact_sheet_names(ids) -> dict[str, str]:
@@ -181,6 +187,9 @@ def _fact_sheet_fields() -> Mapping[str, str]:
 
 
 def register_audit_vocabulary(app: Flask) -> None:
+    from sharing.adoptions.models import OfferStatus
+    from sharing.adoptions.offer_forms import OfferForm
+    from sharing.adoptions.vocabulary import OFFER_FIELDS, offer_names
     from sharing.agreements.models import Agreement, AgreementStatus, AgreementTemplate
     from sharing.agreements.template_forms import TemplateForm
     from sharing.algorithms.forms import AlgorithmForm
@@ -371,6 +380,13 @@ def register_audit_vocabulary(app: Flask) -> None:
             "fingerprint": "Fingerprint (SHA-256)",
             "not_after": "Valid until",
         },
+    )
+    add(
+        "adoption_offer",
+        "General offer",
+        names=offer_names,
+        fields=form_labels(OfferForm) | OFFER_FIELDS,
+        values={"status": OfferStatus, "max_risk_tier": RiskTier},
     )
     add(
         "signature",

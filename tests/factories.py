@@ -169,6 +169,7 @@ SHIPPED_FILES = {
     TemplateKind.VENDOR_DPA: "vendor-data-protection-agreement.docx",
     TemplateKind.INTERAGENCY: "interagency-data-sharing-agreement.docx",
     TemplateKind.RENEWAL_AMENDMENT: "renewal-amendment.docx",
+    TemplateKind.ADOPTION: "adoption.docx",
 }
 
 

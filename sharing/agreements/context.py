@@ -99,6 +99,18 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "obligation code and parameter (empty values otherwise)",
         ("original_number", "original_effective_date", "prior_expiry_date", "changes", "summary"),
     ),
+    "adoption": (
+        "For an adoption of a general offer: the base agreement it adopts, its parties' City "
+        "department and its dates (empty values otherwise)",
+        (
+            "base_number",
+            "base_title",
+            "base_effective_date",
+            "base_expiry_date",
+            "base_department",
+            "adopting_department",
+        ),
+    ),
     "generated_on": ("The date of generation, formatted", ()),
 }
 
@@ -188,7 +200,25 @@ def agreement_context(
             "changes": list(changes or []) if renews else [],
             "summary": summary if renews else "",
         },
+        "adoption": adoption_context(agreement),
         "generated_on": long_date(generated_on),
+    }
+
+
+def adoption_context(agreement: Any) -> dict[str, str]:
+    """What an adoption's document says of the base agreement; empty values for any other
+    agreement, so that every template may name the variable."""
+    base = getattr(agreement, "adopts", None)
+    if base is None:
+        return dict.fromkeys(VARIABLES["adoption"][1], "")
+    own = agreement.department.name if agreement.department else ""
+    return {
+        "base_number": base.number,
+        "base_title": base.title,
+        "base_effective_date": long_date(base.effective_date),
+        "base_expiry_date": long_date(base.expiry_date),
+        "base_department": department_name(base.department.name if base.department else ""),
+        "adopting_department": department_name(own),
     }
 
 

@@ -178,6 +178,7 @@ def update_draft(
 ) -> Agreement:
     """Change a draft's flows, template or terms; a generated agreement goes back to draft."""
     check_editable(agreement, expected_version)
+    refuse_adoption(agreement)
     check_content(agreement.organisation, flows, template, terms, agreement.renews)
     before = audit_values(agreement)
     apply_terms(agreement, terms)
@@ -208,6 +209,7 @@ def set_parameters(
     """Set the included obligations' parameters and the agreement's frame terms, each within
     its declared bounds."""
     check_editable(agreement, expected_version)
+    refuse_adoption(agreement)
     obligations = [o for o, _ in applicable_obligations(agreement.policy_version, agreement.flows)]
     clean, errors = check_with_terms(obligations, values)
     if errors:
@@ -283,6 +285,16 @@ def check_editable(agreement: Agreement, expected_version: int | None) -> None:
         raise Conflict(
             f"Agreement {agreement.number} was changed by someone else since you opened it. "
             "Reload the page to see the current version."
+        )
+
+
+def refuse_adoption(agreement: Agreement) -> None:
+    """An adoption's terms are its base's and its flows passed the offer's fit check, so
+    neither changes here: another set of flows is adopted again."""
+    if agreement.adopts is not None:
+        raise Conflict(
+            f"{agreement.number} adopts {agreement.adopts.number} and takes its terms from it. "
+            "To cover other flows, adopt the offer again."
         )
 
 

@@ -158,6 +158,34 @@ def generate_renewal(
     return amendment
 
 
+def generate_drafted(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    today: date,
+    action: str,
+    summary: str,
+    extra: dict[str, Any],
+) -> Agreement:
+    """Generate an agreement the caller has just drafted (added and flushed, not audited), as
+    one step with one audit event, `action`, that records it created and generated (`extra`
+    adds the caller's own values). A package above agreements drafts this way, as an adoption
+    of a general offer is."""
+    stored, lapsed = _generate(actor=actor, agreement=agreement, today=today)
+    after = audit_values(agreement) | _generation_values(agreement) | extra
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type="agreement",
+        object_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=audit.created(after) | lapsed,
+        summary=f"{summary}, generated from {_source(agreement)}",
+    )
+    _commit_generation(stored, None)
+    return agreement
+
+
 def store_document(agreement: Agreement, data: bytes) -> str:
     """Keep a rendered .docx as the agreement's generated file, with its SHA-256."""
     agreement.generated_file = files.store(data, ".docx")

@@ -36,6 +36,8 @@ class TemplateKind(enum.StrEnum):
     VENDOR_DPA = "vendor_dpa"
     INTERAGENCY = "interagency"
     RENEWAL_AMENDMENT = "renewal_amendment"
+    # A department's adoption of another agreement's general offer (sharing/adoptions).
+    ADOPTION = "adoption"
 
 
 class AgreementTemplate(Base):

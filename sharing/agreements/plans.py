@@ -104,8 +104,11 @@ def plan_agreement(agreement: Agreement, *, flows: Sequence[CoveredFlow] | None 
     if policy is None:  # recorded before the register kept policy versions
         values, _ = check_with_terms([], agreement.parameters or {})
         return Plan(clauses=[], parameters=values, terms=_frame_terms([], values))
-    covered = covered_flows(agreement) if flows is None else flows
-    chosen = applicable_obligations(policy, list(covered))
+    if agreement.adopts is not None:
+        chosen = adopted_obligations(agreement)
+    else:
+        covered = covered_flows(agreement) if flows is None else flows
+        chosen = applicable_obligations(policy, list(covered))
     obligations = [o for o, _ in chosen]
     values, _ = check_with_terms(obligations, agreement.parameters or {})
     clauses = []
@@ -122,6 +125,19 @@ def plan_agreement(agreement: Agreement, *, flows: Sequence[CoveredFlow] | None 
             )
         )
     return Plan(clauses=clauses, parameters=values, terms=_frame_terms(obligations, values))
+
+
+def adopted_obligations(agreement: Agreement) -> list[tuple[Obligation, str]]:
+    """An adoption takes on its base's obligations as they stand, in policy order, not the
+    ones its own flows would bring in: the adoption form checked that those are among them."""
+    base = agreement.adopts
+    codes = set(base.obligation_codes or [])
+    policy = agreement.policy_version
+    # Each says why it applies to the base's own flows; one the base keeps though its flows
+    # no longer bring it in is simply the base's.
+    reasons = dict(applicable_obligations(policy, list(covered_flows(base))))
+    included = f"Included in {base.number}, whose terms this adoption takes on."
+    return [(o, reasons.get(o, included)) for o in policy.obligations if o.code in codes]
 
 
 def _parameter(spec: dict[str, Any], values: dict[str, Any]) -> Parameter:

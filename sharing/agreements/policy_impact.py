@@ -141,8 +141,13 @@ def move_to_latest_policy(
     where they fit the new bounds, the rest at the new defaults, undeclared ones dropped.
     Returns the version it left, or None when it stays. Nothing is audited or committed here:
     the generation's own event shows the policy, codes and parameters before and after.
-    Signed agreements never move; they need an amendment."""
-    if agreement.status not in EDITABLE or agreement.policy_version_id is None:
+    Signed agreements never move; they need an amendment. Nor does an adoption: its terms
+    are its base's, under the base's policy version."""
+    if (
+        agreement.status not in EDITABLE
+        or agreement.policy_version_id is None
+        or agreement.adopts is not None
+    ):
         return None
     latest = latest_published()
     if latest is None or latest.id <= agreement.policy_version_id:

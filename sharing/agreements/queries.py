@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, case, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from sharing.agreements.models import Agreement, AgreementStatus
@@ -108,7 +108,8 @@ def agreements_query(filters: AgreementFilters, *, today: date) -> Select:
     stmt = (
         select(Agreement)
         .join(Agreement.organisation)
-        .options(contains_eager(Agreement.organisation))
+        # An adoption shows its base's number: read for the whole page in one query.
+        .options(contains_eager(Agreement.organisation), selectinload(Agreement.adopts))
     )
     if filters.q:
         stmt = stmt.where(

@@ -36,9 +36,14 @@ PARTNER_ADDRESS_PARTS = (
 )
 
 
-def expected_template_kind(organisation: Organisation, renews: Any) -> TemplateKind:
-    """The template an agreement with this partner needs: an amendment for a renewal, the
-    inter-agency agreement for a public agency, the vendor agreement for everyone else."""
+def expected_template_kind(
+    organisation: Organisation, renews: Any, adopts: Any = None
+) -> TemplateKind:
+    """The template an agreement with this partner needs: the adoption form for an adoption of
+    a general offer, an amendment for a renewal, the inter-agency agreement for a public
+    agency, the vendor agreement for everyone else."""
+    if adopts is not None:
+        return TemplateKind.ADOPTION
     if renews is not None:
         return TemplateKind.RENEWAL_AMENDMENT
     if organisation.kind == OrganisationKind.PUBLIC_AGENCY:
@@ -47,14 +52,18 @@ def expected_template_kind(organisation: Organisation, renews: Any) -> TemplateK
 
 
 def template_problem(
-    *, organisation: Organisation, kind: TemplateKind | None, renews: Any
+    *, organisation: Organisation, kind: TemplateKind | None, renews: Any, adopts: Any = None
 ) -> str | None:
     """Why a template of `kind` does not fit this partner and agreement, or None."""
     if kind is None:
         return "Choose a template."
-    expected = expected_template_kind(organisation, renews)
+    expected = expected_template_kind(organisation, renews, adopts)
     if kind == expected:
         return None
+    if expected == TemplateKind.ADOPTION:
+        return "An adoption of a general offer uses an adoption template."
+    if kind == TemplateKind.ADOPTION:
+        return "An adoption template is used only by adopting an offer, from the offer's page."
     if kind == TemplateKind.RENEWAL_AMENDMENT:
         return "A renewal amendment must name the agreement it renews."
     if expected == TemplateKind.RENEWAL_AMENDMENT:
@@ -75,7 +84,9 @@ def problems(agreement: Agreement, flows: Sequence[Any]) -> dict[str, str]:
     version = agreement.template_version
     found: dict[str, str] = {}
     kind = version.template.kind if version is not None else None
-    mismatch = template_problem(organisation=organisation, kind=kind, renews=agreement.renews)
+    mismatch = template_problem(
+        organisation=organisation, kind=kind, renews=agreement.renews, adopts=agreement.adopts
+    )
     if mismatch:
         found["template"] = mismatch
     if not flows:

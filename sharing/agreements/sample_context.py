@@ -61,6 +61,14 @@ def sample_context(*, flows: int = 3) -> dict[str, Any]:
             "changes": changes,
             "summary": "This renewal makes 2 changes to the Original Agreement, each listed below.",
         },
+        "adoption": {
+            "base_number": "DSA-2025-0031",
+            "base_title": "Payments <Processing> — Peña & Hijos",
+            "base_effective_date": long_date(date(2025, 3, 1)),
+            "base_expiry_date": long_date(date(2028, 2, 29)),
+            "base_department": "Finance Department",
+            "adopting_department": "Parks, Recreation & Neighborhood Services",
+        },
         "generated_on": long_date(date(2026, 6, 1)),
     }
 

@@ -13,6 +13,7 @@ KIND_LABELS = {
     TemplateKind.VENDOR_DPA: "Vendor data protection agreement",
     TemplateKind.INTERAGENCY: "Interagency data sharing agreement",
     TemplateKind.RENEWAL_AMENDMENT: "Renewal amendment",
+    TemplateKind.ADOPTION: "Adoption of a general offer",
 }
 FILE_HELP = (
     "A Word document (.docx) using only the documented variables. It is checked before it "

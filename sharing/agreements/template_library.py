@@ -61,6 +61,12 @@ SHIPPED_TEMPLATES: tuple[ShippedTemplate, ...] = (
         TemplateKind.RENEWAL_AMENDMENT,
         "Extends an agreement's term and updates its schedules.",
     ),
+    ShippedTemplate(
+        "adoption.docx",
+        "Adoption of a general offer",
+        TemplateKind.ADOPTION,
+        "A department takes on, for its own flows, an agreement the vendor offered to all.",
+    ),
 )
 
 

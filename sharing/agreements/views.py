@@ -102,8 +102,11 @@ def new_agreement():
     if request.method == "GET" and not form.title.data:
         form.title.data = _default_title(organisation)
         eligible = drafting.eligible_flows(organisation)
-        form.flows.data = [f.id for f in eligible]
-        form.department.data = _common_department(eligible)
+        # An adoption that did not fit opens this page with the flows it was for.
+        asked = {positive_int(value) for value in request.args.getlist("flow")}
+        chosen = [f for f in eligible if f.id in asked] or eligible
+        form.flows.data = [f.id for f in chosen]
+        form.department.data = _common_department(chosen)
         # The impact page's "Prepare a renewal amendment" names the agreement to amend.
         form.renews.data = positive_int(request.args.get("renews"))
         form.template.data = _fitting_template(organisation, renews=form.renews.data)

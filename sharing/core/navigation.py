@@ -30,6 +30,7 @@ NAV_ITEMS = (
     NavItem("Algorithms", "algorithms.algorithms", Role.STAFF, "Register"),
     NavItem("Policy", "obligations.versions", Role.STAFF, "Register"),
     NavItem("Agreements", "agreements.agreements", Role.STAFF, "Oversight"),
+    NavItem("Offers for adoption", "adoptions.offers", Role.STAFF, "Oversight"),
     NavItem("Attestations", "attestations.requests", Role.EVERYONE, "Oversight"),
     NavItem("Evidence", "attestations.evidence", Role.EVERYONE, "Oversight"),
     NavItem("AI fact sheets", "algorithms.fact_sheets", Role.EVERYONE, "Oversight"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import url_for
 
+from sharing.adoptions import queries as adoptions
 from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
 from sharing.algorithms.models import FactSheetStatus
@@ -75,6 +76,18 @@ def _agreement_item(row: Any) -> Item:
         f"{a.number} {a.title}".strip(),
         url_for("portal.agreement", agreement_id=a.id),
         arrived=day_of(a.sent_for_signature_at or a.updated_at),
+    )
+
+
+def _offer_item(row: Any) -> Item:
+    """A general offer of one of the organisation's agreements, waiting for its consent."""
+    offer = row[0]
+    return Item(
+        "offers",
+        "General offer to accept or decline",
+        f"{offer.agreement.number} {offer.agreement.title}".strip(),
+        url_for("adoptions.consent", offer_id=offer.id),
+        arrived=day_of(offer.offered_at),
     )
 
 
@@ -148,6 +161,21 @@ def _incident_item(key: str, row: Any) -> Item:
     )
 
 
+def _offers(user: Any) -> list[Source]:
+    """Only a user who may sign answers a general offer, so only theirs waits for them."""
+    if not getattr(user, "may_sign", False):
+        return []
+    return [
+        Source(
+            "offers",
+            "general offers to answer",
+            adoptions.awaiting_consent(user.organisation_id),
+            _offer_item,
+            None,
+        )
+    ]
+
+
 def vendor_waiting(
     user: Any, *, today: date, now: datetime, agreements: list[Agreement]
 ) -> tuple[Waiting, Waiting]:
@@ -191,6 +219,7 @@ def vendor_waiting(
             f"{home}#agreements",
             rows=to_sign,
         ),
+        *_offers(user),
         Source(
             "evidence",
             "evidence files expiring",

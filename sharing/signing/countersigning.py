@@ -31,10 +31,10 @@ from sharing.signing.models import Party, Signature, SignatureStatus
 from sharing.signing.services import (
     STALE,
     _check_password,
-    _check_typed,
     _record_signature,
     _set,
     _values,
+    check_typed,
 )
 
 METHOD = "Typed name, consent to sign electronically, password entered again"
@@ -89,7 +89,7 @@ def countersign(
     assert vendor is not None  # vendor_blockers() found it signed
     if document_sha256 != vendor.document_sha256:
         raise Conflict("The agreement changed since you opened it. Reload the page first.")
-    typed_name, typed_title = _check_typed(typed_name, typed_title, consent)
+    typed_name, typed_title = check_typed(typed_name, typed_title, consent)
     # A wrong password raises after its own commit; past it, the session still holds `vendor`.
     _check_password(actor, agreement, None, password)
     city = Signature(

@@ -137,7 +137,7 @@ def sign(
 ) -> Signature:
     """The vendor's signer signs the PDF they were shown (`document_sha256`, from the page)."""
     signature = _vendor_signature_for(actor, agreement, document_sha256)
-    typed_name, typed_title = _check_typed(typed_name, typed_title, consent)
+    typed_name, typed_title = check_typed(typed_name, typed_title, consent)
     _check_password(actor, agreement, signature, password)
     before = _values(signature)
     _record_signature(signature, actor, typed_name, typed_title, ip, user_agent, now)
@@ -305,7 +305,7 @@ def _vendor_signature_for(
     return signature
 
 
-def _check_typed(typed_name: str, typed_title: str, consent: bool) -> tuple[str, str]:
+def check_typed(typed_name: str, typed_title: str, consent: bool) -> tuple[str, str]:
     typed_name, typed_title = (typed_name or "").strip(), (typed_title or "").strip()
     problems = {}
     if not typed_name:

@@ -16,7 +16,7 @@ from sharing.vendors.models import Organisation
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_organisation, make_user
 from tests.hostile.state import changed_tables, field_errors, snapshot
-from tests.web.tables import disclosure_log, flows, incidents, portal, vendors
+from tests.web.tables import adoptions, disclosure_log, flows, incidents, portal, vendors
 from tests.web.test_audit_coverage import new_invitation
 
 SCRIPT = '<script>alert("x")</script>'
@@ -55,6 +55,9 @@ OUT_OF_RANGE = {
     "incident_year_9999": (portal.report_incident, "discovered_at", "9999-12-31T23:59"),
     "incident_huge_count": (portal.report_incident, "affected_individuals", "9" * 25),
     "incident_nan_count": (portal.report_incident, "affected_individuals", "NaN"),
+    "offer_year_one": (adoptions.new_offer, "available_until", "0001-01-01"),
+    "offer_year_9999": (adoptions.new_offer, "available_until", "9999-12-31"),
+    "offer_february_30": (adoptions.new_offer, "available_until", "2026-02-30"),
 }
 
 LIST_PAGES = (
@@ -67,6 +70,7 @@ LIST_PAGES = (
     "/auth/users",
     "/auth/invitations",
     "/concerns/cases",
+    "/adoptions/offers",
 )
 QUERY_STRINGS = {
     "script": {"q": SCRIPT},

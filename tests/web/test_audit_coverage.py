@@ -19,6 +19,7 @@ from tests.factories import make_department, make_organisation, make_sign_in_fai
 from tests.web.tables import (
     AuditCase,
     accountability,
+    adoptions,
     agreement_lifecycle,
     agreement_templates,
     agreements,
@@ -192,6 +193,7 @@ CASES = (
     + negotiation.AUDIT_CASES
     + seal.AUDIT_CASES
     + signing.AUDIT_CASES
+    + adoptions.AUDIT_CASES
 )
 
 

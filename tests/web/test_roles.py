@@ -33,6 +33,7 @@ CHECKED_BLUEPRINTS = (
     "disclosures",
     "register",
     "inbox",
+    "adoptions",
 )
 
 # Pages open to anyone, which the table does not list.

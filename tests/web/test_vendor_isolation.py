@@ -19,6 +19,7 @@ from tests.factories import make_organisation
 from tests.web.tables import (
     IsolationCase,
     accountability,
+    adoptions,
     attestations,
     calendar,
     dashboards,
@@ -45,8 +46,10 @@ CASES: tuple[IsolationCase, ...] = (
     + inbox.ISOLATION_CASES
     + negotiation.ISOLATION_CASES
     + signing.ISOLATION_CASES
+    + adoptions.ISOLATION_CASES
 )
 WALKED_BLUEPRINTS = (
+    "adoptions",
     "algorithms",
     "attestations",
     "portal",

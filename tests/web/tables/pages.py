@@ -11,6 +11,7 @@ from tests.web.tables import (
     STAFF,
     Page,
     accountability,
+    adoptions,
     agreement_lifecycle,
     agreement_templates,
     agreements,
@@ -102,4 +103,5 @@ PAGES = (
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES
+    + adoptions.PAGES
 )

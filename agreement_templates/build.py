@@ -486,6 +486,11 @@ def main(argv: list[str]) -> None:
         spec = Spec(**fields)
         (out / spec.filename).write_bytes(deterministic_zip(build(spec)))
         print(f"wrote {out / spec.filename}")
+    # The directive reuses the building blocks above, so it is imported only once they exist.
+    from directive_build import FILENAME, build_directive
+
+    (out / FILENAME).write_bytes(deterministic_zip(build_directive()))
+    print(f"wrote {out / FILENAME}")
 
 
 if __name__ == "__main__":

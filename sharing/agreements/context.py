@@ -99,6 +99,13 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "obligation code and parameter (empty values otherwise)",
         ("original_number", "original_effective_date", "prior_expiry_date", "changes", "summary"),
     ),
+    "disposition": (
+        "For a disposition directive: its number, why it was issued, the agreement's return "
+        "or destruction clause, the end and due dates, the City's written authorization to "
+        "destroy (else empty) and one element per data category of each flow concerned "
+        "(flow, category, action, method, city_records, subprocessors)",
+        ("number", "reason", "clause", "ended_on", "due_on", "authorization", "elements"),
+    ),
     "generated_on": ("The date of generation, formatted", ()),
 }
 

@@ -36,6 +36,8 @@ class TemplateKind(enum.StrEnum):
     VENDOR_DPA = "vendor_dpa"
     INTERAGENCY = "interagency"
     RENEWAL_AMENDMENT = "renewal_amendment"
+    # Not an agreement: the City's directive to return or destroy data when a term ends.
+    DISPOSITION = "disposition"
 
 
 class AgreementTemplate(Base):

@@ -13,6 +13,7 @@ KIND_LABELS = {
     TemplateKind.VENDOR_DPA: "Vendor data protection agreement",
     TemplateKind.INTERAGENCY: "Interagency data sharing agreement",
     TemplateKind.RENEWAL_AMENDMENT: "Renewal amendment",
+    TemplateKind.DISPOSITION: "Disposition directive",
 }
 FILE_HELP = (
     "A Word document (.docx) using only the documented variables. It is checked before it "

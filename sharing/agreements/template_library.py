@@ -61,6 +61,12 @@ SHIPPED_TEMPLATES: tuple[ShippedTemplate, ...] = (
         TemplateKind.RENEWAL_AMENDMENT,
         "Extends an agreement's term and updates its schedules.",
     ),
+    ShippedTemplate(
+        "disposition-directive.docx",
+        "Disposition directive",
+        TemplateKind.DISPOSITION,
+        "Tells a vendor what to return or destroy when an agreement ends or a flow is retired.",
+    ),
 )
 
 

@@ -202,7 +202,8 @@ def save_answers(
             else None
         )
         element.backups, element.notes = answer.backups.strip(), answer.notes.strip()
-    changes = audit.diff(before, _answers_audit(directive))
+    after = _answers_audit(directive)
+    changes = {"answers": {"before": before, "after": after}} if after != before else {}
     if changes:
         # The elements are other rows: the directive's version moves with its answers, so a
         # stale form cannot overwrite them.

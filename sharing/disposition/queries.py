@@ -79,34 +79,27 @@ def directive_for(user: Any, directive_id: int) -> DispositionDirective | None:
     return db.session.scalar(stmt)
 
 
-def open_for_organisation(organisation_id: int | None) -> list[DispositionDirective]:
+def open_for_organisation(organisation_id: int) -> Select:
     """A vendor's directives waiting for its certificate, by deadline."""
-    if organisation_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(DispositionDirective)
-            .where(
-                DispositionDirective.organisation_id == organisation_id,
-                DispositionDirective.status.in_(WITH_VENDOR),
-            )
-            .options(selectinload(DispositionDirective.agreement))
-            .order_by(DispositionDirective.due_on, DispositionDirective.id)
+    return (
+        select(DispositionDirective)
+        .where(
+            DispositionDirective.organisation_id == organisation_id,
+            DispositionDirective.status.in_(WITH_VENDOR),
         )
+        .options(selectinload(DispositionDirective.agreement))
+        .order_by(DispositionDirective.due_on, DispositionDirective.id)
     )
 
 
-def submitted_certificates(limit: int = 50) -> list[DispositionDirective]:
+def submitted_query() -> Select:
     """Certificates waiting for the privacy office's review, oldest first."""
-    return list(
-        db.session.scalars(
-            select(DispositionDirective)
-            .where(DispositionDirective.status == DirectiveStatus.SUBMITTED)
-            .options(
-                selectinload(DispositionDirective.agreement),
-                selectinload(DispositionDirective.organisation),
-            )
-            .order_by(DispositionDirective.submitted_at, DispositionDirective.id)
-            .limit(limit)
+    return (
+        select(DispositionDirective)
+        .where(DispositionDirective.status == DirectiveStatus.SUBMITTED)
+        .options(
+            selectinload(DispositionDirective.agreement),
+            selectinload(DispositionDirective.organisation),
         )
+        .order_by(DispositionDirective.submitted_at, DispositionDirective.id)
     )

@@ -216,6 +216,10 @@ def test_active_templates_filter_by_kind_and_skip_templates_without_a_file():
     assert library.active_templates(TemplateKind.VENDOR_DPA) == [dpa]
 
 
+# The three agreements and the disposition directive.
+SHIPPED = len(library.SHIPPED_TEMPLATES)
+
+
 def test_installing_shipped_templates_twice_adds_nothing_the_second_time():
     """install_shipped_templates is idempotent: the same files are recognised by SHA-256."""
     first = library.install_shipped_templates(actor=SYSTEM, **LIMITS)
@@ -223,10 +227,10 @@ def test_installing_shipped_templates_twice_adds_nothing_the_second_time():
         t.name for t in library.SHIPPED_TEMPLATES
     )
     assert all(v.number == 1 and "agreement" in v.variables for v in first)
-    assert len(events("agreement_template.installed")) == 3
+    assert len(events("agreement_template.installed")) == SHIPPED
     assert library.install_shipped_templates(actor=SYSTEM, **LIMITS) == []
-    assert version_count() == 3 and len(stored_files()) == 3
-    assert len(events("agreement_template.installed")) == 3
+    assert version_count() == SHIPPED and len(stored_files()) == SHIPPED
+    assert len(events("agreement_template.installed")) == SHIPPED
 
 
 def test_install_adds_versions_to_existing_templates_of_the_same_name():
@@ -239,21 +243,21 @@ def test_install_adds_versions_to_existing_templates_of_the_same_name():
         )
     db.session.commit()
     installed = library.install_shipped_templates(actor=SYSTEM, **LIMITS)
-    assert len(installed) == 3
-    assert db.session.scalar(select(func.count()).select_from(AgreementTemplate)) == 3
+    assert len(installed) == SHIPPED
+    assert db.session.scalar(select(func.count()).select_from(AgreementTemplate)) == SHIPPED
 
 
 def test_install_can_leave_the_audit_events_to_the_caller():
     """The demo seed records one event of its own, so it installs without events."""
     library.install_shipped_templates(actor=SYSTEM, audited=False, **LIMITS)
-    assert version_count() == 3
+    assert version_count() == SHIPPED
     assert events("agreement_template.installed") == []
 
 
 def test_install_without_commit_leaves_the_transaction_to_the_caller():
     """With commit=False the versions are flushed, and the caller's rollback discards them."""
     installed = library.install_shipped_templates(actor=SYSTEM, commit=False, **LIMITS)
-    assert len(installed) == 3 and all(v.id for v in installed)
+    assert len(installed) == SHIPPED and all(v.id for v in installed)
     db.session.rollback()
     assert version_count() == 0
 

@@ -28,6 +28,7 @@ from tests.web.tables import (
     concerns,
     dashboards,
     disclosure_log,
+    disposition,
     evidence,
     fact_sheets,
     flows,
@@ -192,6 +193,7 @@ CASES = (
     + negotiation.AUDIT_CASES
     + seal.AUDIT_CASES
     + signing.AUDIT_CASES
+    + disposition.AUDIT_CASES
 )
 
 

@@ -22,6 +22,7 @@ from tests.web.tables import (
     attestations,
     calendar,
     dashboards,
+    disposition,
     evidence,
     fact_sheets,
     inbox,
@@ -45,6 +46,7 @@ CASES: tuple[IsolationCase, ...] = (
     + inbox.ISOLATION_CASES
     + negotiation.ISOLATION_CASES
     + signing.ISOLATION_CASES
+    + disposition.ISOLATION_CASES
 )
 WALKED_BLUEPRINTS = (
     "algorithms",
@@ -56,6 +58,7 @@ WALKED_BLUEPRINTS = (
     "inbox",
     "negotiation",
     "signing",
+    "disposition",
 )
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.

@@ -20,6 +20,7 @@ from tests.web.tables import (
     concerns,
     dashboards,
     disclosure_log,
+    disposition,
     evidence,
     fact_sheets,
     flows,
@@ -102,4 +103,5 @@ PAGES = (
     + inbox.PAGES
     + negotiation.PAGES
     + signing.PAGES
+    + disposition.PAGES
 )

@@ -93,7 +93,7 @@ class AnswerForm(Form):
 
 
 class CertificateForm(FlaskForm):
-    elements = FieldList(FormField(AnswerForm), label="Elements")
+    elements = FieldList(FormField(AnswerForm), label="Element")
     version = HiddenField()
     submit = SubmitField("Save answers")
 

@@ -326,3 +326,23 @@ def test_another_organisations_directive_is_not_found(client, login_as):
 
     assert client.get(f"/disposition/{directive.id}").status_code == 404
     assert client.get(f"/disposition/{directive.id}/directive.docx").status_code == 404
+
+
+def test_an_open_directive_waits_for_the_vendor_on_the_portal_home(client, login_as):
+    person = login_as("vendor")
+    directive = issued_directive(person.organisation_id)
+
+    html = client.get("/portal/").get_data(as_text=True)
+
+    assert "Return or destroy City data" in html
+    assert f"/disposition/{directive.id}" in html
+
+
+def test_a_submitted_certificate_waits_for_the_office_on_its_home_page(client, login_as):
+    directive = signed(issued_directive())
+    login_as("privacy")
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "Certificate of disposition to review" in html
+    assert f"/disposition/{directive.id}" in html

@@ -490,6 +490,11 @@ def main(argv: list[str]) -> None:
 
     (out / adoption_form.FILENAME).write_bytes(deterministic_zip(adoption_form.build()))
     print(f"wrote {out / adoption_form.FILENAME}")
+    # The directive reuses the building blocks above, so it is imported only once they exist.
+    from directive_build import FILENAME, build_directive
+
+    (out / FILENAME).write_bytes(deterministic_zip(build_directive()))
+    print(f"wrote {out / FILENAME}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from sharing.concerns.views import bp as concerns_bp
     from sharing.core.views import bp as core_bp
     from sharing.disclosures.views import bp as disclosures_bp
+    from sharing.disposition.directive_views import bp as disposition_bp
     from sharing.flows.views import bp as flows_bp
     from sharing.inbox.views import bp as inbox_bp
     from sharing.mail.views import bp as mail_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         signing_bp,
         renewals_bp,
         disclosures_bp,
+        disposition_bp,
         register_bp,
         concerns_bp,
         settings_bp,
@@ -245,10 +247,15 @@ def register_events(app: Flask) -> None:
       amendment of a base, once generated, is told to the adopters.
     - disposition.events.certificate_accepted → register.disposals.follow_certificate: the
       public changelog records the day the City's data were disposed of.
+    - agreements.events.agreement_transitioned, agreements.events.agreements_rolled and
+      flows.events.flow_transitioned → disposition.directives (follow_agreement_step,
+      follow_roll, follow_flow_step): an agreement that expires or is terminated, or a flow
+      retired under an agreement in force, issues a disposition directive to the vendor.
     """
     from sharing.adoptions import cascade
     from sharing.agreements import events as agreement_events
     from sharing.disposition import events as disposition_events
+    from sharing.disposition import directives
     from sharing.flows import events as flow_events
     from sharing.negotiation import queries as negotiation_queries
     from sharing.register import changelog, disposals
@@ -265,6 +272,9 @@ def register_events(app: Flask) -> None:
     agreement_events.agreement_renewed_tacitly.connect(cascade.follow_tacit_renewal, sender=app)
     agreement_events.agreement_generated.connect(cascade.follow_generation, sender=app)
     disposition_events.certificate_accepted.connect(disposals.follow_certificate, sender=app)
+    agreement_events.agreement_transitioned.connect(directives.follow_agreement_step, sender=app)
+    agreement_events.agreements_rolled.connect(directives.follow_roll, sender=app)
+    flow_events.flow_transitioned.connect(directives.follow_flow_step, sender=app)
 
 
 def register_audit_vocabulary(app: Flask) -> None:

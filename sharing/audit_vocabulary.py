@@ -91,6 +91,35 @@ CONCERN_FIELDS = {
     "due_on": "Answer due by",
 }
 
+# What a disposition directive's steps record (disposition/directives.py, certificates.py).
+DISPOSITION_FIELDS = {
+    "number": "Number",
+    "key": "Issued for",
+    "trigger": "Why it was issued",
+    "ended_on": "Ended on",
+    "due_on": "Deadline",
+    "status": "Status",
+    "elements": "Elements (what must happen to each kind of data)",
+    "destroy_authorization": "The City's written authorization to destroy",
+    "generated_sha256": "Directive document (SHA-256)",
+    "signer_id": "Signer",
+    "signer_name": "Typed name",
+    "signer_title": "Typed title",
+    "consent_version": "Consent to sign electronically (version)",
+    "signed_at": "Signed at",
+    "signed_ip": "IP address",
+    "signed_user_agent": "Browser",
+    "submitted_at": "Submitted at",
+    "answers": "Certificate answers",
+    "review_comment": "Privacy office's questions",
+    "reviewed_by_id": "Reviewed by",
+    "accepted_at": "Accepted at",
+    "disposed_on": "Data disposed of on",
+    "reason": "Reason",
+    "disposition_directive": "Disposition directive issued",
+    "disposition_directives": "Disposition directives issued",
+}
+
 # What clearing a user's sign-in limit records (auth/limits.py).
 SIGN_IN_LIMIT_FIELDS = {
     "sign_in_failures": "Failed sign-ins",
@@ -146,7 +175,9 @@ def _agreement_fields() -> Mapping[str, str]:
     }
     signing = {k: v for k, v in SIGNING_FIELDS.items() if k != "status"}
     adoption = {"adopts": "Adopts", "offer_id": "General offer"}
-    return form_labels(AgreementForm) | labels | negotiation | signing | ADOPTION_FIELDS | adoption
+    disposition = {"disposition_directive": "Disposition directive issued"}
+    ends = ADOPTION_FIELDS | adoption | disposition
+    return form_labels(AgreementForm) | labels | negotiation | signing | ends
 
 
 def _fact_sheet_names(ids) -> dict[str, str]:
@@ -210,6 +241,11 @@ def register_audit_vocabulary(app: Flask) -> None:
     from sharing.disclosures.forms import StaffIncidentForm
     from sharing.disclosures.log_forms import DisclosureForm
     from sharing.disclosures.models import Disclosure, Incident, IncidentStatus
+    from sharing.disposition.models import (
+        DirectiveStatus,
+        DispositionDirective,
+        DispositionTrigger,
+    )
     from sharing.flows.forms import CategoryForm
     from sharing.flows.models import (
         DataCategory,
@@ -277,7 +313,7 @@ def register_audit_vocabulary(app: Flask) -> None:
         "flow",
         "Data flow",
         names=names_from(DataFlow.id, DataFlow.system_name),
-        fields=FIELD_LABELS,
+        fields=FIELD_LABELS | {"disposition_directives": "Disposition directives issued"},
         values={
             "status": FlowStatus,
             "direction": Direction,
@@ -394,4 +430,11 @@ def register_audit_vocabulary(app: Flask) -> None:
         names=names_from(Signature.id, Signature.signer_name),
         fields=SIGNING_FIELDS,
         values={"status": SignatureStatus, "party": Party},
+    )
+    add(
+        "disposition_directive",
+        "Disposition directive",
+        names=names_from(DispositionDirective.id, DispositionDirective.number),
+        fields=DISPOSITION_FIELDS,
+        values={"status": DirectiveStatus, "trigger": DispositionTrigger},
     )

@@ -111,6 +111,13 @@ VARIABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "adopting_department",
         ),
     ),
+    "disposition": (
+        "For a disposition directive: its number, why it was issued, the agreement's return "
+        "or destruction clause, the end and due dates, the City's written authorization to "
+        "destroy (else empty) and one element per data category of each flow concerned "
+        "(flow, category, action, method, city_records, subprocessors)",
+        ("number", "reason", "clause", "ended_on", "due_on", "authorization", "elements"),
+    ),
     "generated_on": ("The date of generation, formatted", ()),
 }
 

@@ -38,6 +38,8 @@ class TemplateKind(enum.StrEnum):
     RENEWAL_AMENDMENT = "renewal_amendment"
     # A department's adoption of another agreement's general offer (sharing/adoptions).
     ADOPTION = "adoption"
+    # Not an agreement: the City's directive to return or destroy data when a term ends.
+    DISPOSITION = "disposition"
 
 
 class AgreementTemplate(Base):

@@ -69,6 +69,7 @@ def sample_context(*, flows: int = 3) -> dict[str, Any]:
             "base_department": "Finance Department",
             "adopting_department": "Parks, Recreation & Neighborhood Services",
         },
+        "disposition": _sample_disposition(),
         "generated_on": long_date(date(2026, 6, 1)),
     }
 
@@ -137,3 +138,23 @@ def _sample_schedule() -> list[dict[str, Any]]:
          "first_due": due}
         for code, question in questions.items()
     ]  # fmt: skip
+
+
+def _sample_disposition() -> dict[str, Any]:
+    element = {
+        "flow": "Parking permits <portal>",
+        "category": "Contact details & addresses",
+        "action": "Return to the City",
+        "method": "Return a complete copy as CSV by SFTP; then purge the vendor's copies.",
+        "city_records": "Yes",
+        "subprocessors": "Ocampo's Mail & Print; Trần Logistics",
+    }
+    return {
+        "number": "DD-2026-0007",
+        "reason": "Agreement DSA-2026-0042 has ended (terminated) and was not renewed",
+        "clause": "clause RET-2 (return or destruction at the end)",
+        "ended_on": long_date(date(2026, 9, 30)),
+        "due_on": long_date(date(2026, 10, 30)),
+        "authorization": "Council resolution 80.123 of March 3, 2026 <records>",
+        "elements": [element, {**element, "category": "Vehicle plates", "action": "Destroy"}],
+    }

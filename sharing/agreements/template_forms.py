@@ -14,6 +14,7 @@ KIND_LABELS = {
     TemplateKind.INTERAGENCY: "Interagency data sharing agreement",
     TemplateKind.RENEWAL_AMENDMENT: "Renewal amendment",
     TemplateKind.ADOPTION: "Adoption of a general offer",
+    TemplateKind.DISPOSITION: "Disposition directive",
 }
 FILE_HELP = (
     "A Word document (.docx) using only the documented variables. It is checked before it "

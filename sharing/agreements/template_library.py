@@ -67,6 +67,12 @@ SHIPPED_TEMPLATES: tuple[ShippedTemplate, ...] = (
         TemplateKind.ADOPTION,
         "A department takes on, for its own flows, an agreement the vendor offered to all.",
     ),
+    ShippedTemplate(
+        "disposition-directive.docx",
+        "Disposition directive",
+        TemplateKind.DISPOSITION,
+        "Tells a vendor what to return or destroy when an agreement ends or a flow is retired.",
+    ),
 )
 
 

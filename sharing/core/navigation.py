@@ -42,6 +42,7 @@ NAV_ITEMS = (
     NavItem("Reminders", "renewals.reminders", Role.OFFICE, "Oversight"),
     NavItem("Accountability report", "reports.accountability", Role.OFFICE, "Oversight"),
     NavItem("Exceptions agreed", "negotiation.exceptions", Role.STAFF, "Oversight"),
+    NavItem("Disposition of data", "disposition.directives", Role.STAFF, "Oversight"),
     NavItem("Calendar feed", "renewals.calendar", Role.EVERYONE, "Oversight"),
     NavItem("Imports", "reports.imports", Role.REGISTRY_EDITORS, "Administration"),
     NavItem("Invitations", "auth.invitations", Role.STAFF, "Administration"),

@@ -147,6 +147,10 @@ class DispositionDirective(TimestampMixin, Base):
         cascade="all, delete-orphan",
     )
 
+    def is_overdue(self, *, on: date) -> bool:
+        """Past its deadline with no accepted certificate."""
+        return self.status != DirectiveStatus.ACCEPTED and self.due_on < on
+
 
 class DispositionElement(Base):
     """One data category of one flow: what the City directs, and what the vendor certifies."""

@@ -15,6 +15,7 @@ from sharing.agreements.models import Agreement, AgreementStatus
 from sharing.algorithms.fact_sheet_queries import SheetFilters, sheets_query
 from sharing.algorithms.models import FactSheetStatus
 from sharing.attestations.models import AttestationStatus
+from sharing.disposition import queries as disposition_queries
 from sharing.portal import queries
 from sharing.reports.waiting import OFFICE, Item, Source, Waiting, day_of, gather, list_url
 from sharing.signing import queries as signing
@@ -174,6 +175,19 @@ def _offers(user: Any) -> list[Source]:
             None,
         )
     ]
+def _directive_item(row: Any) -> Item:
+    """A directive to carry out and certify, or a certificate returned with questions."""
+    d = row[0]
+    returned = d.review_comment and d.status.value == "returned"
+    return Item(
+        "disposition",
+        "Certificate returned with questions" if returned else "Return or destroy City data",
+        f"{d.number} ({d.agreement.number})",
+        url_for("disposition.directive", directive_id=d.id),
+        arrived=day_of(d.reviewed_at if returned else d.issued_at),
+        due=d.due_on,
+        detail=d.review_comment if returned else "",
+    )
 
 
 def vendor_waiting(
@@ -220,6 +234,13 @@ def vendor_waiting(
             rows=to_sign,
         ),
         *_offers(user),
+        Source(
+            "disposition",
+            "disposition directives to certify",
+            disposition_queries.open_for_organisation(org),
+            _directive_item,
+            list_url("disposition.directives"),
+        ),
         Source(
             "evidence",
             "evidence files expiring",

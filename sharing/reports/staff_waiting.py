@@ -30,6 +30,7 @@ from sharing.core.roles import Role
 from sharing.disclosures.models import IncidentStatus
 from sharing.disclosures.queries import SORTS as INCIDENT_SORTS
 from sharing.disclosures.queries import IncidentFilters, incidents_query
+from sharing.disposition import queries as disposition_queries
 from sharing.flows.models import DataFlow, FlowStatus
 from sharing.flows.queries import SORTS as FLOW_SORTS
 from sharing.flows.queries import FlowFilters, flows_query
@@ -326,6 +327,25 @@ def _algorithm_source(key: str, what: str, label: str, stmt: Any, status: str) -
     return Source(key, label, stmt, item, list_url("algorithms.algorithms", status=status))
 
 
+def _certificates_source() -> Source:
+    """Certificates of disposition the vendors signed, waiting for the office's review."""
+
+    def item(row: Any) -> Item:
+        d = row[0]
+        return Item(
+            "certificates",
+            "Certificate of disposition to review",
+            f"{d.number} ({d.agreement.number})",
+            url_for("disposition.directive", directive_id=d.id),
+            arrived=day_of(d.submitted_at),
+            detail=d.organisation.display_name,
+        )
+
+    url = list_url("disposition.directives", status="submitted")
+    stmt = disposition_queries.submitted_query()
+    return Source("certificates", "certificates of disposition to review", stmt, item, url)
+
+
 def _concern_item(row: Any) -> Item:
     concern: Concern = row[0]
     new = concern.assignee_id is None
@@ -393,6 +413,7 @@ def _office_lists(user: Any, *, today: date, now: datetime) -> tuple[Waiting, Wa
         _new_incidents(now=now),
         _concern_source(user),
         _returned_copies_source(),
+        _certificates_source(),
         *([_countersign_source()] if getattr(user, "may_sign", False) else []),
         _agreement_source(
             "countersign",

@@ -218,6 +218,10 @@ def test_active_templates_filter_by_kind_and_skip_templates_without_a_file():
     assert library.active_templates(TemplateKind.VENDOR_DPA) == [dpa]
 
 
+# The three agreements and the disposition directive.
+SHIPPED = len(library.SHIPPED_TEMPLATES)
+
+
 def test_installing_shipped_templates_twice_adds_nothing_the_second_time():
     """install_shipped_templates is idempotent: the same files are recognised by SHA-256."""
     first = library.install_shipped_templates(actor=SYSTEM, **LIMITS)

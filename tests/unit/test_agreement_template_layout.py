@@ -12,7 +12,13 @@ from docx.oxml.ns import qn
 
 from tests.factories import SHIPPED_TEMPLATES
 
-TEMPLATES = sorted(path.name for path in SHIPPED_TEMPLATES.glob("*.docx"))
+# The agreements only: the disposition directive is a letter to a vendor, with no exhibits or
+# signature blocks (tests/unit/test_directive_template.py checks its layout).
+TEMPLATES = sorted(
+    path.name
+    for path in SHIPPED_TEMPLATES.glob("*.docx")
+    if path.name != "disposition-directive.docx"
+)
 
 
 def _document(name: str):

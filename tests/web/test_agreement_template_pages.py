@@ -300,7 +300,7 @@ def test_empty_list_offers_to_install_the_shipped_templates(client, login_as):
 
 
 def test_install_button_installs_the_shipped_templates_once(client, login_as, db):
-    """The button installs the three shipped templates; pressed again, it adds nothing."""
+    """The button installs the four shipped templates; pressed again, it adds nothing."""
     login_as("admin")
 
     first = client.post_form(
@@ -312,8 +312,8 @@ def test_install_button_installs_the_shipped_templates_once(client, login_as, db
     )
 
     assert first.status_code == again.status_code == 302
-    assert len(names) == 3
-    assert len(db.session.scalars(db.select(AgreementTemplate)).all()) == 3
+    assert len(names) == 4
+    assert len(db.session.scalars(db.select(AgreementTemplate)).all()) == 4
     listing = client.get("/agreements/templates").get_data(as_text=True)
     assert "already installed" in listing
 

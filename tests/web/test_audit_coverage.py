@@ -29,6 +29,7 @@ from tests.web.tables import (
     concerns,
     dashboards,
     disclosure_log,
+    disposition,
     evidence,
     fact_sheets,
     flows,
@@ -194,6 +195,7 @@ CASES = (
     + seal.AUDIT_CASES
     + signing.AUDIT_CASES
     + adoptions.AUDIT_CASES
+    + disposition.AUDIT_CASES
 )
 
 

@@ -23,6 +23,7 @@ from tests.web.tables import (
     attestations,
     calendar,
     dashboards,
+    disposition,
     evidence,
     fact_sheets,
     inbox,
@@ -47,6 +48,7 @@ CASES: tuple[IsolationCase, ...] = (
     + negotiation.ISOLATION_CASES
     + signing.ISOLATION_CASES
     + adoptions.ISOLATION_CASES
+    + disposition.ISOLATION_CASES
 )
 WALKED_BLUEPRINTS = (
     "adoptions",
@@ -59,6 +61,7 @@ WALKED_BLUEPRINTS = (
     "inbox",
     "negotiation",
     "signing",
+    "disposition",
 )
 _INT_ARGUMENT = re.compile(r"<int:[^>]+>")
 # A page every vendor user can open, to take a CSRF token from.

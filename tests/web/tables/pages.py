@@ -21,6 +21,7 @@ from tests.web.tables import (
     concerns,
     dashboards,
     disclosure_log,
+    disposition,
     evidence,
     fact_sheets,
     flows,
@@ -104,4 +105,5 @@ PAGES = (
     + negotiation.PAGES
     + signing.PAGES
     + adoptions.PAGES
+    + disposition.PAGES
 )

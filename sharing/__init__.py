@@ -254,8 +254,8 @@ def register_events(app: Flask) -> None:
     """
     from sharing.adoptions import cascade
     from sharing.agreements import events as agreement_events
-    from sharing.disposition import events as disposition_events
     from sharing.disposition import directives
+    from sharing.disposition import events as disposition_events
     from sharing.flows import events as flow_events
     from sharing.negotiation import queries as negotiation_queries
     from sharing.register import changelog, disposals

@@ -175,6 +175,8 @@ def _offers(user: Any) -> list[Source]:
             None,
         )
     ]
+
+
 def _directive_item(row: Any) -> Item:
     """A directive to carry out and certify, or a certificate returned with questions."""
     d = row[0]

@@ -28,7 +28,7 @@ from sharing.disposition.models import (
 )
 from sharing.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sharing.extensions import db
-from sharing.signing.services import REFUSED_MESSAGE, _check_typed
+from sharing.signing.services import REFUSED_MESSAGE, check_typed
 
 MAX_TEXT = 2000
 MAX_COMMENT = 4000
@@ -245,7 +245,7 @@ def sign_certificate(
         raise ValidationFailed(
             {}, "The certificate is not complete yet: answer every element before signing."
         )
-    typed_name, typed_title = _check_typed(typed_name, typed_title, consent)
+    typed_name, typed_title = check_typed(typed_name, typed_title, consent)
     _check_password(actor, directive, password)
     before = audit.snapshot(directive, SIGNATURE_FIELDS)
     directive.status = DirectiveStatus.SUBMITTED

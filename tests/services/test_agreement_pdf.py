@@ -173,6 +173,19 @@ def test_renewal_amendment_pdf_names_the_original_agreement(converted):
     assert sample_context()["renewal"]["original_number"] in flat
 
 
+def test_adoption_pdf_names_the_base_agreement_and_the_adopting_department(tmp_path):
+    """The adoption form names what it adopts and for whom, and lists the adopted flows."""
+    context = sample_context()
+    docx = render_docx(TEMPLATE_DIR / "adoption.docx", context)
+    text = flatten("\n".join(pdf_pages(docx_to_pdf(docx, timeout=TIMEOUT), tmp_path)))
+
+    adoption = context["adoption"]
+    assert f"adopting Agreement No. {adoption['base_number']}" in text
+    assert adoption["adopting_department"] in text and adoption["base_title"] in text
+    for flow in context["flows"]:
+        assert flatten(flow["system_name"]) in text
+
+
 def test_two_concurrent_conversions_both_succeed(tmp_path):
     context = sample_context()
     second = {**context, "agreement": {**context["agreement"], "number": "DSA-2026-0099"}}

@@ -24,6 +24,7 @@ SHIPPED_KINDS = {
     "vendor-data-protection-agreement.docx": TemplateKind.VENDOR_DPA,
     "interagency-data-sharing-agreement.docx": TemplateKind.INTERAGENCY,
     "renewal-amendment.docx": TemplateKind.RENEWAL_AMENDMENT,
+    "adoption.docx": TemplateKind.ADOPTION,
 }
 
 

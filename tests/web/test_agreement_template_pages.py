@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from sharing.agreements import template_library as library
 from sharing.agreements.models import AgreementTemplate, AgreementTemplateVersion
+from sharing.agreements.template_library import SHIPPED_TEMPLATES
 from sharing.audit.models import AuditEvent
 from tests.services.test_template_library import TEMPLATES, make_docx
 from tests.web.tables.agreement_templates import make_template, upload, valid_docx
@@ -300,7 +301,7 @@ def test_empty_list_offers_to_install_the_shipped_templates(client, login_as):
 
 
 def test_install_button_installs_the_shipped_templates_once(client, login_as, db):
-    """The button installs the four shipped templates; pressed again, it adds nothing."""
+    """The button installs every shipped template; pressed again, it adds nothing."""
     login_as("admin")
 
     first = client.post_form(
@@ -312,8 +313,8 @@ def test_install_button_installs_the_shipped_templates_once(client, login_as, db
     )
 
     assert first.status_code == again.status_code == 302
-    assert len(names) == 4
-    assert len(db.session.scalars(db.select(AgreementTemplate)).all()) == 4
+    assert names == sorted(t.name for t in SHIPPED_TEMPLATES)
+    assert len(db.session.scalars(db.select(AgreementTemplate)).all()) == len(SHIPPED_TEMPLATES)
     listing = client.get("/agreements/templates").get_data(as_text=True)
     assert "already installed" in listing
 

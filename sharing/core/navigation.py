@@ -10,7 +10,8 @@ from flask import url_for
 
 from sharing.core.roles import Role
 
-FLAT_LIMIT = 6  # at most this many links: no drop-down menus
+# At most this many links: no drop-down menus (a vendor user has seven, disposition included).
+FLAT_LIMIT = 7
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ NAV_ITEMS = (
     NavItem("Reminders", "renewals.reminders", Role.OFFICE, "Oversight"),
     NavItem("Accountability report", "reports.accountability", Role.OFFICE, "Oversight"),
     NavItem("Exceptions agreed", "negotiation.exceptions", Role.STAFF, "Oversight"),
-    NavItem("Disposition of data", "disposition.directives", Role.STAFF, "Oversight"),
+    NavItem("Disposition of data", "disposition.directives", Role.EVERYONE, "Oversight"),
     NavItem("Calendar feed", "renewals.calendar", Role.EVERYONE, "Oversight"),
     NavItem("Imports", "reports.imports", Role.REGISTRY_EDITORS, "Administration"),
     NavItem("Invitations", "auth.invitations", Role.STAFF, "Administration"),

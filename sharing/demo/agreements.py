@@ -48,9 +48,9 @@ def build_agreements(ctx: DemoContext) -> None:
             ctx.agreements[spec.org] = successor
     for agreement in ctx.agreements_built:
         if agreement.status in GENERATED:
-            _generate_file(ctx, agreement)
+            generate_file(ctx, agreement)
         if agreement.status in SIGNED and agreement.signed_on is not None:
-            _store_signed_copy(ctx, agreement)
+            store_signed_copy(ctx, agreement)
 
 
 def _dates(ctx: DemoContext, status: AgreementStatus) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def _accept_conflicts(ctx: DemoContext, spec: AgreementSpec, agreement: Agreemen
     }
 
 
-def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
+def generate_file(ctx: DemoContext, agreement: Agreement) -> None:
     """Render the agreement's .docx as the generation service would, and keep the file."""
     generated_on = agreement.generated_at.date() if agreement.generated_at else ctx.today
     data, _ = render_agreement(agreement, generated_on=generated_on)
@@ -136,7 +136,7 @@ def _generate_file(ctx: DemoContext, agreement: Agreement) -> None:
     ctx.count("agreement_files")
 
 
-def _store_signed_copy(ctx: DemoContext, agreement: Agreement) -> None:
+def store_signed_copy(ctx: DemoContext, agreement: Agreement) -> None:
     """A stand-in for the scanned signed agreement: a one-page PDF saying what it is."""
     data = one_page_pdf(
         f"{agreement.number}: signed copy of {agreement.title}, signed "

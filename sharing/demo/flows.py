@@ -52,15 +52,15 @@ REVIEWED = (FlowStatus.APPROVED, FlowStatus.SUPERSEDED, FlowStatus.RETIRED)
 def build_flows(ctx: DemoContext) -> None:
     for spec in ALL_FLOWS:
         if spec.revised:
-            first = _add_flow(ctx, spec, FlowStatus.SUPERSEDED, revision=1, lineage_id=None)
-            second = _add_flow(ctx, spec, spec.status, revision=2, lineage_id=first.lineage_id)
+            first = add_flow(ctx, spec, FlowStatus.SUPERSEDED, revision=1, lineage_id=None)
+            second = add_flow(ctx, spec, spec.status, revision=2, lineage_id=first.lineage_id)
             second.started_on = first.started_on  # a revision does not restart the sharing
         else:
-            _add_flow(ctx, spec, spec.status, revision=1, lineage_id=None)
+            add_flow(ctx, spec, spec.status, revision=1, lineage_id=None)
     _add_review_comments(ctx)
 
 
-def _add_flow(
+def add_flow(
     ctx: DemoContext, spec: FlowSpec, status: FlowStatus, *, revision: int, lineage_id: int | None
 ) -> DataFlow:
     timeline = _timeline(ctx, status, revision)

@@ -18,6 +18,7 @@ from sharing.demo.algorithms import build_algorithms
 from sharing.demo.attestations import build_attestations
 from sharing.demo.concerns_and_sheets import build_concerns, build_fact_sheets
 from sharing.demo.context import DemoContext
+from sharing.demo.end_of_term import build_adoptions, build_dispositions
 from sharing.demo.evidence import build_evidence, remove_stored
 from sharing.demo.flows import build_flows
 from sharing.demo.notifications import build_notifications
@@ -112,7 +113,9 @@ def _build(ctx: DemoContext) -> None:
     build_templates(ctx)
     build_flows(ctx)
     build_agreements(ctx)
+    build_adoptions(ctx)
     build_register_history(ctx)
+    build_dispositions(ctx)
     build_algorithms(ctx)
     build_fact_sheets(ctx)
     build_concerns(ctx)

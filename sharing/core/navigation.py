@@ -10,8 +10,9 @@ from flask import url_for
 
 from sharing.core.roles import Role
 
-# At most this many links: no drop-down menus (a vendor user has seven, disposition included).
-FLAT_LIMIT = 7
+# At most this many links: no drop-down menus (a vendor user has six, which fit a 1280-pixel
+# screen; a vendor reaches the calendar feed from the portal's home page).
+FLAT_LIMIT = 6
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class NavItem:
     endpoint: str
     roles: tuple[Role, ...]
     group: str = ""
+    # Roles that may open the page but reach it from another page, not from the navigation.
+    elsewhere: tuple[Role, ...] = ()
 
 
 NAV_ITEMS = (
@@ -44,7 +47,7 @@ NAV_ITEMS = (
     NavItem("Accountability report", "reports.accountability", Role.OFFICE, "Oversight"),
     NavItem("Exceptions agreed", "negotiation.exceptions", Role.STAFF, "Oversight"),
     NavItem("Disposition of data", "disposition.directives", Role.EVERYONE, "Oversight"),
-    NavItem("Calendar feed", "renewals.calendar", Role.EVERYONE, "Oversight"),
+    NavItem("Calendar feed", "renewals.calendar", Role.STAFF, "Oversight", (Role.VENDOR,)),
     NavItem("Imports", "reports.imports", Role.REGISTRY_EDITORS, "Administration"),
     NavItem("Invitations", "auth.invitations", Role.STAFF, "Administration"),
     NavItem("Users", "auth.users", (Role.ADMIN,), "Administration"),

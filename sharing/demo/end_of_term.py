@@ -41,7 +41,7 @@ ADOPTING_FLOW = FlowSpec(
     retention_days=730,
 )
 OFFER_NOTE = (
-    "ParkPay serves several departments; any department may adopt these terms for a parking "
+    "The vendor serves several departments; any department may adopt these terms for a parking "
     "payment flow of its own instead of negotiating a new agreement."
 )
 DONE_METHOD = {

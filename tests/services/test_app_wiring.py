@@ -10,6 +10,7 @@ from sharing import create_app
 from sharing.adoptions import cascade
 from sharing.agreements import events as agreement_events
 from sharing.audit.models import AuditEvent, _refuse_bulk_change
+from sharing.disposition import directives
 from sharing.disposition import events as disposition_events
 from sharing.flows import events as flow_events
 from sharing.register import changelog, disposals
@@ -38,16 +39,20 @@ def test_the_register_follows_flow_and_agreement_signals_of_its_own_app(app, tmp
     keeps a sender's receivers in a set, so they are compared as one."""
     other = create_app(base_config("sqlite://", tmp_path))
     for signal, receivers in (
-        (flow_events.flow_transitioned, [changelog.follow_flow_step]),
+        (
+            flow_events.flow_transitioned,
+            [changelog.follow_flow_step, directives.follow_flow_step],
+        ),
         (
             agreement_events.agreement_transitioned,
             [
                 changelog.follow_agreement_step,
                 countersigning.lapse_on_step,
                 cascade.follow_base_step,
+                directives.follow_agreement_step,
             ],
         ),
-        (agreement_events.agreements_rolled, [changelog.follow_roll]),
+        (agreement_events.agreements_rolled, [changelog.follow_roll, directives.follow_roll]),
         (
             agreement_events.agreement_generated,
             [countersigning.lapse_on_generation, cascade.follow_generation],

@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 
 from sharing.core.navigation import NAV_ITEMS
+from sharing.core.roles import Role
 from tests.web.tables import ROLES
 from tests.web.tables.pages import PAGES
 
@@ -62,7 +63,7 @@ def test_navigation_shows_each_role_only_pages_it_may_open(app, client, login_as
     pages = {page.endpoint: page for page in PAGES}
     for item in NAV_ITEMS:
         status = client.get(urls[item.endpoint]).status_code
-        if role in item.roles:
+        if role in item.roles or role in item.elsewhere:
             assert status == 200, item.endpoint
         elif item.endpoint in pages and role in pages[item.endpoint].redirected:
             assert status == 302, item.endpoint  # e.g. a vendor's "/" leads to the portal
@@ -81,3 +82,17 @@ def test_vendor_links_are_flat_and_staff_links_sit_in_menus(client, login_as):
     for group in ("Register", "Oversight", "Administration"):
         assert f'id="nav-{group.lower()}">{group}</button>' in staff_page
     assert staff_page.count('class="dropdown-item') >= 10
+
+
+def test_a_vendor_reaches_each_page_kept_off_its_navigation_from_the_portal_home(
+    app, client, login_as
+):
+    """A page a vendor may open without a navigation link (to keep the bar on one line) is
+    linked from the portal's home page instead."""
+    login_as("vendor")
+    home = client.get("/portal/").get_data(as_text=True)
+    with app.test_request_context():
+        kept_off = [url_for(i.endpoint) for i in NAV_ITEMS if Role.VENDOR in i.elsewhere]
+    assert kept_off
+    for url in kept_off:
+        assert f'href="{url}"' in home, url

@@ -245,6 +245,8 @@ def register_events(app: Flask) -> None:
       adoptions' expiry moves with their base's.
     - agreements.events.agreement_generated → adoptions.cascade.follow_generation: a renewal
       amendment of a base, once generated, is told to the adopters.
+    - agreements.events.agreements_rolled → adoptions.cascade.end_lapsed_offers: an offer
+      past its last day ends.
     - disposition.events.certificate_accepted → register.disposals.follow_certificate: the
       public changelog records the day the City's data were disposed of.
     - agreements.events.agreement_transitioned, agreements.events.agreements_rolled and
@@ -274,6 +276,7 @@ def register_events(app: Flask) -> None:
     disposition_events.certificate_accepted.connect(disposals.follow_certificate, sender=app)
     agreement_events.agreement_transitioned.connect(directives.follow_agreement_step, sender=app)
     agreement_events.agreements_rolled.connect(directives.follow_roll, sender=app)
+    agreement_events.agreements_rolled.connect(cascade.end_lapsed_offers, sender=app)
     flow_events.flow_transitioned.connect(directives.follow_flow_step, sender=app)
 
 

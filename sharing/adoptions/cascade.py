@@ -238,6 +238,23 @@ def _record(
     )
 
 
+def end_lapsed_offers(_sender: Any, *, today: date, **_: Any) -> None:
+    """agreements.events.agreements_rolled: an offer still waiting or open after its last day
+    ends, so that its page and the offers list stop calling it open (the fit check already
+    refuses it)."""
+    lapsed = db.session.scalars(
+        select(AdoptionOffer)
+        .where(AdoptionOffer.status.in_(LIVE_OFFERS), AdoptionOffer.available_until < today)
+        .order_by(AdoptionOffer.id)
+    ).all()
+    for offer in lapsed:
+        _end_offer(
+            offer,
+            offer.agreement,
+            why=f"its last day, {offer.available_until.isoformat()}, has passed",
+        )
+
+
 def _end_offers(base: Agreement, *, why: str) -> None:
     offers = db.session.scalars(
         select(AdoptionOffer)
@@ -245,19 +262,23 @@ def _end_offers(base: Agreement, *, why: str) -> None:
         .order_by(AdoptionOffer.id)
     )
     for offer in offers:
-        before = audit.snapshot(offer, ("status", "close_reason"))
-        offer.status = OfferStatus.ENDED
-        offer.closed_at = now()
-        offer.close_reason = why
-        audit.record(
-            actor=None,
-            action=OFFER_ENDED_EVENT,
-            object_type="adoption_offer",
-            object_id=offer.id,
-            organisation_id=offer.organisation_id,
-            changes=audit.diff(before, audit.snapshot(offer, ("status", "close_reason"))),
-            summary=f"Offer of {base.number} ended: {why}",
-        )
+        _end_offer(offer, base, why=why)
+
+
+def _end_offer(offer: AdoptionOffer, base: Agreement, *, why: str) -> None:
+    before = audit.snapshot(offer, ("status", "close_reason"))
+    offer.status = OfferStatus.ENDED
+    offer.closed_at = now()
+    offer.close_reason = why
+    audit.record(
+        actor=None,
+        action=OFFER_ENDED_EVENT,
+        object_type="adoption_offer",
+        object_id=offer.id,
+        organisation_id=offer.organisation_id,
+        changes=audit.diff(before, audit.snapshot(offer, ("status", "close_reason"))),
+        summary=f"Offer of {base.number} ended: {why}",
+    )
 
 
 def _tell_amendment(amendment: Agreement, *, today: date, stage: str) -> None:

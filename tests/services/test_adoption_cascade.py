@@ -162,6 +162,25 @@ def test_an_open_offer_of_the_base_ends_when_the_base_is_terminated(db):
     assert event.changes["status"] == {"before": "open", "after": "ended"}
 
 
+def test_the_daily_roll_ends_an_offer_past_its_last_day_and_no_other(db):
+    """An offer waiting or open after its last day ends with the reason; one whose last day
+    is today, and one already declined, stay as they are."""
+    base, _ = _base_with_adoptions()
+    lapsed, current = _offer(base), _offer(base, OfferStatus.AWAITING_CONSENT)
+    declined = _offer(base, OfferStatus.DECLINED)
+    lapsed.available_until = today() - timedelta(days=1)
+    current.available_until = declined.available_until = today()
+    db.session.commit()
+    roll.roll_agreements(today=today())
+    for offer in (lapsed, current, declined):
+        db.session.refresh(offer)
+    assert lapsed.status == OfferStatus.ENDED
+    assert lapsed.close_reason.endswith("has passed")
+    assert (current.status, declined.status) == (OfferStatus.AWAITING_CONSENT, OfferStatus.DECLINED)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "adoption_offer.ended"))
+    assert event.object_id == str(lapsed.id)
+
+
 # Renewal -------------------------------------------------------------------------------------
 
 

@@ -52,7 +52,10 @@ def test_the_register_follows_flow_and_agreement_signals_of_its_own_app(app, tmp
                 directives.follow_agreement_step,
             ],
         ),
-        (agreement_events.agreements_rolled, [changelog.follow_roll, directives.follow_roll]),
+        (
+            agreement_events.agreements_rolled,
+            [changelog.follow_roll, directives.follow_roll, cascade.end_lapsed_offers],
+        ),
         (
             agreement_events.agreement_generated,
             [countersigning.lapse_on_generation, cascade.follow_generation],

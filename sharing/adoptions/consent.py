@@ -12,12 +12,10 @@ from sharing.adoptions import notices
 from sharing.adoptions.models import AdoptionOffer, OfferStatus
 from sharing.adoptions.offers import MAX_REASON, STALE
 from sharing.audit import services as audit
-from sharing.auth.passwords import verify_password
 from sharing.core.database import commit_or_conflict
 from sharing.core.roles import Role
 from sharing.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sharing.extensions import db
-from sharing.signing.services import REFUSED_MESSAGE, check_typed
+from sharing.signing.services import check_typed, confirm_password
 
 # Bump the version whenever the words change: each consent keeps the words it agreed to.
 CONSENT_VERSION = "2026-1"
@@ -133,23 +131,16 @@ def _check_answer(actor: Any, offer: AdoptionOffer, expected_version: int | None
 
 
 def _check_password(actor: Any, offer: AdoptionOffer, password: str) -> None:
-    """The password, entered again now. A wrong one is audited as a failed attempt (committed
-    on its own) and returned as the field's error."""
-    if verify_password(getattr(actor, "password_hash", None), password or ""):
-        return
-    db.session.rollback()
-    audit.record(
-        actor=actor,
+    confirm_password(
+        actor,
+        password,
         action="adoption_offer.consent_failed",
         object_type="adoption_offer",
         object_id=offer.id,
         organisation_id=offer.organisation_id,
-        changes={"reason": {"before": None, "after": "wrong password"}},
         summary=f"A consent to the general offer of {offer.agreement.number} was refused: "
         "wrong password",
     )
-    commit_or_conflict(STALE)
-    raise ValidationFailed({"password": REFUSED_MESSAGE})
 
 
 def _values(offer: AdoptionOffer) -> dict[str, Any]:

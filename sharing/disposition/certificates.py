@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sharing.audit import services as audit
-from sharing.auth.passwords import verify_password
 from sharing.core.database import commit_or_conflict
 from sharing.core.models import utcnow
 from sharing.core.roles import Role
@@ -27,8 +26,7 @@ from sharing.disposition.models import (
     SubprocessorConfirmation,
 )
 from sharing.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sharing.extensions import db
-from sharing.signing.services import REFUSED_MESSAGE, check_typed
+from sharing.signing.services import check_typed, confirm_password
 
 MAX_TEXT = 2000
 MAX_COMMENT = 4000
@@ -271,21 +269,15 @@ def sign_certificate(
 
 
 def _check_password(actor: Any, directive: DispositionDirective, password: str) -> None:
-    """The password again at the moment of signing; a wrong one is audited on its own."""
-    if verify_password(getattr(actor, "password_hash", None), password or ""):
-        return
-    db.session.rollback()
-    audit.record(
-        actor=actor,
+    confirm_password(
+        actor,
+        password,
         action="disposition_directive.sign_failed",
         object_type="disposition_directive",
         object_id=directive.id,
         organisation_id=directive.organisation_id,
-        changes={"reason": {"before": None, "after": "wrong password"}},
         summary=f"A signature of certificate {directive.number} was refused: wrong password",
     )
-    commit_or_conflict(STALE)
-    raise ValidationFailed({"password": REFUSED_MESSAGE})
 
 
 def review_certificate(

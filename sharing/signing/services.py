@@ -323,25 +323,47 @@ def check_typed(typed_name: str, typed_title: str, consent: bool) -> tuple[str, 
     return typed_name, typed_title
 
 
-def _check_password(
-    actor: Any, agreement: Agreement, signature: Signature | None, password: str
+def confirm_password(
+    actor: Any,
+    password: str,
+    *,
+    action: str,
+    object_type: str,
+    object_id: int,
+    organisation_id: int | None,
+    summary: str,
 ) -> None:
-    """The password, entered again at the moment of signing. A wrong one is audited as a
-    failed attempt (committed on its own) and returned as the field's error."""
+    """The signer's password, entered again at the moment they sign or consent. A wrong one
+    rolls back what the caller changed, is audited as a failed attempt under `action`
+    (committed on its own) and is returned as the password field's error."""
     if verify_password(getattr(actor, "password_hash", None), password or ""):
         return
     db.session.rollback()
     audit.record(
         actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        organisation_id=organisation_id,
+        changes={"reason": _set("wrong password")},
+        summary=summary,
+    )
+    commit_or_conflict(STALE)
+    raise ValidationFailed({"password": REFUSED_MESSAGE})
+
+
+def _check_password(
+    actor: Any, agreement: Agreement, signature: Signature | None, password: str
+) -> None:
+    confirm_password(
+        actor,
+        password,
         action="signature.sign_failed",
         object_type="signature" if signature is not None else "agreement",
         object_id=signature.id if signature is not None else agreement.id,
         organisation_id=agreement.organisation_id,
-        changes={"reason": _set("wrong password")},
         summary=f"A signature of {agreement.number} was refused: wrong password",
     )
-    commit_or_conflict(STALE)
-    raise ValidationFailed({"password": REFUSED_MESSAGE})
 
 
 def _record_signature(

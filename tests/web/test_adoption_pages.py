@@ -183,3 +183,21 @@ def test_the_templates_page_names_the_shipped_adoption_template(client, login_as
     login_as("privacy")
     page = _text(client.get("/agreements/templates"))
     assert "Adoption of a general offer" in page
+
+
+def test_an_adoptions_page_says_its_term_and_renewal_follow_the_base(client, login_as):
+    """An adoption has no term of its own: its page says it ends and renews with its base."""
+    offer, base = open_offer()
+    department, flow = fitting_flow(base)
+    login_as("privacy")
+    client.post_form(
+        f"/adoptions/offers/{offer.id}/adopt?department={department.id}", {"flows": [flow.id]}
+    )
+    adoption = db.session.scalars(select(Agreement).where(Agreement.id != base.id)).one()
+
+    page = _text(client.get(f"/agreements/{adoption.id}"))
+    base_page = _text(client.get(f"/agreements/{base.id}"))
+
+    assert f"Ends with the agreement it adopts, {base.number}" in page
+    assert f"Renewed when {base.number} is renewed" in page
+    assert "Ends with the agreement it adopts" not in base_page

@@ -161,12 +161,14 @@ def register_templating(app: Flask) -> None:
     and returned copies on the agreement page (negotiation/templating.py), the
     navigation's unread count (inbox/templating.py), the public pages' check for the
     concerns form (register/templating.py), the agreement page's offer and adoptions
-    (adoptions/templating.py), and the flows an attestation covers with, on an adoption's
-    page, its base's attestation (attestations/templating.py)."""
+    (adoptions/templating.py), its disposition directives (disposition/templating.py), and
+    the flows an attestation covers with, on an adoption's page, its base's attestation
+    (attestations/templating.py)."""
     from sharing.adoptions import templating as adoptions_templating
     from sharing.agreements import templating as agreements_templating
     from sharing.attestations import templating as attestations_templating
     from sharing.core.templating import init_templating
+    from sharing.disposition import templating as disposition_templating
     from sharing.inbox import templating as inbox_templating
     from sharing.negotiation import templating as negotiation_templating
     from sharing.register import templating as register_templating
@@ -181,6 +183,7 @@ def register_templating(app: Flask) -> None:
     negotiation_templating.init_templating(app)
     register_templating.init_templating(app)
     adoptions_templating.init_templating(app)
+    disposition_templating.init_templating(app)
     attestations_templating.init_templating(app)
 
 

@@ -346,3 +346,18 @@ def test_a_submitted_certificate_waits_for_the_office_on_its_home_page(client, l
 
     assert "Certificate of disposition to review" in html
     assert f"/disposition/{directive.id}" in html
+
+
+def test_the_agreement_page_lists_its_directives_with_where_the_certificate_stands(
+    client, login_as
+):
+    """Staff find an ended agreement's directive from the agreement's own page."""
+    directive = issued_directive()
+    login_as("privacy")
+
+    page = client.get(f"/agreements/{directive.agreement_id}").get_data(as_text=True)
+
+    section = page[page.index('id="agreement-directives"') :]
+    assert f'href="/disposition/{directive.id}"' in section
+    assert directive.number in section
+    assert "Waiting for the vendor&#39;s certificate" in section

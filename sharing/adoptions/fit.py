@@ -18,8 +18,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from sharing.adoptions.models import AdoptionOffer, OfferStatus
+from sharing.agreements import conflicts
 from sharing.agreements.context import long_date
+from sharing.agreements.covered import covered_flow_of
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
+from sharing.agreements.plans import plan_agreement
 from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
@@ -60,8 +63,32 @@ def check(
     covered = _covered_elsewhere([flow for flow in flows])
     for flow in flows:
         texts = _flow_misfits(offer, base, flow, department, covered)
+        texts = texts or _conflict_misfits(base, flow)
         found.extend(Misfit(text, flow.id) for text in texts)
     return found
+
+
+def _conflict_misfits(base: Agreement, flow: DataFlow) -> list[str]:
+    """The flow's clashes with the base's terms (agreements/conflicts.py) that the office did
+    not accept for it: an acceptance names the flow it was given for, so one made for a base
+    flow does not carry over, and the adoption could not be generated. Checked only for a flow
+    that fits otherwise, since a misfit already sends it to an agreement of its own."""
+    terms = _Terms(base.policy_version, base.conflict_overrides or {})
+    plan = plan_agreement(base)
+    found = conflicts.find_conflicts(terms, flows=[covered_flow_of(flow)], plan=plan)
+    return [
+        f"{conflict.message} {base.number} accepted no such exception for this flow."
+        for conflict in conflicts.unresolved(terms, found)
+    ]
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """What the conflict checks read of an agreement: its policy version and the conflicts
+    accepted on it."""
+
+    policy_version: object
+    conflict_overrides: dict
 
 
 def _offer_misfits(

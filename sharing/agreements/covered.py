@@ -135,3 +135,21 @@ def covered_flows(agreement: Agreement) -> list[CoveredFlow]:
             )
         )
     return flows
+
+
+def covered_flow_of(flow: DataFlow) -> CoveredFlow:
+    """One flow, loaded already, as the record the rules and conflict checks read: for a flow
+    not (yet) covered by any agreement, such as one a department asks to adopt an offer for."""
+    links = tuple(
+        CategoryLink(
+            CoveredCategory(**{name: getattr(link.category, name) for name in CATEGORY_FACTS}),
+            link.justification or "",
+        )
+        for link in flow.categories
+    )
+    return CoveredFlow(
+        **{name: getattr(flow, name) for name in FLOW_FACTS},
+        organisation_kind=flow.organisation.kind if flow.organisation else None,
+        department=DepartmentName(flow.department.name) if flow.department else None,
+        categories=links,
+    )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sharing.adoptions import adopting, consent, fit, offers
 from sharing.adoptions.models import OfferStatus
-from sharing.agreements import drafting, files
+from sharing.agreements import conflicts, drafting, files
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
 from sharing.agreements.rendering import docx_text
 from sharing.audit.models import AuditEvent
@@ -21,6 +21,7 @@ from sharing.extensions import db
 from sharing.flows.models import Direction, RiskTier
 from sharing.inbox.models import InboxItem
 from sharing.obligations.library import DATA_DIR
+from sharing.obligations.rules import applicable_obligations
 from sharing.obligations.services import load_library
 from sharing.signing import countersigning, services
 from tests.conftest import TEST_PASSWORD
@@ -251,6 +252,30 @@ def test_a_category_no_base_flow_carries_is_named(db):
     assert _texts(fit.check(offer, [flow], department, today=today())) == [
         f"Parking app sign-ups carries Vehicle history, which no flow under {base.number} carries."
     ]
+
+
+def test_a_clash_the_office_accepted_only_for_the_bases_own_flow_is_a_misfit(db):
+    """The base accepted its flow's plate-number retention against LPR-1; the same clash in
+    the adopting flow was never accepted, so the adoption could not be generated: the fit
+    check says so before anything is made."""
+    offer, base = open_offer()
+    base_flow = base.flows[0]
+    add_category(base_flow, make_category(name="Plate numbers", is_licence_plate=True))
+    base_flow.retention_days = 365
+    db.session.refresh(base_flow)
+    department, flow = fitting_flow(base, system_name="Garage payments", retention_days=365)
+    applicable = applicable_obligations(base.policy_version, [base_flow])
+    base.obligation_codes = sorted({*base.obligation_codes, *(o.code for o, _ in applicable)})
+    clashes = conflicts.find_conflicts(base)
+    assert clashes, "the base's own flow clashes with LPR-1"
+    base.conflict_overrides = {c.code: {"reason": "Citation records", "by": "x"} for c in clashes}
+    db.session.commit()
+
+    texts = _texts(fit.check(offer, [flow], department, today=today()))
+
+    assert len(texts) == 1, texts
+    assert texts[0].startswith("Garage payments keeps"), texts
+    assert texts[0].endswith(f"{base.number} accepted no such exception for this flow.")
 
 
 def test_a_sector_module_the_base_lacks_is_named_by_its_law(db):

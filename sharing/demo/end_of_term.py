@@ -119,7 +119,9 @@ def build_dispositions(ctx: DemoContext) -> None:
     """A directive for the expired agreement, waiting for the vendor's certificate, and one
     for the terminated agreement, certified and accepted."""
     for key in ("garcia", "legal_aid"):
-        directive = directives.issue_for_agreement(agreement=ctx.agreements[key], today=ctx.today)
+        directive = directives.issue_for_agreement(
+            agreement=ctx.agreements[key], today=ctx.today, audited=False
+        )
         if directive is None:
             continue
         ctx.stored_agreement_files.append(directive.generated_file)

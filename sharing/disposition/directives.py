@@ -98,7 +98,9 @@ def agreements_in_force_covering(lineage_id: int, *, besides: int | None = None)
     return list(db.session.scalars(statement))
 
 
-def issue_for_agreement(*, agreement: Agreement, today: date) -> DispositionDirective | None:
+def issue_for_agreement(
+    *, agreement: Agreement, today: date, audited: bool = True
+) -> DispositionDirective | None:
     """The directive for an agreement that ended, once; None when it was issued already, when
     it never took effect (ended before its effective date, so no data were shared under it),
     or when no flow is left to dispose of (each flow still shared under another agreement in
@@ -119,6 +121,7 @@ def issue_for_agreement(*, agreement: Agreement, today: date) -> DispositionDire
         ended_on=ended_on,
         today=today,
         summary=f"because agreement {agreement.number} {agreement.status.label.lower()}",
+        audited=audited,
     )
 
 
@@ -151,6 +154,7 @@ def _issue(
     today: date,
     summary: str,
     retired: DataFlow | None = None,
+    audited: bool = True,
 ) -> DispositionDirective:
     directive = DispositionDirective(
         number=next_in_year(DispositionDirective.number, "DD", today.year),
@@ -168,17 +172,18 @@ def _issue(
     db.session.add(directive)
     db.session.flush()
     generation.generate(directive, today=today)
-    audit.record(
-        actor=None,
-        action="disposition_directive.issued",
-        object_type="disposition_directive",
-        object_id=directive.id,
-        organisation_id=directive.organisation_id,
-        changes=audit.created(
-            audit.snapshot(directive, DIRECTIVE_FIELDS) | {"elements": element_lines(directive)}
-        ),
-        summary=f"Issued disposition directive {directive.number} {summary}",
-    )
+    if audited:  # the demo seed records one event for everything it adds
+        audit.record(
+            actor=None,
+            action="disposition_directive.issued",
+            object_type="disposition_directive",
+            object_id=directive.id,
+            organisation_id=directive.organisation_id,
+            changes=audit.created(
+                audit.snapshot(directive, DIRECTIVE_FIELDS) | {"elements": element_lines(directive)}
+            ),
+            summary=f"Issued disposition directive {directive.number} {summary}",
+        )
     notices.issued(directive)
     return directive
 

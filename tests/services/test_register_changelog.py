@@ -266,12 +266,22 @@ def _statements(app, action) -> int:
 
 
 def test_the_demo_seed_records_each_public_arrangement_once_as_added(app, db):
-    """After seeding, the changelog matches the register: one past addition per arrangement."""
+    """After seeding, the changelog matches the register: one past addition per arrangement
+    listed today; besides them, only the terminated agreement's arrangement, added, removed,
+    then its data disposed of."""
     seed_demo(today=DAY, now=datetime(2026, 11, 21, 17, tzinfo=UTC))
     changes = _changes()
     assert changes, "the demo set should publish arrangements"
-    assert {c.kind for c in changes} == {ADDED}
-    assert sorted(c.flow_lineage_id for c in changes) == sorted(changelog.public_lineages())
+    public = set(changelog.public_lineages())
+    listed = [c for c in changes if c.flow_lineage_id in public]
+    ended = [c for c in changes if c.flow_lineage_id not in public]
+    assert {c.kind for c in listed} == {ADDED}
+    assert sorted(c.flow_lineage_id for c in listed) == sorted(public)
+    assert [c.kind for c in sorted(ended, key=lambda c: (c.changed_on, c.id))] == [
+        ADDED,
+        RegisterChangeKind.REMOVED,
+        RegisterChangeKind.DISPOSED,
+    ]
     assert all(c.changed_on <= DAY for c in changes)
     assert any(c.changed_on < DAY for c in changes)
     assert changelog.sync_changes(today=DAY) == []

@@ -16,7 +16,8 @@ from sharing.adoptions import fit, notices
 from sharing.adoptions.models import AdoptionOffer
 from sharing.agreements import generation, template_library
 from sharing.agreements.drafting import next_number
-from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind, agreement_adoptions
+from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
+from sharing.agreements.queries import adoptions_query
 from sharing.auth.models import Department
 from sharing.core.roles import Role
 from sharing.errors import Conflict, Forbidden, ValidationFailed
@@ -59,9 +60,7 @@ def adoptions_of(base: Agreement) -> list[Agreement]:
     """The agreements that adopt `base`, newest first, with their departments and flows."""
     return list(
         db.session.scalars(
-            select(Agreement)
-            .join(agreement_adoptions, agreement_adoptions.c.agreement_id == Agreement.id)
-            .where(agreement_adoptions.c.base_id == base.id)
+            adoptions_query(base.id)
             .options(selectinload(Agreement.department), selectinload(Agreement.flows))
             .order_by(Agreement.id.desc())
         )
@@ -114,6 +113,28 @@ def _adoption_template():
     return usable[0]
 
 
+def adopted_terms(base: Agreement, department: Department) -> dict[str, Any]:
+    """What an adoption takes from its base: the vendor, the policy version, obligations,
+    parameters, accepted exceptions and conflicts, and the term, which ends with the base's;
+    and the adopting department, named in its title."""
+    title = f"Adoption of {base.number} by {department.name}: {base.title}"
+    return {
+        "title": title[:MAX_TITLE],
+        "organisation_id": base.organisation_id,
+        "department_id": department.id,
+        "policy_version_id": base.policy_version_id,
+        "parameters": dict(base.parameters or {}),
+        "obligation_codes": list(base.obligation_codes or []),
+        "exceptions": dict(base.exceptions or {}),
+        "conflict_overrides": dict(base.conflict_overrides or {}),
+        "term_months": base.term_months,
+        "expiry_date": base.expiry_date,
+        "auto_renew": False,
+        "renewal_term_months": base.renewal_term_months,
+        "notice_days": base.notice_days,
+    }
+
+
 def _draft(
     *,
     actor: Any,
@@ -124,24 +145,11 @@ def _draft(
 ) -> Agreement:
     """The adoption, added and flushed: the base's terms, the department's flows. It starts
     today and ends with the base."""
-    title = f"Adoption of {base.number} by {department.name}: {base.title}"
     adoption = Agreement(
         number=next_number(today.year),
-        title=title[:MAX_TITLE],
-        organisation_id=base.organisation_id,
-        department_id=department.id,
-        policy_version_id=base.policy_version_id,
-        parameters=dict(base.parameters or {}),
-        obligation_codes=list(base.obligation_codes or []),
-        exceptions=dict(base.exceptions or {}),
-        conflict_overrides=dict(base.conflict_overrides or {}),
+        **adopted_terms(base, department),
         status=AgreementStatus.DRAFT,
         effective_date=today,
-        term_months=base.term_months,
-        expiry_date=base.expiry_date,
-        auto_renew=False,
-        renewal_term_months=base.renewal_term_months,
-        notice_days=base.notice_days,
         created_by_id=actor.id,
     )
     adoption.flows = list(flows)

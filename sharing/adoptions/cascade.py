@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from sharing.adoptions.models import AdoptionOffer, OfferStatus
 from sharing.agreements.lifecycle import MAX_REASON, snapshot, system_step
-from sharing.agreements.models import Agreement, AgreementStatus, agreement_adoptions
+from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.queries import adoptions_query
 from sharing.audit import services as audit
 from sharing.auth.recipients import department_buyers, privacy_officers
 from sharing.core.clock import now
@@ -37,10 +38,7 @@ def adoptions_of(base: Agreement) -> list[Agreement]:
     """The adoptions of `base` not yet ended, oldest first."""
     return list(
         db.session.scalars(
-            select(Agreement)
-            .join(agreement_adoptions, agreement_adoptions.c.agreement_id == Agreement.id)
-            .where(agreement_adoptions.c.base_id == base.id, Agreement.status.in_(S.NOT_ENDED))
-            .order_by(Agreement.id)
+            adoptions_query(base.id).where(Agreement.status.in_(S.NOT_ENDED)).order_by(Agreement.id)
         )
     )
 

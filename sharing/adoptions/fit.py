@@ -22,7 +22,7 @@ from sharing.agreements import conflicts
 from sharing.agreements.context import long_date
 from sharing.agreements.covered import covered_flow_of
 from sharing.agreements.models import Agreement, AgreementStatus, agreement_flows
-from sharing.agreements.plans import plan_agreement
+from sharing.agreements.plans import Plan, plan_agreement
 from sharing.auth.models import Department
 from sharing.extensions import db
 from sharing.flows.models import DataFlow, FlowStatus, RiskTier
@@ -61,20 +61,25 @@ def check(
     if not flows:
         found.append(Misfit("Choose at least one approved data flow to adopt the offer for."))
     covered = _covered_elsewhere([flow for flow in flows])
+    fitting = []
     for flow in flows:
         texts = _flow_misfits(offer, base, flow, department, covered)
-        texts = texts or _conflict_misfits(base, flow)
         found.extend(Misfit(text, flow.id) for text in texts)
+        if not texts:
+            fitting.append(flow)
+    if fitting:
+        plan = plan_agreement(base)  # the base's terms, read once for every flow
+        for flow in fitting:
+            found.extend(Misfit(text, flow.id) for text in _conflict_misfits(base, flow, plan))
     return found
 
 
-def _conflict_misfits(base: Agreement, flow: DataFlow) -> list[str]:
+def _conflict_misfits(base: Agreement, flow: DataFlow, plan: Plan) -> list[str]:
     """The flow's clashes with the base's terms (agreements/conflicts.py) that the office did
     not accept for it: an acceptance names the flow it was given for, so one made for a base
     flow does not carry over, and the adoption could not be generated. Checked only for a flow
     that fits otherwise, since a misfit already sends it to an agreement of its own."""
     terms = _Terms(base.policy_version, base.conflict_overrides or {})
-    plan = plan_agreement(base)
     found = conflicts.find_conflicts(terms, flows=[covered_flow_of(flow)], plan=plan)
     return [
         f"{conflict.message} {base.number} accepted no such exception for this flow."

@@ -11,7 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
-from sharing.agreements.models import Agreement, AgreementStatus
+from sharing.agreements.models import Agreement, AgreementStatus, agreement_adoptions
 from sharing.core.pagination import Sort, apply_sort, parse_sort
 from sharing.core.query_args import positive_int
 from sharing.core.search import contains_text
@@ -145,4 +145,14 @@ def expiring_between(start: date, end: date) -> Select:
             Agreement.expiry_date.between(start, end),
         )
         .order_by(Agreement.expiry_date, Agreement.id)
+    )
+
+
+def adoptions_query(base_id: int) -> Select:
+    """The agreements that adopt the agreement `base_id` (agreement_adoptions); callers add
+    their own filters, loading and order."""
+    return (
+        select(Agreement)
+        .join(agreement_adoptions, agreement_adoptions.c.agreement_id == Agreement.id)
+        .where(agreement_adoptions.c.base_id == base_id)
     )

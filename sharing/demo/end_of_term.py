@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sharing.adoptions import consent
+from sharing.adoptions.adopting import adopted_terms
 from sharing.adoptions.models import AdoptionOffer, OfferStatus
 from sharing.agreements.drafting import next_number
 from sharing.agreements.models import Agreement, AgreementStatus, TemplateKind
@@ -84,21 +85,10 @@ def build_adoptions(ctx: DemoContext) -> None:
     department = ctx.departments[ADOPTING_FLOW.department]
     adoption = Agreement(
         number=next_number(ctx.today.year),
-        title=f"Adoption of {base.number} by {department.name}: {base.title}",
-        organisation_id=base.organisation_id,
-        department_id=department.id,
-        policy_version_id=base.policy_version_id,
+        **adopted_terms(base, department),
         template_version=ctx.templates[TemplateKind.ADOPTION],
-        parameters=dict(base.parameters),
-        obligation_codes=list(base.obligation_codes),
-        exceptions=dict(base.exceptions or {}),
-        conflict_overrides=dict(base.conflict_overrides or {}),
         status=AgreementStatus.ACTIVE,
         effective_date=ctx.date_in(-20),
-        term_months=base.term_months,
-        expiry_date=base.expiry_date,
-        renewal_term_months=base.renewal_term_months,
-        notice_days=base.notice_days,
         generated_at=offered + timedelta(days=10),
         signed_on=ctx.date_in(-25),
         created_by_id=ctx.users[Role.PROCUREMENT].id,

@@ -226,24 +226,38 @@ def authorize(directive_id: int):
     directive = _directive(directive_id)
     form = AuthorizationForm()
     if form.validate_on_submit():
-        try:
-            directives.record_authorization(
+        done = _office_step(
+            form,
+            directive,
+            lambda: directives.record_authorization(
                 actor=current_user,
                 directive=directive,
                 reference=form.reference.data,
                 dated=form.dated.data,
                 today=today(),
                 expected_version=version_of(form),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        except Conflict as error:
-            flash(error.message, "danger")
-            return _back(directive)
-        else:
-            flash("The City's written authorization is recorded.", "success")
-            return _back(directive)
+            ),
+            "The City's written authorization is recorded.",
+        )
+        if done:
+            return done
     return _page(directive, authorization=form), 400
+
+
+def _office_step(form, directive: DispositionDirective, service, message: str):
+    """Take an office step from the directive page: on success, say so and go back to the
+    directive; a conflict (changed meanwhile, or no longer open) is flashed and goes back too;
+    invalid input returns None, with each reason beside its field, to show the form again."""
+    try:
+        service()
+    except ValidationFailed as error:
+        populate_errors(form, error)
+        return None
+    except Conflict as error:
+        flash(error.message, "danger")
+        return _back(directive)
+    flash(message, "success")
+    return _back(directive)
 
 
 @bp.route("/<int:directive_id>/elements/<int:element_id>", methods=["GET", "POST"])
@@ -293,8 +307,10 @@ def review(directive_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
-        try:
-            certificates.review_certificate(
+        done = _office_step(
+            form,
+            directive,
+            lambda: certificates.review_certificate(
                 actor=current_user,
                 directive=directive,
                 accept=accept,
@@ -302,18 +318,11 @@ def review(directive_id: int):
                 now=now(),
                 today=today(),
                 expected_version=version_of(form),
-            )
-        except ValidationFailed as error:
-            populate_errors(form, error)
-        except Conflict as error:
-            flash(error.message, "danger")
-            return _back(directive)
-        else:
-            flash(
-                "Certificate accepted." if accept else "Certificate returned with your questions.",
-                "success",
-            )
-            return _back(directive)
+            ),
+            "Certificate accepted." if accept else "Certificate returned with your questions.",
+        )
+        if done:
+            return done
     return _page(directive, review=form), 400
 
 
